@@ -1,0 +1,26 @@
+"""ASGI entry point: HTTP through Django, WebSocket through Channels.
+
+`make run` serves both from this one process. In production only `/ws/` is routed here; the
+proxy sends HTTP to the WSGI service, which is much cheaper per request (DESIGN.md §1).
+"""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confessions_backend.settings")
+
+# Django must be set up before anything imports models.
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from realtime.origin import TokenSocketOriginValidator  # noqa: E402
+from realtime.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": TokenSocketOriginValidator(URLRouter(websocket_urlpatterns)),
+    }
+)

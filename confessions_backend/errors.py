@@ -1,0 +1,228 @@
+"""The one error envelope of the API (DESIGN.md §3), whatever raised the error.
+
+    {"error": {"code": "<machine_code>", "message": "<human text>", "fields": {...}}}
+
+`exception_handler` is DRF's EXCEPTION_HANDLER: it renders DRF's exceptions, Django's `Http404`,
+`PermissionDenied` and `ValidationError`, our `ApplicationError`, an unreachable dependency
+(database, Redis, S3: 503) and anything unexpected (500, logged, no traceback in the body).
+`ApiErrorEnvelopeMiddleware` covers what never reaches a DRF view under `/api/`: unknown URLs,
+errors in plain Django views, and Django's own 4xx/5xx pages.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import botocore.exceptions
+import redis.exceptions
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import set_rollback
+from rest_framework_simplejwt.exceptions import AuthenticationFailed as JWTAuthenticationFailed
+from rest_framework_simplejwt.exceptions import InvalidToken
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+
+
+class ApplicationError(Exception):
+    """An error a service raises on purpose, rendered as it is.
+
+    `code` is the stable machine code clients switch on; `message` is for people; `fields`
+    maps input fields to their problems (only for validation errors).
+    """
+
+    status_code = 400
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        fields: Mapping[str, Sequence[str]] | None = None,
+        status: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.fields = {key: list(value) for key, value in fields.items()} if fields else None
+        if status is not None:
+            self.status_code = status
+        self.headers = dict(headers or {})
+
+
+class ServiceUnavailable(ApplicationError):
+    """A dependency (database, Redis, S3, WeChat) did not answer; the client may retry."""
+
+    status_code = 503
+
+    def __init__(
+        self,
+        message: str = "A service we depend on is unavailable; try again soon.",
+        *,
+        code: str = "service_unavailable",
+    ) -> None:
+        super().__init__(code, message)
+
+
+# Exceptions that mean "a dependency is away", not "our code is wrong".
+DEPENDENCY_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    botocore.exceptions.EndpointConnectionError,
+    botocore.exceptions.ConnectTimeoutError,
+    botocore.exceptions.ReadTimeoutError,
+    botocore.exceptions.ConnectionClosedError,
+)
+
+# Codes for statuses that reach the middleware without an exception to name them.
+_STATUS_CODES = {
+    400: ("bad_request", "The request could not be understood."),
+    401: ("not_authenticated", "Authentication credentials were not provided or are invalid."),
+    403: ("permission_denied", "You do not have permission to perform this action."),
+    404: ("not_found", "Not found."),
+    405: ("method_not_allowed", "Method not allowed."),
+    406: ("not_acceptable", "Could not satisfy the request's Accept header."),
+    413: ("payload_too_large", "The request body is too large."),
+    415: ("unsupported_media_type", "Unsupported media type in request."),
+    429: ("throttled", "Request was throttled."),
+    500: ("internal_error", "Internal server error."),
+    502: ("service_unavailable", "A service we depend on is unavailable; try again soon."),
+    503: ("service_unavailable", "A service we depend on is unavailable; try again soon."),
+    504: ("service_unavailable", "A service we depend on is unavailable; try again soon."),
+}
+
+
+def envelope(code: str, message: str, fields: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}
+
+
+def _flatten(detail: Any) -> list[str]:
+    if isinstance(detail, Mapping):
+        return [text for value in detail.values() for text in _flatten(value)]
+    if isinstance(detail, (list, tuple)):
+        return [text for value in detail for text in _flatten(value)]
+    return [str(detail)]
+
+
+def _field_errors(detail: Any) -> dict[str, Any]:
+    """DRF's ValidationError detail as `{field: [messages]}`; nested serializers stay nested."""
+    if isinstance(detail, Mapping):
+        return {
+            str(key): _field_errors(value) if isinstance(value, Mapping) else _flatten(value)
+            for key, value in detail.items()
+        }
+    return {api_settings.NON_FIELD_ERRORS_KEY: _flatten(detail)}
+
+
+def _django_validation_fields(exc: DjangoValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {
+            (api_settings.NON_FIELD_ERRORS_KEY if key == "__all__" else key): value
+            for key, value in exc.message_dict.items()
+        }
+    return {api_settings.NON_FIELD_ERRORS_KEY: list(exc.messages)}
+
+
+def _render(exc: BaseException) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """Status, body and headers for any exception."""
+    if isinstance(exc, ApplicationError):
+        return exc.status_code, envelope(exc.code, exc.message, exc.fields), exc.headers
+    if isinstance(exc, DjangoValidationError):
+        fields = _django_validation_fields(exc)
+        return 400, envelope("validation_error", "Invalid input.", fields), {}
+    if isinstance(exc, Http404):
+        return 404, envelope("not_found", "Not found."), {}
+    if isinstance(exc, DjangoPermissionDenied):
+        return 403, envelope("permission_denied", _STATUS_CODES[403][1]), {}
+    if isinstance(exc, DEPENDENCY_ERRORS):
+        logger.warning("dependency unavailable: %s: %s", type(exc).__name__, exc)
+        code, message = _STATUS_CODES[503]
+        return 503, envelope(code, message), {}
+    if isinstance(exc, drf.APIException):
+        headers: dict[str, str] = {}
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header
+        if isinstance(exc, drf.Throttled) and exc.wait is not None:
+            headers["Retry-After"] = str(int(exc.wait))
+        if isinstance(exc, drf.ValidationError):
+            body = envelope("validation_error", "Invalid input.", _field_errors(exc.detail))
+            return exc.status_code, body, headers
+        if isinstance(
+            exc,
+            (drf.NotAuthenticated, drf.AuthenticationFailed, InvalidToken, JWTAuthenticationFailed),
+        ):
+            code = "not_authenticated"
+        elif isinstance(exc, drf.Throttled):
+            code = "throttled"
+        else:
+            code = exc.default_code
+        message = " ".join(_flatten(exc.detail)) if not isinstance(exc.detail, str) else exc.detail
+        if isinstance(exc, InvalidToken):
+            # simplejwt puts every token it tried into `detail`; one sentence is enough.
+            message = "Token is invalid or expired."
+        return exc.status_code, envelope(code, message), headers
+    logger.error("unhandled exception", exc_info=(type(exc), exc, exc.__traceback__))
+    code, message = _STATUS_CODES[500]
+    return 500, envelope(code, message), {}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    """DRF's EXCEPTION_HANDLER: every exception a view raises becomes the envelope."""
+    # Like DRF's own handler: an open atomic block must not commit half a request.
+    set_rollback()
+    status, body, headers = _render(exc)
+    return Response(body, status=status, headers=headers)
+
+
+def error_response(status: int, *, message: str | None = None) -> JsonResponse:
+    code, default_message = _STATUS_CODES.get(
+        status, ("internal_error" if status >= 500 else "bad_request", "Request failed.")
+    )
+    return JsonResponse(envelope(code, message or default_message), status=status)
+
+
+class ApiErrorEnvelopeMiddleware:
+    """Under `/api/`, no error is ever an HTML page.
+
+    DRF views already answer in the envelope. What else can fail under `/api/` (a URL that
+    resolves to nothing, a plain Django view, Django's own 400/403/404/500 pages) is turned
+    into the envelope here; exceptions are rendered by the same `_render` as DRF's.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith(API_PREFIX)
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            replacement = error_response(response.status_code)
+            for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+                if header in response:
+                    replacement[header] = response[header]
+            return replacement
+        return response
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if not request.path.startswith(API_PREFIX):
+            return None
+        status, body, headers = _render(exc)
+        return JsonResponse(body, status=status, headers=headers)

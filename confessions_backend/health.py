@@ -1,0 +1,102 @@
+"""Liveness and readiness probes.
+
+`/healthz` answers as long as the process serves requests. `/readyz` proves that what a
+request needs answers: a database query, a channel-layer round trip (what every live push
+rides on) and a storage write/read/delete. A failing check turns it into a 503 in the error
+envelope, naming the checks that failed, so a load balancer stops routing here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from confessions_backend.errors import envelope
+
+logger = logging.getLogger(__name__)
+
+CHANNEL_LAYER_TIMEOUT_SECONDS = 3
+
+
+def check_database() -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        # A half-open connection would fail the next request in this thread too.
+        connection.close()
+        raise
+
+
+async def _channel_layer_round_trip() -> None:
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    nonce = uuid.uuid4().hex
+    await layer.send(channel, {"type": "readyz.ping", "nonce": nonce})
+    message = await layer.receive(channel)
+    if message.get("nonce") != nonce:
+        raise RuntimeError("channel layer returned a different message")
+
+
+async def _channel_layer_round_trip_bounded() -> None:
+    await asyncio.wait_for(_channel_layer_round_trip(), timeout=CHANNEL_LAYER_TIMEOUT_SECONDS)
+
+
+def check_channel_layer() -> None:
+    async_to_sync(_channel_layer_round_trip_bounded)()
+
+
+def check_storage() -> None:
+    payload = uuid.uuid4().bytes
+    name = default_storage.save(f"readyz/{uuid.uuid4().hex}", ContentFile(payload))
+    try:
+        with default_storage.open(name, "rb") as stored:
+            if stored.read() != payload:
+                raise RuntimeError("storage returned different bytes")
+    finally:
+        default_storage.delete(name)
+
+
+CHECKS: dict[str, Callable[[], None]] = {
+    "database": check_database,
+    "channel_layer": check_channel_layer,
+    "storage": check_storage,
+}
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> JsonResponse:
+    results: dict[str, str] = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as exc:
+            logger.warning("readiness check %s failed: %s: %s", name, type(exc).__name__, exc)
+            results[name] = "unavailable"
+        else:
+            results[name] = "ok"
+    failed = [name for name, result in results.items() if result != "ok"]
+    if failed:
+        body = envelope("service_unavailable", f"Not ready: {', '.join(failed)} unavailable.")
+        body["checks"] = results
+        return JsonResponse(body, status=503)
+    return JsonResponse({"status": "ok", "checks": results})

@@ -1,0 +1,388 @@
+"""Settings for the Confessions backend.
+
+Everything comes from the environment (and an optional `.env` file beside `manage.py`), read
+once here. An unset variable falls back to an embedded default that works on a laptop (SQLite
+under `var/`, the in-memory channel layer, files under `var/media`); a variable that is set but
+malformed stops start-up with `ImproperlyConfigured` naming it. The README's configuration table
+lists every variable read here, and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlparse
+
+import environ
+from botocore.config import Config as BotoConfig
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class StrictEnv(environ.Env):
+    """`environ.Env` that remembers what it read and refuses malformed values by name.
+
+    django-environ quietly turns an unknown boolean such as "maybe" into False; here it stops
+    start-up instead. `names_read` lets tests check the README and docker-compose against it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names_read: set[str] = set()
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        self.names_read.add(var)
+        try:
+            return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+        except ImproperlyConfigured:
+            raise
+        except (ValueError, TypeError) as exc:
+            raise ImproperlyConfigured(f"{var} is malformed: {exc}") from exc
+
+    def bool(self, var, default=environ.Env.NOTSET):
+        raw = self.str(var, default=None)
+        if raw is None:
+            if default is environ.Env.NOTSET:
+                raise ImproperlyConfigured(f"Set the {var} environment variable")
+            return default
+        value = raw.strip().lower()
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        raise ImproperlyConfigured(f"{var} is malformed: expected 1/0, true/false, yes/no, on/off")
+
+    def positive_int(self, var, default: int) -> int:
+        value = self.int(var, default=default)
+        if value <= 0:
+            raise ImproperlyConfigured(f"{var} is malformed: expected a positive whole number")
+        return value
+
+    def url(self, var, *, schemes: set[str], default=None) -> str | None:
+        """A URL whose scheme is one of `schemes` and which names a host (or a unix socket)."""
+        raw = self.str(var, default=None)
+        if raw is None or raw == "":
+            return default
+        try:
+            parsed = urlparse(raw)
+            parsed.port  # noqa: B018 - raises ValueError on a non-numeric port
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{var} is malformed: {exc}") from exc
+        if parsed.scheme not in schemes:
+            raise ImproperlyConfigured(
+                f"{var} is malformed: scheme must be one of {', '.join(sorted(schemes))}"
+            )
+        if not parsed.hostname and parsed.scheme != "unix":
+            raise ImproperlyConfigured(f"{var} is malformed: it names no host")
+        return raw
+
+
+env = StrictEnv()
+if (BASE_DIR / ".env").is_file():
+    # Values already in the environment win over the file.
+    environ.Env.read_env(BASE_DIR / ".env")
+
+# --- Core -----------------------------------------------------------------------------------
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+
+_DEV_SECRET_KEY = "dev-only-insecure-secret-key-never-use-in-production-0123456789"  # noqa: S105
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
+if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY):
+    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a long random value when DJANGO_DEBUG=0")
+
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "channels",
+    "accounts",
+    "media_app",
+    "realtime",
+    "messages_app",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "confessions_backend.errors.ApiErrorEnvelopeMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "confessions_backend.urls"
+WSGI_APPLICATION = "confessions_backend.wsgi.application"
+ASGI_APPLICATION = "confessions_backend.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Without `collectstatic` (make run, tests) WhiteNoise serves straight from the apps.
+WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Database ---------------------------------------------------------------------------------
+
+_database_url = env.url(
+    "DATABASE_URL",
+    schemes={"postgres", "postgresql", "pgsql", "sqlite"},
+    default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
+)
+try:
+    _database = environ.Env.db_url_config(_database_url)
+except (ValueError, KeyError) as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from exc
+if _database["ENGINE"] == "django.db.backends.postgresql":
+    if not _database.get("NAME"):
+        raise ImproperlyConfigured("DATABASE_URL is malformed: it names no database")
+    # Fail fast when PostgreSQL is away, so the caller gets a 503 rather than a hung worker.
+    _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+elif _database["ENGINE"] == "django.db.backends.sqlite3":
+    if _database["NAME"] not in ("", ":memory:"):
+        Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    _database.setdefault("OPTIONS", {}).setdefault("timeout", 10)
+    # A file, not Django's in-memory default: a test can then take the database away (and
+    # give it back) to prove that an unreachable database answers 503.
+    _database["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+_database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+_database["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": _database}
+
+# --- Redis: channel layer and cache -----------------------------------------------------------
+
+REDIS_URL = env.url("REDIS_URL", schemes={"redis", "rediss", "unix"})
+
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2}]},
+        }
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "confessions",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Media storage ----------------------------------------------------------------------------
+
+# How long a signed media URL stays valid.
+MEDIA_URL_TTL_SECONDS = env.positive_int("MEDIA_URL_TTL_SECONDS", default=300)
+MEDIA_ROOT = VAR_DIR / "media"
+# Nothing serves MEDIA_URL directly: every URL handed out is signed (media_app).
+MEDIA_URL = "/media/"
+
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+_s3_endpoint = env.url("AWS_S3_ENDPOINT_URL", schemes={"http", "https"})
+_s3_region = env.str("AWS_S3_REGION_NAME", default="us-east-1")
+_s3_access_key = env.str("AWS_ACCESS_KEY_ID", default="")
+_s3_secret_key = env.str("AWS_SECRET_ACCESS_KEY", default="")
+_s3_addressing = env.str("AWS_S3_ADDRESSING_STYLE", default="path" if _s3_endpoint else "virtual")
+if _s3_addressing not in ("path", "virtual", "auto"):
+    raise ImproperlyConfigured("AWS_S3_ADDRESSING_STYLE is malformed: use path, virtual or auto")
+_s3_timeout = env.positive_int("AWS_S3_TIMEOUT_SECONDS", default=5)
+
+
+def s3_storage(
+    *,
+    bucket_name: str,
+    endpoint_url: str | None,
+    region_name: str,
+    access_key: str,
+    secret_key: str,
+    addressing_style: str,
+    timeout_seconds: int,
+    url_ttl_seconds: int,
+) -> dict:
+    """The STORAGES entry for a private S3 bucket (tests build theirs with it too)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket_name,
+            "endpoint_url": endpoint_url,
+            "region_name": region_name,
+            # Empty means boto3's own chain (instance role, ~/.aws, ...).
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "client_config": BotoConfig(
+                s3={"addressing_style": addressing_style},
+                signature_version="s3v4",
+                connect_timeout=timeout_seconds,
+                read_timeout=timeout_seconds,
+                retries={"max_attempts": 2, "mode": "standard"},
+            ),
+            # Private objects: no ACL header at all (the bucket policy decides, and that
+            # policy is "nothing public"); every URL is presigned and short-lived.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": url_ttl_seconds,
+            "file_overwrite": False,
+        },
+    }
+
+
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = s3_storage(
+        bucket_name=AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=_s3_endpoint,
+        region_name=_s3_region,
+        access_key=_s3_access_key,
+        secret_key=_s3_secret_key,
+        addressing_style=_s3_addressing,
+        timeout_seconds=_s3_timeout,
+        url_ttl_seconds=MEDIA_URL_TTL_SECONDS,
+    )
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
+    }
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- REST API ---------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "confessions_backend.pagination.CursorPagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "confessions_backend.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+JWT_SIGNING_KEY = env.str("JWT_SIGNING_KEY", default="")
+if not JWT_SIGNING_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set JWT_SIGNING_KEY (not the same as DJANGO_SECRET_KEY)")
+    JWT_SIGNING_KEY = "dev-only-insecure-jwt-signing-key-" + SECRET_KEY
+if JWT_SIGNING_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from DJANGO_SECRET_KEY")
+
+SIMPLE_JWT = {
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": JWT_SIGNING_KEY,
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.positive_int("JWT_ACCESS_MINUTES", default=10)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.positive_int("JWT_REFRESH_DAYS", default=14)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "CHECK_USER_IS_ACTIVE": True,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Confessions API",
+    "DESCRIPTION": "REST API of the Confessions mini program backend. Errors share one "
+    'envelope: {"error": {"code", "message", "fields"?}}.',
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# --- HTTPS and proxies ------------------------------------------------------------------------
+
+# On by default in production: redirect to HTTPS, secure cookies, HSTS.
+HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+    # Only behind a proxy that sets X-Forwarded-Proto itself (the compose file's nginx does).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+# Load balancer probes talk plain HTTP to the process.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+_hsts_seconds = env.positive_int("DJANGO_HSTS_SECONDS", default=31_536_000)
+SECURE_HSTS_SECONDS = _hsts_seconds if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Logging ----------------------------------------------------------------------------------
+
+LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured("DJANGO_LOG_LEVEL is malformed: use DEBUG, INFO, WARNING or ERROR")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # Django's own console handler would print every request warning a second time.
+    "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
+}
+
+# The names every variable above was read under; tests hold README and compose to it.
+ENVIRONMENT_VARIABLES = frozenset(env.names_read)

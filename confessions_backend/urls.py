@@ -1,0 +1,20 @@
+"""Root URLs: the versioned API, probes, OpenAPI schema and docs, admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from confessions_backend import health
+
+api_v1 = [
+    # Each app adds its `api/urls.py` here as it grows endpoints.
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    path("api/schema", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("admin/", admin.site.urls),
+]

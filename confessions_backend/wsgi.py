@@ -1,0 +1,9 @@
+"""WSGI entry point: production HTTP (`/api`, `/admin`, static) under gunicorn."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confessions_backend.settings")
+
+application = get_wsgi_application()

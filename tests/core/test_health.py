@@ -1,0 +1,99 @@
+"""/healthz and /readyz: readiness really touches the database, channel layer and storage."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.storage import default_storage
+
+from tests.conftest import s3_storages
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_all_ok(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "channel_layer": "ok", "storage": "ok"},
+    }
+
+
+def test_readyz_leaves_nothing_in_storage(client):
+    assert client.get("/readyz").status_code == 200
+    directories, files = default_storage.listdir("readyz")
+    assert files == []
+
+
+def test_readyz_names_a_dead_channel_layer(client, settings, dead_port):
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [f"redis://127.0.0.1:{dead_port}/0"]},
+        }
+    }
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["error"]["code"] == "service_unavailable"
+    assert "channel_layer" in body["error"]["message"]
+    assert body["checks"] == {"database": "ok", "channel_layer": "unavailable", "storage": "ok"}
+
+
+def test_readyz_names_dead_storage(client, settings, dead_port):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "nowhere",
+                "endpoint_url": f"http://127.0.0.1:{dead_port}",
+                "access_key": "x",
+                "secret_key": "y",
+                "region_name": "us-east-1",
+            },
+        },
+    }
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["error"]["code"] == "service_unavailable"
+    assert "storage" in body["error"]["message"]
+    assert body["checks"]["storage"] == "unavailable"
+    assert body["checks"]["database"] == "ok"
+
+
+@pytest.mark.service("s3")
+def test_readyz_with_seaweedfs_storage(client, settings, s3_server):
+    settings.STORAGES = s3_storages(s3_server)
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.content
+    assert response.json()["checks"]["storage"] == "ok"
+
+
+@pytest.mark.service("s3")
+def test_readyz_refused_by_s3_is_unavailable(client, settings, s3_server):
+    # S3 answers, but refuses our credentials: not ready either.
+    settings.STORAGES = s3_storages(s3_server, secret_key="wrong-secret")
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"] == "unavailable"
+
+
+@pytest.mark.service("redis")
+def test_readyz_round_trips_through_redis(client, settings):
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.content
+    assert response.json()["checks"]["channel_layer"] == "ok"
+
+
+def test_probes_refuse_writes(client):
+    assert client.post("/healthz").status_code == 405
+    assert client.post("/readyz").status_code == 405

@@ -1,0 +1,97 @@
+"""docker-compose.yml and README.md stay in step with what settings read.
+
+`docker` here is a client without an engine, so the compose file is checked by parsing it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_SERVICES = ("migrate", "web", "ws")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def environment_of(service: dict) -> dict[str, str]:
+    environment = service.get("environment", {})
+    if isinstance(environment, list):
+        return dict(item.split("=", 1) for item in environment)
+    return environment
+
+
+def test_settings_know_the_variables_they_read():
+    # The registry the other tests rely on is real, not empty.
+    assert {"DATABASE_URL", "REDIS_URL", "AWS_STORAGE_BUCKET_NAME", "DJANGO_SECRET_KEY"} <= (
+        settings.ENVIRONMENT_VARIABLES
+    )
+
+
+def test_compose_sets_only_variables_settings_read(compose):
+    for name in APP_SERVICES:
+        variables = set(environment_of(compose["services"][name]))
+        assert variables, f"{name} sets no environment"
+        unknown = variables - settings.ENVIRONMENT_VARIABLES
+        assert not unknown, f"{name} sets variables settings never read: {sorted(unknown)}"
+
+
+def test_compose_app_services_share_the_production_configuration(compose):
+    environments = [environment_of(compose["services"][name]) for name in APP_SERVICES]
+    assert all(environment == environments[0] for environment in environments)
+    environment = environments[0]
+    assert environment["DJANGO_DEBUG"] == "0"
+    assert environment["DATABASE_URL"].startswith("postgres://")
+    assert environment["DATABASE_URL"].split("@")[1].startswith("postgres:")
+    assert environment["REDIS_URL"].startswith("redis://redis:")
+    assert environment["AWS_S3_ENDPOINT_URL"] == "http://minio:9000"
+    for service in ("postgres", "redis", "minio", "create-bucket"):
+        assert service in compose["services"]
+
+
+def test_compose_migrates_once_before_the_app(compose):
+    services = compose["services"]
+    assert "migrate" in services["migrate"]["command"]
+    for name in ("web", "ws"):
+        depends = services[name]["depends_on"]
+        assert depends["migrate"]["condition"] == "service_completed_successfully"
+        assert depends["create-bucket"]["condition"] == "service_completed_successfully"
+
+
+def nginx_locations(config: str) -> dict[str, str]:
+    """`location` path -> the upstream it proxies to."""
+    return dict(re.findall(r"location\s+(\S+)\s*\{[^}]*?proxy_pass\s+http://(\w+);", config))
+
+
+def nginx_upstreams(config: str) -> dict[str, str]:
+    """upstream name -> the compose service it names."""
+    return dict(re.findall(r"upstream\s+(\w+)\s*\{\s*server\s+([\w-]+):\d+;", config))
+
+
+def test_proxy_routes_websockets_to_asgi_and_the_rest_to_wsgi(compose):
+    services = compose["services"]
+    volume = next(v for v in services["proxy"]["volumes"] if "nginx" in v)
+    config = (ROOT / volume.split(":")[0]).read_text()
+    locations, upstreams = nginx_locations(config), nginx_upstreams(config)
+
+    websocket_service = services[upstreams[locations["/ws/"]]]
+    http_service = services[upstreams[locations["/"]]]
+    assert websocket_service["command"][:2] == ["uvicorn", "confessions_backend.asgi:application"]
+    assert http_service["command"][:2] == ["gunicorn", "confessions_backend.wsgi:application"]
+    ws_block = config[config.index("location /ws/") :]
+    assert "proxy_set_header Upgrade $http_upgrade;" in ws_block.split("}")[0]
+
+
+def test_readme_documents_every_variable_and_both_commands():
+    readme = (ROOT / "README.md").read_text()
+    missing = [name for name in settings.ENVIRONMENT_VARIABLES if f"`{name}`" not in readme]
+    assert not missing, f"README's configuration table lacks {missing}"
+    assert "make run" in readme
+    assert "make test" in readme

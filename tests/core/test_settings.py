@@ -1,0 +1,170 @@
+"""Settings: environment in, defaults that work, malformed values named, production hardened.
+
+Settings are read once per process, so each case starts a fresh `manage.py` with its own
+environment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "api.example.com",
+}
+
+
+def manage(*args: str, **environment: str) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in settings.ENVIRONMENT_VARIABLES and key != "DJANGO_SETTINGS_MODULE"
+    }
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_would_catch_an_insecure_setting():
+    # The previous test means something only if the check does find problems.
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, DJANGO_HTTPS="0")
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DATABASE_URL", "not a url"),
+        ("DATABASE_URL", "mysql://root@localhost/confessions"),
+        ("DATABASE_URL", "postgres://postgres@127.0.0.1:notaport/confessions"),
+        ("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/"),
+        ("REDIS_URL", "127.0.0.1:6379"),
+        ("REDIS_URL", "redis://127.0.0.1:port/0"),
+        ("AWS_S3_ENDPOINT_URL", "ftp://127.0.0.1:8333"),
+        ("AWS_S3_ADDRESSING_STYLE", "sideways"),
+        ("DJANGO_DEBUG", "maybe"),
+        ("JWT_ACCESS_MINUTES", "ten"),
+        ("JWT_ACCESS_MINUTES", "0"),
+        ("MEDIA_URL_TTL_SECONDS", "-5"),
+        ("DJANGO_LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_malformed_variable_stops_start_up_naming_it(variable, value):
+    result = manage("check", **{variable: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert variable in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("environment", "named"),
+    [
+        ({"DJANGO_DEBUG": "0"}, "DJANGO_SECRET_KEY"),
+        ({**PRODUCTION, "JWT_SIGNING_KEY": ""}, "JWT_SIGNING_KEY"),
+        ({**PRODUCTION, "JWT_SIGNING_KEY": PRODUCTION["DJANGO_SECRET_KEY"]}, "JWT_SIGNING_KEY"),
+    ],
+)
+def test_production_refuses_missing_secrets(environment, named):
+    result = manage("check", **environment)
+    assert result.returncode != 0
+    assert named in result.stderr
+
+
+def test_embedded_defaults_need_no_environment():
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE']); "
+        "print(s.CHANNEL_LAYERS['default']['BACKEND']); "
+        "print(s.STORAGES['default']['BACKEND']); print(s.DEBUG)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "channels.layers.InMemoryChannelLayer",
+        "django.core.files.storage.FileSystemStorage",
+        "True",
+    ]
+
+
+def test_service_variables_switch_backends():
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.DATABASES['default']['ENGINE']); "
+        "print(s.CHANNEL_LAYERS['default']['BACKEND']); "
+        "print(s.CACHES['default']['BACKEND']); "
+        "o = s.STORAGES['default']; print(o['BACKEND']); "
+        "print(o['OPTIONS']['file_overwrite'], o['OPTIONS']['default_acl'], "
+        "o['OPTIONS']['querystring_auth'], o['OPTIONS']['querystring_expire'])",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/confessions",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        AWS_STORAGE_BUCKET_NAME="confessions",
+        AWS_S3_ENDPOINT_URL="http://127.0.0.1:8333",
+        MEDIA_URL_TTL_SECONDS="120",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "channels_redis.core.RedisChannelLayer",
+        "django.core.cache.backends.redis.RedisCache",
+        "storages.backends.s3.S3Storage",
+        "False",
+        "None",
+        "True",
+        "120",
+    ]
+
+
+def test_jwt_signing_key_is_not_the_secret_key():
+    assert settings.SIMPLE_JWT["SIGNING_KEY"] != settings.SECRET_KEY
+    assert settings.SIMPLE_JWT["ROTATE_REFRESH_TOKENS"] is True
+    assert settings.SIMPLE_JWT["BLACKLIST_AFTER_ROTATION"] is True
+    assert settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds() <= 15 * 60
+    assert "rest_framework_simplejwt.token_blacklist" in settings.INSTALLED_APPS
+
+
+def test_custom_user_model_is_in_the_first_migration():
+    from importlib import import_module
+
+    from django.db.migrations import CreateModel
+
+    assert settings.AUTH_USER_MODEL == "accounts.User"
+    first = import_module("accounts.migrations.0001_initial").Migration
+    assert first.initial is True
+    created = [op.name for op in first.operations if isinstance(op, CreateModel)]
+    assert "User" in created
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
