@@ -18,6 +18,7 @@ from typing import Any
 import botocore.exceptions
 import redis.exceptions
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -145,6 +146,11 @@ def _render(exc: BaseException) -> tuple[int, dict[str, Any], dict[str, str]]:
     if isinstance(exc, DjangoValidationError):
         fields = _django_validation_fields(exc)
         return 400, envelope("validation_error", "Invalid input.", fields), {}
+    if isinstance(exc, RequestDataTooBig):
+        return 413, envelope("payload_too_large", _STATUS_CODES[413][1]), {}
+    if isinstance(exc, SuspiciousOperation):
+        logger.warning("suspicious request: %s: %s", type(exc).__name__, exc)
+        return 400, envelope("bad_request", _STATUS_CODES[400][1]), {}
     if isinstance(exc, Http404):
         return 404, envelope("not_found", "Not found."), {}
     if isinstance(exc, DjangoPermissionDenied):

@@ -46,6 +46,12 @@ def test_form_bodies_are_refused_json_only(alice_client):
     assert_envelope(response, 415, "unsupported_media_type")
 
 
+def test_oversize_body_is_413(alice_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = alice_client.post("/api/v1/_test/echo", {"name": "x" * 2000})
+    assert_envelope(response, 413, "payload_too_large")
+
+
 def test_missing_token_is_401_with_challenge(api_client):
     response = api_client.get("/api/v1/_test/echo")
     assert_envelope(response, 401, "not_authenticated")
