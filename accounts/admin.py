@@ -1,12 +1,61 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+"""Admin screens of accounts. Bans go through `accounts.services`, whichever way they are made."""
 
-from accounts.models import User
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from accounts import services
+from accounts.models import Block, User
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "email", "is_active", "is_staff", "date_joined")
+    list_display = ("username", "display_name", "wechat_openid", "is_active", "is_staff",
+                    "date_joined")  # fmt: skip
     list_filter = ("is_active", "is_staff", "is_superuser")
-    search_fields = ("username", "email")
+    search_fields = ("username", "wechat_openid", "wechat_unionid", "display_name", "email")
     ordering = ("-date_joined",)
+    readonly_fields = ("wechat_openid", "wechat_unionid", "last_login", "date_joined")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        ("Profile", {"fields": ("display_name", "bio", "avatar", "accepts_anonymous")}),
+        ("WeChat", {"fields": ("wechat_openid", "wechat_unionid")}),
+    )
+    raw_id_fields = ("avatar",)
+    actions = ("ban_users", "unban_users")
+
+    @admin.action(description="Ban selected users (deactivate, kill their sessions)",
+                  permissions=("change",))  # fmt: skip
+    def ban_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        count = 0
+        for user in queryset.filter(is_active=True).exclude(pk=request.user.pk):
+            services.user_ban(user=user)
+            count += 1
+        self.message_user(request, f"Banned {count} user(s).", messages.SUCCESS)
+
+    @admin.action(description="Unban selected users", permissions=("change",))
+    def unban_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        count = 0
+        for user in queryset.filter(is_active=False):
+            services.user_unban(user=user)
+            count += 1
+        self.message_user(request, f"Unbanned {count} user(s).", messages.SUCCESS)
+
+    def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
+        # Unticking "active" in the form is a ban too: the same service, the same token kill.
+        was_active = change and User.objects.filter(pk=obj.pk, is_active=True).exists()
+        super().save_model(request, obj, form, change)
+        if was_active and not obj.is_active:
+            services.user_ban(user=obj)
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ("id", "blocker", "blocked", "anonymous", "created_at")
+    list_filter = ("anonymous",)
+    search_fields = ("blocker__username", "blocked__username")
+    raw_id_fields = ("blocker", "blocked")
+    list_select_related = ("blocker", "blocked")

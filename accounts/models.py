@@ -1,18 +1,88 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+username_validator = RegexValidator(
+    r"^[A-Za-z0-9_]{3,30}\Z",
+    "Use 3 to 30 characters: letters, digits and _.",
+    code="invalid_username",
+)
+
+
+class UserManager(DjangoUserManager):
+    def get_by_natural_key(self, username: str):
+        # Usernames are unique regardless of case, so sign-in ignores case too.
+        return self.get(username__iexact=username)
 
 
 class User(AbstractUser):
-    """A person using the mini program (or staff using the admin).
+    """A person using the mini program (or staff using the admin)."""
 
-    Custom from the first migration so profile, WeChat identity and bans can be added as
-    ordinary fields later.
-    """
+    username = models.CharField(
+        max_length=30,
+        unique=True,
+        validators=[username_validator],
+        help_text="3 to 30 characters: letters, digits and _. Unique regardless of case.",
+        error_messages={"unique": "That username is taken."},
+    )
+    display_name = models.CharField(max_length=50, blank=True)
+    bio = models.CharField(max_length=300, blank=True)
+    # Media lives in media_app, which imports accounts; the string reference keeps accounts'
+    # code free of media_app while the database keeps the relation honest.
+    avatar = models.ForeignKey(
+        "media_app.Media",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    accepts_anonymous = models.BooleanField(
+        default=True, help_text="Whether anonymous confessions may be sent to this user."
+    )
+    wechat_openid = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    wechat_unionid = models.CharField(max_length=64, null=True, blank=True, db_index=True)
+
+    objects = UserManager()
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         ordering = ("id",)
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.username
+
+
+class Block(models.Model):
+    """`blocker` never receives anything from `blocked`.
+
+    `anonymous` marks a block made from an anonymous confession ("block whoever sent this"):
+    the blocker is never shown who it is. Such a block and a named one may exist side by side
+    for the same pair, so that blocking or unblocking by name cannot reveal the anonymous one.
+    """
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocked_by")
+    anonymous = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("blocker", "blocked", "anonymous"), name="accounts_block_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(blocker=models.F("blocked")), name="accounts_block_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"

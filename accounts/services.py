@@ -1,23 +1,320 @@
-"""Every write the accounts app does (DESIGN.md §2)."""
+"""Every write the accounts app does (DESIGN.md §2): sign-up and sign-in, token rotation,
+WeChat login, profiles, account deletion, bans and blocks.
+
+Token rules: refresh tokens rotate, and a refresh token that was rotated, logged out, or that
+belongs to a banned or deleted user is refused with 401 for good. Rotation is race-safe: of two
+concurrent refreshes of one token exactly one succeeds (the blacklist row is unique).
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
+import logging
+import secrets
+from typing import Any
 
-from accounts.models import User
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.utils import datetime_from_epoch
+
+from accounts import wechat
+from accounts.models import Block, User, username_validator
+from confessions_backend.errors import ApplicationError, ServiceUnavailable
+
+logger = logging.getLogger(__name__)
+
+PROFILE_FIELDS = frozenset({"username", "display_name", "bio", "avatar", "accepts_anonymous"})
+
+
+def _refresh_refused() -> ApplicationError:
+    return ApplicationError(
+        "not_authenticated", "Refresh token is invalid, expired or no longer usable.", status=401
+    )
+
+
+def _check_username_free(username: str, *, user: User | None = None) -> None:
+    try:
+        username_validator(username)
+    except ValidationError as exc:
+        raise ValidationError({"username": exc.messages}) from None
+    taken = User.objects.filter(username__iexact=username)
+    if user is not None:
+        taken = taken.exclude(pk=user.pk)
+    if taken.exists():
+        raise ValidationError({"username": ["That username is taken."]})
+
+
+def token_pair_for(user: User) -> dict[str, str]:
+    """A fresh access and refresh token for `user` (the refresh token is recorded)."""
+    refresh = RefreshToken.for_user(user)
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str, email: str = "") -> User:
-    """Create an active user with a validated, hashed password.
-
-    Raises Django's `ValidationError` when the password fails the configured validators;
-    nothing is stored then.
-    """
-    user = User(username=username, email=email)
-    validate_password(password, user=user)
+def user_create(*, username: str, password: str, display_name: str = "") -> User:
+    """Create an active user. Raises `ValidationError` (by field) and stores nothing when the
+    username is malformed or taken (case-insensitively) or the password fails the validators."""
+    _check_username_free(username)
+    user = User(username=username, display_name=display_name)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
     user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
+    user.full_clean(exclude=["password"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Someone took the name between our check and our insert.
+        raise ValidationError({"username": ["That username is taken."]}) from None
     return user
+
+
+def auth_login(*, username: str, password: str) -> User:
+    """The user these credentials belong to, or 401; a banned user learns so (403) only by
+    giving the right password."""
+    user = authenticate(username=username, password=password)
+    if user is not None:
+        return user
+    candidate = User.objects.filter(username__iexact=username, is_active=False).first()
+    if candidate is not None and candidate.check_password(password):
+        raise ApplicationError("account_disabled", "This account is disabled.", status=403)
+    raise ApplicationError("invalid_credentials", "Wrong username or password.", status=401)
+
+
+def token_refresh(*, refresh: str) -> dict[str, str]:
+    """Rotate: the given refresh token dies, a new access + refresh pair is returned."""
+    try:
+        token = RefreshToken(refresh)  # signature, expiry, type and blacklist
+    except TokenError:
+        raise _refresh_refused() from None
+    with transaction.atomic():
+        user = User.objects.filter(pk=token.get("user_id"), is_active=True).first()
+        if user is None:
+            raise _refresh_refused()
+        outstanding, _ = OutstandingToken.objects.get_or_create(
+            jti=token["jti"],
+            defaults={
+                "user": user,
+                "token": refresh,
+                "expires_at": datetime_from_epoch(token["exp"]),
+            },
+        )
+        try:
+            with transaction.atomic():
+                BlacklistedToken.objects.create(token=outstanding)
+        except IntegrityError:
+            # A concurrent refresh of the same token won.
+            raise _refresh_refused() from None
+        return token_pair_for(user)
+
+
+@transaction.atomic
+def auth_logout(*, user: User, refresh: str) -> None:
+    """Kill `user`'s own refresh token. Someone else's token is refused like a bad one."""
+    try:
+        token = RefreshToken(refresh)
+    except TokenError:
+        raise ValidationError({"refresh": ["Token is invalid, expired or not yours."]}) from None
+    if str(token.get("user_id")) != str(user.pk):
+        raise ValidationError({"refresh": ["Token is invalid, expired or not yours."]})
+    outstanding, _ = OutstandingToken.objects.get_or_create(
+        jti=token["jti"],
+        defaults={"user": user, "token": refresh, "expires_at": datetime_from_epoch(token["exp"])},
+    )
+    BlacklistedToken.objects.get_or_create(token=outstanding)
+
+
+# --- WeChat -----------------------------------------------------------------------------------
+
+_WECHAT_CODE_INVALID = frozenset({40029, 40163})
+_WECHAT_RATE_LIMITED = 45011
+_WECHAT_RISKY_USER = 40226
+
+
+def _wechat_application_error(exc: Exception) -> ApplicationError:
+    if isinstance(exc, wechat.WeChatNotConfigured):
+        return ServiceUnavailable(
+            "WeChat login is not configured on this server.", code="wechat_unavailable"
+        )
+    if isinstance(exc, wechat.WeChatError):
+        if exc.errcode in _WECHAT_CODE_INVALID:
+            return ApplicationError(
+                "wechat_code_invalid",
+                "This WeChat login code is invalid or was already used; call wx.login again.",
+                status=401,
+            )
+        if exc.errcode == _WECHAT_RATE_LIMITED:
+            return ApplicationError(
+                "throttled",
+                "WeChat is limiting logins right now; try again in a minute.",
+                status=429,
+                headers={"Retry-After": "60"},
+            )
+        if exc.errcode == _WECHAT_RISKY_USER:
+            return ApplicationError(
+                "wechat_user_restricted",
+                "WeChat has restricted this user; login is refused.",
+                status=403,
+            )
+    return ServiceUnavailable(
+        "WeChat did not answer properly; try again soon.", code="wechat_unavailable"
+    )
+
+
+def _generated_username() -> str:
+    while True:
+        username = f"wx_{secrets.token_hex(5)}"
+        if not User.objects.filter(username__iexact=username).exists():
+            return username
+
+
+def auth_wechat(*, code: str, display_name: str = "") -> tuple[User, bool]:
+    """Exchange a `wx.login` code through jscode2session and find or create the user by openid.
+
+    Returns `(user, created)`. WeChat's refusals and outages become `ApplicationError`s
+    (401 bad code, 429, 403 restricted user, 503 otherwise); nothing is stored then.
+    """
+    try:
+        session = wechat.get_client().code_to_session(code)
+    except (wechat.WeChatNotConfigured, wechat.WeChatError, wechat.WeChatUnavailable) as exc:
+        raise _wechat_application_error(exc) from None
+    user, created = _user_get_or_create_by_openid(
+        openid=session.openid, unionid=session.unionid, display_name=display_name
+    )
+    if not user.is_active:
+        raise ApplicationError("account_disabled", "This account is disabled.", status=403)
+    return user, created
+
+
+def _user_get_or_create_by_openid(
+    *, openid: str, unionid: str | None, display_name: str
+) -> tuple[User, bool]:
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(wechat_openid=openid).first()
+        if user is not None:
+            if unionid and user.wechat_unionid != unionid:
+                user.wechat_unionid = unionid
+                user.save(update_fields=["wechat_unionid"])
+            return user, False
+        user = User(
+            username=_generated_username(),
+            wechat_openid=openid,
+            wechat_unionid=unionid,
+            display_name=display_name,
+        )
+        user.set_unusable_password()
+        user.full_clean(exclude=["password"], validate_constraints=False)
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            # A concurrent login with the same code's openid created it first.
+            return User.objects.get(wechat_openid=openid), False
+        return user, True
+
+
+# --- Profile, deletion, bans -------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
+    """Change the profile fields present in `data`; anything else in it is ignored.
+
+    `avatar` is a media id of one of the user's own images, or None to clear it.
+    """
+    changes = {key: value for key, value in data.items() if key in PROFILE_FIELDS}
+    if "username" in changes:
+        _check_username_free(changes["username"], user=user)
+    if "avatar" in changes and changes["avatar"] is not None:
+        media_model = User._meta.get_field("avatar").related_model
+        avatar = media_model.objects.filter(
+            pk=changes["avatar"], owner=user, kind=media_model.Kind.IMAGE
+        ).first()
+        if avatar is None:
+            raise ValidationError({"avatar": ["No such image of yours."]})
+        changes["avatar"] = avatar
+    for field, value in changes.items():
+        setattr(user, field, value)
+    user.full_clean(exclude=["password"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise ValidationError({"username": ["That username is taken."]}) from None
+    return user
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete the account and everything it owns (the database cascades), and its tokens:
+    afterwards neither its access nor its refresh tokens authenticate. One transaction."""
+    OutstandingToken.objects.filter(user=user).delete()
+    user.delete()
+
+
+def _blacklist_outstanding_tokens(user: User) -> int:
+    live = OutstandingToken.objects.filter(
+        user=user, expires_at__gt=timezone.now(), blacklistedtoken__isnull=True
+    )
+    created = BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in live], ignore_conflicts=True
+    )
+    return len(created)
+
+
+@transaction.atomic
+def user_ban(*, user: User) -> None:
+    """Deactivate the account and kill every refresh token it holds. Its access tokens stop
+    working at once too (authentication refuses inactive users)."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    count = _blacklist_outstanding_tokens(user)
+    logger.info("banned user %s; %s refresh tokens blacklisted", user.pk, count)
+
+
+@transaction.atomic
+def user_unban(*, user: User) -> None:
+    """Reactivate the account; the user signs in again (old tokens stay dead)."""
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+
+
+# --- Blocks ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def block_create(*, blocker: User, username: str) -> tuple[Block, bool]:
+    """`blocker` blocks the user named `username`. Returns `(block, created)`; blocking twice
+    is harmless."""
+    blocked = User.objects.filter(username__iexact=username).first()
+    if blocked is None:
+        raise ValidationError({"username": ["No user with that username."]})
+    if blocked.pk == blocker.pk:
+        raise ValidationError({"username": ["You cannot block yourself."]})
+    return Block.objects.get_or_create(blocker=blocker, blocked=blocked, anonymous=False)
+
+
+@transaction.atomic
+def block_create_anonymous(*, blocker: User, blocked: User) -> Block:
+    """Block the sender of an anonymous confession without ever showing `blocker` who it is.
+    The confessions app calls this with the sender it looked up."""
+    if blocked.pk == blocker.pk:
+        raise ValidationError("You cannot block yourself.")
+    block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked, anonymous=True)
+    return block
+
+
+@transaction.atomic
+def block_delete(*, blocker: User, block_id: int) -> None:
+    """Remove one of `blocker`'s own blocks; anyone else's is 404."""
+    deleted, _ = Block.objects.filter(pk=block_id, blocker=blocker).delete()
+    if not deleted:
+        raise Http404

@@ -310,7 +310,21 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "confessions_backend.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # How many proxies in front of us append to X-Forwarded-For: throttles key on the client IP.
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
+    # Rates for the sign-in doors, per client IP and per username (accounts.throttles).
+    "DEFAULT_THROTTLE_RATES": {
+        "auth_ip": env.str("AUTH_THROTTLE_IP_RATE", default="30/min"),
+        "auth_username": env.str("AUTH_THROTTLE_USERNAME_RATE", default="10/min"),
+    },
 }
+for _variable, _rate in (
+    ("AUTH_THROTTLE_IP_RATE", REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth_ip"]),
+    ("AUTH_THROTTLE_USERNAME_RATE", REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth_username"]),
+):
+    _count, _, _period = _rate.partition("/")
+    if not _count.isdigit() or not _period or _period[0] not in "smhd":
+        raise ImproperlyConfigured(f"{_variable} is malformed: use <count>/<sec|min|hour|day>")
 
 JWT_SIGNING_KEY = env.str("JWT_SIGNING_KEY", default="")
 if not JWT_SIGNING_KEY:
@@ -343,7 +357,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "confessions_backend.schema.add_error_envelope",
+    ],
 }
+
+# --- WeChat -----------------------------------------------------------------------------------
+
+# Off unless both are set: then /auth/wechat answers 503 saying so.
+WECHAT_APPID = env.str("WECHAT_APPID", default="")
+WECHAT_SECRET = env.str("WECHAT_SECRET", default="")
+WECHAT_API_BASE = env.url(
+    "WECHAT_API_BASE", schemes={"http", "https"}, default="https://api.weixin.qq.com"
+).rstrip("/")
+WECHAT_TIMEOUT_SECONDS = env.float("WECHAT_TIMEOUT_SECONDS", default=3.0)
+if not 0 < WECHAT_TIMEOUT_SECONDS <= 30:
+    raise ImproperlyConfigured("WECHAT_TIMEOUT_SECONDS is malformed: use 0 < seconds <= 30")
 
 # --- HTTPS and proxies ------------------------------------------------------------------------
 
@@ -380,8 +410,14 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    # Django's own console handler would print every request warning a second time.
-    "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
+    "loggers": {
+        # Django's own console handler would print every request warning a second time.
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # At DEBUG, urllib3 logs whole request URLs: WeChat's jscode2session carries the app
+        # secret in its query string. Never below WARNING, whatever DJANGO_LOG_LEVEL says.
+        "urllib3": {"level": "WARNING"},
+        "botocore": {"level": "WARNING"},
+    },
 }
 
 # The names every variable above was read under; tests hold README and compose to it.

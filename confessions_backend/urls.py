@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from confessions_backend import health
 
 api_v1 = [
-    # Each app adds its `api/urls.py` here as it grows endpoints.
+    path("", include("accounts.api.urls")),
 ]
 
 urlpatterns = [

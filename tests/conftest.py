@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import socket
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -22,6 +23,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from confessions_backend.settings import s3_storage
 from tests import seaweedfs
+from tests.fakes.wechat import FakeWeChat
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 S3_TESTS = os.environ.get("S3_TESTS") == "1"
@@ -102,6 +104,28 @@ def _isolated_storage(request: pytest.FixtureRequest, settings, tmp_path) -> Non
             "OPTIONS": {"location": tmp_path / "media", "base_url": "/media/"},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings) -> None:
+    """Each test gets its own cache namespace (throttle counters, tokens), even on a shared
+    Redis, without flushing anything."""
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for name, config in settings.CACHES.items()
+    }
+
+
+@pytest.fixture
+def wechat(settings) -> Iterator[FakeWeChat]:
+    """A fake WeChat on loopback, with settings pointing our client at it."""
+    fake = FakeWeChat().start()
+    settings.WECHAT_APPID = fake.appid
+    settings.WECHAT_SECRET = fake.secret
+    settings.WECHAT_API_BASE = fake.base_url
+    settings.WECHAT_TIMEOUT_SECONDS = 1.0
+    yield fake
+    fake.stop()
 
 
 @pytest.fixture

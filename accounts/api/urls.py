@@ -1,0 +1,15 @@
+from django.urls import path
+
+from accounts.api import views
+
+urlpatterns = [
+    path("auth/register", views.AuthRegisterApi.as_view(), name="auth-register"),
+    path("auth/login", views.AuthLoginApi.as_view(), name="auth-login"),
+    path("auth/wechat", views.AuthWeChatApi.as_view(), name="auth-wechat"),
+    path("auth/refresh", views.AuthRefreshApi.as_view(), name="auth-refresh"),
+    path("auth/logout", views.AuthLogoutApi.as_view(), name="auth-logout"),
+    path("me", views.MeApi.as_view(), name="me"),
+    path("users/<str:username>", views.UserDetailApi.as_view(), name="user-detail"),
+    path("blocks", views.BlockListCreateApi.as_view(), name="blocks"),
+    path("blocks/<int:block_id>", views.BlockDeleteApi.as_view(), name="block-delete"),
+]

@@ -1,0 +1,34 @@
+"""Throttles for the sign-in doors: per client IP and per username, cache-backed (Redis in
+production). The view names its `throttle_scope` ("login", "register", "wechat"); rates come
+from REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] at request time, so tests can change them."""
+
+from __future__ import annotations
+
+import hashlib
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class _AuthThrottle(SimpleRateThrottle):
+    def get_rate(self) -> str:
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+
+class AuthIpThrottle(_AuthThrottle):
+    scope = "auth_ip"
+
+    def get_cache_key(self, request, view) -> str:
+        return f"throttle:{view.throttle_scope}:ip:{self.get_ident(request)}"
+
+
+class AuthUsernameThrottle(_AuthThrottle):
+    scope = "auth_username"
+
+    def get_cache_key(self, request, view) -> str | None:
+        data = request.data
+        username = data.get("username") if isinstance(data, dict) else None
+        if not isinstance(username, str) or not username.strip():
+            return None
+        digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+        return f"throttle:{view.throttle_scope}:username:{digest}"

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Media(models.Model):
+    """One uploaded photo or video, stored privately under a server-generated key.
+
+    The upload pipeline (validation, re-encoding, thumbnails, signed URLs) is media_app's
+    services; this row only records what was stored and who owns it.
+    """
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", "Image"
+        VIDEO = "video", "Video"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="media"
+    )
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    storage_key = models.CharField(max_length=255, unique=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    duration = models.FloatField(null=True, blank=True, help_text="seconds, videos only")
+    thumbnail_key = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set when a confession (or a profile, as its avatar) starts carrying it.
+    attached_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name_plural = "media"
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} of {self.owner_id}"

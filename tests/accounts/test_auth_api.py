@@ -1,0 +1,264 @@
+"""Sign-up, sign-in and the token life cycle (DESIGN.md §3 Accounts)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connections
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+
+from accounts import services
+from accounts.models import User
+from tests.conftest import access_token_for
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def register(client: APIClient, username: str = "alice", password: str = PASSWORD, **extra):
+    return client.post(
+        "/api/v1/auth/register", {"username": username, "password": password, **extra}
+    )
+
+
+def authed(access: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+    return client
+
+
+def test_full_token_life_cycle(api_client):
+    response = register(api_client, display_name="Alice A.")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert set(body) == {"user", "access", "refresh"}
+    assert body["user"]["username"] == "alice"
+    assert body["user"]["display_name"] == "Alice A."
+    assert "password" not in body["user"]
+
+    login = api_client.post("/api/v1/auth/login", {"username": "alice", "password": PASSWORD})
+    assert login.status_code == 200
+    first_refresh = login.json()["refresh"]
+    assert authed(login.json()["access"]).get("/api/v1/me").json()["username"] == "alice"
+
+    rotated = api_client.post("/api/v1/auth/refresh", {"refresh": first_refresh})
+    assert rotated.status_code == 200
+    assert set(rotated.json()) == {"access", "refresh"}
+    second_refresh = rotated.json()["refresh"]
+    assert second_refresh != first_refresh
+
+    # The rotated token is dead for good.
+    again = api_client.post("/api/v1/auth/refresh", {"refresh": first_refresh})
+    assert again.status_code == 401
+    assert again.json()["error"]["code"] == "not_authenticated"
+
+    access = rotated.json()["access"]
+    logout = authed(access).post("/api/v1/auth/logout", {"refresh": second_refresh})
+    assert logout.status_code == 204
+    after_logout = api_client.post("/api/v1/auth/refresh", {"refresh": second_refresh})
+    assert after_logout.status_code == 401
+
+
+def test_register_refuses_weak_password_and_stores_nothing(api_client):
+    response = register(api_client, password="123")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert "password" in error["fields"]
+    assert not User.objects.exists()
+
+
+def test_register_password_similar_to_username_is_refused(api_client):
+    response = register(api_client, username="sunflower_garden", password="sunflower_garden1")
+    assert response.status_code == 400
+    assert "password" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["ab", "a" * 31, "has space", "dash-ed", "dot.ted", "émile", "semi;colon", ""],
+)
+def test_username_rules(api_client, username):
+    response = register(api_client, username=username)
+    assert response.status_code == 400
+    assert "username" in response.json()["error"]["fields"]
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("username", ["abc", "a" * 30, "Under_Score_9", "___"])
+def test_good_usernames(api_client, username):
+    assert register(api_client, username=username).status_code == 201
+
+
+def test_usernames_are_unique_regardless_of_case(api_client):
+    assert register(api_client, username="Alice").status_code == 201
+    response = register(api_client, username="aLICE")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["username"] == ["That username is taken."]
+    # Sign-in ignores case as well.
+    login = api_client.post("/api/v1/auth/login", {"username": "ALICE", "password": PASSWORD})
+    assert login.status_code == 200
+
+
+def test_register_ignores_privileged_fields(api_client):
+    response = register(api_client, is_staff=True, is_superuser=True, wechat_openid="o-x")
+    assert response.status_code == 201
+    user = User.objects.get(username="alice")
+    assert (user.is_staff, user.is_superuser, user.wechat_openid) == (False, False, None)
+
+
+def test_wrong_password_is_401(api_client, alice):
+    response = api_client.post("/api/v1/auth/login", {"username": "alice", "password": "nope"})
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "invalid_credentials"
+    unknown = api_client.post("/api/v1/auth/login", {"username": "nobody", "password": "nope"})
+    assert unknown.json() == response.json()
+
+
+def test_login_ignores_a_stale_authorization_header(api_client, alice):
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer expired.garbage.token")
+    response = api_client.post(
+        "/api/v1/auth/login", {"username": "alice", "password": "alice-pass-2026!"}
+    )
+    assert response.status_code == 200
+
+
+def test_tampered_access_token_is_401(alice, api_client):
+    access = access_token_for(alice)
+    header, payload, signature = access.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["user_id"] = str(int(claims["user_id"]) + 1)
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    response = authed(f"{header}.{forged}.{signature}").get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_alg_none_token_is_401(alice):
+    claims = dict(AccessToken.for_user(alice).payload)
+
+    def b64(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    unsigned = f"{b64({'alg': 'none', 'typ': 'JWT'})}.{b64(claims)}."
+    assert authed(unsigned).get("/api/v1/me").status_code == 401
+
+
+def test_token_signed_with_the_secret_key_is_401(alice, settings):
+    # The JWT key is separate from SECRET_KEY: a token made with the latter means nothing.
+    import jwt
+
+    claims = dict(AccessToken.for_user(alice).payload)
+    forged = jwt.encode(claims, settings.SECRET_KEY, algorithm="HS256")
+    assert authed(forged).get("/api/v1/me").status_code == 401
+
+
+def test_expired_access_token_is_401(alice):
+    token = AccessToken.for_user(alice)
+    token.set_exp(lifetime=-timedelta(seconds=1))
+    assert authed(str(token)).get("/api/v1/me").status_code == 401
+
+
+def test_refresh_token_used_as_access_is_401(alice):
+    refresh = RefreshToken.for_user(alice)
+    assert authed(str(refresh)).get("/api/v1/me").status_code == 401
+
+
+def test_access_token_used_as_refresh_is_401(alice, api_client):
+    response = api_client.post("/api/v1/auth/refresh", {"refresh": access_token_for(alice)})
+    assert response.status_code == 401
+
+
+def test_banned_user_access_and_refresh_are_401(alice, api_client):
+    pair = services.token_pair_for(alice)
+    assert authed(pair["access"]).get("/api/v1/me").status_code == 200
+    services.user_ban(user=alice)
+    assert authed(pair["access"]).get("/api/v1/me").status_code == 401
+    assert api_client.post("/api/v1/auth/refresh", {"refresh": pair["refresh"]}).status_code == 401
+    login = api_client.post(
+        "/api/v1/auth/login", {"username": "alice", "password": "alice-pass-2026!"}
+    )
+    assert login.status_code == 403
+    assert login.json()["error"]["code"] == "account_disabled"
+    # ...but only someone with the password learns that the account exists and is banned.
+    guess = api_client.post("/api/v1/auth/login", {"username": "alice", "password": "guess"})
+    assert guess.status_code == 401
+
+
+def test_refresh_refuses_an_inactive_user_even_with_unblacklisted_token(alice, api_client):
+    pair = services.token_pair_for(alice)
+    User.objects.filter(pk=alice.pk).update(is_active=False)  # deactivated outside the service
+    assert api_client.post("/api/v1/auth/refresh", {"refresh": pair["refresh"]}).status_code == 401
+
+
+def test_unbanned_user_signs_in_again_but_old_tokens_stay_dead(alice, api_client):
+    pair = services.token_pair_for(alice)
+    services.user_ban(user=alice)
+    services.user_unban(user=alice)
+    assert api_client.post("/api/v1/auth/refresh", {"refresh": pair["refresh"]}).status_code == 401
+    login = api_client.post(
+        "/api/v1/auth/login", {"username": "alice", "password": "alice-pass-2026!"}
+    )
+    assert login.status_code == 200
+
+
+def test_logout_needs_authentication(alice, api_client):
+    pair = services.token_pair_for(alice)
+    response = api_client.post("/api/v1/auth/logout", {"refresh": pair["refresh"]})
+    assert response.status_code == 401
+    # Nothing was killed.
+    assert api_client.post("/api/v1/auth/refresh", {"refresh": pair["refresh"]}).status_code == 200
+
+
+def test_logout_cannot_kill_someone_elses_token(alice, bob, api_client):
+    bobs = services.token_pair_for(bob)
+    response = authed(access_token_for(alice)).post(
+        "/api/v1/auth/logout", {"refresh": bobs["refresh"]}
+    )
+    assert response.status_code == 400
+    assert "refresh" in response.json()["error"]["fields"]
+    assert api_client.post("/api/v1/auth/refresh", {"refresh": bobs["refresh"]}).status_code == 200
+
+
+def test_logout_with_garbage_token_is_400(alice):
+    response = authed(access_token_for(alice)).post("/api/v1/auth/logout", {"refresh": "x.y.z"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/refresh", "/api/v1/auth/login"])
+def test_missing_fields_are_validation_errors(api_client, path):
+    response = api_client.post(path, {})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+@pytest.mark.service("postgres")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_refreshes_of_one_token_exactly_one_wins(alice):
+    refresh = services.token_pair_for(alice)["refresh"]
+    barrier = threading.Barrier(4)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def attempt() -> None:
+        try:
+            client = APIClient()
+            barrier.wait()
+            status = client.post("/api/v1/auth/refresh", {"refresh": refresh}).status_code
+            with lock:
+                statuses.append(status)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 401, 401, 401]

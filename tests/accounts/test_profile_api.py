@@ -1,0 +1,168 @@
+"""/me, /users/{username} and account deletion."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+from accounts import services
+from accounts.models import Block, User
+from media_app.models import Media
+from tests.conftest import access_token_for
+
+pytestmark = pytest.mark.django_db
+
+
+def make_media(owner: User, kind: str = "image") -> Media:
+    return Media.objects.create(
+        owner=owner,
+        kind=kind,
+        storage_key=f"users/{owner.pk}/{kind}-{Media.objects.count()}",
+        content_type="image/jpeg" if kind == "image" else "video/mp4",
+        size=100,
+        sha256="0" * 64,
+    )
+
+
+def test_me_shows_own_profile(alice_client, alice):
+    body = alice_client.get("/api/v1/me").json()
+    assert body == {
+        "id": alice.pk,
+        "username": "alice",
+        "display_name": "",
+        "bio": "",
+        "avatar": None,
+        "accepts_anonymous": True,
+        "date_joined": body["date_joined"],
+    }
+
+
+def test_me_needs_a_token(api_client):
+    assert api_client.get("/api/v1/me").status_code == 401
+
+
+def test_patch_changes_profile_fields(alice_client, alice):
+    response = alice_client.patch(
+        "/api/v1/me",
+        {"display_name": "Alice 💌", "bio": "I like tea.", "accepts_anonymous": False},
+    )
+    assert response.status_code == 200
+    alice.refresh_from_db()
+    assert (alice.display_name, alice.bio, alice.accepts_anonymous) == (
+        "Alice 💌",
+        "I like tea.",
+        False,
+    )
+
+
+def test_patch_ignores_privileged_fields(alice_client, alice):
+    response = alice_client.patch(
+        "/api/v1/me",
+        {
+            "is_staff": True,
+            "is_superuser": True,
+            "is_active": False,
+            "wechat_openid": "stolen-openid",
+            "id": 999,
+            "date_joined": "2000-01-01T00:00:00Z",
+            "password": "new-password-123",
+            "bio": "changed",
+        },
+    )
+    assert response.status_code == 200
+    alice.refresh_from_db()
+    assert (alice.is_staff, alice.is_superuser, alice.is_active) == (False, False, True)
+    assert alice.wechat_openid is None
+    assert alice.pk != 999
+    assert alice.check_password("alice-pass-2026!")
+    assert alice.bio == "changed"
+
+
+def test_patch_username_follows_the_rules(alice_client, alice, bob):
+    assert alice_client.patch("/api/v1/me", {"username": "BOB"}).status_code == 400
+    assert alice_client.patch("/api/v1/me", {"username": "a b"}).status_code == 400
+    assert alice_client.patch("/api/v1/me", {"username": "Alice_2"}).status_code == 200
+    alice.refresh_from_db()
+    assert alice.username == "Alice_2"
+    # Changing only the case of one's own name is fine.
+    assert alice_client.patch("/api/v1/me", {"username": "alice_2"}).status_code == 200
+
+
+def test_patch_rejects_overlong_fields_and_changes_nothing(alice_client, alice):
+    response = alice_client.patch("/api/v1/me", {"bio": "x" * 301, "display_name": "ok"})
+    assert response.status_code == 400
+    assert "bio" in response.json()["error"]["fields"]
+    alice.refresh_from_db()
+    assert alice.display_name == ""
+
+
+def test_avatar_must_be_own_image(alice_client, alice, bob):
+    mine, my_video, theirs = make_media(alice), make_media(alice, "video"), make_media(bob)
+    for media_id in (theirs.pk, my_video.pk, 10_000):
+        response = alice_client.patch("/api/v1/me", {"avatar": media_id})
+        assert response.status_code == 400
+        assert response.json()["error"]["fields"] == {"avatar": ["No such image of yours."]}
+    assert alice_client.patch("/api/v1/me", {"avatar": mine.pk}).json()["avatar"] == mine.pk
+    assert alice_client.patch("/api/v1/me", {"avatar": None}).json()["avatar"] is None
+
+
+def test_public_profile(alice_client, bob):
+    services.user_update_profile(user=bob, data={"display_name": "Bobby", "bio": "hi"})
+    response = alice_client.get("/api/v1/users/BOB")
+    assert response.status_code == 200
+    assert response.json() == {
+        "username": "bob",
+        "display_name": "Bobby",
+        "bio": "hi",
+        "avatar": None,
+        "accepts_anonymous": True,
+    }
+
+
+def test_public_profile_of_unknown_or_banned_user_is_404(alice_client, bob):
+    assert alice_client.get("/api/v1/users/nobody").status_code == 404
+    services.user_ban(user=bob)
+    response = alice_client.get("/api/v1/users/bob")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_delete_me_removes_user_tokens_and_owned_rows(alice, bob, api_client):
+    pair = services.token_pair_for(alice)
+    services.block_create(blocker=alice, username="bob")
+    services.block_create(blocker=bob, username="alice")
+    make_media(alice)
+    client = api_client
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {pair['access']}")
+
+    assert client.delete("/api/v1/me").status_code == 204
+
+    assert not User.objects.filter(pk=alice.pk).exists()
+    assert not OutstandingToken.objects.filter(user_id=alice.pk).exists()
+    assert not Block.objects.exists()
+    assert not Media.objects.filter(owner_id=alice.pk).exists()
+    assert User.objects.filter(pk=bob.pk).exists()
+    # Neither token authenticates any more.
+    assert client.get("/api/v1/me").status_code == 401
+    client.credentials()
+    assert client.post("/api/v1/auth/refresh", {"refresh": pair["refresh"]}).status_code == 401
+
+
+def test_delete_is_one_transaction(alice, monkeypatch):
+    # If the user row cannot go, the tokens stay too: the deletion is all or nothing.
+    services.token_pair_for(alice)
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("database said no")
+
+    monkeypatch.setattr(User, "delete", refuse)
+    with pytest.raises(RuntimeError):
+        services.user_delete(user=alice)
+    assert OutstandingToken.objects.filter(user=alice).count() == 1
+    assert User.objects.filter(pk=alice.pk).exists()
+
+
+def test_someone_elses_token_cannot_delete(alice, bob, api_client):
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {access_token_for(bob)}")
+    api_client.delete("/api/v1/me")
+    assert User.objects.filter(pk=alice.pk).exists()

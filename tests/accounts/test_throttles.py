@@ -1,0 +1,66 @@
+"""Sign-in doors are throttled per IP and per username, with a clear 429."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tight_rates(settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"auth_ip": "5/min", "auth_username": "3/min"},
+    }
+
+
+def login(client, username: str, ip: str = "10.0.0.1"):
+    return client.post(
+        "/api/v1/auth/login", {"username": username, "password": "wrong"}, REMOTE_ADDR=ip
+    )
+
+
+def test_login_per_username(api_client, tight_rates):
+    # Three tries at one username from three addresses; the fourth is refused wherever it
+    # comes from, and in any letter case.
+    for ip in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
+        assert login(api_client, "alice", ip).status_code == 401
+    response = login(api_client, "ALICE", "10.0.0.4")
+    assert response.status_code == 429
+    error = response.json()["error"]
+    assert error["code"] == "throttled"
+    assert 0 < int(response["Retry-After"]) <= 60
+    # Another username from a fresh address is unaffected.
+    assert login(api_client, "bob", "10.0.0.5").status_code == 401
+
+
+def test_login_per_ip(api_client, tight_rates):
+    for index in range(5):
+        assert login(api_client, f"user{index}").status_code == 401
+    assert login(api_client, "someone_else").status_code == 429
+    assert login(api_client, "someone_else", "10.9.9.9").status_code == 401
+
+
+def test_register_is_throttled(api_client, tight_rates):
+    for index in range(5):
+        api_client.post(
+            "/api/v1/auth/register",
+            {"username": f"new{index}", "password": "a-fine-password-2026"},
+            REMOTE_ADDR="10.1.1.1",
+        )
+    response = api_client.post(
+        "/api/v1/auth/register",
+        {"username": "new9", "password": "a-fine-password-2026"},
+        REMOTE_ADDR="10.1.1.1",
+    )
+    assert response.status_code == 429
+    assert response["Retry-After"]
+
+
+def test_wechat_is_throttled_per_ip(api_client, tight_rates, wechat):
+    for _ in range(5):
+        api_client.post("/api/v1/auth/wechat", {"code": "bad"}, REMOTE_ADDR="10.2.2.2")
+    response = api_client.post("/api/v1/auth/wechat", {"code": "bad"}, REMOTE_ADDR="10.2.2.2")
+    assert response.status_code == 429
+    assert len(wechat.requests) == 5

@@ -1,0 +1,170 @@
+"""A fake of WeChat's server API on a loopback port, speaking the same JSON.
+
+- `issue_code(openid, unionid=None)` hands out a `wx.login`-style code that works once;
+  a second use answers 40163, an unknown code 40029.
+- `fail_next(errcode)` makes the next answers carry that errcode; `answer_garbage_next()`
+  makes the next answer non-JSON; `delay` makes every answer slow.
+- `cgi-bin/stable_token` issues access tokens; `expire_tokens()` makes the current one answer
+  40001 on the next API call, as WeChat does when a token is revoked.
+- `wxa/msg_sec_check` stands for any API that takes an access token.
+- `requests` records what our client sent: method, path, query and JSON body.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: dict[str, Any] | None
+
+
+@dataclass
+class FakeWeChat:
+    appid: str = "wx-test-appid"
+    secret: str = field(default_factory=lambda: secrets.token_hex(16))
+    delay: float = 0.0
+    requests: list[RecordedRequest] = field(default_factory=list)
+    _codes: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    _used: set[str] = field(default_factory=set)
+    _scripted: deque = field(default_factory=deque)
+    _tokens: set[str] = field(default_factory=set)
+    token_fetches: int = 0
+    _server: ThreadingHTTPServer | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    # --- controls ----------------------------------------------------------------------------
+
+    def issue_code(self, openid: str, unionid: str | None = None) -> str:
+        code = "code-" + secrets.token_hex(8)
+        with self._lock:
+            self._codes[code] = (openid, unionid)
+        return code
+
+    def fail_next(self, errcode: int, times: int = 1, path: str | None = None) -> None:
+        """The next `times` requests (to `path`, or to any API) answer `errcode`."""
+        with self._lock:
+            self._scripted.extend([("errcode", errcode, path)] * times)
+
+    def answer_garbage_next(self) -> None:
+        with self._lock:
+            self._scripted.append(("garbage", None, None))
+
+    def expire_tokens(self) -> None:
+        with self._lock:
+            self._tokens.clear()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def requests_to(self, path: str) -> list[RecordedRequest]:
+        return [request for request in self.requests if request.path == path]
+
+    # --- server ------------------------------------------------------------------------------
+
+    def start(self) -> FakeWeChat:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                fake._handle(self)
+
+            def do_POST(self) -> None:
+                fake._handle(self)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        ).start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        url = urlsplit(handler.path)
+        query = {key: values[0] for key, values in parse_qs(url.query).items()}
+        length = int(handler.headers.get("Content-Length") or 0)
+        raw = handler.rfile.read(length) if length else b""
+        body = json.loads(raw) if raw else None
+        with self._lock:
+            self.requests.append(RecordedRequest(handler.command, url.path, query, body))
+            scripted = None
+            if self._scripted and self._scripted[0][2] in (None, url.path):
+                scripted = self._scripted.popleft()
+        if self.delay:
+            time.sleep(self.delay)
+        if scripted and scripted[0] == "garbage":
+            return self._send(handler, b"<html>502 Bad Gateway</html>", "text/html", status=502)
+        if scripted:
+            return self._json(handler, {"errcode": scripted[1], "errmsg": "scripted failure"})
+        route = {
+            "/sns/jscode2session": self._jscode2session,
+            "/cgi-bin/stable_token": self._stable_token,
+            "/wxa/msg_sec_check": self._msg_sec_check,
+        }.get(url.path)
+        if route is None:
+            return self._json(handler, {"errcode": 404, "errmsg": "no such api"}, status=404)
+        return self._json(handler, route(query, body or {}))
+
+    def _jscode2session(self, query: dict[str, str], body: dict) -> dict:
+        if query.get("appid") != self.appid or query.get("secret") != self.secret:
+            return {"errcode": 40013, "errmsg": "invalid appid"}
+        if query.get("grant_type") != "authorization_code":
+            return {"errcode": 40002, "errmsg": "invalid grant_type"}
+        code = query.get("js_code", "")
+        with self._lock:
+            if code in self._used:
+                return {"errcode": 40163, "errmsg": "code been used"}
+            if code not in self._codes:
+                return {"errcode": 40029, "errmsg": "invalid code"}
+            self._used.add(code)
+            openid, unionid = self._codes.pop(code)
+        answer = {"openid": openid, "session_key": "SECRET-SESSION-KEY-" + secrets.token_hex(8)}
+        if unionid:
+            answer["unionid"] = unionid
+        return answer
+
+    def _stable_token(self, query: dict[str, str], body: dict) -> dict:
+        if body.get("appid") != self.appid or body.get("secret") != self.secret:
+            return {"errcode": 40013, "errmsg": "invalid appid"}
+        token = "token-" + secrets.token_hex(8)
+        with self._lock:
+            self._tokens.add(token)
+            self.token_fetches += 1
+        return {"access_token": token, "expires_in": 7200}
+
+    def _msg_sec_check(self, query: dict[str, str], body: dict) -> dict:
+        if query.get("access_token") not in self._tokens:
+            return {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"}
+        return {"errcode": 0, "errmsg": "ok", "result": {"suggest": "pass"}}
+
+    def _json(self, handler, payload: dict, status: int = 200) -> None:
+        # WeChat labels its JSON text/plain; our client must not depend on the label.
+        self._send(handler, json.dumps(payload).encode(), "text/plain", status=status)
+
+    def _send(self, handler, payload: bytes, content_type: str, status: int = 200) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(payload)))
+        handler.end_headers()
+        handler.wfile.write(payload)
