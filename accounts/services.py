@@ -25,6 +25,7 @@ from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts import wechat
 from accounts.models import Block, User, username_validator
+from accounts.signals import user_deactivated
 from confessions_backend.errors import ApplicationError, ServiceUnavailable
 
 logger = logging.getLogger(__name__)
@@ -255,9 +256,18 @@ def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
 @transaction.atomic
 def user_delete(*, user: User) -> None:
     """Delete the account and everything it owns (the database cascades), and its tokens:
-    afterwards neither its access nor its refresh tokens authenticate. One transaction."""
+    afterwards neither its access nor its refresh tokens authenticate. One transaction; after
+    it commits, `user_deactivated` tells the other apps (realtime closes the user's sockets)."""
+    user_id = user.pk
     OutstandingToken.objects.filter(user=user).delete()
     user.delete()
+    _announce_deactivation(user_id=user_id, reason="deleted")
+
+
+def _announce_deactivation(*, user_id: int, reason: str) -> None:
+    transaction.on_commit(
+        lambda: user_deactivated.send(sender=User, user_id=user_id, reason=reason), robust=True
+    )
 
 
 def _blacklist_outstanding_tokens(user: User) -> int:
@@ -273,11 +283,13 @@ def _blacklist_outstanding_tokens(user: User) -> int:
 @transaction.atomic
 def user_ban(*, user: User) -> None:
     """Deactivate the account and kill every refresh token it holds. Its access tokens stop
-    working at once too (authentication refuses inactive users)."""
+    working at once too (authentication refuses inactive users), and after commit
+    `user_deactivated` tells the other apps (realtime closes the user's sockets)."""
     user.is_active = False
     user.save(update_fields=["is_active"])
     count = _blacklist_outstanding_tokens(user)
     logger.info("banned user %s; %s refresh tokens blacklisted", user.pk, count)
+    _announce_deactivation(user_id=user.pk, reason="banned")
 
 
 @transaction.atomic

@@ -15,12 +15,15 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from realtime.auth import JwtAuthMiddleware  # noqa: E402
 from realtime.origin import TokenSocketOriginValidator  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": TokenSocketOriginValidator(URLRouter(websocket_urlpatterns)),
+        "websocket": TokenSocketOriginValidator(
+            JwtAuthMiddleware(URLRouter(websocket_urlpatterns))
+        ),
     }
 )

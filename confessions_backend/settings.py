@@ -64,7 +64,8 @@ class StrictEnv(environ.Env):
         return value
 
     def url(self, var, *, schemes: set[str], default=None) -> str | None:
-        """A URL whose scheme is one of `schemes` and which names a host (or a unix socket)."""
+        """A URL whose scheme is one of `schemes` and which names a host (unless it is a unix
+        socket or an SQLite file)."""
         raw = self.str(var, default=None)
         if raw is None or raw == "":
             return default
@@ -77,7 +78,7 @@ class StrictEnv(environ.Env):
             raise ImproperlyConfigured(
                 f"{var} is malformed: scheme must be one of {', '.join(sorted(schemes))}"
             )
-        if not parsed.hostname and parsed.scheme != "unix":
+        if not parsed.hostname and parsed.scheme not in ("unix", "sqlite"):
             raise ImproperlyConfigured(f"{var} is malformed: it names no host")
         return raw
 
@@ -200,9 +201,13 @@ DATABASES = {"default": _database}
 REDIS_URL = env.url("REDIS_URL", schemes={"redis", "rediss", "unix"})
 
 if REDIS_URL:
+    # Pub/sub, not the list-based RedisChannelLayer: measured on the 2-core dev machine
+    # (bench/channel_layers.py) it pushes with p50 0.15 ms vs 0.97 ms and fans out 4-5x more
+    # per second. It keeps nothing for a receiver that is not listening, which costs nothing
+    # here: a push only says "look", the notification itself is stored and replayed.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2}]},
         }
     }

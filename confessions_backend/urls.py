@@ -8,6 +8,7 @@ from confessions_backend import health
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("realtime.api.urls")),
 ]
 
 urlpatterns = [

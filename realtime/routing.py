@@ -1,7 +1,12 @@
-"""WebSocket routes, mounted by `confessions_backend.asgi` behind the origin check."""
+"""WebSocket routes, mounted by `confessions_backend.asgi` behind the origin check and the
+token middleware."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-websocket_urlpatterns: list[URLPattern] = []
+from realtime.consumers import NotificationConsumer
+
+websocket_urlpatterns = [
+    path("ws/notifications/", NotificationConsumer.as_asgi()),
+]

@@ -152,6 +152,16 @@ def access_token_for(user) -> str:
 
 
 @pytest.fixture
+def alice_token(alice) -> str:
+    return access_token_for(alice)
+
+
+@pytest.fixture
+def bob_token(bob) -> str:
+    return access_token_for(bob)
+
+
+@pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
 

@@ -151,11 +151,6 @@ def unreachable_database(django_db_blocker, dead_port):
     connection.settings_dict.update(original)
 
 
-@pytest.fixture
-def alice_token(alice) -> str:
-    return access_token_for(alice)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_database_down_is_503(unreachable_database):
     client = Client(raise_request_exception=False)

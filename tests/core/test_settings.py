@@ -114,6 +114,18 @@ def test_embedded_defaults_need_no_environment():
     ]
 
 
+def test_explicit_sqlite_database_url_is_accepted(tmp_path):
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print(s.DATABASES['default']['NAME'])",
+        DATABASE_URL=f"sqlite:///{tmp_path}/other.sqlite3",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{tmp_path}/other.sqlite3"
+
+
 def test_service_variables_switch_backends():
     result = manage(
         "shell",
@@ -135,7 +147,7 @@ def test_service_variables_switch_backends():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
-        "channels_redis.core.RedisChannelLayer",
+        "channels_redis.pubsub.RedisPubSubChannelLayer",
         "django.core.cache.backends.redis.RedisCache",
         "storages.backends.s3.S3Storage",
         "False",

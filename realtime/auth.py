@@ -1,0 +1,59 @@
+"""WebSocket authentication by access token (DESIGN.md §3).
+
+The token comes from the handshake's `Authorization: Bearer` header (mini programs can set it
+on `wx.connectSocket`) or from `?token=` (browsers cannot set headers). It is checked exactly as
+the REST API checks it: signature, expiry, token type `access`, an active user. Only tokens,
+never cookies, so a page on another site cannot ride a user's session into the socket.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.middleware import BaseMiddleware
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.tokens import AccessToken
+
+
+def token_from_scope(scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            kind, _, token = value.decode("latin1").partition(" ")
+            if kind in jwt_settings.AUTH_HEADER_TYPES and token.strip():
+                return token.strip()
+            return None
+    query = parse_qs(scope.get("query_string", b"").decode("latin1"))
+    tokens = query.get("token")
+    return tokens[0] if tokens and tokens[0] else None
+
+
+@database_sync_to_async
+def _active_user(user_id):
+    return get_user_model().objects.filter(pk=user_id, is_active=True).first()
+
+
+async def authenticate(token: str | None):
+    """`(user, expires_at_epoch)`, or `(AnonymousUser(), None)` for any bad token."""
+    if not token:
+        return AnonymousUser(), None
+    try:
+        access = AccessToken(token)
+    except TokenError:
+        return AnonymousUser(), None
+    user = await _active_user(access.get(jwt_settings.USER_ID_CLAIM))
+    if user is None:
+        return AnonymousUser(), None
+    return user, access["exp"]
+
+
+class JwtAuthMiddleware(BaseMiddleware):
+    """Sets `scope["user"]` and `scope["token_expires_at"]` (epoch seconds)."""
+
+    async def __call__(self, scope, receive, send):
+        scope = dict(scope)
+        scope["user"], scope["token_expires_at"] = await authenticate(token_from_scope(scope))
+        return await super().__call__(scope, receive, send)

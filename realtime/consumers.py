@@ -1,0 +1,156 @@
+"""The notifications socket, `/ws/notifications/` (DESIGN.md §3).
+
+On connect: join the user's group first, then replay what the client missed (`?after=<id>`),
+then go live. Every push only says "something new"; the consumer answers it by sending, in id
+order, whatever is stored after the last id it sent. For one recipient ids commit in order
+(`realtime.services.notify`), so this never skips, repeats or reorders, even when a push
+arrives during the replay, arrives late, or is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from realtime import selectors, services
+from realtime.groups import user_group
+
+REPLAY_BATCH = 200
+MAX_FRAME_CHARS = 4096
+# Token bucket for client frames: bursts of 20, 5 a second sustained.
+FLOOD_BURST = 20
+FLOOD_PER_SECOND = 5.0
+
+
+@database_sync_to_async
+def _batch_after(user_id: int, after_id: int) -> list[dict]:
+    batch = selectors.notification_batch_after(
+        user_id=user_id, after_id=after_id, limit=REPLAY_BATCH
+    )
+    return [notification.as_frame() for notification in batch]
+
+
+@database_sync_to_async
+def _latest_id(user_id: int) -> int:
+    return selectors.notification_latest_id(user_id=user_id)
+
+
+@database_sync_to_async
+def _mark_read(user_id: int, up_to: int) -> int:
+    return services.notifications_mark_read(user_id=user_id, up_to=up_to)
+
+
+class NotificationConsumer(AsyncJsonWebsocketConsumer):
+    user_id: int | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        await self.accept()
+        if user is None or not user.is_authenticated:
+            # Accept-then-close: a refused handshake cannot carry a close code.
+            await self.close(code=services.CLOSE_NOT_AUTHENTICATED)
+            return
+        self.user_id = user.pk
+        self.group = user_group(user.pk)
+        self.tokens = float(FLOOD_BURST)
+        self.tokens_at = time.monotonic()
+        self.sending = asyncio.Lock()
+        self.expiry = asyncio.create_task(self._close_at(self.scope["token_expires_at"]))
+        after = self._after_from_query()
+        async with self.sending:
+            # Where to start is fixed before joining the group, and everything stored after
+            # it is sent once joined: whatever commits in between is neither lost nor doubled.
+            self.last_sent = await _latest_id(self.user_id) if after is None else after
+            await self.channel_layer.group_add(self.group, self.channel_name)
+            await self._send_pending()
+
+    def _after_from_query(self) -> int | None:
+        values = parse_qs(self.scope.get("query_string", b"").decode("latin1")).get("after")
+        if not values:
+            return None
+        try:
+            return max(int(values[0]), 0)
+        except ValueError:
+            return 0
+
+    async def _send_pending(self) -> None:
+        while True:
+            frames = await _batch_after(self.user_id, self.last_sent)
+            for frame in frames:
+                await self.send_json(frame)
+                self.last_sent = frame["id"]
+            if len(frames) < REPLAY_BATCH:
+                return
+
+    async def _close_at(self, expires_at: float) -> None:
+        await asyncio.sleep(max(expires_at - time.time(), 0))
+        await self.close(code=services.CLOSE_NOT_AUTHENTICATED)
+
+    async def disconnect(self, code: int) -> None:
+        if self.user_id is not None:
+            self.expiry.cancel()
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    # --- from the server ------------------------------------------------------------------
+
+    async def notification_push(self, event: dict) -> None:
+        if event.get("id", 0) <= self.last_sent:
+            return
+        async with self.sending:
+            await self._send_pending()
+
+    async def session_close(self, event: dict) -> None:
+        await self.close(code=event.get("code", services.CLOSE_NOT_AUTHENTICATED))
+
+    # --- from the client ------------------------------------------------------------------
+
+    async def websocket_receive(self, message: dict) -> None:
+        if self.user_id is None:
+            return
+        text = message.get("text")
+        size = len(text) if text is not None else len(message.get("bytes") or b"")
+        if size > MAX_FRAME_CHARS:
+            await self.close(code=services.CLOSE_FRAME_TOO_LARGE)
+            return
+        if not self._take_token():
+            await self.close(code=services.CLOSE_TOO_MANY_FRAMES)
+            return
+        if text is None:
+            await self._error("bad_frame", "Frames are JSON text, not binary.")
+            return
+        try:
+            content = json.loads(text)
+        except ValueError:
+            await self._error("bad_frame", "Frames are JSON objects.")
+            return
+        await self.receive_json(content)
+
+    def _take_token(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(FLOOD_BURST, self.tokens + (now - self.tokens_at) * FLOOD_PER_SECOND)
+        self.tokens_at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    async def receive_json(self, content, **kwargs) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+        elif kind == "ack":
+            up_to = content.get("up_to")
+            if not isinstance(up_to, int) or isinstance(up_to, bool) or up_to < 0:
+                await self._error("bad_frame", "ack needs an integer up_to.")
+                return
+            await _mark_read(self.user_id, up_to)
+        else:
+            await self._error("unknown_type", 'Send {"type": "ping"} or an ack.')
+
+    async def _error(self, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "error": {"code": code, "message": message}})

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Notification(models.Model):
+    """Something a user is told: stored first, then pushed, so nothing is lost to a dropped
+    socket. For one recipient, ids grow in commit order (see `realtime.services.notify`), so a
+    client that remembers the last id it saw can always ask for exactly what it missed."""
+
+    class Type(models.TextChoices):
+        CONFESSION_RECEIVED = "confession.received"
+        CONFESSION_READ = "confession.read"
+        CONFESSION_REPLIED = "confession.replied"
+        CONFESSION_MATCHED = "confession.matched"
+        CONFESSION_MODERATED = "confession.moderated"
+        REPORT_RESOLVED = "report.resolved"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    type = models.CharField(max_length=40, choices=Type.choices)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("id",)
+        indexes = [models.Index(fields=("recipient", "id"), name="realtime_notif_recipient_id")]
+
+    def __str__(self) -> str:
+        return f"{self.type} #{self.pk} for {self.recipient_id}"
+
+    def as_frame(self) -> dict:
+        """The shape every client sees, over the socket and over REST alike."""
+        return {
+            "id": self.pk,
+            "type": self.type,
+            "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
+            "data": self.data,
+        }

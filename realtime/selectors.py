@@ -1,0 +1,22 @@
+"""Reads of notifications; each is scoped to its recipient."""
+
+from __future__ import annotations
+
+from django.db.models import Max, QuerySet
+
+from realtime.models import Notification
+
+
+def notifications_after(*, user_id: int, after_id: int) -> QuerySet[Notification]:
+    """The user's notifications with an id above `after_id`, oldest first."""
+    return Notification.objects.filter(recipient_id=user_id, id__gt=after_id).order_by("id")
+
+
+def notification_batch_after(*, user_id: int, after_id: int, limit: int) -> list[Notification]:
+    return list(notifications_after(user_id=user_id, after_id=after_id)[:limit])
+
+
+def notification_latest_id(*, user_id: int) -> int:
+    """The id of the user's newest notification, or 0."""
+    latest = Notification.objects.filter(recipient_id=user_id).aggregate(latest=Max("id"))
+    return latest["latest"] or 0

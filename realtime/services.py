@@ -1,0 +1,88 @@
+"""Every write of the realtime app, and the pushes that follow them.
+
+Store, then push: `notify` writes the Notification in the caller's transaction and pushes it
+to the recipient's sockets only after that transaction commits. A push that fails (Redis away)
+is logged and dropped; the notification is already stored and reaches the client on replay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.utils import timezone
+
+from realtime.groups import user_group
+from realtime.models import Notification
+
+logger = logging.getLogger(__name__)
+
+PUSH_TIMEOUT_SECONDS = 2.0
+
+# Close codes of the notifications socket (README "WebSocket").
+CLOSE_NOT_AUTHENTICATED = 4401
+CLOSE_BANNED = 4403
+CLOSE_FRAME_TOO_LARGE = 4413
+CLOSE_TOO_MANY_FRAMES = 4429
+
+
+def _group_send(user_id: int, message: dict[str, Any]) -> None:
+    """Best effort: the caller's data is already committed whatever happens here."""
+
+    async def send() -> None:
+        layer = get_channel_layer()
+        await asyncio.wait_for(
+            layer.group_send(user_group(user_id), message), timeout=PUSH_TIMEOUT_SECONDS
+        )
+
+    try:
+        async_to_sync(send)()
+    except Exception as exc:
+        logger.warning(
+            "push %s to user %s failed (%s: %s); it waits for replay",
+            message.get("type"),
+            user_id,
+            type(exc).__name__,
+            exc,
+        )
+
+
+def notify(*, user, type: str, data: dict[str, Any]) -> Notification:
+    """Store a notification for `user` and push it to their sockets after commit.
+
+    Runs inside the caller's transaction (one is opened if there is none), so a rolled-back
+    write never notifies anyone. Ids of one recipient grow in commit order: the recipient's
+    user row is locked until commit, so a second notification for them waits, and takes a
+    higher id, until the first is visible. (SQLite serializes all writers anyway.)
+    """
+    if type not in Notification.Type.values:
+        raise ValueError(f"unknown notification type {type!r}")
+    with transaction.atomic():
+        if connection.features.has_select_for_update:
+            user_model = get_user_model()
+            locked = user_model.objects.select_for_update(no_key=True)
+            locked.filter(pk=user.pk).values_list("pk", flat=True).first()
+        notification = Notification.objects.create(recipient=user, type=type, data=data)
+        transaction.on_commit(
+            lambda: _group_send(user.pk, {"type": "notification.push", "id": notification.pk}),
+            robust=True,
+        )
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_read(*, user_id: int, up_to: int) -> int:
+    """Mark the user's unread notifications with id <= `up_to` read; returns how many."""
+    return Notification.objects.filter(
+        recipient_id=user_id, id__lte=up_to, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def sessions_close(*, user_id: int, code: int) -> None:
+    """Close every socket `user_id` has open, on every server process, with `code`."""
+    _group_send(user_id, {"type": "session.close", "code": code})

@@ -1,0 +1,220 @@
+"""The notifications socket, through the project's real ASGI stack (origin check, token
+middleware, routing), with Channels' WebsocketCommunicator."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from channels.db import database_sync_to_async
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+
+from accounts import services as account_services
+from realtime.models import Notification
+from tests.conftest import access_token_for
+from tests.realtime.conftest import notify, open_socket
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+RECEIVED = "confession.received"
+
+
+async def expect_close(communicator, code: int, timeout: float = 3) -> None:
+    message = await communicator.receive_output(timeout=timeout)
+    assert message == {"type": "websocket.close", "code": code}
+
+
+@pytest.mark.parametrize("via", ["header", "query"])
+async def test_live_push_arrives(alice, alice_token, via):
+    socket = await open_socket(alice_token, via=via)
+    assert socket.connected
+    notification = await notify(user=alice, type=RECEIVED, data={"confession": 7})
+    frame = await socket.receive_json_from(timeout=3)
+    assert frame == {
+        "id": notification.pk,
+        "type": RECEIVED,
+        "created_at": frame["created_at"],
+        "data": {"confession": 7},
+    }
+    assert frame["created_at"].endswith("Z")
+    await socket.disconnect()
+
+
+def expired_access(user) -> str:
+    token = AccessToken.for_user(user)
+    token.set_exp(lifetime=-timedelta(seconds=5))
+    return str(token)
+
+
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        pytest.param(lambda user: None, id="missing"),
+        pytest.param(lambda user: "not.a.token", id="garbage"),
+        pytest.param(expired_access, id="expired"),
+        pytest.param(lambda user: str(RefreshToken.for_user(user)), id="refresh-token"),
+        pytest.param(lambda user: access_token_for(user)[:-3] + "abc", id="bad-signature"),
+    ],
+)
+async def test_bad_tokens_close_4401(alice, make_token):
+    token = await database_sync_to_async(make_token)(alice)
+    socket = await open_socket(token)
+    await expect_close(socket, 4401)
+
+
+async def test_banned_users_token_closes_4401(alice, alice_token):
+    await database_sync_to_async(account_services.user_ban)(user=alice)
+    await expect_close(await open_socket(alice_token), 4401)
+
+
+async def test_foreign_browser_origin_is_refused(alice_token):
+    socket = await open_socket(alice_token, origin=b"https://evil.example")
+    assert not socket.connected
+
+
+async def test_no_origin_native_client_is_accepted_and_allowed_origin_too(alice_token):
+    native = await open_socket(alice_token)
+    browser = await open_socket(alice_token, origin=b"http://localhost:8000")
+    for socket in (native, browser):
+        assert socket.connected
+        await socket.send_json_to({"type": "ping"})
+        assert await socket.receive_json_from(timeout=3) == {"type": "pong"}
+        await socket.disconnect()
+
+
+async def test_replay_after_a_gap_delivers_exactly_the_missed_ones(alice, alice_token):
+    seen = await notify(user=alice, type=RECEIVED, data={"n": 0})
+    missed = [await notify(user=alice, type=RECEIVED, data={"n": n}) for n in (1, 2, 3)]
+    socket = await open_socket(alice_token, query=f"after={seen.pk}")
+    frames = [await socket.receive_json_from(timeout=3) for _ in missed]
+    assert [frame["id"] for frame in frames] == [n.pk for n in missed]
+    assert await socket.receive_nothing(timeout=0.3)
+    live = await notify(user=alice, type=RECEIVED, data={"n": 4})
+    assert (await socket.receive_json_from(timeout=3))["id"] == live.pk
+    await socket.disconnect()
+
+
+async def test_without_after_only_new_ones_arrive(alice, alice_token):
+    await notify(user=alice, type=RECEIVED, data={"old": True})
+    socket = await open_socket(alice_token)
+    assert await socket.receive_nothing(timeout=0.3)
+    new = await notify(user=alice, type=RECEIVED, data={"old": False})
+    assert (await socket.receive_json_from(timeout=3))["id"] == new.pk
+    await socket.disconnect()
+
+
+async def test_replay_racing_new_notifications_has_no_gap_or_duplicate(alice, alice_token):
+    @database_sync_to_async
+    def many(count: int) -> list[int]:
+        return [
+            account_notify(user=alice, type=RECEIVED, data={"n": index}).pk
+            for index in range(count)
+        ]
+
+    from realtime.services import notify as account_notify
+
+    before = await many(250)  # more than one replay batch
+    connecting = asyncio.ensure_future(open_socket(alice_token, query="after=0"))
+    during = await many(20)
+    socket = await connecting
+    after = await many(5)
+    received: list[int] = []
+    while not await socket.receive_nothing(timeout=1):
+        received.append((await socket.receive_json_from(timeout=1))["id"])
+    assert received == sorted(before + during + after)
+    await socket.disconnect()
+
+
+async def test_ack_marks_read(alice, alice_token):
+    first = await notify(user=alice, type=RECEIVED, data={})
+    second = await notify(user=alice, type=RECEIVED, data={})
+    socket = await open_socket(alice_token)
+    await socket.send_json_to({"type": "ack", "up_to": first.pk})
+    await socket.send_json_to({"type": "ping"})
+    assert await socket.receive_json_from(timeout=3) == {"type": "pong"}
+
+    @database_sync_to_async
+    def read_states() -> list[bool]:
+        return [Notification.objects.get(pk=pk).read_at is not None for pk in (first.pk, second.pk)]
+
+    assert await read_states() == [True, False]
+    await socket.disconnect()
+
+
+@pytest.mark.parametrize(
+    "frame",
+    ['{"type": "dance"}', "not json", "[1, 2]", '{"type": "ack", "up_to": "x"}', '{"type": "ack"}'],
+)
+async def test_bad_client_frames_get_an_error_and_the_socket_stays(alice_token, frame):
+    socket = await open_socket(alice_token)
+    await socket.send_to(text_data=frame)
+    reply = await socket.receive_json_from(timeout=3)
+    assert reply["type"] == "error"
+    assert set(reply["error"]) == {"code", "message"}
+    await socket.send_json_to({"type": "ping"})
+    assert await socket.receive_json_from(timeout=3) == {"type": "pong"}
+    await socket.disconnect()
+
+
+async def test_binary_frame_is_an_error(alice_token):
+    socket = await open_socket(alice_token)
+    await socket.send_to(bytes_data=b"\x00\x01")
+    assert (await socket.receive_json_from(timeout=3))["error"]["code"] == "bad_frame"
+    await socket.disconnect()
+
+
+async def test_oversize_frame_closes_4413(alice_token):
+    socket = await open_socket(alice_token)
+    await socket.send_to(text_data='{"type": "ping", "pad": "' + "x" * 5000 + '"}')
+    await expect_close(socket, 4413)
+
+
+async def test_flood_closes_4429(alice_token):
+    socket = await open_socket(alice_token)
+    for _ in range(40):
+        await socket.send_json_to({"type": "ping"})
+    pongs = 0
+    while True:
+        message = await socket.receive_output(timeout=3)
+        if message["type"] == "websocket.close":
+            assert message["code"] == 4429
+            break
+        pongs += 1
+    assert 20 <= pongs < 40
+
+
+async def test_socket_closes_when_the_access_token_expires(alice):
+    token = AccessToken.for_user(alice)
+    token.set_exp(lifetime=timedelta(seconds=1))
+    socket = await open_socket(str(token))
+    assert socket.connected
+    await expect_close(socket, 4401, timeout=4)
+
+
+async def test_ban_closes_open_sockets_4403(alice, alice_token, bob_token):
+    alices = [await open_socket(alice_token), await open_socket(alice_token, via="query")]
+    bobs = await open_socket(bob_token)
+    await database_sync_to_async(account_services.user_ban)(user=alice)
+    for socket in alices:
+        await expect_close(socket, 4403)
+    assert await bobs.receive_nothing(timeout=0.3)
+    await bobs.disconnect()
+
+
+async def test_deleting_the_account_closes_its_sockets_4401(alice, alice_token):
+    socket = await open_socket(alice_token)
+    await database_sync_to_async(account_services.user_delete)(user=alice)
+    await expect_close(socket, 4401)
+
+
+async def test_a_user_never_receives_another_users_notification(alice, bob, alice_token, bob_token):
+    alices, bobs = await open_socket(alice_token), await open_socket(bob_token)
+    for_bob = await notify(user=bob, type=RECEIVED, data={"secret": "for bob"})
+    assert (await bobs.receive_json_from(timeout=3))["id"] == for_bob.pk
+    assert await alices.receive_nothing(timeout=0.5)
+    # Nor through replay.
+    replaying = await open_socket(alice_token, query="after=0")
+    assert await replaying.receive_nothing(timeout=0.5)
+    for socket in (alices, bobs, replaying):
+        await socket.disconnect()

@@ -1,0 +1,112 @@
+"""`notify`, the notifications REST API, and what happens when the channel layer is away."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.db import transaction
+
+from realtime import services
+from realtime.models import Notification
+from tests.realtime.conftest import notify as notify_async
+from tests.realtime.conftest import open_socket
+
+RECEIVED = "confession.received"
+
+
+@pytest.mark.django_db
+def test_notify_pushes_only_after_commit(alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        notification = services.notify(user=alice, type=RECEIVED, data={"x": 1})
+        assert Notification.objects.filter(pk=notification.pk).exists()
+    assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_notify_leaves_nothing_and_pushes_nothing(
+    alice, django_capture_on_commit_callbacks
+):
+    def failing_write() -> None:
+        with transaction.atomic():
+            services.notify(user=alice, type=RECEIVED, data={})
+            raise RuntimeError("the caller's write failed")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(RuntimeError):
+            failing_write()
+    assert callbacks == []
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_unknown_type_is_refused(alice):
+    with pytest.raises(ValueError, match="unknown notification type"):
+        services.notify(user=alice, type="confession.exploded", data={})
+
+
+@pytest.mark.django_db
+def test_list_after_oldest_first_paginated(alice, bob, alice_client):
+    mine = [services.notify(user=alice, type=RECEIVED, data={"n": n}) for n in range(25)]
+    services.notify(user=bob, type=RECEIVED, data={"for": "bob"})
+    first = alice_client.get("/api/v1/notifications").json()
+    assert [item["id"] for item in first["results"]] == [n.pk for n in mine[:20]]
+    assert set(first["results"][0]) == {"id", "type", "created_at", "data", "read_at"}
+    second = alice_client.get(first["next"]).json()
+    assert [item["id"] for item in second["results"]] == [n.pk for n in mine[20:]]
+    assert second["next"] is None
+    after = alice_client.get(f"/api/v1/notifications?after={mine[22].pk}").json()
+    assert [item["id"] for item in after["results"]] == [mine[23].pk, mine[24].pk]
+
+
+@pytest.mark.django_db
+def test_list_rejects_a_bad_after(alice_client):
+    response = alice_client.get("/api/v1/notifications?after=soon")
+    assert response.status_code == 400
+    assert "after" in response.json()["error"]["fields"]
+
+
+@pytest.mark.django_db
+def test_mark_read_up_to(alice, bob, alice_client):
+    mine = [services.notify(user=alice, type=RECEIVED, data={}) for _ in range(3)]
+    bobs = services.notify(user=bob, type=RECEIVED, data={})
+    response = alice_client.post("/api/v1/notifications/read", {"up_to": bobs.pk})
+    assert response.json() == {"marked": 3}
+    assert Notification.objects.get(pk=bobs.pk).read_at is None
+    assert alice_client.post("/api/v1/notifications/read", {"up_to": mine[0].pk}).json() == {
+        "marked": 0
+    }
+    assert alice_client.post("/api/v1/notifications/read", {}).status_code == 400
+
+
+def test_notifications_need_a_token(api_client):
+    assert api_client.get("/api/v1/notifications").status_code == 401
+
+
+@pytest.fixture
+def dead_channel_layer(dead_port):
+    return {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [f"redis://127.0.0.1:{dead_port}/0"]},
+        }
+    }
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_channel_layer_down_notify_commits_and_replays_later(
+    alice, alice_token, settings, caplog, dead_channel_layer
+):
+    working_layer = settings.CHANNEL_LAYERS
+    settings.CHANNEL_LAYERS = dead_channel_layer
+    with caplog.at_level(logging.WARNING, logger="realtime.services"):
+        notification = await notify_async(user=alice, type=RECEIVED, data={"kept": True})
+    assert "waits for replay" in caplog.text
+    assert await Notification.objects.filter(pk=notification.pk).aexists()
+
+    settings.CHANNEL_LAYERS = working_layer  # Redis is back; the client reconnects.
+    socket = await open_socket(alice_token, query="after=0")
+    frame = await socket.receive_json_from(timeout=3)
+    assert (frame["id"], frame["data"]) == (notification.pk, {"kept": True})
+    await socket.disconnect()

@@ -1,0 +1,96 @@
+"""Run the project's ASGI app as a real server process on a loopback port, sharing the test
+database and Redis with the test process (for cross-process and end-to-end tests)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import connections
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def database_url_of_test_database() -> str:
+    connection = connections["default"]
+    config = connection.settings_dict
+    if connection.vendor == "postgresql":
+        credentials = quote(config["USER"] or "", safe="")
+        if config.get("PASSWORD"):
+            credentials += ":" + quote(config["PASSWORD"], safe="")
+        host = config["HOST"] or "127.0.0.1"
+        return f"postgres://{credentials}@{host}:{config['PORT'] or 5432}/{config['NAME']}"
+    return f"sqlite:///{config['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class AsgiServer:
+    def __init__(self, workdir: Path) -> None:
+        self.port = free_port()
+        self.log = workdir / f"uvicorn-{self.port}.log"
+        environment = dict(os.environ)
+        environment.update(
+            DATABASE_URL=database_url_of_test_database(),
+            DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+            DJANGO_SETTINGS_MODULE="confessions_backend.settings",
+        )
+        if settings.REDIS_URL:
+            environment["REDIS_URL"] = settings.REDIS_URL
+        self.process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "confessions_backend.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-access-log",
+            ],  # fmt: skip
+            cwd=ROOT,
+            env=environment,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_until_listening()
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def _wait_until_listening(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log.read_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not listen within {timeout}s:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
