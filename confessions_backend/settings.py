@@ -231,8 +231,23 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Nothing serves MEDIA_URL directly: every URL handed out is signed (media_app).
 MEDIA_URL = "/media/"
 
+# Upload limits (media_app). Sizes in bytes.
+MEDIA_MAX_IMAGE_BYTES = env.positive_int("MEDIA_MAX_IMAGE_BYTES", default=10 * 1024 * 1024)
+MEDIA_MAX_IMAGE_PIXELS = env.positive_int("MEDIA_MAX_IMAGE_PIXELS", default=40_000_000)
+MEDIA_MAX_VIDEO_BYTES = env.positive_int("MEDIA_MAX_VIDEO_BYTES", default=50 * 1024 * 1024)
+MEDIA_MAX_VIDEO_SECONDS = env.positive_int("MEDIA_MAX_VIDEO_SECONDS", default=60)
+MEDIA_UPLOADS_PER_DAY = env.positive_int("MEDIA_UPLOADS_PER_DAY", default=100)
+MEDIA_QUOTA_BYTES = env.positive_int("MEDIA_QUOTA_BYTES", default=1024 * 1024 * 1024)
+# ffmpeg (from the imageio-ffmpeg wheel) gets this long per probe or poster frame.
+MEDIA_FFMPEG_TIMEOUT_SECONDS = env.positive_int("MEDIA_FFMPEG_TIMEOUT_SECONDS", default=20)
+# Uploads bigger than this go to a temporary file rather than memory while parsed.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 _s3_endpoint = env.url("AWS_S3_ENDPOINT_URL", schemes={"http", "https"})
+# Where clients reach S3 when that differs from where we do (compose: http://minio:9000 for
+# us, http://localhost:9000 for a phone or browser). Only used to sign URLs.
+AWS_S3_PUBLIC_ENDPOINT_URL = env.url("AWS_S3_PUBLIC_ENDPOINT_URL", schemes={"http", "https"})
 _s3_region = env.str("AWS_S3_REGION_NAME", default="us-east-1")
 _s3_access_key = env.str("AWS_ACCESS_KEY_ID", default="")
 _s3_secret_key = env.str("AWS_SECRET_ACCESS_KEY", default="")

@@ -5,10 +5,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from confessions_backend import health
+from media_app.api.views import media_file
 
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("realtime.api.urls")),
+    path("", include("media_app.api.urls")),
 ]
 
 urlpatterns = [
@@ -18,4 +20,6 @@ urlpatterns = [
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
+    # Signed, expiring file URLs when media live on the filesystem (no S3 configured).
+    path("media/file/<str:token>", media_file, name="media-file"),
 ]

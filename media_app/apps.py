@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class MediaAppConfig(AppConfig):
     name = "media_app"
     verbose_name = "Media"
+
+    def ready(self) -> None:
+        from media_app import receivers  # noqa: F401  (connects the signal receivers)

@@ -1,0 +1,235 @@
+"""Every write of media_app: uploads, deletion, attaching to confessions, cleanup.
+
+Storage and database stay consistent: objects are written before the row, and removed again
+if the row cannot be committed; a row's objects are removed only after its deletion commits.
+A storage outage is a 503 with nothing stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from datetime import timedelta
+
+import botocore.exceptions
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from accounts.models import User
+from confessions_backend.errors import ApplicationError, ServiceUnavailable
+from media_app import processing
+from media_app.models import Media
+
+logger = logging.getLogger(__name__)
+
+MAX_IMAGES_PER_CONFESSION = 9
+STORAGE_ERRORS = (OSError, botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError)
+
+
+def _storage_unavailable(exc: Exception) -> ServiceUnavailable:
+    logger.warning("media storage failed: %s: %s", type(exc).__name__, exc)
+    return ServiceUnavailable("Media storage is unavailable; try again soon.")
+
+
+def owner_prefix(user_id: int) -> str:
+    """An opaque per-user key prefix: keys end up in signed URLs a recipient sees, and a raw
+    user id there would unmask an anonymous sender."""
+    return "u/" + salted_hmac("media_app.owner_prefix", str(user_id)).hexdigest()[:20]
+
+
+def _check_quota(owner: User, size: int) -> None:
+    since = timezone.now() - timedelta(days=1)
+    if Media.objects.filter(owner=owner, created_at__gte=since).count() >= (
+        settings.MEDIA_UPLOADS_PER_DAY
+    ):
+        raise ApplicationError(
+            "throttled",
+            f"At most {settings.MEDIA_UPLOADS_PER_DAY} uploads a day.",
+            status=429,
+            headers={"Retry-After": "3600"},
+        )
+    used = Media.objects.filter(owner=owner).aggregate(total=Sum("size"))["total"] or 0
+    if used + size > settings.MEDIA_QUOTA_BYTES:
+        raise ApplicationError(
+            "payload_too_large", "Your media storage quota is full; delete something first.",
+            status=413,
+        )  # fmt: skip
+
+
+def _save(key: str, data: bytes, content_type: str) -> None:
+    content = ContentFile(data)
+    content.content_type = content_type  # S3 stores this, not a guess from the name
+    stored = default_storage.save(key, content)
+    if stored != key:  # never happens with uuid keys; never overwrite silently either
+        default_storage.delete(stored)
+        raise RuntimeError(f"storage renamed {key} to {stored}")
+
+
+def _delete_objects(keys: list[str]) -> None:
+    for key in keys:
+        try:
+            default_storage.delete(key)
+        except STORAGE_ERRORS as exc:
+            logger.error("could not delete media object %s: %s", key, exc)
+
+
+def _rejected(exc: processing.MediaRejected) -> ApplicationError:
+    return ApplicationError(exc.code, exc.message, status=exc.status)
+
+
+def media_upload(*, owner: User, file: UploadedFile) -> Media:
+    """Check, clean and store one upload for `owner`; returns the ready `Media`.
+
+    Raises `ApplicationError`: 415 unsupported type, 413 too big or over quota, 429 too many
+    today, 400 unreadable / too long / too many pixels, 503 storage unavailable. On any error
+    nothing is left behind, in storage or in the database.
+    """
+    head = file.read(64)
+    file.seek(0)
+    try:
+        kind, detail = processing.sniff(head)
+    except processing.MediaRejected as exc:
+        raise _rejected(exc) from None
+    limit = settings.MEDIA_MAX_IMAGE_BYTES if kind == "image" else settings.MEDIA_MAX_VIDEO_BYTES
+    if file.size > limit:
+        raise ApplicationError(
+            "payload_too_large", f"{kind.capitalize()}s may be at most {limit // 2**20} MB.",
+            status=413,
+        )  # fmt: skip
+    _check_quota(owner, file.size)
+
+    base = f"{owner_prefix(owner.pk)}/{uuid.uuid4().hex}"
+    try:
+        if kind == "image":
+            image = processing.process_image(file, detail)
+            main, thumbnail = image.main, image.thumbnail
+            duration = None
+            objects = [(f"{base}.{main.extension}", main.data, main.content_type)]
+            width, height = main.width, main.height
+        else:
+            path, scratch = processing.spooled_path(file)
+            try:
+                video = processing.probe_video(path, detail)
+            finally:
+                if scratch is not None:
+                    scratch.cleanup()
+            file.seek(0)
+            main_data = file.read()
+            thumbnail, duration = video.poster, video.duration
+            objects = [(f"{base}.{video.extension}", main_data, video.content_type)]
+            width, height = video.width, video.height
+    except processing.MediaRejected as exc:
+        raise _rejected(exc) from None
+    objects.append((f"{base}_thumb.{thumbnail.extension}", thumbnail.data, thumbnail.content_type))
+    (main_key, main_data, content_type), (thumbnail_key, _, _) = objects
+
+    written: list[str] = []
+    try:
+        for key, data, object_type in objects:
+            _save(key, data, object_type)
+            written.append(key)
+    except STORAGE_ERRORS as exc:
+        _delete_objects(written)
+        raise _storage_unavailable(exc) from None
+
+    try:
+        with transaction.atomic():
+            return Media.objects.create(
+                owner=owner,
+                kind=kind,
+                storage_key=main_key,
+                content_type=content_type,
+                size=len(main_data),
+                width=width,
+                height=height,
+                duration=duration,
+                thumbnail_key=thumbnail_key,
+                sha256=hashlib.sha256(main_data).hexdigest(),
+            )
+    except BaseException:
+        # No row will point at these objects: take them away again.
+        _delete_objects(written)
+        raise
+
+
+@transaction.atomic
+def media_delete(*, user: User, media_id: int) -> None:
+    """The owner deletes an upload no confession carries; its objects go after commit."""
+    media = Media.objects.select_for_update().filter(pk=media_id, owner=user).first()
+    if media is None:
+        raise Http404
+    if media.attached_at is not None:
+        raise ApplicationError(
+            "media_attached", "A confession carries this media; it cannot be deleted.",
+            status=409,
+        )  # fmt: skip
+    media.delete()  # the post_delete receiver removes the objects after commit
+
+
+def delete_objects_after_commit(media: Media) -> None:
+    keys = [key for key in (media.storage_key, media.thumbnail_key) if key]
+    transaction.on_commit(lambda: _delete_objects(keys))
+
+
+def media_for_attachment(*, owner: User, media_ids: list[int]) -> list[Media]:
+    """The media a new confession of `owner` may carry, in the order given.
+
+    Each must be `owner`'s, ready and not carried by anything yet; at most nine images, or a
+    single video on its own. Raises Django's `ValidationError` on the `media` field otherwise.
+    """
+    from django.core.exceptions import ValidationError
+
+    if len(set(media_ids)) != len(media_ids):
+        raise ValidationError({"media": ["The same media is listed twice."]})
+    found = {m.pk: m for m in Media.objects.filter(pk__in=media_ids, owner=owner)}
+    if len(found) != len(media_ids):
+        raise ValidationError({"media": ["No such media of yours."]})
+    media = [found[media_id] for media_id in media_ids]
+    if any(item.attached_at is not None for item in media):
+        raise ValidationError({"media": ["This media is already attached to a confession."]})
+    if User.objects.filter(avatar__in=media).exists():
+        raise ValidationError({"media": ["Your avatar cannot be attached to a confession."]})
+    videos = [item for item in media if item.kind == Media.Kind.VIDEO]
+    if videos and len(media) > 1:
+        raise ValidationError({"media": ["A video goes alone, without other media."]})
+    if len(media) > MAX_IMAGES_PER_CONFESSION:
+        raise ValidationError(
+            {"media": [f"At most {MAX_IMAGES_PER_CONFESSION} images per confession."]}
+        )
+    return media
+
+
+def media_attach(*, media: list[Media]) -> None:
+    """Mark `media` as carried, inside the caller's transaction. Race-safe: if another
+    confession took any of them meanwhile, nothing is marked and `ValidationError` is raised."""
+    from django.core.exceptions import ValidationError
+
+    if not media:
+        return
+    with transaction.atomic():
+        marked = Media.objects.filter(
+            pk__in=[item.pk for item in media], attached_at__isnull=True
+        ).update(attached_at=timezone.now())
+        if marked != len(media):
+            raise ValidationError({"media": ["This media is already attached to a confession."]})
+
+
+@transaction.atomic
+def media_cleanup(*, older_than: timedelta) -> int:
+    """Delete uploads never attached (nor used as an avatar) older than `older_than`."""
+    stale = Media.objects.filter(
+        attached_at__isnull=True, created_at__lt=timezone.now() - older_than
+    ).exclude(pk__in=User.objects.filter(avatar__isnull=False).values("avatar"))
+    count = 0
+    for media in stale.iterator():
+        media.delete()
+        count += 1
+    return count
