@@ -243,6 +243,9 @@ MEDIA_FFMPEG_TIMEOUT_SECONDS = env.positive_int("MEDIA_FFMPEG_TIMEOUT_SECONDS", 
 # Uploads bigger than this go to a temporary file rather than memory while parsed.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Confessions one user may send per hour (then 429).
+CONFESSIONS_PER_HOUR = env.positive_int("CONFESSIONS_PER_HOUR", default=10)
+
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 _s3_endpoint = env.url("AWS_S3_ENDPOINT_URL", schemes={"http", "https"})
 # Where clients reach S3 when that differs from where we do (compose: http://minio:9000 for

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("realtime.api.urls")),
     path("", include("media_app.api.urls")),
+    path("", include("messages_app.api.urls")),
 ]
 
 urlpatterns = [

@@ -107,6 +107,12 @@ def _isolated_storage(request: pytest.FixtureRequest, settings, tmp_path) -> Non
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """PBKDF2's deliberate slowness (about 0.3 s a hash) is for attackers, not for tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings) -> None:
     """Each test gets its own cache namespace (throttle counters, tokens), even on a shared
     Redis, without flushing anything."""

@@ -1,0 +1,59 @@
+"""Shapes of the confessions API (input parsing, and output documentation for OpenAPI)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from media_app.api.views import MediaOutput
+
+
+class PersonOutput(serializers.Serializer):
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+
+
+class ConfessionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=["sender", "recipient", "viewer"],
+                                   help_text="how you relate to this confession")  # fmt: skip
+    body = serializers.CharField()
+    anonymous = serializers.BooleanField()
+    sender = PersonOutput(
+        allow_null=True, help_text="null for an anonymous sender until you two match"
+    )
+    recipient = PersonOutput(allow_null=True, help_text="null until a share link is claimed")
+    matched = serializers.BooleanField()
+    status = serializers.ChoiceField(choices=["pending", "approved", "rejected", "hidden"])
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+    media = MediaOutput(many=True)
+    share_token = serializers.CharField(
+        allow_null=True, help_text="to the sender, while nobody has claimed the share link"
+    )
+
+
+class ConfessionSendInput(serializers.Serializer):
+    recipient = serializers.CharField(
+        max_length=150, required=False, help_text="a username; leave out to get a share link"
+    )
+    body = serializers.CharField(max_length=20_000, trim_whitespace=False)
+    anonymous = serializers.BooleanField(default=False)
+    media = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=20
+    )
+
+
+class ReplyInput(serializers.Serializer):
+    body = serializers.CharField(max_length=20_000, trim_whitespace=False)
+
+
+class ReplyOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    author = PersonOutput(allow_null=True, help_text="null for an anonymous sender")
+    mine = serializers.BooleanField()
+    # "from" is a Python keyword: declared below.
+
+
+ReplyOutput._declared_fields["from"] = serializers.ChoiceField(choices=["sender", "recipient"])

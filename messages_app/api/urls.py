@@ -1,0 +1,21 @@
+from django.urls import path
+
+from messages_app.api import views
+
+urlpatterns = [
+    path("confessions", views.ConfessionSendApi.as_view(), name="confessions"),
+    path("confessions/inbox", views.ConfessionInboxApi.as_view(), name="confessions-inbox"),
+    path("confessions/sent", views.ConfessionSentApi.as_view(), name="confessions-sent"),
+    path("confessions/<int:confession_id>", views.ConfessionDetailApi.as_view(),
+         name="confession-detail"),
+    path("confessions/<int:confession_id>/read", views.ConfessionReadApi.as_view(),
+         name="confession-read"),
+    path("confessions/<int:confession_id>/replies", views.ConfessionRepliesApi.as_view(),
+         name="confession-replies"),
+    path("confessions/<int:confession_id>/block-sender", views.ConfessionBlockSenderApi.as_view(),
+         name="confession-block-sender"),
+    path("confessions/shared/<str:token>", views.SharedConfessionApi.as_view(),
+         name="confession-shared"),
+    path("confessions/shared/<str:token>/claim", views.SharedConfessionClaimApi.as_view(),
+         name="confession-shared-claim"),
+]  # fmt: skip

@@ -1,0 +1,145 @@
+"""HTTP doors of the confessions app: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from confessions_backend.pagination import CursorPagination
+from messages_app import selectors, services
+from messages_app.api import serializers as s
+from messages_app.rendering import confession_render, reply_render
+
+
+def _parse(serializer_class, request: Request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _render(confession, request: Request) -> dict:
+    return confession_render(confession, viewer=request.user, request=request)
+
+
+def _fresh(request: Request, confession_id: int) -> dict:
+    """Re-read through the visibility selector, so what is shown is what the rules allow."""
+    confession = selectors.confession_get_for_user(user=request.user, confession_id=confession_id)
+    return _render(confession, request)
+
+
+class ConfessionSendApi(APIView):
+    @extend_schema(operation_id="confessions_send", request=s.ConfessionSendInput,
+                   responses={201: s.ConfessionOutput})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        data = _parse(s.ConfessionSendInput, request)
+        confession = services.confession_send(
+            sender=request.user,
+            body=data["body"],
+            anonymous=data["anonymous"],
+            recipient_username=data.get("recipient"),
+            media_ids=data["media"],
+        )
+        return Response(_fresh(request, confession.pk), status=status.HTTP_201_CREATED)
+
+
+class _ConfessionListApi(generics.GenericAPIView):
+    serializer_class = s.ConfessionOutput
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([_render(item, request) for item in page])
+
+
+class ConfessionInboxApi(_ConfessionListApi):
+    def get_queryset(self):
+        return selectors.confession_inbox(user=self.request.user)
+
+    @extend_schema(operation_id="confessions_inbox", responses={200: s.ConfessionOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        return self.list(request)
+
+
+class ConfessionSentApi(_ConfessionListApi):
+    def get_queryset(self):
+        return selectors.confession_sent(user=self.request.user)
+
+    @extend_schema(operation_id="confessions_sent", responses={200: s.ConfessionOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        return self.list(request)
+
+
+class ConfessionDetailApi(APIView):
+    @extend_schema(operation_id="confessions_get", responses={200: s.ConfessionOutput})
+    def get(self, request: Request, confession_id: int) -> Response:
+        return Response(_fresh(request, confession_id))
+
+    @extend_schema(operation_id="confessions_delete", responses={204: None})
+    def delete(self, request: Request, confession_id: int) -> Response:
+        services.confession_delete(user=request.user, confession_id=confession_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ConfessionReadApi(APIView):
+    @extend_schema(operation_id="confessions_read", request=None,
+                   responses={200: s.ConfessionOutput})  # fmt: skip
+    def post(self, request: Request, confession_id: int) -> Response:
+        services.confession_mark_read(user=request.user, confession_id=confession_id)
+        return Response(_fresh(request, confession_id))
+
+
+class ThreadOrder(CursorPagination):
+    ordering = ("created_at", "id")
+
+
+class ConfessionRepliesApi(generics.GenericAPIView):
+    serializer_class = s.ReplyOutput
+    pagination_class = ThreadOrder
+
+    @extend_schema(operation_id="confessions_replies_list",
+                   responses={200: s.ReplyOutput(many=True)})  # fmt: skip
+    def get(self, request: Request, confession_id: int) -> Response:
+        confession = selectors.confession_get_for_user(
+            user=request.user, confession_id=confession_id
+        )
+        page = self.paginate_queryset(
+            selectors.reply_list(confession=confession, viewer=request.user)
+        )
+        return self.get_paginated_response(
+            [reply_render(reply, confession=confession, viewer=request.user) for reply in page]
+        )
+
+    @extend_schema(operation_id="confessions_replies_create", request=s.ReplyInput,
+                   responses={201: s.ReplyOutput})  # fmt: skip
+    def post(self, request: Request, confession_id: int) -> Response:
+        confession, reply = services.reply_create(
+            user=request.user, confession_id=confession_id, **_parse(s.ReplyInput, request)
+        )
+        return Response(
+            reply_render(reply, confession=confession, viewer=request.user),
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ConfessionBlockSenderApi(APIView):
+    @extend_schema(operation_id="confessions_block_sender", request=None, responses={204: None})
+    def post(self, request: Request, confession_id: int) -> Response:
+        services.confession_block_sender(user=request.user, confession_id=confession_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SharedConfessionApi(APIView):
+    @extend_schema(operation_id="confessions_shared_get", responses={200: s.ConfessionOutput})
+    def get(self, request: Request, token: str) -> Response:
+        confession = selectors.confession_get_shared(user=request.user, token=token)
+        return Response(_render(confession, request))
+
+
+class SharedConfessionClaimApi(APIView):
+    @extend_schema(operation_id="confessions_shared_claim", request=None,
+                   responses={200: s.ConfessionOutput})  # fmt: skip
+    def post(self, request: Request, token: str) -> Response:
+        confession = services.confession_claim(user=request.user, token=token)
+        return Response(_fresh(request, confession.pk))

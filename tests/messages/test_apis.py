@@ -1,0 +1,254 @@
+"""The confessions API: wiring, error envelope, ownership matrix, anonymity, query counts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Block
+from messages_app import services
+from messages_app.models import Confession, Reply
+from realtime.models import Notification
+from tests.messages.conftest import client_of, make_media
+
+pytestmark = pytest.mark.django_db
+
+
+def test_send_and_read_through_the_api(alice_client, bob_client, bob):
+    response = alice_client.post(
+        "/api/v1/confessions", {"recipient": "bob", "body": "I like you", "anonymous": False}
+    )
+    assert response.status_code == 201, response.content
+    sent = response.json()
+    assert sent["role"] == "sender"
+    assert sent["recipient"] == {"username": "bob", "display_name": ""}
+    assert sent["status"] == "approved"
+    assert sent["share_token"] is None
+
+    inbox = bob_client.get("/api/v1/confessions/inbox").json()
+    assert [item["id"] for item in inbox["results"]] == [sent["id"]]
+    assert inbox["next"] is None
+    assert inbox["results"][0]["sender"] == {"username": "alice", "display_name": ""}
+
+    read = bob_client.post(f"/api/v1/confessions/{sent['id']}/read")
+    assert read.status_code == 200
+    assert read.json()["read_at"] is not None
+    mine = alice_client.get("/api/v1/confessions/sent").json()["results"]
+    assert mine[0]["read_at"] is not None
+
+    reply = bob_client.post(f"/api/v1/confessions/{sent['id']}/replies", {"body": "me too"})
+    assert reply.status_code == 201
+    assert reply.json()["from"] == "recipient"
+    thread = alice_client.get(f"/api/v1/confessions/{sent['id']}/replies").json()
+    assert [(r["body"], r["mine"]) for r in thread["results"]] == [("me too", False)]
+
+
+def test_share_link_through_the_api(alice_client, bob_client, carol_client):
+    sent = alice_client.post("/api/v1/confessions", {"body": "guess who", "anonymous": True})
+    token = sent.json()["share_token"]
+    assert token
+    opened = carol_client.get(f"/api/v1/confessions/shared/{token}")
+    assert opened.status_code == 200
+    assert opened.json()["sender"] is None
+    assert opened.json()["role"] == "viewer"
+    claimed = bob_client.post(f"/api/v1/confessions/shared/{token}/claim")
+    assert claimed.status_code == 200
+    assert claimed.json()["role"] == "recipient"
+    late = carol_client.post(f"/api/v1/confessions/shared/{token}/claim")
+    assert late.status_code == 404
+    assert late.json()["error"]["code"] == "not_found"
+    own = alice_client.post(f"/api/v1/confessions/shared/{token}/claim")
+    assert own.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"recipient": "bob", "body": ""}, "body"),
+        ({"recipient": "bob", "body": "   "}, "body"),
+        ({"recipient": "bob", "body": "x" * 2001}, "body"),
+        ({"recipient": "bob", "body": "a\u0000b"}, "body"),
+        ({"recipient": "alice", "body": "me"}, "recipient"),
+        ({"recipient": "ghost", "body": "hi"}, "recipient"),
+        ({"recipient": "bob"}, "body"),
+        ({"recipient": "bob", "body": "hi", "media": ["x"]}, "media"),
+        ({"recipient": "bob", "body": "hi", "media": [999999]}, "media"),
+    ],
+)
+def test_bad_sends_are_400_and_store_nothing(alice_client, bob, payload, field):
+    response = alice_client.post("/api/v1/confessions", payload)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert field in error["fields"]
+    assert not Confession.objects.exists()
+
+
+def test_read_only_fields_cannot_be_set(alice_client, bob, carol):
+    response = alice_client.post(
+        "/api/v1/confessions",
+        {"recipient": "bob", "body": "hi", "sender": carol.pk, "status": "hidden",
+         "read_at": "2020-01-01T00:00:00Z", "share_token": "mine", "suppressed": True},
+    )  # fmt: skip
+    assert response.status_code == 201
+    confession = Confession.objects.get()
+    assert confession.sender.username == "alice"
+    assert confession.status == "approved"
+    assert confession.read_at is None
+    assert confession.share_token is None
+    assert confession.suppressed is False
+
+
+def test_rate_limit_is_429_in_the_envelope(alice_client, bob, settings):
+    settings.CONFESSIONS_PER_HOUR = 1
+    first = alice_client.post("/api/v1/confessions", {"recipient": "bob", "body": "1"})
+    assert first.status_code == 201
+    response = alice_client.post("/api/v1/confessions", {"recipient": "bob", "body": "2"})
+    assert response.status_code == 429
+    assert response.json()["error"]["code"] == "throttled"
+    assert response["Retry-After"]
+
+
+def test_sender_cannot_mark_read_or_block_themself(alice_client, alice, bob):
+    confession = services.confession_send(sender=alice, recipient_username="bob", body="hi")
+    for path in ("read", "block-sender"):
+        response = alice_client.post(f"/api/v1/confessions/{confession.pk}/{path}")
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "permission_denied"
+
+
+def test_confessions_need_a_token(api_client):
+    for path in ("/api/v1/confessions/inbox", "/api/v1/confessions/sent"):
+        assert api_client.get(path).status_code == 401
+
+
+# --- ownership matrix ------------------------------------------------------------------------
+
+
+def snapshot() -> str:
+    rows = {
+        "confessions": list(Confession.objects.order_by("pk").values()),
+        "replies": list(Reply.objects.order_by("pk").values()),
+        "blocks": list(Block.objects.order_by("pk").values()),
+        "notifications": list(Notification.objects.order_by("pk").values()),
+    }
+    return json.dumps(rows, default=str, sort_keys=True)
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_a_third_user_gets_404_everywhere_and_changes_nothing(alice, bob, carol_client, anonymous):
+    confession = services.confession_send(
+        sender=alice, recipient_username="bob", body="for bob only", anonymous=anonymous
+    )
+    services.reply_create(user=bob, confession_id=confession.pk, body="hello")
+    link = services.confession_send(sender=alice, body="link", anonymous=anonymous)
+    services.confession_claim(user=bob, token=link.share_token)
+    before = snapshot()
+    calls = [
+        ("get", f"/api/v1/confessions/{confession.pk}", None),
+        ("delete", f"/api/v1/confessions/{confession.pk}", None),
+        ("post", f"/api/v1/confessions/{confession.pk}/read", None),
+        ("get", f"/api/v1/confessions/{confession.pk}/replies", None),
+        ("post", f"/api/v1/confessions/{confession.pk}/replies", {"body": "intruder"}),
+        ("post", f"/api/v1/confessions/{confession.pk}/block-sender", None),
+        ("get", f"/api/v1/confessions/shared/{link.share_token}", None),
+        ("post", f"/api/v1/confessions/shared/{link.share_token}/claim", None),
+        ("get", f"/api/v1/confessions/{confession.pk + 1000}", None),
+    ]
+    for method, path, body in calls:
+        response = getattr(carol_client, method)(path, body) if body else getattr(
+            carol_client, method
+        )(path)  # fmt: skip
+        assert response.status_code == 404, (method, path, response.content)
+        assert response.json()["error"]["code"] == "not_found"
+    assert carol_client.get("/api/v1/confessions/inbox").json()["results"] == []
+    assert carol_client.get("/api/v1/confessions/sent").json()["results"] == []
+    assert snapshot() == before
+
+
+# --- anonymity ---------------------------------------------------------------------------------
+
+
+def test_an_anonymous_sender_appears_in_no_recipient_facing_payload(django_user_model):
+    # A pk no counter in this test reaches, so a number equal to it can only be the sender's.
+    alice = django_user_model.objects.create_user(
+        pk=987_654, username="alice_secret", display_name="Alice Hidden-Name"
+    )
+    bob = django_user_model.objects.create_user(username="bob")
+    bob_client = client_of(bob)
+    photo = make_media(alice)
+    confession = services.confession_send(
+        sender=alice, recipient_username="bob", body="guess", anonymous=True, media_ids=[photo.pk]
+    )
+    services.reply_create(user=alice, confession_id=confession.pk, body="it's me")
+    bob_client.post(f"/api/v1/confessions/{confession.pk}/replies", {"body": "who?"})
+    link = services.confession_send(sender=alice, body="link", anonymous=True)
+
+    payloads = [
+        bob_client.get("/api/v1/confessions/inbox").json(),
+        bob_client.get(f"/api/v1/confessions/{confession.pk}").json(),
+        bob_client.post(f"/api/v1/confessions/{confession.pk}/read").json(),
+        bob_client.get(f"/api/v1/confessions/{confession.pk}/replies").json(),
+        bob_client.get(f"/api/v1/confessions/shared/{link.share_token}").json(),
+        bob_client.post(f"/api/v1/confessions/shared/{link.share_token}/claim").json(),
+        bob_client.get("/api/v1/notifications").json(),
+        [n.as_frame() for n in Notification.objects.filter(recipient=bob)],  # socket frames
+    ]
+    assert payloads[0]["results"]  # the walk does see the confession...
+    assert payloads[3]["results"]  # ...and the thread
+
+    def walk(value, path="$"):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                assert key not in ("sender_id", "author_id", "user_id", "owner"), path
+                yield from walk(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, f"{path}[{index}]")
+        else:
+            yield path, value
+
+    for payload in payloads:
+        for path, value in walk(payload):
+            assert value != alice.pk, f"sender id at {path}"
+            if isinstance(value, str):
+                for secret in ("alice_secret", "Alice Hidden-Name", str(alice.pk)):
+                    assert secret not in value, f"{secret!r} at {path}"
+    # The WebSocket frames are the notification frames above; their recipient is bob only.
+    assert not Notification.objects.filter(recipient=alice, type="confession.received").exists()
+
+
+# --- query counts ------------------------------------------------------------------------------
+
+
+def fill_inbox(sender, recipient, count: int) -> None:
+    for index in range(count):
+        photos = [make_media(sender) for _ in range(2)]
+        services.confession_send(
+            sender=sender, recipient_username=recipient.username, body=f"#{index}",
+            anonymous=index % 2 == 0, media_ids=[p.pk for p in photos],
+        )  # fmt: skip
+
+
+def inbox_queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/api/v1/confessions/inbox")
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_inbox_query_count_is_constant(
+    alice, bob_client, bob, settings, django_assert_max_num_queries
+):
+    settings.CONFESSIONS_PER_HOUR = 100
+    fill_inbox(alice, bob, 1)
+    one = inbox_queries(bob_client)
+    fill_inbox(alice, bob, 19)
+    with django_assert_max_num_queries(4):
+        response = bob_client.get("/api/v1/confessions/inbox")
+    assert len(response.json()["results"]) == 20
+    assert all(len(item["media"]) == 2 for item in response.json()["results"])
+    assert inbox_queries(bob_client) == one

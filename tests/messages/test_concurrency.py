@@ -1,0 +1,69 @@
+"""Races, for real: threads with their own PostgreSQL connections."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connections
+
+from messages_app import services
+from messages_app.models import Confession, Match
+from realtime.models import Notification
+from tests.messages.conftest import client_of
+
+pytestmark = [pytest.mark.service("postgres"), pytest.mark.django_db(transaction=True)]
+
+
+def run_together(actions) -> list:
+    barrier = threading.Barrier(len(actions))
+    results: list = [None] * len(actions)
+
+    def run(index: int, action) -> None:
+        try:
+            barrier.wait()
+            results[index] = action()
+        except Exception as exc:  # the outcome is what the test inspects
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_concurrent_claims_exactly_one_wins(alice, django_user_model):
+    claimers = [django_user_model.objects.create_user(username=f"claimer{i}") for i in range(5)]
+    clients = [client_of(user) for user in claimers]
+    link = services.confession_send(sender=alice, body="for the first to open it")
+    statuses = run_together(
+        [
+            lambda client=client: (
+                client.post(f"/api/v1/confessions/shared/{link.share_token}/claim").status_code
+            )
+            for client in clients
+        ]
+    )
+    assert sorted(statuses) == [200, 404, 404, 404, 404]
+    winner = claimers[statuses.index(200)]
+    link.refresh_from_db()
+    assert link.recipient == winner
+    assert Notification.objects.filter(type="confession.received").count() == 1
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_simultaneous_mutual_confessions_match_exactly_once(alice, bob, round_):
+    results = run_together(
+        [
+            lambda: services.confession_send(sender=alice, recipient_username="bob", body="a"),
+            lambda: services.confession_send(sender=bob, recipient_username="alice", body="b"),
+        ]
+    )
+    assert all(isinstance(result, Confession) for result in results), results
+    assert Match.objects.count() == 1
+    for user in (alice, bob):
+        assert Notification.objects.filter(recipient=user, type="confession.matched").count() == 1
