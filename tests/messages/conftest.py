@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from rest_framework.test import APIClient
 
 from media_app.models import Media
+from media_app.services import owner_prefix
 from tests.conftest import access_token_for
 
 
@@ -29,15 +32,16 @@ def carol_client(carol) -> APIClient:
 
 
 def make_media(owner, kind: str = "image") -> Media:
-    """A Media row as media_app would make it (the upload path has its own tests)."""
+    """A Media row keyed as media_app keys uploads (the upload path has its own tests)."""
+    base = f"{owner_prefix(owner.pk)}/{uuid.uuid4().hex}"
     return Media.objects.create(
         owner=owner,
         kind=kind,
-        storage_key=f"u/test/{owner.pk}-{Media.objects.count()}.jpg",
+        storage_key=f"{base}.jpg",
         content_type="image/jpeg" if kind == "image" else "video/mp4",
         size=100,
         width=10,
         height=10,
-        thumbnail_key=f"u/test/{owner.pk}-{Media.objects.count()}_thumb.jpg",
+        thumbnail_key=f"{base}_thumb.jpg",
         sha256="0" * 64,
     )
