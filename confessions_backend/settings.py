@@ -246,6 +246,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Confessions one user may send per hour (then 429).
 CONFESSIONS_PER_HOUR = env.positive_int("CONFESSIONS_PER_HOUR", default=10)
 
+# The moderation chain (messages_app.moderation) and when reports hide a confession.
+MODERATION_CHECKERS = env.list(
+    "MODERATION_CHECKERS", default=["messages_app.moderation.BannedPhraseChecker"]
+)
+REPORTS_TO_HIDE = env.positive_int("REPORTS_TO_HIDE", default=3)
+
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 _s3_endpoint = env.url("AWS_S3_ENDPOINT_URL", schemes={"http", "https"})
 # Where clients reach S3 when that differs from where we do (compose: http://minio:9000 for

@@ -1,35 +1,328 @@
-"""A first look at confessions in the admin; the moderation desk builds on it."""
+"""Django admin as the moderation desk. Every decision is a `messages_app.services` call and
+lands in the audit log; nothing here edits a confession directly. An anonymous sender's
+identity is shown to superusers only: moderators judge the content, not the person."""
 
-from django.contrib import admin
+from __future__ import annotations
 
-from messages_app.models import Confession, Match, Reply
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.html import format_html_join
+
+from confessions_backend.errors import ApplicationError
+from media_app.rendering import media_render
+from messages_app import services
+from messages_app.models import (
+    BannedPhrase,
+    Confession,
+    ModerationDecision,
+    QueuedConfession,
+    ReasonCategory,
+    Reply,
+    Report,
+)
+
+OPEN_REPORTS = Count("reports", filter=Q(reports__resolved_at=None), distinct=True)
+
+
+class ModerationForm(forms.Form):
+    reason = forms.ChoiceField(choices=[("", "---------"), *ReasonCategory.choices],
+                               required=False, help_text="shown to the sender")  # fmt: skip
+    note = forms.CharField(max_length=500, required=False, help_text="for the audit log only",
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+def moderation_action(
+    name: str, title: str, service: Callable, *, needs_reason: bool, permission: str
+):
+    """An admin action that first asks for a reason (an intermediate form), then calls
+    `service` for each selected row and reports what it did and what it could not do."""
+
+    def action(modeladmin, request: HttpRequest, queryset: QuerySet):
+        form = ModerationForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            if needs_reason and not reason:
+                form.add_error("reason", "Choose the reason the sender will see.")
+            else:
+                done, refused = 0, []
+                for item in queryset:
+                    kwargs = {"moderator": request.user, "note": form.cleaned_data["note"]}
+                    if needs_reason:
+                        kwargs["reason"] = reason
+                    try:
+                        service(confession_id=item.pk, **kwargs)
+                        done += 1
+                    except ApplicationError as exc:
+                        refused.append(f"#{item.pk}: {exc.message}")
+                modeladmin.message_user(request, f"{title}: {done} done.", messages.SUCCESS)
+                if refused:
+                    modeladmin.message_user(request, " ".join(refused), messages.WARNING)
+                return None
+        return TemplateResponse(
+            request,
+            "admin/messages_app/moderation_form.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "title": title,
+                "items": list(queryset),
+                "form": form,
+                "action": name,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "opts": modeladmin.model._meta,
+            },
+        )
+
+    action.__name__ = name
+    return admin.action(description=title, permissions=(permission,))(action)
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    extra = 0
+    can_delete = False
+    fields = ("category", "text", "reporter", "created_at", "resolved_at", "outcome")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReplyInline(admin.TabularInline):
+    model = Reply
+    extra = 0
+    can_delete = False
+    fields = ("side", "body", "status", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description="from")
+    def side(self, reply: Reply) -> str:
+        # The role, never the author: the author may be an anonymous sender.
+        return "sender" if reply.author_id == reply.confession.sender_id else "recipient"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DecisionInline(admin.TabularInline):
+    model = ModerationDecision
+    fk_name = "confession"
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "moderator", "action", "from_status", "to_status", "reason", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class HasReportsFilter(admin.SimpleListFilter):
+    title = "reports"
+    parameter_name = "reports"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open reports"), ("any", "Ever reported"), ("none", "Never reported")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(reports__resolved_at=None, reports__isnull=False).distinct()
+        if self.value() == "any":
+            return queryset.filter(reports__isnull=False).distinct()
+        if self.value() == "none":
+            return queryset.filter(reports__isnull=True)
+        return queryset
 
 
 @admin.register(Confession)
 class ConfessionAdmin(admin.ModelAdmin):
-    list_display = ("id", "status", "anonymous", "created_at", "delivered_at", "read_at")
-    list_filter = ("status", "anonymous", "suppressed")
+    list_filter = ("status", HasReportsFilter, "anonymous", "suppressed", "created_at")
     date_hierarchy = "created_at"
-    search_fields = ("body",)
-    readonly_fields = [field.name for field in Confession._meta.fields]
+    list_select_related = ("sender", "recipient")
+    inlines = (ReportInline, ReplyInline, DecisionInline)
+    actions = (
+        moderation_action("approve", "Approve (deliver)", services.confession_approve,
+                          needs_reason=False, permission="moderate"),
+        moderation_action("reject", "Reject", services.confession_reject,
+                          needs_reason=True, permission="moderate"),
+        moderation_action("hide", "Hide", services.confession_hide,
+                          needs_reason=True, permission="moderate"),
+        moderation_action("dismiss_reports", "Dismiss reports", services.reports_dismiss,
+                          needs_reason=False, permission="moderate"),
+    )  # fmt: skip
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(open_reports=OPEN_REPORTS)
+
+    def _sender_field(self, request) -> str:
+        return "sender" if request.user.is_superuser else "sender_unless_anonymous"
+
+    def get_list_display(self, request):
+        return ("id", "excerpt", "status", "open_report_count", "anonymous",
+                self._sender_field(request), "recipient", "created_at")  # fmt: skip
+
+    def get_search_fields(self, request):
+        # Searching by sender would find an anonymous sender's confessions: superusers only.
+        if request.user.is_superuser:
+            return ("body", "sender__username", "recipient__username")
+        return ("body", "recipient__username")
+
+    def get_fields(self, request, obj=None):
+        return ("status", self._sender_field(request), "recipient", "anonymous", "body",
+                "media_preview", "moderation_note", "suppressed", "created_at", "delivered_at",
+                "read_at", "retracted_at", "removed_by_recipient_at")  # fmt: skip
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    @admin.display(description="body")
+    def excerpt(self, confession: Confession) -> str:
+        return confession.body[:80]
+
+    @admin.display(description="open reports", ordering="open_reports")
+    def open_report_count(self, confession: Confession) -> int:
+        return getattr(confession, "open_reports", 0)
+
+    @admin.display(description="sender")
+    def sender_unless_anonymous(self, confession: Confession) -> str:
+        return "(anonymous)" if confession.anonymous else confession.sender.username
+
+    @admin.display(description="media")
+    def media_preview(self, confession: Confession) -> str:
+        rendered = [media_render(a.media) for a in confession.attachments.select_related("media")]
+        if not rendered:
+            return "-"
+        return format_html_join(
+            " ",
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="{}" '
+            'style="max-height:120px"></a>',
+            ((item["url"], item["thumbnail_url"], item["kind"]) for item in rendered),
+        )
+
+    # Decisions only: nobody edits, adds or deletes confessions here.
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_moderate_permission(self, request) -> bool:
+        return request.user.has_perm("messages_app.moderate_confession")
+
+
+@admin.register(QueuedConfession)
+class ModerationQueueAdmin(ConfessionAdmin):
+    """Pending and reported confessions, most reported first, then oldest first."""
+
+    list_filter = ("status", "anonymous")
+    date_hierarchy = None
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(Q(status=Confession.Status.PENDING) | Q(open_reports__gt=0))
+            .order_by("-open_reports", "created_at")
+        )
 
 
 @admin.register(Reply)
 class ReplyAdmin(admin.ModelAdmin):
-    list_display = ("id", "confession", "created_at")
-    readonly_fields = [field.name for field in Reply._meta.fields]
+    list_display = ("id", "confession", "excerpt", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("body",)
+    fields = ("confession", "body", "status", "moderation_note", "created_at")
+    readonly_fields = fields
+    actions = ("approve_replies", "reject_replies")
+
+    @admin.display(description="body")
+    def excerpt(self, reply: Reply) -> str:
+        return reply.body[:80]
+
+    @admin.action(description="Approve selected replies", permissions=("moderate",))
+    def approve_replies(self, request, queryset):
+        self._decide(request, queryset, lambda reply: services.reply_approve(
+            moderator=request.user, reply_id=reply.pk))  # fmt: skip
+
+    @admin.action(description="Reject selected replies (reason: other)", permissions=("moderate",))
+    def reject_replies(self, request, queryset):
+        self._decide(request, queryset, lambda reply: services.reply_reject(
+            moderator=request.user, reply_id=reply.pk, reason=ReasonCategory.OTHER))  # fmt: skip
+
+    def _decide(self, request, queryset, decide) -> None:
+        done = 0
+        for reply in queryset.filter(status=Reply.Status.PENDING):
+            decide(reply)
+            done += 1
+        self.message_user(request, f"{done} pending reply(ies) decided.", messages.SUCCESS)
 
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
 
-@admin.register(Match)
-class MatchAdmin(admin.ModelAdmin):
-    list_display = ("id", "created_at")
-    readonly_fields = [field.name for field in Match._meta.fields]
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_moderate_permission(self, request) -> bool:
+        return request.user.has_perm("messages_app.moderate_reply")
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("id", "confession", "category", "reporter", "created_at", "outcome")
+    list_filter = ("category", "outcome")
+    readonly_fields = [field.name for field in Report._meta.fields]
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ModerationDecision)
+class ModerationDecisionAdmin(admin.ModelAdmin):
+    """The audit log: read-only for everyone, superusers included."""
+
+    list_display = ("created_at", "moderator", "action", "confession", "reply", "from_status",
+                    "to_status", "reason")  # fmt: skip
+    list_filter = ("action", "reason")
+    readonly_fields = [field.name for field in ModerationDecision._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BannedPhrase)
+class BannedPhraseAdmin(admin.ModelAdmin):
+    list_display = ("phrase", "action", "created_at")
+    list_filter = ("action",)
+    search_fields = ("phrase",)
+    list_editable = ("action",)

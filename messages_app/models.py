@@ -37,10 +37,13 @@ class Confession(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
     removed_by_recipient_at = models.DateTimeField(null=True, blank=True)
+    # Why the moderation chain held it for review, for the moderator who looks at it.
+    moderation_note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ("-created_at", "-id")
+        permissions = [("moderate_confession", "Can approve, reject or hide confessions")]
         indexes = [
             models.Index(fields=("recipient", "-created_at", "-id"), name="confession_inbox"),
             models.Index(fields=("sender", "-created_at", "-id"), name="confession_outbox"),
@@ -77,18 +80,27 @@ class ConfessionMedia(models.Model):
 
 
 class Reply(models.Model):
-    """One message in the thread between a confession's sender and its recipient."""
+    """One message in the thread between a confession's sender and its recipient. A reply
+    held for review is seen only by its author until a moderator approves it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
 
     confession = models.ForeignKey(Confession, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="confession_replies"
     )
     body = models.TextField(max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
+    moderation_note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ("created_at", "id")
         verbose_name_plural = "replies"
+        permissions = [("moderate_reply", "Can approve or reject replies")]
 
     def __str__(self) -> str:
         return f"Reply {self.pk} on {self.confession_id}"
@@ -113,3 +125,105 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"Match {self.user_low_id} & {self.user_high_id}"
+
+
+class ReasonCategory(models.TextChoices):
+    """Why something was reported or taken down; the only reason a sender is shown."""
+
+    HARASSMENT = "harassment", "Harassment"
+    SPAM = "spam", "Spam"
+    SEXUAL = "sexual", "Sexual content"
+    HATE = "hate", "Hate"
+    SELF_HARM = "self_harm", "Self-harm"
+    OTHER = "other", "Other"
+
+
+class BannedPhrase(models.Model):
+    """A word or phrase the moderation chain looks for, through case, spacing, punctuation
+    and full-width disguises."""
+
+    class Action(models.TextChoices):
+        REVIEW = "review", "Hold for review"
+        BLOCK = "block", "Refuse"
+
+    phrase = models.CharField(max_length=100, unique=True)
+    action = models.CharField(max_length=6, choices=Action.choices, default=Action.REVIEW)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("phrase",)
+
+    def __str__(self) -> str:
+        return f"{self.phrase} ({self.action})"
+
+
+class Report(models.Model):
+    """A user tells moderators a confession is not OK. One per user per confession."""
+
+    class Outcome(models.TextChoices):
+        REMOVED = "removed", "Taken down"
+        NO_ACTION = "no_action", "No action needed"
+
+    confession = models.ForeignKey(Confession, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made"
+    )
+    category = models.CharField(max_length=12, choices=ReasonCategory.choices)
+    text = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        constraints = [
+            models.UniqueConstraint(fields=("confession", "reporter"), name="one_report_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"Report {self.pk} on {self.confession_id} ({self.category})"
+
+
+class ModerationDecision(models.Model):
+    """The audit log: who decided what about which confession (or reply), and why."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        REJECT = "reject", "Reject"
+        HIDE = "hide", "Hide"
+        DISMISS_REPORTS = "dismiss", "Dismiss reports"
+        AUTO_HIDE = "auto_hide", "Hidden automatically by reports"
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="empty for decisions the system made",
+    )
+    confession = models.ForeignKey(Confession, on_delete=models.CASCADE, related_name="decisions")
+    reply = models.ForeignKey(
+        Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="decisions"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    from_status = models.CharField(max_length=10)
+    to_status = models.CharField(max_length=10)
+    reason = models.CharField(max_length=12, choices=ReasonCategory.choices, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.confession_id}: {self.from_status} -> {self.to_status}"
+
+
+class QueuedConfession(Confession):
+    """The moderators' queue in the admin: confessions pending review or with open reports."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "moderation queue item"
+        verbose_name_plural = "moderation queue"

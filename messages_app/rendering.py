@@ -63,4 +63,5 @@ def reply_render(reply: Reply, *, confession: Confession, viewer: User) -> dict[
         "from": "sender" if from_sender else "recipient",
         "mine": reply.author_id == viewer.pk,
         "author": person(reply.author) if visible else None,
+        "status": reply.status,
     }

@@ -75,6 +75,17 @@ def pair_matched(*, first_id: int, second_id: int) -> bool:
 
 
 def reply_list(*, confession: Confession, viewer: User) -> QuerySet[Reply]:
-    """The thread, oldest first, without replies from someone `viewer` blocks."""
+    """The thread, oldest first: approved replies (and the viewer's own under review),
+    without replies from someone `viewer` blocks."""
     blocked = Block.objects.filter(blocker=viewer).values("blocked")
-    return confession.replies.exclude(author__in=blocked).select_related("author")
+    return (
+        confession.replies.filter(Q(status=Reply.Status.APPROVED) | Q(author=viewer))
+        .exclude(status=Reply.Status.REJECTED)
+        .exclude(author__in=blocked)
+        .select_related("author")
+    )
+
+
+def confession_with_match(*, confession_id: int) -> Confession:
+    """A confession with its `matched` annotation, whoever asks (for services)."""
+    return _with_related(Confession.objects.filter(pk=confession_id)).get()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from media_app.api.views import MediaOutput
+from messages_app.models import ReasonCategory
 
 
 class PersonOutput(serializers.Serializer):
@@ -53,7 +54,24 @@ class ReplyOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
     author = PersonOutput(allow_null=True, help_text="null for an anonymous sender")
     mine = serializers.BooleanField()
+    status = serializers.ChoiceField(
+        choices=["pending", "approved"], help_text="pending: held for review, seen only by you"
+    )
     # "from" is a Python keyword: declared below.
 
 
 ReplyOutput._declared_fields["from"] = serializers.ChoiceField(choices=["sender", "recipient"])
+
+
+class ReportInput(serializers.Serializer):
+    category = serializers.ChoiceField(choices=ReasonCategory.choices)
+    text = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
+    share_token = serializers.CharField(
+        max_length=64, required=False, help_text="for a viewer of the share link"
+    )
+
+
+class ReportOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    category = serializers.CharField()
+    created_at = serializers.DateTimeField()

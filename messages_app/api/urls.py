@@ -14,6 +14,8 @@ urlpatterns = [
          name="confession-replies"),
     path("confessions/<int:confession_id>/block-sender", views.ConfessionBlockSenderApi.as_view(),
          name="confession-block-sender"),
+    path("confessions/<int:confession_id>/report", views.ConfessionReportApi.as_view(),
+         name="confession-report"),
     path("confessions/shared/<str:token>", views.SharedConfessionApi.as_view(),
          name="confession-shared"),
     path("confessions/shared/<str:token>/claim", views.SharedConfessionClaimApi.as_view(),

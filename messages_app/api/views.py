@@ -143,3 +143,16 @@ class SharedConfessionClaimApi(APIView):
     def post(self, request: Request, token: str) -> Response:
         confession = services.confession_claim(user=request.user, token=token)
         return Response(_fresh(request, confession.pk))
+
+
+class ConfessionReportApi(APIView):
+    @extend_schema(operation_id="confessions_report", request=s.ReportInput,
+                   responses={201: s.ReportOutput})  # fmt: skip
+    def post(self, request: Request, confession_id: int) -> Response:
+        report = services.report_create(
+            reporter=request.user, confession_id=confession_id, **_parse(s.ReportInput, request)
+        )
+        return Response(
+            {"id": report.pk, "category": report.category, "created_at": report.created_at},
+            status=status.HTTP_201_CREATED,
+        )

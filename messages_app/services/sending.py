@@ -178,6 +178,7 @@ def confession_send(
             anonymous=anonymous,
             share_token=None if recipient else secrets.token_urlsafe(24),
             status=Confession.Status.APPROVED if approved else Confession.Status.PENDING,
+            moderation_note=verdict.reason[:255],
             suppressed=recipient is not None
             and account_selectors.is_blocked(sender=sender, recipient=recipient),
         )
@@ -240,9 +241,10 @@ def confession_mark_read(*, user: User, confession_id: int) -> Confession:
 
 def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confession, Reply]:
     """Either party adds to the thread; the other is told (an anonymous sender stays anonymous
-    until a match). Replies pass moderation like confessions."""
+    until a match). Replies pass the moderation chain like confessions: one held for review
+    is seen by its author only, until a moderator releases it."""
     body = clean_text(body)
-    _moderated(body)
+    verdict = _moderated(body)
     with transaction.atomic():
         confession = selectors.confession_get_for_user(user=user, confession_id=confession_id)
         # A suppressed one looks delivered to its sender, so its thread takes replies too
@@ -250,27 +252,40 @@ def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confessi
         undelivered = confession.delivered_at is None and not confession.suppressed
         if confession.recipient_id is None or undelivered:
             raise ValidationError("Nobody has received this confession yet.")
-        reply = Reply.objects.create(confession=confession, author=user, body=body)
-        from_sender = user.pk == confession.sender_id
-        other = confession.recipient if from_sender else confession.sender
-        reaches_other = (
-            not confession.suppressed
-            and not account_selectors.is_blocked(sender=user, recipient=other)
-            and not (from_sender and confession.removed_by_recipient_at is not None)
+        reply = Reply.objects.create(
+            confession=confession,
+            author=user,
+            body=body,
+            status=Reply.Status.APPROVED if verdict.action == "pass" else Reply.Status.PENDING,
+            moderation_note=verdict.reason[:255],
         )
-        if reaches_other:
-            visible = not from_sender or not confession.anonymous or confession.matched
-            notify(
-                user=other,
-                type=Notification.Type.CONFESSION_REPLIED,
-                data={
-                    "confession_id": confession.pk,
-                    "reply_id": reply.pk,
-                    "from": "sender" if from_sender else "recipient",
-                    "author": person(user) if visible else None,
-                },
-            )
+        if reply.status == Reply.Status.APPROVED:
+            _notify_reply(confession, reply)
     return confession, reply
+
+
+def _notify_reply(confession: Confession, reply: Reply) -> None:
+    """Tell the other side of the thread, unless a block or a removal stands between them."""
+    from_sender = reply.author_id == confession.sender_id
+    other = confession.recipient if from_sender else confession.sender
+    reaches_other = (
+        not confession.suppressed
+        and not account_selectors.is_blocked(sender=reply.author, recipient=other)
+        and not (from_sender and confession.removed_by_recipient_at is not None)
+    )
+    if not reaches_other:
+        return
+    visible = not from_sender or not confession.anonymous or confession.matched
+    notify(
+        user=other,
+        type=Notification.Type.CONFESSION_REPLIED,
+        data={
+            "confession_id": confession.pk,
+            "reply_id": reply.pk,
+            "from": "sender" if from_sender else "recipient",
+            "author": person(reply.author) if visible else None,
+        },
+    )
 
 
 @transaction.atomic

@@ -1,0 +1,39 @@
+"""Every write of the confessions app (DESIGN.md §2), one module per concern:
+`sending` (send, deliver, claim, read, reply, retract, block) and `moderation` (reports and
+moderators' decisions)."""
+
+from messages_app.services.moderation import (
+    confession_approve,
+    confession_hide,
+    confession_reject,
+    reply_approve,
+    reply_reject,
+    report_create,
+    reports_dismiss,
+)
+from messages_app.services.sending import (
+    clean_text,
+    confession_block_sender,
+    confession_claim,
+    confession_delete,
+    confession_mark_read,
+    confession_send,
+    reply_create,
+)
+
+__all__ = [
+    "clean_text",
+    "confession_approve",
+    "confession_block_sender",
+    "confession_claim",
+    "confession_delete",
+    "confession_hide",
+    "confession_mark_read",
+    "confession_reject",
+    "confession_send",
+    "reply_approve",
+    "reply_create",
+    "reply_reject",
+    "report_create",
+    "reports_dismiss",
+]

@@ -1,0 +1,237 @@
+"""Reports and moderators' decisions. Every decision writes a `ModerationDecision` (the audit
+log) and resolves the confession's open reports, telling each reporter `report.resolved`.
+Senders learn the outcome and the reason category, never who decided."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from confessions_backend.errors import ApplicationError
+from messages_app import selectors
+from messages_app.models import Confession, ModerationDecision, Reply, Report
+from messages_app.services.sending import _deliver, _notify_reply
+from realtime.models import Notification
+from realtime.services import notify
+
+Status = Confession.Status
+Action = ModerationDecision.Action
+
+
+def _locked(confession_id: int) -> Confession:
+    confession = (
+        Confession.objects.select_for_update(of=("self",))
+        .filter(pk=confession_id)
+        .select_related("sender", "recipient")
+        .first()
+    )
+    if confession is None:
+        raise Http404
+    return confession
+
+
+def _transition(confession: Confession, allowed: tuple[str, ...], verb: str) -> None:
+    if confession.status not in allowed:
+        raise ApplicationError(
+            "invalid_transition",
+            f"A {confession.get_status_display().lower()} confession cannot be {verb}.",
+            status=409,
+        )
+
+
+def _decide(
+    *,
+    moderator: User | None,
+    confession: Confession,
+    action: str,
+    to_status: str,
+    reason: str = "",
+    note: str = "",
+    reply: Reply | None = None,
+) -> ModerationDecision:
+    from_status = reply.status if reply else confession.status
+    if reply is not None:
+        reply.status = to_status
+        reply.save(update_fields=["status"])
+    elif to_status != confession.status:
+        confession.status = to_status
+        confession.save(update_fields=["status"])
+    return ModerationDecision.objects.create(
+        moderator=moderator,
+        confession=confession,
+        reply=reply,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        note=note,
+    )
+
+
+def _resolve_reports(confession: Confession, outcome: str) -> None:
+    open_reports = list(confession.reports.filter(resolved_at=None).select_related("reporter"))
+    Report.objects.filter(pk__in=[report.pk for report in open_reports]).update(
+        resolved_at=timezone.now(), outcome=outcome
+    )
+    for report in open_reports:
+        notify(
+            user=report.reporter,
+            type=Notification.Type.REPORT_RESOLVED,
+            data={"report_id": report.pk, "confession_id": confession.pk, "outcome": outcome},
+        )
+
+
+def _tell_sender(confession: Confession, status: str, reason: str) -> None:
+    notify(
+        user=confession.sender,
+        type=Notification.Type.CONFESSION_MODERATED,
+        data={"confession_id": confession.pk, "status": status, "reason": reason},
+    )
+
+
+@transaction.atomic
+def confession_approve(*, moderator: User, confession_id: int, note: str = "") -> Confession:
+    """Approve a pending (or hidden, or rejected) confession. One never delivered is delivered
+    now: the recipient is notified and a match may fire. Open reports end with no action."""
+    confession = _locked(confession_id)
+    _transition(confession, (Status.PENDING, Status.HIDDEN, Status.REJECTED), "approved")
+    _decide(moderator=moderator, confession=confession, action=Action.APPROVE,
+            to_status=Status.APPROVED, note=note)  # fmt: skip
+    if confession.delivered_at is None and confession.recipient_id is not None:
+        _deliver(confession)
+    _resolve_reports(confession, Report.Outcome.NO_ACTION)
+    return confession
+
+
+@transaction.atomic
+def confession_reject(
+    *, moderator: User, confession_id: int, reason: str, note: str = ""
+) -> Confession:
+    """Reject it: it reaches nobody (or no longer), and the sender is told the reason
+    category."""
+    confession = _locked(confession_id)
+    _transition(confession, (Status.PENDING, Status.APPROVED, Status.HIDDEN), "rejected")
+    _decide(moderator=moderator, confession=confession, action=Action.REJECT,
+            to_status=Status.REJECTED, reason=reason, note=note)  # fmt: skip
+    _tell_sender(confession, Status.REJECTED, reason)
+    _resolve_reports(confession, Report.Outcome.REMOVED)
+    return confession
+
+
+@transaction.atomic
+def confession_hide(
+    *, moderator: User, confession_id: int, reason: str, note: str = ""
+) -> Confession:
+    """Hide a confession: a delivered one disappears from the inbox. The sender is told."""
+    confession = _locked(confession_id)
+    _transition(confession, (Status.APPROVED, Status.PENDING), "hidden")
+    _decide(moderator=moderator, confession=confession, action=Action.HIDE,
+            to_status=Status.HIDDEN, reason=reason, note=note)  # fmt: skip
+    _tell_sender(confession, Status.HIDDEN, reason)
+    _resolve_reports(confession, Report.Outcome.REMOVED)
+    return confession
+
+
+@transaction.atomic
+def reports_dismiss(*, moderator: User, confession_id: int, note: str = "") -> Confession:
+    """The reports were unfounded: they close with no action, and a confession the reports
+    had hidden comes back."""
+    confession = _locked(confession_id)
+    if not confession.reports.filter(resolved_at=None).exists():
+        raise ApplicationError(
+            "no_open_reports", "This confession has no open reports.", status=409
+        )
+    restored = Status.APPROVED if confession.status == Status.HIDDEN else confession.status
+    _decide(moderator=moderator, confession=confession, action=Action.DISMISS_REPORTS,
+            to_status=restored, note=note)  # fmt: skip
+    _resolve_reports(confession, Report.Outcome.NO_ACTION)
+    return confession
+
+
+def _reportable_by(user: User, confession_id: int, share_token: str | None) -> Confession:
+    try:
+        confession = selectors.confession_get_for_user(user=user, confession_id=confession_id)
+    except Http404:
+        if not share_token:
+            raise
+        confession = selectors.confession_get_shared(user=user, token=share_token)
+        if confession.pk != confession_id:
+            raise Http404 from None
+    if confession.sender_id == user.pk:
+        raise PermissionDenied
+    return confession
+
+
+def report_create(
+    *,
+    reporter: User,
+    confession_id: int,
+    category: str,
+    text: str = "",
+    share_token: str | None = None,
+) -> Report:
+    """The recipient (or a signed-in viewer of the share link, who proves it with the token)
+    reports a confession. Once per user (409 after). When REPORTS_TO_HIDE distinct users have
+    open reports on it, it is hidden until a moderator decides."""
+    _reportable_by(reporter, confession_id, share_token)
+    with transaction.atomic():
+        confession = _locked(confession_id)
+        if confession.reports.filter(reporter=reporter).exists():
+            raise _already_reported()
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    confession=confession, reporter=reporter, category=category, text=text.strip()
+                )
+        except IntegrityError:
+            raise _already_reported() from None
+        reporters = confession.reports.filter(resolved_at=None).values("reporter").distinct()
+        if reporters.count() >= settings.REPORTS_TO_HIDE and confession.status == Status.APPROVED:
+            _decide(moderator=None, confession=confession, action=Action.AUTO_HIDE,
+                    to_status=Status.HIDDEN, reason=category,
+                    note=f"{reporters.count()} users reported it")  # fmt: skip
+    return report
+
+
+def _already_reported() -> ApplicationError:
+    return ApplicationError("already_reported", "You already reported this confession.", status=409)
+
+
+@transaction.atomic
+def reply_approve(*, moderator: User, reply_id: int) -> Reply:
+    """Release a reply held for review: the other side sees it and is told."""
+    reply = (
+        Reply.objects.select_for_update().select_related("confession", "author").get(pk=reply_id)
+    )
+    if reply.status != Reply.Status.PENDING:
+        raise ApplicationError(
+            "invalid_transition", "Only a pending reply can be approved.", status=409
+        )
+    _decide(moderator=moderator, confession=reply.confession, reply=reply,
+            action=Action.APPROVE, to_status=Reply.Status.APPROVED)  # fmt: skip
+    confession = selectors.confession_with_match(confession_id=reply.confession_id)
+    _notify_reply(confession, reply)
+    return reply
+
+
+@transaction.atomic
+def reply_reject(*, moderator: User, reply_id: int, reason: str) -> Reply:
+    """Refuse a reply held for review; its author is told the reason category."""
+    reply = Reply.objects.select_for_update().select_related("confession").get(pk=reply_id)
+    if reply.status != Reply.Status.PENDING:
+        raise ApplicationError(
+            "invalid_transition", "Only a pending reply can be rejected.", status=409
+        )
+    _decide(moderator=moderator, confession=reply.confession, reply=reply,
+            action=Action.REJECT, to_status=Reply.Status.REJECTED, reason=reason)  # fmt: skip
+    notify(
+        user=reply.author,
+        type=Notification.Type.CONFESSION_MODERATED,
+        data={"confession_id": reply.confession_id, "reply_id": reply.pk, "status": "rejected",
+              "reason": reason},
+    )  # fmt: skip
+    return reply
