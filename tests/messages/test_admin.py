@@ -67,7 +67,8 @@ def test_the_moderators_group_has_exactly_the_moderating_permissions():
     assert {"moderate_confession", "moderate_reply", "view_confession", "view_moderationdecision",
             "change_bannedphrase"} <= codenames  # fmt: skip
     assert not {"change_confession", "change_user", "change_moderationdecision",
-                "delete_moderationdecision", "delete_confession"} & codenames  # fmt: skip
+                "delete_moderationdecision", "delete_confession", "view_media",
+                "view_user", "view_match"} & codenames  # fmt: skip
 
 
 def test_queue_lists_pending_and_reported_most_reported_first(
@@ -177,9 +178,13 @@ def test_moderator_does_not_see_an_anonymous_sender_a_superuser_does(
         assert "alice" not in page, url
         assert "(anonymous)" in page
         assert "alice" in superuser_client.get(url).content.decode(), url
-    # Nor can a moderator find them by searching the sender's name.
+    # Nor can a moderator find them by searching the sender's name, or through the owners of
+    # uploads, the users list or the matches.
     found = moderator_client.get(CONFESSIONS, {"q": "alice"})
     assert list(found.context["cl"].result_list) == []
+    for listing in ("/admin/media_app/media/", "/admin/accounts/user/",
+                    "/admin/messages_app/match/"):  # fmt: skip
+        assert moderator_client.get(listing).status_code == 403, listing
 
 
 def test_media_thumbnails_are_shown_through_signed_urls(moderator_client, pending):
