@@ -51,6 +51,17 @@ def _check_username_free(username: str, *, user: User | None = None) -> None:
         raise ValidationError({"username": ["That username is taken."]})
 
 
+def _save_checked(user: User) -> None:
+    """Validate and save; a username taken between our check and the write (the database's
+    case-insensitive unique index says so) is the same validation error as before it."""
+    user.full_clean(exclude=["password"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise ValidationError({"username": ["That username is taken."]}) from None
+
+
 def token_pair_for(user: User) -> dict[str, str]:
     """A fresh access and refresh token for `user` (the refresh token is recorded)."""
     refresh = RefreshToken.for_user(user)
@@ -68,13 +79,7 @@ def user_create(*, username: str, password: str, display_name: str = "") -> User
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from None
     user.set_password(password)
-    user.full_clean(exclude=["password"], validate_constraints=False)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        # Someone took the name between our check and our insert.
-        raise ValidationError({"username": ["That username is taken."]}) from None
+    _save_checked(user)
     return user
 
 
@@ -244,12 +249,7 @@ def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
         changes["avatar"] = avatar
     for field, value in changes.items():
         setattr(user, field, value)
-    user.full_clean(exclude=["password"], validate_constraints=False)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        raise ValidationError({"username": ["That username is taken."]}) from None
+    _save_checked(user)
     return user
 
 

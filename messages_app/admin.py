@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 
 from confessions_backend.errors import ApplicationError
+from confessions_backend.readonly_admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
 from media_app.rendering import media_render
 from messages_app import services
 from messages_app.models import (
@@ -82,24 +83,14 @@ def moderation_action(
     return admin.action(description=title, permissions=(permission,))(action)
 
 
-class ReportInline(admin.TabularInline):
+class ReportInline(ReadOnlyTabularInline):
     model = Report
-    extra = 0
-    can_delete = False
     fields = ("category", "text", "reporter", "created_at", "resolved_at", "outcome")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReplyInline(admin.TabularInline):
+class ReplyInline(ReadOnlyTabularInline):
     model = Reply
-    extra = 0
-    can_delete = False
     fields = ("side", "body", "status", "created_at")
     readonly_fields = fields
 
@@ -108,26 +99,12 @@ class ReplyInline(admin.TabularInline):
         # The role, never the author: the author may be an anonymous sender.
         return "sender" if reply.author_id == reply.confession.sender_id else "recipient"
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class DecisionInline(admin.TabularInline):
+class DecisionInline(ReadOnlyTabularInline):
     model = ModerationDecision
     fk_name = "confession"
-    extra = 0
-    can_delete = False
     fields = ("created_at", "moderator", "action", "from_status", "to_status", "reason", "note")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class HasReportsFilter(admin.SimpleListFilter):
@@ -148,7 +125,9 @@ class HasReportsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Confession)
-class ConfessionAdmin(admin.ModelAdmin):
+class ConfessionAdmin(ReadOnlyModelAdmin):
+    """Decisions only, through the actions: nobody edits, adds or deletes confessions here."""
+
     list_filter = ("status", HasReportsFilter, "anonymous", "suppressed", "created_at")
     date_hierarchy = "created_at"
     list_select_related = ("sender", "recipient")
@@ -212,16 +191,6 @@ class ConfessionAdmin(admin.ModelAdmin):
             ((item["url"], item["thumbnail_url"], item["kind"]) for item in rendered),
         )
 
-    # Decisions only: nobody edits, adds or deletes confessions here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_moderate_permission(self, request) -> bool:
         return request.user.has_perm("messages_app.moderate_confession")
 
@@ -243,7 +212,7 @@ class ModerationQueueAdmin(ConfessionAdmin):
 
 
 @admin.register(Reply)
-class ReplyAdmin(admin.ModelAdmin):
+class ReplyAdmin(ReadOnlyModelAdmin):
     list_display = ("id", "confession", "excerpt", "status", "created_at")
     list_filter = ("status",)
     search_fields = ("body",)
@@ -272,52 +241,25 @@ class ReplyAdmin(admin.ModelAdmin):
             done += 1
         self.message_user(request, f"{done} pending reply(ies) decided.", messages.SUCCESS)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_moderate_permission(self, request) -> bool:
         return request.user.has_perm("messages_app.moderate_reply")
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReadOnlyModelAdmin):
     list_display = ("id", "confession", "category", "reporter", "created_at", "outcome")
     list_filter = ("category", "outcome")
     readonly_fields = [field.name for field in Report._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ModerationDecision)
-class ModerationDecisionAdmin(admin.ModelAdmin):
+class ModerationDecisionAdmin(ReadOnlyModelAdmin):
     """The audit log: read-only for everyone, superusers included."""
 
     list_display = ("created_at", "moderator", "action", "confession", "reply", "from_status",
                     "to_status", "reason")  # fmt: skip
     list_filter = ("action", "reason")
     readonly_fields = [field.name for field in ModerationDecision._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BannedPhrase)

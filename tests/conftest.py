@@ -174,6 +174,6 @@ def api_client() -> APIClient:
 
 @pytest.fixture
 def alice_client(alice) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access_token_for(alice)}")
-    return client
+    from tests.factories import client_of
+
+    return client_of(alice)

@@ -9,19 +9,9 @@ from accounts import services
 from accounts.models import Block, User
 from media_app.models import Media
 from tests.conftest import access_token_for
+from tests.factories import make_media
 
 pytestmark = pytest.mark.django_db
-
-
-def make_media(owner: User, kind: str = "image") -> Media:
-    return Media.objects.create(
-        owner=owner,
-        kind=kind,
-        storage_key=f"users/{owner.pk}/{kind}-{Media.objects.count()}",
-        content_type="image/jpeg" if kind == "image" else "video/mp4",
-        size=100,
-        sha256="0" * 64,
-    )
 
 
 def test_me_shows_own_profile(alice_client, alice):

@@ -20,6 +20,7 @@ from accounts import services as account_services
 from media_app import services
 from media_app.models import Media
 from tests.conftest import access_token_for, s3_storages
+from tests.factories import make_media
 from tests.media import files
 from tests.media.conftest import upload
 
@@ -263,23 +264,16 @@ def test_objects_written_before_a_failed_insert_are_removed(alice, media_inserts
 # --- attachment rules (what the confessions app calls) ------------------------------------
 
 
-def make(owner, kind="image", **fields) -> Media:
-    return Media.objects.create(
-        owner=owner, kind=kind, storage_key=f"k/{Media.objects.count()}-{kind}",
-        content_type="image/jpeg", size=10, sha256="0" * 64, **fields,
-    )  # fmt: skip
-
-
 def test_attachment_rules(alice, bob):
-    images = [make(alice) for _ in range(10)]
-    video, other_video = make(alice, "video"), make(alice, "video")
+    images = [make_media(alice) for _ in range(10)]
+    video, other_video = make_media(alice, "video"), make_media(alice, "video")
     assert services.media_for_attachment(owner=alice, media_ids=[i.pk for i in images[:9]])
     assert services.media_for_attachment(owner=alice, media_ids=[video.pk]) == [video]
     refused = [
         [i.pk for i in images],  # ten images
         [video.pk, images[0].pk],  # a video with company
         [video.pk, other_video.pk],
-        [make(bob).pk],  # someone else's
+        [make_media(bob).pk],  # someone else's
         [999_999],
         [images[0].pk, images[0].pk],
     ]
@@ -290,7 +284,7 @@ def test_attachment_rules(alice, bob):
 
 
 def test_attach_is_once_only(alice):
-    first, second = make(alice), make(alice)
+    first, second = make_media(alice), make_media(alice)
     services.media_attach(media=[first])
     with pytest.raises(ValidationError):
         services.media_for_attachment(owner=alice, media_ids=[first.pk])
@@ -301,7 +295,7 @@ def test_attach_is_once_only(alice):
 
 
 def test_avatar_cannot_be_attached(alice):
-    avatar = make(alice)
+    avatar = make_media(alice)
     account_services.user_update_profile(user=alice, data={"avatar": avatar.pk})
     with pytest.raises(ValidationError):
         services.media_for_attachment(owner=alice, media_ids=[avatar.pk])
@@ -309,7 +303,12 @@ def test_avatar_cannot_be_attached(alice):
 
 def test_cleanup_removes_only_old_unattached_uploads(alice, django_capture_on_commit_callbacks):
     old = timezone.now() - timedelta(hours=30)
-    stale, attached, avatar, fresh = make(alice), make(alice), make(alice), make(alice)
+    stale, attached, avatar, fresh = (
+        make_media(alice),
+        make_media(alice),
+        make_media(alice),
+        make_media(alice),
+    )
     services.media_attach(media=[attached])
     account_services.user_update_profile(user=alice, data={"avatar": avatar.pk})
     Media.objects.filter(pk__in=[stale.pk, attached.pk, avatar.pk]).update(created_at=old)

@@ -10,7 +10,7 @@ from django.test import Client
 from messages_app import services
 from messages_app.models import BannedPhrase, Confession, ModerationDecision
 from realtime.models import Notification
-from tests.messages.conftest import make_media
+from tests.factories import make_media
 
 pytestmark = pytest.mark.django_db
 

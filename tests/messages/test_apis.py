@@ -12,7 +12,7 @@ from accounts.models import Block
 from messages_app import services
 from messages_app.models import Confession, Reply
 from realtime.models import Notification
-from tests.messages.conftest import client_of, make_media
+from tests.factories import client_of, make_media
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.db import connections
 from messages_app import services
 from messages_app.models import Confession, Match
 from realtime.models import Notification
-from tests.messages.conftest import client_of
+from tests.factories import client_of
 
 pytestmark = [pytest.mark.service("postgres"), pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ from confessions_backend.errors import ApplicationError
 from messages_app import selectors, services
 from messages_app.models import Confession, Match, Reply
 from realtime.models import Notification
-from tests.messages.conftest import make_media
+from tests.factories import make_media
 
 pytestmark = pytest.mark.django_db
 

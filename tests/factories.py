@@ -1,0 +1,37 @@
+"""Model factories shared by the tests (STYLE.md: in one place)."""
+
+from __future__ import annotations
+
+import uuid
+
+from rest_framework.test import APIClient
+
+from media_app.models import Media
+from media_app.services import owner_prefix
+
+
+def make_media(owner, kind: str = "image", **fields) -> Media:
+    """A ready Media row keyed as media_app keys uploads (the upload path has its own tests)."""
+    base = f"{owner_prefix(owner.pk)}/{uuid.uuid4().hex}"
+    extension = "jpg" if kind == "image" else "mp4"
+    return Media.objects.create(
+        owner=owner,
+        kind=kind,
+        storage_key=f"{base}.{extension}",
+        content_type="image/jpeg" if kind == "image" else "video/mp4",
+        size=100,
+        width=10,
+        height=10,
+        thumbnail_key=f"{base}_thumb.jpg",
+        sha256="0" * 64,
+        **fields,
+    )
+
+
+def client_of(user) -> APIClient:
+    """An API client signed in as `user` with a fresh access token."""
+    from tests.conftest import access_token_for
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access_token_for(user)}")
+    return client
