@@ -21,7 +21,6 @@ from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 
 from accounts.models import User
 from confessions_backend.errors import ApplicationError, ServiceUnavailable
@@ -31,6 +30,7 @@ from media_app.models import Media
 logger = logging.getLogger(__name__)
 
 MAX_IMAGES_PER_CONFESSION = 9
+KEY_PREFIX = "m"
 STORAGE_ERRORS = (OSError, botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError)
 
 
@@ -39,10 +39,15 @@ def _storage_unavailable(exc: Exception) -> ServiceUnavailable:
     return ServiceUnavailable("Media storage is unavailable; try again soon.")
 
 
-def owner_prefix(user_id: int) -> str:
-    """An opaque per-user key prefix: keys end up in signed URLs a recipient sees, and a raw
-    user id there would unmask an anonymous sender."""
-    return "u/" + salted_hmac("media_app.owner_prefix", str(user_id)).hexdigest()[:20]
+def new_storage_key_base() -> str:
+    """Where a new upload's objects go: `m/<uuid>`, with nothing of its owner in it.
+
+    Keys are visible to whoever gets a signed URL (a presigned S3 URL carries the key in its
+    path). Any stable per-user part, even an opaque hash, would let a recipient link an
+    anonymous confession's photos to the same sender's named ones, so there is none: which
+    objects belong to whom is the database's `Media.owner`, and deletion goes by it.
+    """
+    return f"{KEY_PREFIX}/{uuid.uuid4().hex}"
 
 
 def _check_quota(owner: User, size: int) -> None:
@@ -106,7 +111,7 @@ def media_upload(*, owner: User, file: UploadedFile) -> Media:
         )  # fmt: skip
     _check_quota(owner, file.size)
 
-    base = f"{owner_prefix(owner.pk)}/{uuid.uuid4().hex}"
+    base = new_storage_key_base()
     try:
         if kind == "image":
             image = processing.process_image(file, detail)

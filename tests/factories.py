@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
-
 from rest_framework.test import APIClient
 
 from media_app.models import Media
-from media_app.services import owner_prefix
+from media_app.services import new_storage_key_base
 
 
 def make_media(owner, kind: str = "image", **fields) -> Media:
     """A ready Media row keyed as media_app keys uploads (the upload path has its own tests)."""
-    base = f"{owner_prefix(owner.pk)}/{uuid.uuid4().hex}"
+    base = new_storage_key_base()
     extension = "jpg" if kind == "image" else "mp4"
     return Media.objects.create(
         owner=owner,

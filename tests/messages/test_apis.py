@@ -252,3 +252,34 @@ def test_inbox_query_count_is_constant(
     assert len(response.json()["results"]) == 20
     assert all(len(item["media"]) == 2 for item in response.json()["results"])
     assert inbox_queries(bob_client) == one
+
+
+def test_anonymous_media_urls_cannot_be_linked_to_the_senders_named_media(alice, bob, bob_client):
+    # A recipient holding a named and an anonymous confession with photos from the same person
+    # must not be able to tell, from the URLs, that one sender made both.
+    from urllib.parse import unquote, urlsplit
+
+    named_photo, anonymous_photo = make_media(alice), make_media(alice)
+    services.confession_send(sender=alice, recipient_username="bob", body="it's alice",
+                             media_ids=[named_photo.pk])  # fmt: skip
+    services.confession_send(sender=alice, recipient_username="bob", body="guess",
+                             anonymous=True, media_ids=[anonymous_photo.pk])  # fmt: skip
+    inbox = bob_client.get("/api/v1/confessions/inbox").json()["results"]
+    named = next(item for item in inbox if not item["anonymous"])
+    anonymous = next(item for item in inbox if item["anonymous"])
+
+    def key_parts(url: str) -> set[str]:
+        # S3 shows the key in the path; our file URLs carry it in a signed (not secret) token.
+        from django.core import signing
+
+        path = unquote(urlsplit(url).path)
+        if "/media/file/" in path:
+            path = signing.loads(path.rsplit("/", 1)[-1], salt="media_app.file")["k"]
+        return {part for part in path.split("/") if len(part) >= 8}
+
+    from media_app.rendering import media_render
+
+    someone_else = media_render(make_media(bob))  # what every URL has in common (the bucket)
+    for field in ("url", "thumbnail_url"):
+        shared = key_parts(named["media"][0][field]) & key_parts(anonymous["media"][0][field])
+        assert not shared - key_parts(someone_else[field])
