@@ -20,7 +20,8 @@ def block_list(*, user: User) -> QuerySet[Block]:
 
 def user_get_public(*, username: str) -> User:
     """An active user by username (any case), else 404."""
-    user = User.objects.filter(username__iexact=username, is_active=True).first()
+    active = User.objects.filter(username__iexact=username, is_active=True)
+    user = active.select_related("avatar").first()
     if user is None:
         raise Http404
     return user

@@ -234,7 +234,8 @@ def _user_get_or_create_by_openid(
 def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
     """Change the profile fields present in `data`; anything else in it is ignored.
 
-    `avatar` is a media id of one of the user's own images, or None to clear it.
+    `avatar` is a media id of one of the user's own images not sent in any confession, or
+    None to clear it.
     """
     changes = {key: value for key, value in data.items() if key in PROFILE_FIELDS}
     if "username" in changes:
@@ -246,6 +247,10 @@ def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
         ).first()
         if avatar is None:
             raise ValidationError({"avatar": ["No such image of yours."]})
+        if avatar.attached_at is not None:
+            # The same object under a named profile and in an anonymous confession would
+            # tell the recipient who sent it.
+            raise ValidationError({"avatar": ["A photo sent in a confession cannot be an avatar."]})
         changes["avatar"] = avatar
     for field, value in changes.items():
         setattr(user, field, value)

@@ -252,6 +252,10 @@ MODERATION_CHECKERS = env.list(
 )
 REPORTS_TO_HIDE = env.positive_int("REPORTS_TO_HIDE", default=3)
 
+# accounts may not import media_app (DESIGN.md §2); this is how profiles get signed avatar
+# URLs anyway: the wiring lives here, in confessions_backend.
+AVATAR_URL_RENDERER = "media_app.rendering.avatar_url"
+
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 _s3_endpoint = env.url("AWS_S3_ENDPOINT_URL", schemes={"http", "https"})
 # Where clients reach S3 when that differs from where we do (compose: http://minio:9000 for

@@ -66,3 +66,10 @@ def media_render(media: Media, *, request: HttpRequest | None = None) -> dict[st
         if media.thumbnail_key
         else None,
     }
+
+
+def avatar_url(media: Media, *, request: HttpRequest | None = None) -> str:
+    """A profile picture: the image's thumbnail, signed like every other URL."""
+    key = media.thumbnail_key or media.storage_key
+    content_type = "image/webp" if key.endswith(".webp") else "image/jpeg"
+    return signed_url(key, content_type, request=request)

@@ -9,12 +9,19 @@ from typing import Any
 from django.http import HttpRequest
 
 from accounts.models import User
+from accounts.rendering import avatar_url
 from media_app.rendering import media_render
 from messages_app.models import Confession, Reply
 
 
 def person(user: User) -> dict[str, str]:
+    """Who someone is, as stored in notifications (no URLs: they would expire there)."""
     return {"username": user.username, "display_name": user.display_name}
+
+
+def person_shown(user: User, *, request: HttpRequest | None) -> dict[str, Any]:
+    """Who someone is, in a response rendered now: with a fresh avatar URL."""
+    return {**person(user), "avatar_url": avatar_url(user, request)}
 
 
 def sender_visible(confession: Confession, *, viewer: User) -> bool:
@@ -36,8 +43,12 @@ def confession_render(
         "role": role,
         "body": confession.body,
         "anonymous": confession.anonymous,
-        "sender": person(confession.sender) if sender_visible(confession, viewer=viewer) else None,
-        "recipient": person(confession.recipient) if confession.recipient_id else None,
+        "sender": person_shown(confession.sender, request=request)
+        if sender_visible(confession, viewer=viewer)
+        else None,
+        "recipient": person_shown(confession.recipient, request=request)
+        if confession.recipient_id
+        else None,
         "matched": bool(getattr(confession, "matched", False)),
         "status": confession.status,
         "created_at": confession.created_at,
@@ -53,7 +64,9 @@ def confession_render(
     return rendered
 
 
-def reply_render(reply: Reply, *, confession: Confession, viewer: User) -> dict[str, Any]:
+def reply_render(
+    reply: Reply, *, confession: Confession, viewer: User, request: HttpRequest | None = None
+) -> dict[str, Any]:
     from_sender = reply.author_id == confession.sender_id
     visible = not from_sender or sender_visible(confession, viewer=viewer)
     return {
@@ -62,6 +75,6 @@ def reply_render(reply: Reply, *, confession: Confession, viewer: User) -> dict[
         "created_at": reply.created_at,
         "from": "sender" if from_sender else "recipient",
         "mine": reply.author_id == viewer.pk,
-        "author": person(reply.author) if visible else None,
+        "author": person_shown(reply.author, request=request) if visible else None,
         "status": reply.status,
     }

@@ -16,7 +16,7 @@ def _with_related(queryset: QuerySet[Confession]) -> QuerySet[Confession]:
         user_low=Least(OuterRef("sender_id"), OuterRef("recipient_id")),
         user_high=Greatest(OuterRef("sender_id"), OuterRef("recipient_id")),
     )
-    return queryset.select_related("sender", "recipient").annotate(
+    return queryset.select_related("sender__avatar", "recipient__avatar").annotate(
         matched=Exists(pair_matched)
     ).prefetch_related(
         Prefetch("attachments", queryset=ConfessionMedia.objects.select_related("media"))
@@ -82,7 +82,7 @@ def reply_list(*, confession: Confession, viewer: User) -> QuerySet[Reply]:
         confession.replies.filter(Q(status=Reply.Status.APPROVED) | Q(author=viewer))
         .exclude(status=Reply.Status.REJECTED)
         .exclude(author__in=blocked)
-        .select_related("author")
+        .select_related("author__avatar")
     )
 
 

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Block, User
+from accounts.rendering import avatar_url
 
 
-class UserSelfOutput(serializers.ModelSerializer):
+class _AvatarUrlMixin(serializers.Serializer):
+    avatar_url = serializers.SerializerMethodField(
+        help_text="signed, expires after MEDIA_URL_TTL_SECONDS; null without an avatar"
+    )
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_avatar_url(self, user: User) -> str | None:
+        return avatar_url(user, self.context.get("request"))
+
+
+class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
     avatar = serializers.IntegerField(source="avatar_id", allow_null=True, read_only=True)
 
     class Meta:
@@ -18,18 +31,19 @@ class UserSelfOutput(serializers.ModelSerializer):
             "display_name",
             "bio",
             "avatar",
+            "avatar_url",
             "accepts_anonymous",
             "date_joined",
         )
         read_only_fields = fields
 
 
-class UserPublicOutput(serializers.ModelSerializer):
+class UserPublicOutput(_AvatarUrlMixin, serializers.ModelSerializer):
     avatar = serializers.IntegerField(source="avatar_id", allow_null=True, read_only=True)
 
     class Meta:
         model = User
-        fields = ("username", "display_name", "bio", "avatar", "accepts_anonymous")
+        fields = ("username", "display_name", "bio", "avatar", "avatar_url", "accepts_anonymous")
         read_only_fields = fields
 
 

@@ -36,7 +36,8 @@ class AuthRegisterApi(_SignInApi):
     def post(self, request: Request) -> Response:
         user = services.user_create(**_parse(s.RegisterInput, request))
         body = {"user": user, **services.token_pair_for(user)}
-        return Response(s.AuthOutput(body).data, status=status.HTTP_201_CREATED)
+        return Response(s.AuthOutput(body, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)  # fmt: skip
 
 
 class AuthLoginApi(_SignInApi):
@@ -45,7 +46,8 @@ class AuthLoginApi(_SignInApi):
     @extend_schema(operation_id="auth_login", request=s.LoginInput, responses={200: s.AuthOutput})
     def post(self, request: Request) -> Response:
         user = services.auth_login(**_parse(s.LoginInput, request))
-        return Response(s.AuthOutput({"user": user, **services.token_pair_for(user)}).data)
+        body = {"user": user, **services.token_pair_for(user)}
+        return Response(s.AuthOutput(body, context={"request": request}).data)
 
 
 class AuthWeChatApi(_SignInApi):
@@ -57,7 +59,7 @@ class AuthWeChatApi(_SignInApi):
     def post(self, request: Request) -> Response:
         user, created = services.auth_wechat(**_parse(s.WeChatLoginInput, request))
         body = {"user": user, "created": created, **services.token_pair_for(user)}
-        return Response(s.WeChatAuthOutput(body).data)
+        return Response(s.WeChatAuthOutput(body, context={"request": request}).data)
 
 
 class AuthRefreshApi(APIView):
@@ -81,14 +83,14 @@ class AuthLogoutApi(APIView):
 class MeApi(APIView):
     @extend_schema(operation_id="me_get", responses={200: s.UserSelfOutput})
     def get(self, request: Request) -> Response:
-        return Response(s.UserSelfOutput(request.user).data)
+        return Response(s.UserSelfOutput(request.user, context={"request": request}).data)
 
     @extend_schema(operation_id="me_update", request=s.ProfileUpdateInput,
                    responses={200: s.UserSelfOutput})  # fmt: skip
     def patch(self, request: Request) -> Response:
         data = _parse(s.ProfileUpdateInput, request, partial=True)
         user = services.user_update_profile(user=request.user, data=data)
-        return Response(s.UserSelfOutput(user).data)
+        return Response(s.UserSelfOutput(user, context={"request": request}).data)
 
     @extend_schema(operation_id="me_delete", responses={204: None})
     def delete(self, request: Request) -> Response:
@@ -99,7 +101,8 @@ class MeApi(APIView):
 class UserDetailApi(APIView):
     @extend_schema(operation_id="users_get", responses={200: s.UserPublicOutput})
     def get(self, request: Request, username: str) -> Response:
-        return Response(s.UserPublicOutput(selectors.user_get_public(username=username)).data)
+        user = selectors.user_get_public(username=username)
+        return Response(s.UserPublicOutput(user, context={"request": request}).data)
 
 
 class BlockListCreateApi(generics.GenericAPIView):

@@ -11,6 +11,7 @@ from messages_app.models import ReasonCategory
 class PersonOutput(serializers.Serializer):
     username = serializers.CharField()
     display_name = serializers.CharField()
+    avatar_url = serializers.URLField(allow_null=True)
 
 
 class ConfessionOutput(serializers.Serializer):

@@ -108,7 +108,10 @@ class ConfessionRepliesApi(generics.GenericAPIView):
             selectors.reply_list(confession=confession, viewer=request.user)
         )
         return self.get_paginated_response(
-            [reply_render(reply, confession=confession, viewer=request.user) for reply in page]
+            [
+                reply_render(reply, confession=confession, viewer=request.user, request=request)
+                for reply in page
+            ]
         )
 
     @extend_schema(operation_id="confessions_replies_create", request=s.ReplyInput,
@@ -118,7 +121,7 @@ class ConfessionRepliesApi(generics.GenericAPIView):
             user=request.user, confession_id=confession_id, **_parse(s.ReplyInput, request)
         )
         return Response(
-            reply_render(reply, confession=confession, viewer=request.user),
+            reply_render(reply, confession=confession, viewer=request.user, request=request),
             status=status.HTTP_201_CREATED,
         )
 

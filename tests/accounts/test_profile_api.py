@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import pytest
+import requests
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts import services
 from accounts.models import Block, User
 from media_app.models import Media
+from media_app.services import media_attach, media_upload
 from tests.conftest import access_token_for
 from tests.factories import make_media
+from tests.media import files
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +27,7 @@ def test_me_shows_own_profile(alice_client, alice):
         "display_name": "",
         "bio": "",
         "avatar": None,
+        "avatar_url": None,
         "accepts_anonymous": True,
         "date_joined": body["date_joined"],
     }
@@ -105,6 +111,7 @@ def test_public_profile(alice_client, bob):
         "display_name": "Bobby",
         "bio": "hi",
         "avatar": None,
+        "avatar_url": None,
         "accepts_anonymous": True,
     }
 
@@ -156,3 +163,28 @@ def test_someone_elses_token_cannot_delete(alice, bob, api_client):
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {access_token_for(bob)}")
     api_client.delete("/api/v1/me")
     assert User.objects.filter(pk=alice.pk).exists()
+
+
+def test_avatar_url_serves_the_picture_to_other_users(alice_client, bob):
+    photo = media_upload(owner=bob, file=SimpleUploadedFile("me.jpg", files.jpeg(200, 100)))
+    services.user_update_profile(user=bob, data={"avatar": photo.pk})
+    profile = alice_client.get("/api/v1/users/bob").json()
+    assert profile["avatar"] == photo.pk
+    url = profile["avatar_url"]
+    assert url
+    if "/media/file/" in url:
+        response = Client().get(url)
+        body = b"".join(response.streaming_content)
+    else:
+        response = requests.get(url, timeout=5)
+        body = response.content
+    assert response.status_code == 200
+    assert body[:3] == b"\xff\xd8\xff"
+
+
+def test_a_photo_sent_in_a_confession_cannot_become_the_avatar(alice_client, alice):
+    photo = make_media(alice)
+    media_attach(media=[photo])
+    response = alice_client.patch("/api/v1/me", {"avatar": photo.pk})
+    assert response.status_code == 400
+    assert "avatar" in response.json()["error"]["fields"]

@@ -24,14 +24,15 @@ def test_send_and_read_through_the_api(alice_client, bob_client, bob):
     assert response.status_code == 201, response.content
     sent = response.json()
     assert sent["role"] == "sender"
-    assert sent["recipient"] == {"username": "bob", "display_name": ""}
+    assert sent["recipient"] == {"username": "bob", "display_name": "", "avatar_url": None}
     assert sent["status"] == "approved"
     assert sent["share_token"] is None
 
     inbox = bob_client.get("/api/v1/confessions/inbox").json()
     assert [item["id"] for item in inbox["results"]] == [sent["id"]]
     assert inbox["next"] is None
-    assert inbox["results"][0]["sender"] == {"username": "alice", "display_name": ""}
+    assert inbox["results"][0]["sender"] == {"username": "alice", "display_name": "",
+                                             "avatar_url": None}  # fmt: skip
 
     read = bob_client.post(f"/api/v1/confessions/{sent['id']}/read")
     assert read.status_code == 200
@@ -244,6 +245,10 @@ def test_inbox_query_count_is_constant(
     alice, bob_client, bob, settings, django_assert_max_num_queries
 ):
     settings.CONFESSIONS_PER_HOUR = 100
+    # Senders with avatars: rendering them must not cost a query per row either.
+    from accounts.services import user_update_profile
+
+    user_update_profile(user=alice, data={"avatar": make_media(alice).pk})
     fill_inbox(alice, bob, 1)
     one = inbox_queries(bob_client)
     fill_inbox(alice, bob, 19)
@@ -251,6 +256,9 @@ def test_inbox_query_count_is_constant(
         response = bob_client.get("/api/v1/confessions/inbox")
     assert len(response.json()["results"]) == 20
     assert all(len(item["media"]) == 2 for item in response.json()["results"])
+    assert all(
+        item["sender"]["avatar_url"] for item in response.json()["results"] if item["sender"]
+    )
     assert inbox_queries(bob_client) == one
 
 
