@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format migrate demo clean
+.PHONY: run test lint format clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -21,10 +21,10 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@ $(VENV)/.installed
 
-## run: install, migrate, load the demo users and serve HTTP + WebSocket on $(HOST):$(PORT)
+## run: install, migrate, load the demo users and confessions, serve HTTP + WebSocket on $(HOST):$(PORT)
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo_data
+	$(BIN)/python manage.py demo_confessions
 	$(BIN)/uvicorn confessions_backend.asgi:application --host $(HOST) --port $(PORT)
 
 ## test: install the dev requirements and run the whole suite
