@@ -21,4 +21,3 @@ def test_demo_data_is_idempotent_and_prints_logins():
         assert f"{username} / {password}  (created)" in first.getvalue()
         assert f"{username} / {password}  (exists)" in second.getvalue()
         assert authenticate(username=username, password=password) is not None
-
