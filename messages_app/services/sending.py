@@ -78,20 +78,30 @@ def _lock_pair(first_id: int, second_id: int) -> None:
     )
 
 
-def _match_if_mutual(confession: Confession) -> bool:
-    """With the pair locked and not yet matched: whether the recipient has confessed to the
-    sender too, creating the Match if so. Suppressed, pending or retracted confessions do not
-    count."""
-    counterpart = Confession.objects.filter(
-        sender_id=confession.recipient_id,
-        recipient_id=confession.sender_id,
+def _live_confessions(*, sender_id: int, recipient_id: int):
+    """Confessions from one to the other that count: delivered, approved, not retracted."""
+    return Confession.objects.filter(
+        sender_id=sender_id,
+        recipient_id=recipient_id,
         status=Confession.Status.APPROVED,
         delivered_at__isnull=False,
         suppressed=False,
         retracted_at__isnull=True,
-    ).exists()
+    )
+
+
+def _match_if_mutual(confession: Confession) -> bool:
+    """With the pair locked and not yet matched: whether the recipient has confessed to the
+    sender too, creating the Match if so. Never across a block, in either direction: a match
+    would tell someone who blocked an anonymous sender who it was."""
+    sender, recipient = confession.sender, confession.recipient
+    if account_selectors.is_blocked(sender=sender, recipient=recipient) or (
+        account_selectors.is_blocked(sender=recipient, recipient=sender)
+    ):
+        return False
+    counterpart = _live_confessions(sender_id=recipient.pk, recipient_id=sender.pk).exists()
     if counterpart:
-        low, high = sorted((confession.sender_id, confession.recipient_id))
+        low, high = sorted((sender.pk, recipient.pk))
         Match.objects.create(user_low_id=low, user_high_id=high)
     return counterpart
 
@@ -121,9 +131,8 @@ def _deliver(confession: Confession) -> None:
     )
     if newly_matched:
         received_by_sender = (
-            Confession.objects.filter(sender=recipient, recipient=sender, suppressed=False)
-            .exclude(delivered_at=None)
-            .order_by("-created_at")
+            _live_confessions(sender_id=recipient.pk, recipient_id=sender.pk)
+            .order_by("-created_at", "-id")
             .values_list("pk", flat=True)
             .first()
         )

@@ -293,3 +293,22 @@ def test_claiming_a_link_can_match(alice, bob):
     services.confession_claim(user=bob, token=link.share_token)
     assert Match.objects.count() == 1
     assert len(notifications(bob, "confession.matched")) == 1
+
+
+def test_no_match_across_a_block_either_way(alice, bob):
+    # bob blocks whoever sent him an anonymous confession (alice, unknown to him), then himself
+    # confesses to alice: a match would tell him who it was.
+    anonymous = send(alice, bob, anonymous=True)
+    services.confession_block_sender(user=bob, confession_id=anonymous.pk)
+    send(bob, alice)
+    assert not Match.objects.exists()
+    assert notifications(bob, "confession.matched") == []
+
+
+def test_match_points_at_a_live_counterpart(alice, bob):
+    live = send(bob, alice, body="older, still there")
+    retracted = send(bob, alice, body="newer, taken back")
+    services.confession_delete(user=bob, confession_id=retracted.pk)
+    send(alice, bob)
+    [told_alice] = notifications(alice, "confession.matched")
+    assert told_alice.data["confession_id"] == live.pk
