@@ -144,7 +144,11 @@ class ConfessionAdmin(ReadOnlyModelAdmin):
     )  # fmt: skip
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(open_reports=OPEN_REPORTS)
+        # Annotate before ordering: ModelAdmin.get_queryset would order by `open_reports`
+        # (the queue's ordering) before the annotation exists.
+        queryset = self.model._default_manager.annotate(open_reports=OPEN_REPORTS)
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
 
     def _sender_field(self, request) -> str:
         return "sender" if request.user.is_superuser else "sender_unless_anonymous"
@@ -207,8 +211,11 @@ class ModerationQueueAdmin(ConfessionAdmin):
             super()
             .get_queryset(request)
             .filter(Q(status=Confession.Status.PENDING) | Q(open_reports__gt=0))
-            .order_by("-open_reports", "created_at")
         )
+
+    def get_ordering(self, request):
+        # Not `ordering`: the changelist would otherwise apply the model's newest-first.
+        return ("-open_reports", "created_at")
 
 
 @admin.register(Reply)

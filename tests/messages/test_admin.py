@@ -71,18 +71,27 @@ def test_the_moderators_group_has_exactly_the_moderating_permissions():
                 "view_user", "view_match"} & codenames  # fmt: skip
 
 
-def test_queue_lists_pending_and_reported_most_reported_first(
-    moderator_client, pending, reported, alice
+def test_queue_lists_pending_and_reported_by_report_count_then_age(
+    moderator_client, pending, reported, alice, settings, django_user_model
 ):
-    quiet = services.confession_send(sender=alice, recipient_username="bob", body="QUIET-BODY")
+    # Oldest first: pending (0 reports), reported (1); then a link two users report, a second
+    # pending one, and a quiet confession that has no business in the queue.
+    settings.REPORTS_TO_HIDE = 10
+    twice = services.confession_send(sender=alice, body="TWICE-BODY")
+    for name in ("v1", "v2"):
+        viewer = django_user_model.objects.create_user(username=name)
+        services.report_create(reporter=viewer, confession_id=twice.pk, category="spam",
+                               share_token=twice.share_token)  # fmt: skip
+    settings.MODERATION_CHECKERS = ["tests.messages.checkers.ReviewEverything"]
+    later_pending = services.confession_send(sender=alice, recipient_username="bob", body="L")
+    settings.MODERATION_CHECKERS = ["messages_app.moderation.BannedPhraseChecker"]
+    services.confession_send(sender=alice, recipient_username="bob", body="QUIET-BODY")
+
     response = moderator_client.get(QUEUE)
     assert response.status_code == 200
-    page = response.content.decode()
-    assert "PENDING-BODY" in page
-    assert "REPORTED-BODY" in page
-    assert "QUIET-BODY" not in page
-    assert page.index("REPORTED-BODY") < page.index("PENDING-BODY")
-    assert quiet.pk not in [item.pk for item in response.context["cl"].result_list]
+    listed = [item.pk for item in response.context["cl"].result_list]
+    assert listed == [twice.pk, reported.pk, pending.pk, later_pending.pk]
+    assert "QUIET-BODY" not in response.content.decode()
 
 
 def test_confession_list_filters_and_search(moderator_client, pending, reported):
