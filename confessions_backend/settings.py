@@ -245,6 +245,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Confessions one user may send per hour (then 429).
 CONFESSIONS_PER_HOUR = env.positive_int("CONFESSIONS_PER_HOUR", default=10)
+# ...and replies, so a thread cannot be used to flood the other side.
+REPLIES_PER_HOUR = env.positive_int("REPLIES_PER_HOUR", default=60)
 
 # The moderation chain (messages_app.moderation) and when reports hide a confession.
 MODERATION_CHECKERS = env.list(

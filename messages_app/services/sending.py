@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -53,16 +54,15 @@ def _moderated(text: str) -> moderation.Verdict:
     return verdict
 
 
-def _check_rate(sender: User) -> None:
-    limit = settings.CONFESSIONS_PER_HOUR
-    window_start = timezone.now() - timedelta(hours=1)
-    recent = Confession.objects.filter(sender=sender, created_at__gte=window_start)
-    if recent.count() >= limit:
-        oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+def _check_rate(recent: QuerySet, *, limit: int, what: str) -> None:
+    """At most `limit` of `recent` (one user's rows, with `created_at`) in the last hour."""
+    window = recent.filter(created_at__gte=timezone.now() - timedelta(hours=1))
+    if window.count() >= limit:
+        oldest = window.order_by("created_at").values_list("created_at", flat=True).first()
         wait = max(int((oldest + timedelta(hours=1) - timezone.now()).total_seconds()), 1)
         raise ApplicationError(
             "throttled",
-            f"At most {limit} confessions an hour.",
+            f"At most {limit} {what} an hour.",
             status=429,
             headers={"Retry-After": str(wait)},
         )
@@ -176,7 +176,11 @@ def confession_send(
                 {"anonymous": ["This user does not accept anonymous confessions."]}
             )
     media = media_services.media_for_attachment(owner=sender, media_ids=list(media_ids))
-    _check_rate(sender)
+    _check_rate(
+        Confession.objects.filter(sender=sender),
+        limit=settings.CONFESSIONS_PER_HOUR,
+        what="confessions",
+    )
     verdict = _moderated(body)
     approved = verdict.action == "pass"
     with transaction.atomic():
@@ -253,6 +257,7 @@ def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confessi
     until a match). Replies pass the moderation chain like confessions: one held for review
     is seen by its author only, until a moderator releases it."""
     body = clean_text(body)
+    _check_rate(Reply.objects.filter(author=user), limit=settings.REPLIES_PER_HOUR, what="replies")
     verdict = _moderated(body)
     with transaction.atomic():
         confession = selectors.confession_get_for_user(user=user, confession_id=confession_id)

@@ -312,3 +312,15 @@ def test_match_points_at_a_live_counterpart(alice, bob):
     send(alice, bob)
     [told_alice] = notifications(alice, "confession.matched")
     assert told_alice.data["confession_id"] == live.pk
+
+
+def test_replies_are_rate_limited(alice, bob, settings):
+    settings.REPLIES_PER_HOUR = 2
+    confession = send(alice, bob)
+    services.reply_create(user=bob, confession_id=confession.pk, body="one")
+    services.reply_create(user=bob, confession_id=confession.pk, body="two")
+    with pytest.raises(ApplicationError) as raised:
+        services.reply_create(user=bob, confession_id=confession.pk, body="three")
+    assert raised.value.status_code == 429
+    assert Reply.objects.filter(author=bob).count() == 2
+    services.reply_create(user=alice, confession_id=confession.pk, body="alice is not limited")
