@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -86,3 +87,13 @@ def notifications_mark_read(*, user_id: int, up_to: int) -> int:
 def sessions_close(*, user_id: int, code: int) -> None:
     """Close every socket `user_id` has open, on every server process, with `code`."""
     _group_send(user_id, {"type": "session.close", "code": code})
+
+
+@transaction.atomic
+def notifications_prune(*, older_than: timedelta) -> int:
+    """Delete read notifications older than `older_than`. Unread ones are kept whatever their
+    age: a client that has been away replays them. Returns how many went."""
+    deleted, _ = Notification.objects.filter(
+        read_at__isnull=False, created_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted

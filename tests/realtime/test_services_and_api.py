@@ -110,3 +110,20 @@ async def test_channel_layer_down_notify_commits_and_replays_later(
     frame = await socket.receive_json_from(timeout=3)
     assert (frame["id"], frame["data"]) == (notification.pk, {"kept": True})
     await socket.disconnect()
+
+
+@pytest.mark.django_db
+def test_prune_deletes_only_old_read_notifications(alice):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old, old_unread, recent = (
+        services.notify(user=alice, type=RECEIVED, data={}) for _ in range(3)
+    )
+    long_ago = timezone.now() - timedelta(days=100)
+    Notification.objects.filter(pk__in=[old.pk, old_unread.pk]).update(created_at=long_ago)
+    Notification.objects.filter(pk__in=[old.pk, recent.pk]).update(read_at=timezone.now())
+    call_command("notifications_prune", "--days", "90", stdout=None)
+    assert set(Notification.objects.values_list("pk", flat=True)) == {old_unread.pk, recent.pk}
