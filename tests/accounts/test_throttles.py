@@ -64,3 +64,17 @@ def test_wechat_is_throttled_per_ip(api_client, tight_rates, wechat):
     response = api_client.post("/api/v1/auth/wechat", {"code": "bad"}, REMOTE_ADDR="10.2.2.2")
     assert response.status_code == 429
     assert len(wechat.requests) == 5
+
+
+def test_cache_down_is_a_503_not_a_500(api_client, settings, dead_port):
+    # Production throttles count in Redis; with Redis away the door answers 503.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{dead_port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    response = login(api_client, "alice")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "service_unavailable"
