@@ -3,8 +3,8 @@
 Checkers are listed in settings.MODERATION_CHECKERS (dotted paths to classes); each answers
 pass, review or block with a reason, and the strictest answer wins. A checker that fails (it
 raises, including a timeout from its own bounded I/O) sends the text to review: never to
-delivery, never to a 500. A new checker (WeChat's msg_sec_check, say) is a class with a `name`
-and a `check(text) -> Verdict`, added to the setting.
+delivery, never to a 500. A new checker is a class with a `name` and a
+`check(text, *, author) -> Verdict`, added to the setting; `WeChatContentChecker` below is one.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from typing import Literal, Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from accounts import wechat
+from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +37,7 @@ class Verdict:
 class Checker(Protocol):
     name: str
 
-    def check(self, text: str) -> Verdict: ...
+    def check(self, text: str, *, author: User | None) -> Verdict: ...
 
 
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+", re.UNICODE)
@@ -52,7 +55,7 @@ class BannedPhraseChecker:
 
     name = "banned_phrases"
 
-    def check(self, text: str) -> Verdict:
+    def check(self, text: str, *, author: User | None = None) -> Verdict:
         from messages_app.models import BannedPhrase
 
         haystack = normalise(text)
@@ -73,12 +76,12 @@ def checkers() -> list[Checker]:
     return [_load(path) for path in settings.MODERATION_CHECKERS]
 
 
-def moderate(text: str) -> Verdict:
-    """How `text` may proceed: the strictest verdict of the chain."""
+def moderate(text: str, *, author: User | None = None) -> Verdict:
+    """How `text`, written by `author`, may proceed: the strictest verdict of the chain."""
     strictest = Verdict("pass")
     for checker in checkers():
         try:
-            verdict = checker.check(text)
+            verdict = checker.check(text, author=author)
         except Exception as exc:
             logger.warning("moderation checker %s failed: %s: %s", checker.name,
                            type(exc).__name__, exc)  # fmt: skip
@@ -86,3 +89,37 @@ def moderate(text: str) -> Verdict:
         if _SEVERITY[verdict.action] > _SEVERITY[strictest.action]:
             strictest = verdict
     return strictest
+
+
+class WeChatContentChecker:
+    """WeChat's content security check (`wxa/msg_sec_check`, version 2), which WeChat asks
+    mini programs to run on what users publish. Version 2 judges text in the context of its
+    author's openid, so it checks only authors who signed in with WeChat; others pass through
+    to the rest of the chain. WeChat's `risky` blocks, `review` holds; an error or a timeout
+    raises, which the chain turns into review."""
+
+    name = "wechat_msg_sec_check"
+    SCENE_SOCIAL_LOG = 4  # WeChat's scene for social posts such as these
+
+    def check(self, text: str, *, author: User | None = None) -> Verdict:
+        if author is None or not author.wechat_openid:
+            return Verdict("pass")
+        try:
+            client = wechat.get_client()
+        except wechat.WeChatNotConfigured:
+            return Verdict("pass")
+        answer = client.call(
+            "wxa/msg_sec_check",
+            {"content": text, "version": 2, "scene": self.SCENE_SOCIAL_LOG,
+             "openid": author.wechat_openid},
+        )  # fmt: skip
+        result = answer.get("result") or {}
+        suggest = result.get("suggest")
+        label = result.get("label", "")
+        if suggest == "risky":
+            return Verdict("block", f"wechat: risky ({label})")
+        if suggest == "review":
+            return Verdict("review", f"wechat: review ({label})")
+        if suggest == "pass":
+            return Verdict("pass")
+        raise ValueError(f"unexpected msg_sec_check answer: {suggest!r}")

@@ -45,8 +45,8 @@ def clean_text(text: str, *, field: str = "body") -> str:
     return text
 
 
-def _moderated(text: str) -> moderation.Verdict:
-    verdict = moderation.moderate(text)
+def _moderated(text: str, author: User) -> moderation.Verdict:
+    verdict = moderation.moderate(text, author=author)
     if verdict.action == "block":
         raise ApplicationError(
             "content_rejected", "This text cannot be sent: it breaks the community rules."
@@ -181,7 +181,7 @@ def confession_send(
         limit=settings.CONFESSIONS_PER_HOUR,
         what="confessions",
     )
-    verdict = _moderated(body)
+    verdict = _moderated(body, sender)
     approved = verdict.action == "pass"
     with transaction.atomic():
         confession = Confession.objects.create(
@@ -258,7 +258,7 @@ def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confessi
     is seen by its author only, until a moderator releases it."""
     body = clean_text(body)
     _check_rate(Reply.objects.filter(author=user), limit=settings.REPLIES_PER_HOUR, what="replies")
-    verdict = _moderated(body)
+    verdict = _moderated(body, user)
     with transaction.atomic():
         confession = selectors.confession_get_for_user(user=user, confession_id=confession_id)
         # A suppressed one looks delivered to its sender, so its thread takes replies too

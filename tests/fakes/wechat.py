@@ -6,7 +6,8 @@
   makes the next answer non-JSON; `delay` makes every answer slow.
 - `cgi-bin/stable_token` issues access tokens; `expire_tokens()` makes the current one answer
   40001 on the next API call, as WeChat does when a token is revoked.
-- `wxa/msg_sec_check` stands for any API that takes an access token.
+- `wxa/msg_sec_check` (version 2) answers risky for text containing "RISKY", review for
+  "REVIEW", pass otherwise; it also stands for any API that takes an access token.
 - `requests` records what our client sent: method, path, query and JSON body.
 """
 
@@ -154,9 +155,15 @@ class FakeWeChat:
         return {"access_token": token, "expires_in": 7200}
 
     def _msg_sec_check(self, query: dict[str, str], body: dict) -> dict:
+        """Version 2: text with "RISKY" in it is risky, with "REVIEW" needs review."""
         if query.get("access_token") not in self._tokens:
             return {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"}
-        return {"errcode": 0, "errmsg": "ok", "result": {"suggest": "pass"}}
+        if body.get("version") == 2 and not body.get("openid"):
+            return {"errcode": 40003, "errmsg": "invalid openid"}
+        content = body.get("content", "")
+        suggest = "risky" if "RISKY" in content else "review" if "REVIEW" in content else "pass"
+        label = 20001 if suggest != "pass" else 100
+        return {"errcode": 0, "errmsg": "ok", "result": {"suggest": suggest, "label": label}}
 
     def _json(self, handler, payload: dict, status: int = 200) -> None:
         # WeChat labels its JSON text/plain; our client must not depend on the label.
