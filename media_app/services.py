@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import botocore.exceptions
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -190,8 +191,6 @@ def media_for_attachment(*, owner: User, media_ids: list[int]) -> list[Media]:
     Each must be `owner`'s, ready and not carried by anything yet; at most nine images, or a
     single video on its own. Raises Django's `ValidationError` on the `media` field otherwise.
     """
-    from django.core.exceptions import ValidationError
-
     if len(set(media_ids)) != len(media_ids):
         raise ValidationError({"media": ["The same media is listed twice."]})
     found = {m.pk: m for m in Media.objects.filter(pk__in=media_ids, owner=owner)}
@@ -215,8 +214,6 @@ def media_for_attachment(*, owner: User, media_ids: list[int]) -> list[Media]:
 def media_attach(*, media: list[Media]) -> None:
     """Mark `media` as carried, inside the caller's transaction. Race-safe: if another
     confession took any of them meanwhile, nothing is marked and `ValidationError` is raised."""
-    from django.core.exceptions import ValidationError
-
     if not media:
         return
     with transaction.atomic():

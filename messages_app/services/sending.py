@@ -26,7 +26,7 @@ from confessions_backend.errors import ApplicationError
 from media_app import services as media_services
 from messages_app import moderation, selectors
 from messages_app.models import Confession, ConfessionMedia, Match, Reply
-from messages_app.rendering import person
+from messages_app.rendering import person, sender_visible
 from realtime.models import Notification
 from realtime.services import notify
 
@@ -117,7 +117,8 @@ def _deliver(confession: Confession) -> None:
         first_id=confession.sender_id, second_id=confession.recipient_id
     )
     newly_matched = not already_matched and _match_if_mutual(confession)
-    matched = already_matched or newly_matched
+    # What the selectors annotate on a read, so the one visibility rule applies here too.
+    confession.matched = already_matched or newly_matched
     sender, recipient = confession.sender, confession.recipient
     notify(
         user=recipient,
@@ -125,7 +126,7 @@ def _deliver(confession: Confession) -> None:
         data={
             "confession_id": confession.pk,
             "anonymous": confession.anonymous,
-            "sender": person(sender) if (matched or not confession.anonymous) else None,
+            "sender": person(sender) if sender_visible(confession, viewer=recipient) else None,
             "has_media": confession.attachments.exists(),
         },
     )
@@ -289,7 +290,7 @@ def _notify_reply(confession: Confession, reply: Reply) -> None:
     )
     if not reaches_other:
         return
-    visible = not from_sender or not confession.anonymous or confession.matched
+    visible = not from_sender or sender_visible(confession, viewer=other)
     notify(
         user=other,
         type=Notification.Type.CONFESSION_REPLIED,
@@ -316,7 +317,7 @@ def confession_block_sender(*, user: User, confession_id: int) -> None:
     """The recipient blocks whoever sent it. An anonymous sender stays unknown: the block is an
     anonymous one (accounts.Block), listed without a name."""
     confession = _as_recipient(user, confession_id)
-    if confession.anonymous and not confession.matched:
+    if not sender_visible(confession, viewer=user):
         account_services.block_create_anonymous(blocker=user, blocked=confession.sender)
     else:
         account_services.block_create(blocker=user, username=confession.sender.username)
