@@ -95,6 +95,15 @@ def auth_login(*, username: str, password: str) -> User:
     raise ApplicationError("invalid_credentials", "Wrong username or password.", status=401)
 
 
+def _outstanding(token: RefreshToken, raw: str, user: User) -> OutstandingToken:
+    """The row a refresh token is blacklisted through (made if it predates the record)."""
+    outstanding, _ = OutstandingToken.objects.get_or_create(
+        jti=token["jti"],
+        defaults={"user": user, "token": raw, "expires_at": datetime_from_epoch(token["exp"])},
+    )
+    return outstanding
+
+
 def token_refresh(*, refresh: str) -> dict[str, str]:
     """Rotate: the given refresh token dies, a new access + refresh pair is returned."""
     try:
@@ -105,14 +114,7 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
         user = User.objects.filter(pk=token.get("user_id"), is_active=True).first()
         if user is None:
             raise _refresh_refused()
-        outstanding, _ = OutstandingToken.objects.get_or_create(
-            jti=token["jti"],
-            defaults={
-                "user": user,
-                "token": refresh,
-                "expires_at": datetime_from_epoch(token["exp"]),
-            },
-        )
+        outstanding = _outstanding(token, refresh, user)
         try:
             with transaction.atomic():
                 BlacklistedToken.objects.create(token=outstanding)
@@ -131,10 +133,7 @@ def auth_logout(*, user: User, refresh: str) -> None:
         raise ValidationError({"refresh": ["Token is invalid, expired or not yours."]}) from None
     if str(token.get("user_id")) != str(user.pk):
         raise ValidationError({"refresh": ["Token is invalid, expired or not yours."]})
-    outstanding, _ = OutstandingToken.objects.get_or_create(
-        jti=token["jti"],
-        defaults={"user": user, "token": refresh, "expires_at": datetime_from_epoch(token["exp"])},
-    )
+    outstanding = _outstanding(token, refresh, user)
     BlacklistedToken.objects.get_or_create(token=outstanding)
 
 
