@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from accounts import services
 from accounts.models import Block, User
+from confessions_backend.admin_bases import ReadOnlyModelAdmin
 
 
 @admin.register(User)
@@ -53,9 +54,13 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Block)
-class BlockAdmin(admin.ModelAdmin):
+class BlockAdmin(ReadOnlyModelAdmin):
+    """Users' own blocks, for superusers to look at: blocks are made and removed only by the
+    people who hold them, through the API and its services (an anonymous block names someone
+    its holder must never learn, so nobody edits one here)."""
+
     list_display = ("id", "blocker", "blocked", "anonymous", "created_at")
     list_filter = ("anonymous",)
     search_fields = ("blocker__username", "blocked__username")
-    raw_id_fields = ("blocker", "blocked")
     list_select_related = ("blocker", "blocked")
+    readonly_fields = ("blocker", "blocked", "anonymous", "created_at")

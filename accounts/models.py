@@ -61,11 +61,14 @@ class User(AbstractUser):
 
 
 class Block(models.Model):
-    """`blocker` never receives anything from `blocked`.
+    """`blocker` never receives anything from `blocked` any more.
 
     `anonymous` marks a block made from an anonymous confession ("block whoever sent this"):
-    the blocker is never shown who it is. Such a block and a named one may exist side by side
-    for the same pair, so that blocking or unblocking by name cannot reveal the anonymous one.
+    the blocker is never shown who it is. There is one such block per confession it was made
+    from (the confessions app links them), never one per pair: if blocking from a second
+    anonymous confession reused the first block, the blocks list would tell the blocker that
+    both came from the same person. A named block is one per pair, and may stand beside
+    anonymous ones, so that blocking or unblocking by name reveals nothing about them either.
     """
 
     blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks")
@@ -77,7 +80,9 @@ class Block(models.Model):
         ordering = ("-created_at", "-id")
         constraints = [
             models.UniqueConstraint(
-                fields=("blocker", "blocked", "anonymous"), name="accounts_block_unique"
+                fields=("blocker", "blocked"),
+                condition=Q(anonymous=False),
+                name="accounts_block_named_unique",
             ),
             models.CheckConstraint(
                 condition=~Q(blocker=models.F("blocked")), name="accounts_block_not_self"

@@ -23,7 +23,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from accounts import wechat
+from accounts import avatars, wechat
 from accounts.models import Block, User, username_validator
 from accounts.signals import user_deactivated
 from confessions_backend.errors import ApplicationError, ServiceUnavailable
@@ -233,24 +233,21 @@ def _user_get_or_create_by_openid(
 def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
     """Change the profile fields present in `data`; anything else in it is ignored.
 
-    `avatar` is a media id of one of the user's own images not sent in any confession, or
-    None to clear it.
+    `avatar` is a media id of one of the user's own images that nothing else uses (media_app
+    decides, through `accounts.avatars`), or None to clear it. The avatar it replaces is
+    released (media_app deletes it: a former avatar must never turn up in an anonymous
+    confession, where its picture would name the sender).
     """
     changes = {key: value for key, value in data.items() if key in PROFILE_FIELDS}
     if "username" in changes:
         _check_username_free(changes["username"], user=user)
-    if "avatar" in changes and changes["avatar"] is not None:
-        media_model = User._meta.get_field("avatar").related_model
-        avatar = media_model.objects.filter(
-            pk=changes["avatar"], owner=user, kind=media_model.Kind.IMAGE
-        ).first()
-        if avatar is None:
-            raise ValidationError({"avatar": ["No such image of yours."]})
-        if avatar.attached_at is not None:
-            # The same object under a named profile and in an anonymous confession would
-            # tell the recipient who sent it.
-            raise ValidationError({"avatar": ["A photo sent in a confession cannot be an avatar."]})
-        changes["avatar"] = avatar
+    if "avatar" in changes:
+        new_id, old_id = changes.pop("avatar"), user.avatar_id
+        if new_id != old_id:
+            handler = avatars.handler()
+            user.avatar = handler.take(user=user, media_id=new_id) if new_id else None
+            if old_id is not None:
+                handler.release(media_id=old_id)
     for field, value in changes.items():
         setattr(user, field, value)
     _save_checked(user)
@@ -321,11 +318,11 @@ def block_create(*, blocker: User, username: str) -> tuple[Block, bool]:
 @transaction.atomic
 def block_create_anonymous(*, blocker: User, blocked: User) -> Block:
     """Block the sender of an anonymous confession without ever showing `blocker` who it is.
-    The confessions app calls this with the sender it looked up."""
+    The confessions app calls this with the sender it looked up, once per confession: every
+    call makes a new block (see `Block`)."""
     if blocked.pk == blocker.pk:
         raise ValidationError("You cannot block yourself.")
-    block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked, anonymous=True)
-    return block
+    return Block.objects.create(blocker=blocker, blocked=blocked, anonymous=True)
 
 
 @transaction.atomic

@@ -248,15 +248,11 @@ CONFESSIONS_PER_HOUR = env.positive_int("CONFESSIONS_PER_HOUR", default=10)
 # ...and replies, so a thread cannot be used to flood the other side.
 REPLIES_PER_HOUR = env.positive_int("REPLIES_PER_HOUR", default=60)
 
-# The moderation chain (messages_app.moderation) and when reports hide a confession.
+# The moderation chain (messages_app.checkers) and when reports hide a confession.
 MODERATION_CHECKERS = env.list(
-    "MODERATION_CHECKERS", default=["messages_app.moderation.BannedPhraseChecker"]
+    "MODERATION_CHECKERS", default=["messages_app.checkers.BannedPhraseChecker"]
 )
 REPORTS_TO_HIDE = env.positive_int("REPORTS_TO_HIDE", default=3)
-
-# accounts may not import media_app (DESIGN.md §2); this is how profiles get signed avatar
-# URLs anyway: the wiring lives here, in confessions_backend.
-AVATAR_URL_RENDERER = "media_app.rendering.avatar_url"
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 _s3_endpoint = env.url("AWS_S3_ENDPOINT_URL", schemes={"http", "https"})

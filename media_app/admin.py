@@ -1,17 +1,20 @@
+"""The uploads, for superusers: it shows each upload's owner, which would unmask anonymous
+senders, so to anyone else the owner is hidden and cannot be filtered, searched or sorted by.
+Read-only: uploads come only through the API's checks and go only through its rules (media in
+use is not deleted; `media_cleanup` takes what was never used)."""
+
 from django.contrib import admin
 
+from confessions_backend.admin_bases import PeopleGuardedAdmin, ReadOnlyModelAdmin
 from media_app.models import Media
 
 
 @admin.register(Media)
-class MediaAdmin(admin.ModelAdmin):
+class MediaAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     list_display = ("id", "owner", "kind", "content_type", "size", "created_at", "attached_at")
     list_filter = ("kind", "content_type")
+    person_fields = ("owner",)
     search_fields = ("owner__username", "sha256")
-    raw_id_fields = ("owner",)
+    moderator_search_fields = ("sha256",)
     list_select_related = ("owner",)
-    readonly_fields = [field.name for field in Media._meta.fields]
-
-    # Uploads come only through the API's checks.
-    def has_add_permission(self, request):
-        return False
+    fields = [field.name for field in Media._meta.fields]

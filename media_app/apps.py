@@ -6,4 +6,8 @@ class MediaAppConfig(AppConfig):
     verbose_name = "Media"
 
     def ready(self) -> None:
+        from accounts import avatars
         from media_app import receivers  # noqa: F401  (connects the signal receivers)
+        from media_app.avatars import MediaAvatars
+
+        avatars.register(MediaAvatars())

@@ -174,7 +174,8 @@ def media_delete(*, user: User, media_id: int) -> None:
         raise Http404
     if media.attached_at is not None:
         raise ApplicationError(
-            "media_attached", "A confession carries this media; it cannot be deleted.",
+            "media_attached",
+            "This media is in use (a confession carries it, or it is your avatar).",
             status=409,
         )  # fmt: skip
     media.delete()  # the post_delete receiver removes the objects after commit
@@ -198,9 +199,7 @@ def media_for_attachment(*, owner: User, media_ids: list[int]) -> list[Media]:
         raise ValidationError({"media": ["No such media of yours."]})
     media = [found[media_id] for media_id in media_ids]
     if any(item.attached_at is not None for item in media):
-        raise ValidationError({"media": ["This media is already attached to a confession."]})
-    if User.objects.filter(avatar__in=media).exists():
-        raise ValidationError({"media": ["Your avatar cannot be attached to a confession."]})
+        raise ValidationError({"media": ["This media is already in use (sent, or your avatar)."]})
     videos = [item for item in media if item.kind == Media.Kind.VIDEO]
     if videos and len(media) > 1:
         raise ValidationError({"media": ["A video goes alone, without other media."]})
@@ -212,8 +211,10 @@ def media_for_attachment(*, owner: User, media_ids: list[int]) -> list[Media]:
 
 
 def media_attach(*, media: list[Media]) -> None:
-    """Mark `media` as carried, inside the caller's transaction. Race-safe: if another
-    confession took any of them meanwhile, nothing is marked and `ValidationError` is raised."""
+    """Mark `media` as in use (carried by a confession, or an avatar), inside the caller's
+    transaction. The one place media becomes used: `attached_at` is what every rule asks.
+    Race-safe: if anything took any of them meanwhile, nothing is marked and
+    `ValidationError` is raised."""
     if not media:
         return
     with transaction.atomic():
@@ -221,15 +222,18 @@ def media_attach(*, media: list[Media]) -> None:
             pk__in=[item.pk for item in media], attached_at__isnull=True
         ).update(attached_at=timezone.now())
         if marked != len(media):
-            raise ValidationError({"media": ["This media is already attached to a confession."]})
+            raise ValidationError(
+                {"media": ["This media is already in use (sent, or your avatar)."]}
+            )
 
 
 @transaction.atomic
 def media_cleanup(*, older_than: timedelta) -> int:
-    """Delete uploads never attached (nor used as an avatar) older than `older_than`."""
+    """Delete uploads never put to use (in a confession or as an avatar) older than
+    `older_than`."""
     stale = Media.objects.filter(
         attached_at__isnull=True, created_at__lt=timezone.now() - older_than
-    ).exclude(pk__in=User.objects.filter(avatar__isnull=False).values("avatar"))
+    )
     count = 0
     for media in stale.iterator():
         media.delete()

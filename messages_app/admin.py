@@ -1,6 +1,7 @@
 """Django admin as the moderation desk. Every decision is a `messages_app.services` call and
 lands in the audit log; nothing here edits a confession directly. An anonymous sender's
-identity is shown to superusers only: moderators judge the content, not the person."""
+identity is shown to superusers only: moderators judge the content, not the person, and no
+screen lets them filter, search or sort by a sender or an author (`PeopleGuardedAdmin`)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,12 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 
+from confessions_backend.admin_bases import (
+    PeopleGuardedAdmin,
+    ReadOnlyModelAdmin,
+    ReadOnlyTabularInline,
+)
 from confessions_backend.errors import ApplicationError
-from confessions_backend.readonly_admin import ReadOnlyModelAdmin, ReadOnlyTabularInline
 from media_app.rendering import media_render
 from messages_app import services
 from messages_app.models import (
@@ -125,9 +130,13 @@ class HasReportsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Confession)
-class ConfessionAdmin(ReadOnlyModelAdmin):
+class ConfessionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     """Decisions only, through the actions: nobody edits, adds or deletes confessions here."""
 
+    person_fields = ("sender",)
+    # Recipients are never anonymous; searching by sender would find an anonymous sender's.
+    search_fields = ("body", "sender__username", "recipient__username")
+    moderator_search_fields = ("body", "recipient__username")
     list_filter = ("status", HasReportsFilter, "anonymous", "suppressed", "created_at")
     date_hierarchy = "created_at"
     list_select_related = ("sender", "recipient")
@@ -151,17 +160,11 @@ class ConfessionAdmin(ReadOnlyModelAdmin):
         return queryset.order_by(*ordering) if ordering else queryset
 
     def _sender_field(self, request) -> str:
-        return "sender" if request.user.is_superuser else "sender_unless_anonymous"
+        return "sender" if self.sees_people(request) else "sender_unless_anonymous"
 
     def get_list_display(self, request):
         return ("id", "excerpt", "status", "open_report_count", "anonymous",
                 self._sender_field(request), "recipient", "created_at")  # fmt: skip
-
-    def get_search_fields(self, request):
-        # Searching by sender would find an anonymous sender's confessions: superusers only.
-        if request.user.is_superuser:
-            return ("body", "sender__username", "recipient__username")
-        return ("body", "recipient__username")
 
     def get_fields(self, request, obj=None):
         return ("status", self._sender_field(request), "recipient", "anonymous", "body",
@@ -219,12 +222,11 @@ class ModerationQueueAdmin(ConfessionAdmin):
 
 
 @admin.register(Reply)
-class ReplyAdmin(ReadOnlyModelAdmin):
+class ReplyAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     list_display = ("id", "confession", "excerpt", "status", "created_at")
     list_filter = ("status",)
-    search_fields = ("body",)
-    fields = ("confession", "body", "status", "moderation_note", "created_at")
-    readonly_fields = fields
+    search_fields = moderator_search_fields = ("body",)
+    fields = ("confession", "body", "status", "suppressed", "moderation_note", "created_at")
     actions = ("approve_replies", "reject_replies")
 
     @admin.display(description="body")
@@ -242,31 +244,36 @@ class ReplyAdmin(ReadOnlyModelAdmin):
             moderator=request.user, reply_id=reply.pk, reason=ReasonCategory.OTHER))  # fmt: skip
 
     def _decide(self, request, queryset, decide) -> None:
-        done = 0
+        done, refused = 0, []
         for reply in queryset.filter(status=Reply.Status.PENDING):
-            decide(reply)
-            done += 1
+            try:
+                decide(reply)
+                done += 1
+            except ApplicationError as exc:
+                refused.append(f"#{reply.pk}: {exc.message}")
         self.message_user(request, f"{done} pending reply(ies) decided.", messages.SUCCESS)
+        if refused:
+            self.message_user(request, " ".join(refused), messages.WARNING)
 
     def has_moderate_permission(self, request) -> bool:
         return request.user.has_perm("messages_app.moderate_reply")
 
 
 @admin.register(Report)
-class ReportAdmin(ReadOnlyModelAdmin):
+class ReportAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     list_display = ("id", "confession", "category", "reporter", "created_at", "outcome")
     list_filter = ("category", "outcome")
-    readonly_fields = [field.name for field in Report._meta.fields]
+    fields = [field.name for field in Report._meta.fields]
 
 
 @admin.register(ModerationDecision)
-class ModerationDecisionAdmin(ReadOnlyModelAdmin):
+class ModerationDecisionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     """The audit log: read-only for everyone, superusers included."""
 
     list_display = ("created_at", "moderator", "action", "confession", "reply", "from_status",
                     "to_status", "reason")  # fmt: skip
     list_filter = ("action", "reason")
-    readonly_fields = [field.name for field in ModerationDecision._meta.fields]
+    fields = [field.name for field in ModerationDecision._meta.fields]
 
 
 @admin.register(BannedPhrase)

@@ -30,9 +30,16 @@ class Confession(models.Model):
     anonymous = models.BooleanField(default=False)
     share_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    # The recipient blocks the sender: stored (the sender sees a normal send), delivered to
-    # nobody, and never shown to the recipient.
+    # Decided at the moment of delivery (`accounts.selectors.can_reach`): it may not reach the
+    # recipient (a block either way, a ban). Stored, and to the sender a normal send; shown to
+    # nobody else.
     suppressed = models.BooleanField(default=False)
+    # The anonymous block the recipient made from this confession ("block whoever sent
+    # this"): while it stands, this one confession is hidden from them. Unblocking (deleting
+    # the block) brings it back. See `messages_app.selectors` for why only this one.
+    sender_block = models.OneToOneField(
+        "accounts.Block", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     delivered_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
@@ -94,6 +101,9 @@ class Reply(models.Model):
     )
     body = models.TextField(max_length=2000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
+    # Like `Confession.suppressed`, decided when it is delivered (written, or approved): it
+    # may not reach the other side, whose thread never shows it; its author sees it sent.
+    suppressed = models.BooleanField(default=False)
     moderation_note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -142,12 +152,14 @@ class BannedPhrase(models.Model):
     """A word or phrase the moderation chain looks for, through case, spacing, punctuation
     and full-width disguises."""
 
-    class Action(models.TextChoices):
+    class OnMatch(models.TextChoices):
+        """The checker's verdict when the phrase is found."""
+
         REVIEW = "review", "Hold for review"
         BLOCK = "block", "Refuse"
 
     phrase = models.CharField(max_length=100, unique=True)
-    action = models.CharField(max_length=6, choices=Action.choices, default=Action.REVIEW)
+    action = models.CharField(max_length=6, choices=OnMatch.choices, default=OnMatch.REVIEW)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

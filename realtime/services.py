@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
+from realtime import events
 from realtime.groups import user_group
 from realtime.models import Notification
 
@@ -61,7 +62,7 @@ def notify(*, user, type: str, data: dict[str, Any]) -> Notification:
     user row is locked until commit, so a second notification for them waits, and takes a
     higher id, until the first is visible. (SQLite serializes all writers anyway.)
     """
-    if type not in Notification.Type.values:
+    if not events.is_registered(type):
         raise ValueError(f"unknown notification type {type!r}")
     with transaction.atomic():
         if connection.features.has_select_for_update:

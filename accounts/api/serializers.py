@@ -6,8 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.avatars import avatar_url
 from accounts.models import Block, User
-from accounts.rendering import avatar_url
 
 
 class _AvatarUrlMixin(serializers.Serializer):

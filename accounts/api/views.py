@@ -12,12 +12,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.api import serializers as s
 from accounts.throttles import AuthIpThrottle, AuthUsernameThrottle
-
-
-def _parse(serializer_class, request: Request, *, partial: bool = False) -> dict:
-    serializer = serializer_class(data=request.data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+from confessions_backend.parsing import parse
 
 
 class _SignInApi(APIView):
@@ -34,7 +29,7 @@ class AuthRegisterApi(_SignInApi):
     @extend_schema(operation_id="auth_register", request=s.RegisterInput,
                    responses={201: s.AuthOutput})  # fmt: skip
     def post(self, request: Request) -> Response:
-        user = services.user_create(**_parse(s.RegisterInput, request))
+        user = services.user_create(**parse(s.RegisterInput, request))
         body = {"user": user, **services.token_pair_for(user)}
         return Response(s.AuthOutput(body, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)  # fmt: skip
@@ -45,7 +40,7 @@ class AuthLoginApi(_SignInApi):
 
     @extend_schema(operation_id="auth_login", request=s.LoginInput, responses={200: s.AuthOutput})
     def post(self, request: Request) -> Response:
-        user = services.auth_login(**_parse(s.LoginInput, request))
+        user = services.auth_login(**parse(s.LoginInput, request))
         body = {"user": user, **services.token_pair_for(user)}
         return Response(s.AuthOutput(body, context={"request": request}).data)
 
@@ -57,7 +52,7 @@ class AuthWeChatApi(_SignInApi):
     @extend_schema(operation_id="auth_wechat", request=s.WeChatLoginInput,
                    responses={200: s.WeChatAuthOutput})  # fmt: skip
     def post(self, request: Request) -> Response:
-        user, created = services.auth_wechat(**_parse(s.WeChatLoginInput, request))
+        user, created = services.auth_wechat(**parse(s.WeChatLoginInput, request))
         body = {"user": user, "created": created, **services.token_pair_for(user)}
         return Response(s.WeChatAuthOutput(body, context={"request": request}).data)
 
@@ -69,14 +64,14 @@ class AuthRefreshApi(APIView):
     @extend_schema(operation_id="auth_refresh", request=s.RefreshInput,
                    responses={200: s.TokenPairOutput})  # fmt: skip
     def post(self, request: Request) -> Response:
-        pair = services.token_refresh(**_parse(s.RefreshInput, request))
+        pair = services.token_refresh(**parse(s.RefreshInput, request))
         return Response(s.TokenPairOutput(pair).data)
 
 
 class AuthLogoutApi(APIView):
     @extend_schema(operation_id="auth_logout", request=s.RefreshInput, responses={204: None})
     def post(self, request: Request) -> Response:
-        services.auth_logout(user=request.user, **_parse(s.RefreshInput, request))
+        services.auth_logout(user=request.user, **parse(s.RefreshInput, request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -88,7 +83,7 @@ class MeApi(APIView):
     @extend_schema(operation_id="me_update", request=s.ProfileUpdateInput,
                    responses={200: s.UserSelfOutput})  # fmt: skip
     def patch(self, request: Request) -> Response:
-        data = _parse(s.ProfileUpdateInput, request, partial=True)
+        data = parse(s.ProfileUpdateInput, request, partial=True)
         user = services.user_update_profile(user=request.user, data=data)
         return Response(s.UserSelfOutput(user, context={"request": request}).data)
 
@@ -120,7 +115,7 @@ class BlockListCreateApi(generics.GenericAPIView):
                    responses={201: s.BlockOutput, 200: s.BlockOutput})  # fmt: skip
     def post(self, request: Request) -> Response:
         block, created = services.block_create(
-            blocker=request.user, **_parse(s.BlockCreateInput, request)
+            blocker=request.user, **parse(s.BlockCreateInput, request)
         )
         return Response(
             s.BlockOutput(block).data,

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from confessions_backend.errors import ApplicationError
+from confessions_backend.parsing import parse
 from media_app import selectors, services
 from media_app.rendering import FILE_TOKEN_SALT, media_render
 
@@ -50,9 +51,7 @@ class MediaUploadApi(APIView):
         if declared > largest + _ENVELOPE_BYTES:
             # Refuse before reading (and spooling) the body at all.
             raise ApplicationError("payload_too_large", "The upload is too large.", status=413)
-        serializer = MediaUploadInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        media = services.media_upload(owner=request.user, file=serializer.validated_data["file"])
+        media = services.media_upload(owner=request.user, **parse(MediaUploadInput, request))
         return Response(media_render(media, request=request), status=status.HTTP_201_CREATED)
 
 

@@ -9,19 +9,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from confessions_backend.pagination import CursorPagination
+from confessions_backend.parsing import parse
 from messages_app import selectors, services
 from messages_app.api import serializers as s
 from messages_app.rendering import confession_render, reply_render
 
 
-def _parse(serializer_class, request: Request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 def _render(confession, request: Request) -> dict:
-    return confession_render(confession, viewer=request.user, request=request)
+    viewing = selectors.viewing_of(confession, viewer=request.user)
+    return confession_render(confession, viewing=viewing, request=request)
 
 
 def _fresh(request: Request, confession_id: int) -> dict:
@@ -34,7 +30,7 @@ class ConfessionSendApi(APIView):
     @extend_schema(operation_id="confessions_send", request=s.ConfessionSendInput,
                    responses={201: s.ConfessionOutput})  # fmt: skip
     def post(self, request: Request) -> Response:
-        data = _parse(s.ConfessionSendInput, request)
+        data = parse(s.ConfessionSendInput, request)
         confession = services.confession_send(
             sender=request.user,
             body=data["body"],
@@ -50,7 +46,10 @@ class _ConfessionListApi(generics.GenericAPIView):
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([_render(item, request) for item in page])
+        return self.get_paginated_response([
+            confession_render(confession, viewing=viewing, request=request)
+            for confession, viewing in selectors.viewings(page, viewer=request.user)
+        ])  # fmt: skip
 
 
 class ConfessionInboxApi(_ConfessionListApi):
@@ -104,24 +103,22 @@ class ConfessionRepliesApi(generics.GenericAPIView):
         confession = selectors.confession_get_for_user(
             user=request.user, confession_id=confession_id
         )
-        page = self.paginate_queryset(
-            selectors.reply_list(confession=confession, viewer=request.user)
-        )
-        return self.get_paginated_response(
-            [
-                reply_render(reply, confession=confession, viewer=request.user, request=request)
-                for reply in page
-            ]
-        )
+        viewing = selectors.viewing_of(confession, viewer=request.user)
+        page = self.paginate_queryset(selectors.reply_list(confession=confession, viewing=viewing))
+        return self.get_paginated_response([
+            reply_render(reply, confession=confession, viewing=viewing, request=request)
+            for reply in page
+        ])  # fmt: skip
 
     @extend_schema(operation_id="confessions_replies_create", request=s.ReplyInput,
                    responses={201: s.ReplyOutput})  # fmt: skip
     def post(self, request: Request, confession_id: int) -> Response:
         confession, reply = services.reply_create(
-            user=request.user, confession_id=confession_id, **_parse(s.ReplyInput, request)
+            user=request.user, confession_id=confession_id, **parse(s.ReplyInput, request)
         )
+        viewing = selectors.viewing_of(confession, viewer=request.user)
         return Response(
-            reply_render(reply, confession=confession, viewer=request.user, request=request),
+            reply_render(reply, confession=confession, viewing=viewing, request=request),
             status=status.HTTP_201_CREATED,
         )
 
@@ -153,7 +150,7 @@ class ConfessionReportApi(APIView):
                    responses={201: s.ReportOutput})  # fmt: skip
     def post(self, request: Request, confession_id: int) -> Response:
         report = services.report_create(
-            reporter=request.user, confession_id=confession_id, **_parse(s.ReportInput, request)
+            reporter=request.user, confession_id=confession_id, **parse(s.ReportInput, request)
         )
         return Response(
             {"id": report.pk, "category": report.category, "created_at": report.created_at},

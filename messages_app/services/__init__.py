@@ -2,7 +2,7 @@
 `sending` (send, deliver, claim, read, reply, retract, block) and `moderation` (reports and
 moderators' decisions)."""
 
-from messages_app.services.moderation import (
+from messages_app.services.decisions import (
     confession_approve,
     confession_hide,
     confession_reject,

@@ -1,10 +1,12 @@
 """Every write of the confessions app: send, deliver, claim, read, reply, retract, block.
 
-Delivery is one function (`_deliver`) whichever door leads to it: a send that passes
-moderation, a claimed share link, and (moderation issue) a moderator's approval. It notifies
-the recipient in the same transaction and decides the mutual match there too, with both users'
-rows locked in id order, so two people confessing to each other at the same moment still match
-exactly once.
+Delivery is one function (`_deliver`, and `_deliver_reply` for replies) whichever door leads to
+it: a send that passes moderation, a claimed share link, a moderator's approval. Whether it
+reaches the recipient is decided there, at that moment, by the one delivery rule
+(`accounts.selectors.can_reach`): a block or a ban that happened while it waited still holds.
+It notifies the recipient in the same transaction and decides the mutual match there too, with
+both users' rows locked in id order, so two people confessing to each other at the same moment
+still match exactly once.
 """
 
 from __future__ import annotations
@@ -24,10 +26,8 @@ from accounts import services as account_services
 from accounts.models import User
 from confessions_backend.errors import ApplicationError
 from media_app import services as media_services
-from messages_app import moderation, selectors
+from messages_app import checkers, events, selectors
 from messages_app.models import Confession, ConfessionMedia, Match, Reply
-from messages_app.rendering import person, sender_visible
-from realtime.models import Notification
 from realtime.services import notify
 
 BODY_MAX_CHARS = 2000
@@ -45,9 +45,9 @@ def clean_text(text: str, *, field: str = "body") -> str:
     return text
 
 
-def _moderated(text: str, author: User) -> moderation.Verdict:
-    verdict = moderation.moderate(text, author=author)
-    if verdict.action == "block":
+def _checked(text: str, author: User) -> checkers.Verdict:
+    verdict = checkers.check(text, author=author)
+    if verdict.kind == "block":
         raise ApplicationError(
             "content_rejected", "This text cannot be sent: it breaks the community rules."
         )
@@ -95,9 +95,7 @@ def _match_if_mutual(confession: Confession) -> bool:
     sender too, creating the Match if so. Never across a block, in either direction: a match
     would tell someone who blocked an anonymous sender who it was."""
     sender, recipient = confession.sender, confession.recipient
-    if account_selectors.is_blocked(sender=sender, recipient=recipient) or (
-        account_selectors.is_blocked(sender=recipient, recipient=sender)
-    ):
+    if not account_selectors.can_reach(author=sender, recipient=recipient):
         return False
     counterpart = _live_confessions(sender_id=recipient.pk, recipient_id=sender.pk).exists()
     if counterpart:
@@ -106,30 +104,32 @@ def _match_if_mutual(confession: Confession) -> bool:
     return counterpart
 
 
-def _deliver(confession: Confession) -> None:
-    """Deliver an approved, addressed confession, inside the caller's transaction."""
-    if confession.suppressed:
-        return
+def _deliver(confession: Confession, *, claimed: bool = False) -> None:
+    """Deliver an approved, addressed confession, inside the caller's transaction.
+
+    The delivery rule is asked now: if the confession may not reach its recipient it is
+    marked `suppressed` (its sender sees an ordinary send) and nobody is told. A claimed
+    share link was taken by its recipient, who decided to open it (`confession_claim` applies
+    what a block means there), so the rule's blocks do not stop it.
+    """
     _lock_pair(confession.sender_id, confession.recipient_id)
+    sender, recipient = confession.sender, confession.recipient
+    if not claimed and not account_selectors.can_reach(author=sender, recipient=recipient):
+        confession.suppressed = True
+        confession.save(update_fields=["suppressed"])
+        return
     confession.delivered_at = timezone.now()
     confession.save(update_fields=["delivered_at"])
-    already_matched = selectors.pair_matched(
-        first_id=confession.sender_id, second_id=confession.recipient_id
-    )
+    already_matched = selectors.pair_matched(first_id=sender.pk, second_id=recipient.pk)
     newly_matched = not already_matched and _match_if_mutual(confession)
-    # What the selectors annotate on a read, so the one visibility rule applies here too.
-    confession.matched = already_matched or newly_matched
-    sender, recipient = confession.sender, confession.recipient
-    notify(
-        user=recipient,
-        type=Notification.Type.CONFESSION_RECEIVED,
-        data={
-            "confession_id": confession.pk,
-            "anonymous": confession.anonymous,
-            "sender": person(sender) if sender_visible(confession, viewer=recipient) else None,
-            "has_media": confession.attachments.exists(),
-        },
-    )
+    visible = selectors.sender_visible(
+        viewer_id=recipient.pk, sender_id=sender.pk, anonymous=confession.anonymous,
+        matched=already_matched or newly_matched,
+    )  # fmt: skip
+    notify(user=recipient, **events.confession_received(
+        confession_id=confession.pk, anonymous=confession.anonymous, sender=sender,
+        sender_visible=visible, has_media=confession.attachments.exists(),
+    ))  # fmt: skip
     if newly_matched:
         received_by_sender = (
             _live_confessions(sender_id=recipient.pk, recipient_id=sender.pk)
@@ -141,11 +141,8 @@ def _deliver(confession: Confession) -> None:
             (sender, recipient, received_by_sender),
             (recipient, sender, confession.pk),
         ):
-            notify(
-                user=user,
-                type=Notification.Type.CONFESSION_MATCHED,
-                data={"confession_id": confession_id, "with": person(other)},
-            )
+            notify(user=user, **events.confession_matched(confession_id=confession_id,
+                                                          other=other))  # fmt: skip
 
 
 def confession_send(
@@ -161,8 +158,8 @@ def confession_send(
     Refuses with `ValidationError` (400): an empty, over-long or NUL-carrying body, an unknown
     recipient, oneself, an anonymous confession to someone who refuses those, media that is not
     the sender's or already attached. 429 past CONFESSIONS_PER_HOUR; 400 `content_rejected` if
-    moderation blocks it. To a recipient who blocks the sender it is stored and looks sent, but
-    reaches nobody. Approved and addressed, it is delivered at once (see `_deliver`).
+    moderation blocks it. Approved and addressed, it is delivered at once (see `_deliver`):
+    to a recipient who blocks the sender it is stored and looks sent, but reaches nobody.
     """
     body = clean_text(body)
     recipient = None
@@ -182,8 +179,8 @@ def confession_send(
         limit=settings.CONFESSIONS_PER_HOUR,
         what="confessions",
     )
-    verdict = _moderated(body, sender)
-    approved = verdict.action == "pass"
+    verdict = _checked(body, sender)
+    approved = verdict.kind == "pass"
     with transaction.atomic():
         confession = Confession.objects.create(
             sender=sender,
@@ -193,8 +190,6 @@ def confession_send(
             share_token=None if recipient else secrets.token_urlsafe(24),
             status=Confession.Status.APPROVED if approved else Confession.Status.PENDING,
             moderation_note=verdict.reason[:255],
-            suppressed=recipient is not None
-            and account_selectors.is_blocked(sender=sender, recipient=recipient),
         )
         media_services.media_attach(media=media)
         ConfessionMedia.objects.bulk_create(
@@ -209,7 +204,12 @@ def confession_send(
 def confession_claim(*, user: User, token: str) -> Confession:
     """The first signed-in user other than the sender to claim a share link becomes its
     recipient, and it is delivered to them. The token works once: later claims are 404
-    (the winner claiming again just gets it back)."""
+    (the winner claiming again just gets it back).
+
+    Blocks act only where the claimer can see whom they concern: a link whose sender they can
+    see and block by name stays closed (404); any other link opens whatever blocks stand, as it
+    would for anyone, so a claim never tells whom an anonymous link is from. A banned sender's
+    link is closed for everyone."""
     with transaction.atomic():
         confession = (
             Confession.objects.select_for_update()
@@ -223,11 +223,19 @@ def confession_claim(*, user: User, token: str) -> Confession:
             return confession
         if confession.sender_id == user.pk:
             raise ValidationError("You cannot claim your own confession.")
-        if account_selectors.is_blocked(sender=confession.sender, recipient=user):
+        if not confession.sender.is_active:
+            raise Http404
+        visible = selectors.sender_visible(
+            viewer_id=user.pk, sender_id=confession.sender_id, anonymous=confession.anonymous,
+            matched=selectors.pair_matched(first_id=user.pk, second_id=confession.sender_id),
+        )  # fmt: skip
+        if visible and account_selectors.blocks_by_name(
+            blocker_id=user.pk, blocked_id=confession.sender_id
+        ):
             raise Http404
         confession.recipient = user
         confession.save(update_fields=["recipient"])
-        _deliver(confession)
+        _deliver(confession, claimed=True)
     return confession
 
 
@@ -245,21 +253,19 @@ def confession_mark_read(*, user: User, confession_id: int) -> Confession:
         now = timezone.now()
         if Confession.objects.filter(pk=confession.pk, read_at=None).update(read_at=now):
             confession.read_at = now
-            notify(
-                user=confession.sender,
-                type=Notification.Type.CONFESSION_READ,
-                data={"confession_id": confession.pk},
-            )
+            if account_selectors.can_reach(author=user, recipient=confession.sender):
+                notify(user=confession.sender,
+                       **events.confession_read(confession_id=confession.pk))  # fmt: skip
     return confession
 
 
 def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confession, Reply]:
     """Either party adds to the thread; the other is told (an anonymous sender stays anonymous
-    until a match). Replies pass the moderation chain like confessions: one held for review
-    is seen by its author only, until a moderator releases it."""
+    until a match). Replies pass the checker chain like confessions: one held for review is
+    seen by its author only, until a moderator releases it. Delivery is `_deliver_reply`'s."""
     body = clean_text(body)
     _check_rate(Reply.objects.filter(author=user), limit=settings.REPLIES_PER_HOUR, what="replies")
-    verdict = _moderated(body, user)
+    verdict = _checked(body, user)
     with transaction.atomic():
         confession = selectors.confession_get_for_user(user=user, confession_id=confession_id)
         # A suppressed one looks delivered to its sender, so its thread takes replies too
@@ -271,36 +277,38 @@ def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confessi
             confession=confession,
             author=user,
             body=body,
-            status=Reply.Status.APPROVED if verdict.action == "pass" else Reply.Status.PENDING,
+            status=Reply.Status.APPROVED if verdict.kind == "pass" else Reply.Status.PENDING,
             moderation_note=verdict.reason[:255],
         )
         if reply.status == Reply.Status.APPROVED:
-            _notify_reply(confession, reply)
+            _deliver_reply(confession, reply)
     return confession, reply
 
 
-def _notify_reply(confession: Confession, reply: Reply) -> None:
-    """Tell the other side of the thread, unless a block or a removal stands between them."""
+def _deliver_reply(confession: Confession, reply: Reply) -> None:
+    """Deliver an approved reply to the other side of the thread, deciding now, by the same
+    rule as confessions, whether it may reach them: not into a thread they never got or
+    removed, not across a block either way, not from or to a banned account. One that may
+    not is marked `suppressed`: its author sees it sent, nobody else sees it."""
     from_sender = reply.author_id == confession.sender_id
     other = confession.recipient if from_sender else confession.sender
-    reaches_other = (
+    reaches = (
         not confession.suppressed
-        and not account_selectors.is_blocked(sender=reply.author, recipient=other)
         and not (from_sender and confession.removed_by_recipient_at is not None)
+        and account_selectors.can_reach(author=reply.author, recipient=other)
     )
-    if not reaches_other:
+    if not reaches:
+        reply.suppressed = True
+        reply.save(update_fields=["suppressed"])
         return
-    visible = not from_sender or sender_visible(confession, viewer=other)
-    notify(
-        user=other,
-        type=Notification.Type.CONFESSION_REPLIED,
-        data={
-            "confession_id": confession.pk,
-            "reply_id": reply.pk,
-            "from": "sender" if from_sender else "recipient",
-            "author": person(reply.author) if visible else None,
-        },
-    )
+    author_visible = not from_sender or selectors.sender_visible(
+        viewer_id=other.pk, sender_id=confession.sender_id, anonymous=confession.anonymous,
+        matched=selectors.pair_matched(first_id=confession.sender_id, second_id=other.pk),
+    )  # fmt: skip
+    notify(user=other, **events.confession_replied(
+        confession_id=confession.pk, reply_id=reply.pk, from_sender=from_sender,
+        author=reply.author, author_visible=author_visible,
+    ))  # fmt: skip
 
 
 @transaction.atomic
@@ -314,10 +322,16 @@ def confession_delete(*, user: User, confession_id: int) -> None:
 
 @transaction.atomic
 def confession_block_sender(*, user: User, confession_id: int) -> None:
-    """The recipient blocks whoever sent it. An anonymous sender stays unknown: the block is an
-    anonymous one (accounts.Block), listed without a name."""
+    """The recipient blocks whoever sent it. A sender they can see gets a named block. An
+    anonymous sender stays unknown: the block is an anonymous one (accounts.Block), made for
+    this confession alone, which it hides; blocking from it again changes nothing."""
+    if Confession.objects.filter(
+        pk=confession_id, recipient=user, sender_block__isnull=False
+    ).exists():
+        return
     confession = _as_recipient(user, confession_id)
-    if not sender_visible(confession, viewer=user):
-        account_services.block_create_anonymous(blocker=user, blocked=confession.sender)
-    else:
+    if selectors.viewing_of(confession, viewer=user).sender_visible:
         account_services.block_create(blocker=user, username=confession.sender.username)
+        return
+    block = account_services.block_create_anonymous(blocker=user, blocked=confession.sender)
+    Confession.objects.filter(pk=confession.pk).update(sender_block=block)

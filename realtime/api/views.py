@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from confessions_backend.pagination import CursorPagination
+from confessions_backend.parsing import parse
 from realtime import selectors, services
 from realtime.models import Notification
 
@@ -32,10 +33,9 @@ class NotificationListApi(generics.GenericAPIView):
         after = serializers.IntegerField(min_value=0, required=False, default=0)
 
     def get_queryset(self):
-        filters = self.FilterSerializer(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
+        filters = parse(self.FilterSerializer, self.request, query=True)
         return selectors.notifications_after(
-            user_id=self.request.user.pk, after_id=filters.validated_data["after"]
+            user_id=self.request.user.pk, after_id=filters["after"]
         )
 
     @extend_schema(
@@ -63,9 +63,7 @@ class NotificationReadApi(APIView):
         responses={200: NotificationReadOutput},
     )
     def post(self, request: Request) -> Response:
-        serializer = NotificationReadInput(data=request.data)
-        serializer.is_valid(raise_exception=True)
         marked = services.notifications_mark_read(
-            user_id=request.user.pk, up_to=serializer.validated_data["up_to"]
+            user_id=request.user.pk, **parse(NotificationReadInput, request)
         )
         return Response({"marked": marked})

@@ -188,3 +188,27 @@ def test_a_photo_sent_in_a_confession_cannot_become_the_avatar(alice_client, ali
     response = alice_client.patch("/api/v1/me", {"avatar": photo.pk})
     assert response.status_code == 400
     assert "avatar" in response.json()["error"]["fields"]
+
+
+def test_an_avatar_is_media_in_use_and_the_one_it_replaces_goes(alice_client, alice):
+    first, second = make_media(alice), make_media(alice)
+    assert alice_client.patch("/api/v1/me", {"avatar": first.pk}).status_code == 200
+    first.refresh_from_db()
+    assert first.attached_at is not None  # in use, by the one rule media_app keeps
+    # In use: not deletable while it is the avatar.
+    refused = alice_client.delete(f"/api/v1/media/{first.pk}")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (409, "media_attached")
+
+    assert alice_client.patch("/api/v1/me", {"avatar": second.pk}).json()["avatar"] == second.pk
+    # A former avatar never lingers where it could be sent anonymously later.
+    assert not Media.objects.filter(pk=first.pk).exists()
+    assert alice_client.patch("/api/v1/me", {"avatar": None}).json()["avatar"] is None
+    assert not Media.objects.filter(pk=second.pk).exists()
+
+
+def test_setting_the_same_avatar_again_changes_nothing(alice_client, alice):
+    photo = make_media(alice)
+    alice_client.patch("/api/v1/me", {"avatar": photo.pk})
+    assert alice_client.patch("/api/v1/me", {"avatar": photo.pk}).json()["avatar"] == photo.pk
+    photo.refresh_from_db()
+    assert photo.attached_at is not None

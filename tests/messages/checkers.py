@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from messages_app.moderation import Verdict
+from messages_app.checkers import Verdict
 
 
 class CrashingChecker:

@@ -48,7 +48,7 @@ def pending(settings, alice, bob) -> Confession:
         sender=alice, recipient_username="bob", body="PENDING-BODY", anonymous=True,
         media_ids=[make_media(alice).pk],
     )  # fmt: skip
-    settings.MODERATION_CHECKERS = ["messages_app.moderation.BannedPhraseChecker"]
+    settings.MODERATION_CHECKERS = ["messages_app.checkers.BannedPhraseChecker"]
     return confession
 
 
@@ -84,7 +84,7 @@ def test_queue_lists_pending_and_reported_by_report_count_then_age(
                                share_token=twice.share_token)  # fmt: skip
     settings.MODERATION_CHECKERS = ["tests.messages.checkers.ReviewEverything"]
     later_pending = services.confession_send(sender=alice, recipient_username="bob", body="L")
-    settings.MODERATION_CHECKERS = ["messages_app.moderation.BannedPhraseChecker"]
+    settings.MODERATION_CHECKERS = ["messages_app.checkers.BannedPhraseChecker"]
     services.confession_send(sender=alice, recipient_username="bob", body="QUIET-BODY")
 
     response = moderator_client.get(QUEUE)

@@ -187,6 +187,10 @@ def test_an_anonymous_sender_appears_in_no_recipient_facing_payload(django_user_
     services.reply_create(user=alice, confession_id=confession.pk, body="it's me")
     bob_client.post(f"/api/v1/confessions/{confession.pk}/replies", {"body": "who?"})
     link = services.confession_send(sender=alice, body="link", anonymous=True)
+    blocked = services.confession_send(
+        sender=alice, recipient_username="bob", body="go away", anonymous=True
+    )
+    bob_client.post(f"/api/v1/confessions/{blocked.pk}/block-sender")
 
     payloads = [
         bob_client.get("/api/v1/confessions/inbox").json(),
@@ -197,9 +201,11 @@ def test_an_anonymous_sender_appears_in_no_recipient_facing_payload(django_user_
         bob_client.post(f"/api/v1/confessions/shared/{link.share_token}/claim").json(),
         bob_client.get("/api/v1/notifications").json(),
         [n.as_frame() for n in Notification.objects.filter(recipient=bob)],  # socket frames
+        bob_client.get("/api/v1/blocks").json(),
     ]
     assert payloads[0]["results"]  # the walk does see the confession...
     assert payloads[3]["results"]  # ...and the thread
+    assert payloads[-1]["results"]  # ...and the anonymous block
 
     def walk(value, path="$"):
         if isinstance(value, dict):

@@ -7,13 +7,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from confessions_backend.errors import ApplicationError
-from messages_app import moderation, selectors, services
+from messages_app import checkers, selectors, services
 from messages_app.models import BannedPhrase, Confession, Match, ModerationDecision, Reply, Report
 from realtime.models import Notification
 
 pytestmark = pytest.mark.django_db
 
-BUILT_IN = "messages_app.moderation.BannedPhraseChecker"
+BUILT_IN = "messages_app.checkers.BannedPhraseChecker"
 
 
 def told(user, type_: str) -> list[dict]:
@@ -42,17 +42,17 @@ def phrases():
     ],
 )
 def test_obfuscations_of_a_blocked_phrase_are_caught(phrases, text):
-    assert moderation.moderate(text).action == "block"
+    assert checkers.check(text).kind == "block"
 
 
 def test_review_phrase_holds_and_clean_text_passes(phrases):
-    assert moderation.moderate("Meet-Me after class").action == "review"
-    assert moderation.moderate("I think about you every day").action == "pass"
+    assert checkers.check("Meet-Me after class").kind == "review"
+    assert checkers.check("I think about you every day").kind == "pass"
 
 
 def test_the_strictest_answer_wins(phrases):
-    verdict = moderation.moderate("meet me, bad word")
-    assert verdict.action == "block"
+    verdict = checkers.check("meet me, bad word")
+    assert verdict.kind == "block"
     assert "bad word" in verdict.reason
 
 
@@ -62,8 +62,8 @@ def test_the_strictest_answer_wins(phrases):
 )
 def test_a_failing_checker_sends_to_review(settings, checker, alice, bob):
     settings.MODERATION_CHECKERS = [BUILT_IN, checker]
-    verdict = moderation.moderate("hello")
-    assert verdict.action == "review"
+    verdict = checkers.check("hello")
+    assert verdict.kind == "review"
     assert "failed" in verdict.reason
     # ...and through the send path: held, not delivered, no error.
     confession = services.confession_send(sender=alice, recipient_username="bob", body="hello")
@@ -73,7 +73,7 @@ def test_a_failing_checker_sends_to_review(settings, checker, alice, bob):
 
 def test_a_failing_checker_never_beats_a_block(settings, phrases):
     settings.MODERATION_CHECKERS = [BUILT_IN, "tests.messages.checkers.CrashingChecker"]
-    assert moderation.moderate("bad word").action == "block"
+    assert checkers.check("bad word").kind == "block"
 
 
 def test_blocked_text_is_refused_and_nothing_stored(phrases, alice, bob):
@@ -100,11 +100,26 @@ def test_replies_pass_the_same_chain(phrases, alice, bob, django_user_model):
     _, held = services.reply_create(user=bob, confession_id=confession.pk, body="meet me")
     assert held.status == Reply.Status.PENDING
     assert told(alice, "confession.replied") == []
-    assert list(selectors.reply_list(confession=confession, viewer=alice)) == []
-    assert list(selectors.reply_list(confession=confession, viewer=bob)) == [held]
+    assert (
+        list(
+            selectors.reply_list(
+                confession=confession, viewing=selectors.viewing_of(confession, viewer=alice)
+            )
+        )
+        == []
+    )
+    assert list(
+        selectors.reply_list(
+            confession=confession, viewing=selectors.viewing_of(confession, viewer=bob)
+        )
+    ) == [held]
     moderator = django_user_model.objects.create_user(username="mod", is_staff=True)
     services.reply_approve(moderator=moderator, reply_id=held.pk)
-    assert list(selectors.reply_list(confession=confession, viewer=alice)) == [held]
+    assert list(
+        selectors.reply_list(
+            confession=confession, viewing=selectors.viewing_of(confession, viewer=alice)
+        )
+    ) == [held]
     assert [data["reply_id"] for data in told(alice, "confession.replied")] == [held.pk]
 
 

@@ -240,7 +240,7 @@ def test_recipient_removes_it_from_the_inbox_only(alice, bob):
 def test_block_sender_of_an_anonymous_confession_reveals_nothing(alice, bob):
     confession = send(alice, bob, anonymous=True)
     services.confession_block_sender(user=bob, confession_id=confession.pk)
-    assert account_selectors.is_blocked(sender=alice, recipient=bob)
+    assert not account_selectors.can_reach(author=alice, recipient=bob)
     [block] = account_selectors.block_list(user=bob)
     assert block.anonymous is True
     send(alice, bob, body="again")
@@ -274,7 +274,9 @@ def test_mutual_confessions_match_and_reveal(alice, bob, anonymous):
                                                                  "display_name": ""}}  # fmt: skip
     # From now on both see who, in the inbox and in detail.
     [in_bob_inbox] = selectors.confession_inbox(user=bob)
-    assert in_bob_inbox.matched is True
+    viewing = selectors.viewing_of(in_bob_inbox, viewer=bob)
+    assert viewing.matched is True
+    assert viewing.sender_visible is True
     # A third confession between them does not match again.
     send(alice, bob, body="again")
     assert len(notifications(alice, "confession.matched")) == 1

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 
 from confessions_backend.errors import ApplicationError
-from messages_app import moderation, services
+from messages_app import checkers, services
 from messages_app.models import Confession
 from realtime.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 CHAIN = [
-    "messages_app.moderation.BannedPhraseChecker",
-    "messages_app.moderation.WeChatContentChecker",
+    "messages_app.checkers.BannedPhraseChecker",
+    "messages_app.checkers.WeChatContentChecker",
 ]
 
 
@@ -31,7 +31,7 @@ def wechat_alice(alice):
 
 
 def test_what_we_send_to_wechat(chain, wechat_alice):
-    assert moderation.moderate("hello there", author=wechat_alice).action == "pass"
+    assert checkers.check("hello there", author=wechat_alice).kind == "pass"
     [sent] = chain.requests_to("/wxa/msg_sec_check")
     assert sent.body == {"content": "hello there", "version": 2, "scene": 4,
                          "openid": "openid-alice"}  # fmt: skip
@@ -57,16 +57,16 @@ def test_wechat_down_means_review_not_delivery(chain, wechat_alice, bob):
 def test_wechat_too_slow_means_review(chain, wechat_alice, settings):
     settings.WECHAT_TIMEOUT_SECONDS = 0.3
     chain.delay = 2
-    verdict = moderation.moderate("hi", author=wechat_alice)
-    assert verdict.action == "review"
+    verdict = checkers.check("hi", author=wechat_alice)
+    assert verdict.kind == "review"
 
 
 def test_authors_without_wechat_are_not_sent_to_wechat(chain, alice):
-    assert moderation.moderate("RISKY", author=alice).action == "pass"
+    assert checkers.check("RISKY", author=alice).kind == "pass"
     assert chain.requests == []
 
 
 def test_without_wechat_configured_the_checker_steps_aside(settings, wechat_alice):
     settings.MODERATION_CHECKERS = CHAIN
     settings.WECHAT_APPID = ""
-    assert moderation.moderate("RISKY", author=wechat_alice).action == "pass"
+    assert checkers.check("RISKY", author=wechat_alice).kind == "pass"

@@ -1,9 +1,10 @@
-"""The moderation chain every confession and reply passes before it is stored.
+"""The checker chain every confession and reply passes before it is stored (moderators'
+decisions afterwards are `messages_app.services.decisions`).
 
 Checkers are listed in settings.MODERATION_CHECKERS (dotted paths to classes); each answers
-pass, review or block with a reason, and the strictest answer wins. A checker that fails (it
-raises, including a timeout from its own bounded I/O) sends the text to review: never to
-delivery, never to a 500. A new checker is a class with a `name` and a
+a verdict (pass, review or block) with a reason, and the strictest verdict wins. A checker that
+fails (it raises, including a timeout from its own bounded I/O) sends the text to review: never
+to delivery, never to a 500. A new checker is a class with a `name` and a
 `check(text, *, author) -> Verdict`, added to the setting; `WeChatContentChecker` below is one.
 """
 
@@ -24,13 +25,13 @@ from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
-Action = Literal["pass", "review", "block"]
+VerdictKind = Literal["pass", "review", "block"]
 _SEVERITY = {"pass": 0, "review": 1, "block": 2}
 
 
 @dataclass(frozen=True)
 class Verdict:
-    action: Action
+    kind: VerdictKind
     reason: str = ""
 
 
@@ -60,10 +61,10 @@ class BannedPhraseChecker:
 
         haystack = normalise(text)
         verdict = Verdict("pass")
-        for phrase, action in BannedPhrase.objects.values_list("phrase", "action"):
+        for phrase, on_match in BannedPhrase.objects.values_list("phrase", "action"):
             needle = normalise(phrase)
-            if needle and needle in haystack and _SEVERITY[action] > _SEVERITY[verdict.action]:
-                verdict = Verdict(action, f"banned phrase: {phrase}")
+            if needle and needle in haystack and _SEVERITY[on_match] > _SEVERITY[verdict.kind]:
+                verdict = Verdict(on_match, f"banned phrase: {phrase}")
         return verdict
 
 
@@ -72,21 +73,21 @@ def _load(path: str) -> Checker:
     return import_string(path)()
 
 
-def checkers() -> list[Checker]:
+def chain() -> list[Checker]:
     return [_load(path) for path in settings.MODERATION_CHECKERS]
 
 
-def moderate(text: str, *, author: User | None = None) -> Verdict:
+def check(text: str, *, author: User | None = None) -> Verdict:
     """How `text`, written by `author`, may proceed: the strictest verdict of the chain."""
     strictest = Verdict("pass")
-    for checker in checkers():
+    for checker in chain():
         try:
             verdict = checker.check(text, author=author)
         except Exception as exc:
             logger.warning("moderation checker %s failed: %s: %s", checker.name,
                            type(exc).__name__, exc)  # fmt: skip
             verdict = Verdict("review", f"{checker.name} failed")
-        if _SEVERITY[verdict.action] > _SEVERITY[strictest.action]:
+        if _SEVERITY[verdict.kind] > _SEVERITY[strictest.kind]:
             strictest = verdict
     return strictest
 

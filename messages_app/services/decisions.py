@@ -1,6 +1,7 @@
-"""Reports and moderators' decisions. Every decision writes a `ModerationDecision` (the audit
-log) and resolves the confession's open reports, telling each reporter `report.resolved`.
-Senders learn the outcome and the reason category, never who decided."""
+"""Reports and moderators' decisions (the checker chain that runs before them is
+`messages_app.checkers`). Every decision writes a `ModerationDecision` (the audit log) and
+resolves the confession's open reports, telling each reporter `report.resolved`. Senders learn
+the outcome and the reason category, never who decided."""
 
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from confessions_backend.errors import ApplicationError
-from messages_app import selectors
+from messages_app import events, selectors
 from messages_app.models import Confession, ModerationDecision, Reply, Report
-from messages_app.services.sending import _deliver, _notify_reply
-from realtime.models import Notification
+from messages_app.services.sending import _deliver, _deliver_reply
 from realtime.services import notify
 
 Status = Confession.Status
@@ -78,30 +78,26 @@ def _resolve_reports(confession: Confession, outcome: str) -> None:
         resolved_at=timezone.now(), outcome=outcome
     )
     for report in open_reports:
-        notify(
-            user=report.reporter,
-            type=Notification.Type.REPORT_RESOLVED,
-            data={"report_id": report.pk, "confession_id": confession.pk, "outcome": outcome},
-        )
+        notify(user=report.reporter, **events.report_resolved(
+            report_id=report.pk, confession_id=confession.pk, outcome=outcome))  # fmt: skip
 
 
 def _tell_sender(confession: Confession, status: str, reason: str) -> None:
-    notify(
-        user=confession.sender,
-        type=Notification.Type.CONFESSION_MODERATED,
-        data={"confession_id": confession.pk, "status": status, "reason": reason},
-    )
+    notify(user=confession.sender, **events.confession_moderated(
+        confession_id=confession.pk, status=status, reason=reason))  # fmt: skip
 
 
 @transaction.atomic
 def confession_approve(*, moderator: User, confession_id: int, note: str = "") -> Confession:
     """Approve a pending (or hidden, or rejected) confession. One never delivered is delivered
-    now: the recipient is notified and a match may fire. Open reports end with no action."""
+    now, by the delivery rule as it stands now (a block or ban since the send holds): the
+    recipient is notified and a match may fire. Open reports end with no action."""
     confession = _locked(confession_id)
     _transition(confession, (Status.PENDING, Status.HIDDEN, Status.REJECTED), "approved")
     _decide(moderator=moderator, confession=confession, action=Action.APPROVE,
             to_status=Status.APPROVED, note=note)  # fmt: skip
-    if confession.delivered_at is None and confession.recipient_id is not None:
+    undelivered = confession.delivered_at is None and not confession.suppressed
+    if undelivered and confession.recipient_id is not None:
         _deliver(confession)
     _resolve_reports(confession, Report.Outcome.NO_ACTION)
     return confession
@@ -203,7 +199,8 @@ def _already_reported() -> ApplicationError:
 
 @transaction.atomic
 def reply_approve(*, moderator: User, reply_id: int) -> Reply:
-    """Release a reply held for review: the other side sees it and is told."""
+    """Release a reply held for review: delivered now, by the delivery rule as it stands now,
+    the other side sees it and is told."""
     reply = (
         Reply.objects.select_for_update().select_related("confession", "author").get(pk=reply_id)
     )
@@ -213,8 +210,10 @@ def reply_approve(*, moderator: User, reply_id: int) -> Reply:
         )
     _decide(moderator=moderator, confession=reply.confession, reply=reply,
             action=Action.APPROVE, to_status=Reply.Status.APPROVED)  # fmt: skip
-    confession = selectors.confession_with_match(confession_id=reply.confession_id)
-    _notify_reply(confession, reply)
+    confession = Confession.objects.select_related("sender", "recipient").get(
+        pk=reply.confession_id
+    )
+    _deliver_reply(confession, reply)
     return reply
 
 
@@ -228,10 +227,7 @@ def reply_reject(*, moderator: User, reply_id: int, reason: str) -> Reply:
         )
     _decide(moderator=moderator, confession=reply.confession, reply=reply,
             action=Action.REJECT, to_status=Reply.Status.REJECTED, reason=reason)  # fmt: skip
-    notify(
-        user=reply.author,
-        type=Notification.Type.CONFESSION_MODERATED,
-        data={"confession_id": reply.confession_id, "reply_id": reply.pk, "status": "rejected",
-              "reason": reason},
-    )  # fmt: skip
+    notify(user=reply.author, **events.confession_moderated(
+        confession_id=reply.confession_id, reply_id=reply.pk, status="rejected", reason=reason,
+    ))  # fmt: skip
     return reply

@@ -1,0 +1,47 @@
+"""A user's picture is one of their uploaded images, and images live in media_app, which
+accounts may not import (DESIGN.md §2). So accounts owns this small registry and media_app
+registers the one handler in its `AppConfig.ready()`: how an image becomes an avatar (checked
+and marked in use, by media_app's own rule), what happens to the one it replaces, and how an
+avatar is shown."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+
+from accounts.models import User
+
+
+class AvatarHandler(Protocol):
+    def take(self, *, user: User, media_id: int) -> Any:
+        """The media row `media_id`, if it may become `user`'s avatar, now marked in use;
+        else `ValidationError` on the `avatar` field."""
+
+    def release(self, *, media_id: int) -> None:
+        """`media_id` stopped being an avatar (replaced or cleared)."""
+
+    def url(self, media: Any, *, request: HttpRequest | None) -> str:
+        """A fresh signed URL of the avatar `media`."""
+
+
+_handler: AvatarHandler | None = None
+
+
+def register(handler: AvatarHandler) -> None:
+    global _handler
+    _handler = handler
+
+
+def handler() -> AvatarHandler:
+    if _handler is None:
+        raise ImproperlyConfigured("No avatar handler registered (is media_app installed?)")
+    return _handler
+
+
+def avatar_url(user: User, request: HttpRequest | None = None) -> str | None:
+    """The picture of `user` as others see it now: a fresh signed URL, or None."""
+    if user.avatar_id is None:
+        return None
+    return handler().url(user.avatar, request=request)

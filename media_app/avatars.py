@@ -1,0 +1,35 @@
+"""media_app as accounts' avatar handler (`accounts.avatars`), registered in
+`MediaAppConfig.ready()`: an avatar is an image of the user's own, marked in use like any media
+a confession carries, so one rule (`Media.attached_at`) says whether media is in use."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from accounts.models import User
+from media_app import rendering, services
+from media_app.models import Media
+
+
+class MediaAvatars:
+    def take(self, *, user: User, media_id: int) -> Media:
+        media = Media.objects.filter(pk=media_id, owner=user, kind=Media.Kind.IMAGE).first()
+        if media is None:
+            raise ValidationError({"avatar": ["No such image of yours."]})
+        try:
+            services.media_attach(media=[media])
+        except ValidationError:
+            # The same object under a named profile and in an anonymous confession would
+            # tell the recipient who sent it.
+            raise ValidationError(
+                {"avatar": ["This image is already in use: a photo sent in a confession "
+                            "cannot be an avatar."]}
+            ) from None  # fmt: skip
+        return media
+
+    def release(self, *, media_id: int) -> None:
+        Media.objects.filter(pk=media_id).delete()  # its objects go after commit
+
+    def url(self, media: Media, *, request: HttpRequest | None) -> str:
+        return rendering.avatar_url(media, request=request)

@@ -1,0 +1,99 @@
+"""Every event the confessions app tells users about: declared once in `realtime.events` (which
+README's event table is made from) and built here, and only here, by the functions below.
+Services call these builders and pass the result to `realtime.services.notify`.
+
+Who someone is appears as `{"username", "display_name"}` (no URLs: they would expire in a
+stored notification), and only where the rules let the receiver see who: the builders take
+that decision as an argument (`sender_visible`), made by `messages_app.selectors`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import User
+from realtime.events import register
+
+RECEIVED = register(
+    "confession.received",
+    to="the recipient, when a confession is delivered to them",
+    data="`confession_id`, `anonymous`, `sender` (null unless they may see who), `has_media`",
+)
+READ = register(
+    "confession.read",
+    to="the sender, the first time the recipient reads it",
+    data="`confession_id`",
+)
+REPLIED = register(
+    "confession.replied",
+    to="the other side of the thread, when a reply reaches them",
+    data="`confession_id`, `reply_id`, `from` (`sender`/`recipient`), `author` (null for an "
+    "anonymous sender)",
+)
+MATCHED = register(
+    "confession.matched",
+    to="both people, when two have confessed to each other",
+    data="`confession_id` (the one you received), `with` (who)",
+)
+MODERATED = register(
+    "confession.moderated",
+    to="the author, when moderators reject or hide their confession or reject their reply",
+    data="`confession_id`, `reply_id` (replies only), `status`, `reason` (a category)",
+)
+REPORT_RESOLVED = register(
+    "report.resolved",
+    to="each reporter, when moderators decide about what they reported",
+    data="`report_id`, `confession_id`, `outcome` (`removed`/`no_action`)",
+)
+
+Event = dict[str, Any]
+
+
+def _person(user: User) -> dict[str, str]:
+    return {"username": user.username, "display_name": user.display_name}
+
+
+def confession_received(
+    *, confession_id: int, anonymous: bool, sender: User, sender_visible: bool, has_media: bool
+) -> Event:
+    return {"type": RECEIVED, "data": {
+        "confession_id": confession_id,
+        "anonymous": anonymous,
+        "sender": _person(sender) if sender_visible else None,
+        "has_media": has_media,
+    }}  # fmt: skip
+
+
+def confession_read(*, confession_id: int) -> Event:
+    return {"type": READ, "data": {"confession_id": confession_id}}
+
+
+def confession_replied(
+    *, confession_id: int, reply_id: int, from_sender: bool, author: User, author_visible: bool
+) -> Event:
+    return {"type": REPLIED, "data": {
+        "confession_id": confession_id,
+        "reply_id": reply_id,
+        "from": "sender" if from_sender else "recipient",
+        "author": _person(author) if author_visible else None,
+    }}  # fmt: skip
+
+
+def confession_matched(*, confession_id: int, other: User) -> Event:
+    # A match is exactly when both may see who: the one place a person is always named.
+    return {"type": MATCHED, "data": {"confession_id": confession_id, "with": _person(other)}}
+
+
+def confession_moderated(
+    *, confession_id: int, status: str, reason: str, reply_id: int | None = None
+) -> Event:
+    data: dict[str, Any] = {"confession_id": confession_id}
+    if reply_id is not None:
+        data["reply_id"] = reply_id
+    return {"type": MODERATED, "data": {**data, "status": status, "reason": reason}}
+
+
+def report_resolved(*, report_id: int, confession_id: int, outcome: str) -> Event:
+    return {"type": REPORT_RESOLVED, "data": {
+        "report_id": report_id, "confession_id": confession_id, "outcome": outcome,
+    }}  # fmt: skip

@@ -1,0 +1,45 @@
+"""The registry of event types (DESIGN.md §2: the lower app owns the registry, the apps that
+notify register in their `AppConfig.ready()`). Each app that notifies keeps one module that
+declares its types here and builds their payloads (`messages_app/events.py`); `notify` refuses a
+type nobody registered. A new type needs no migration: `Notification.type` is a string.
+
+README's event table is `events_table()`: a test holds the two together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    to: str  # who gets it, and when
+    data: str  # the keys of its `data`, for the README
+
+
+_registry: dict[str, EventType] = {}
+
+
+def register(name: str, *, to: str, data: str) -> str:
+    """Declare an event type; returns its name, for the declaring module to build with."""
+    event = EventType(name=name, to=to, data=data)
+    if _registry.get(name, event) != event:
+        raise ValueError(f"event type {name!r} is registered twice, differently")
+    _registry[name] = event
+    return name
+
+
+def is_registered(name: str) -> bool:
+    return name in _registry
+
+
+def registered() -> list[EventType]:
+    return sorted(_registry.values(), key=lambda event: event.name)
+
+
+def events_table() -> str:
+    """The README's table of events, one row per registered type."""
+    rows = ["| type | to whom, when | `data` |", "| --- | --- | --- |"]
+    rows += [f"| `{e.name}` | {e.to} | {e.data} |" for e in registered()]
+    return "\n".join(rows)

@@ -1,0 +1,59 @@
+"""Event types: registered in one place per app, built only by that app's builders, and the
+README's event table is exactly the registry."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+
+from accounts.models import User
+from messages_app import events as confession_events
+from realtime import events
+from realtime.services import notify
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_readme_event_table_is_the_registry():
+    readme = (ROOT / "README.md").read_text()
+    assert events.events_table() in readme, (
+        "README's event table is out of date; paste realtime.events.events_table():\n"
+        + events.events_table()
+    )
+
+
+def test_every_registered_type_is_built_by_a_builder_and_every_builder_builds_one():
+    someone = User(username="someone", display_name="Someone")
+    built = set()
+    for name, builder in inspect.getmembers(confession_events, inspect.isfunction):
+        if name.startswith("_") or builder.__module__ != confession_events.__name__:
+            continue
+        arguments = {}
+        for parameter in inspect.signature(builder).parameters.values():
+            kind = parameter.annotation
+            if "User" in str(kind):
+                arguments[parameter.name] = someone
+            elif "bool" in str(kind):
+                arguments[parameter.name] = True
+            elif "int" in str(kind):
+                arguments[parameter.name] = 1
+            else:
+                arguments[parameter.name] = "x"
+        event = builder(**arguments)
+        assert events.is_registered(event["type"]), name
+        assert isinstance(event["data"], dict)
+        built.add(event["type"])
+    assert built == {event.name for event in events.registered()}
+
+
+def test_registering_a_type_twice_differently_is_refused():
+    with pytest.raises(ValueError, match="twice"):
+        events.register("confession.read", to="someone else", data="nothing")
+
+
+@pytest.mark.django_db
+def test_notify_refuses_an_unregistered_type(alice):
+    with pytest.raises(ValueError, match="unknown notification type"):
+        notify(user=alice, type="confession.exploded", data={})
