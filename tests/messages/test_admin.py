@@ -19,29 +19,6 @@ CONFESSIONS = "/admin/messages_app/confession/"
 
 
 @pytest.fixture
-def moderator(django_user_model):
-    user = django_user_model.objects.create_user(
-        username="mod", password="mod-pass-2026!", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
-
-
-@pytest.fixture
-def moderator_client(moderator) -> Client:
-    client = Client()
-    client.force_login(moderator)
-    return client
-
-
-@pytest.fixture
-def superuser_client(django_user_model) -> Client:
-    client = Client()
-    client.force_login(django_user_model.objects.create_superuser(username="root"))
-    return client
-
-
-@pytest.fixture
 def pending(settings, alice, bob) -> Confession:
     settings.MODERATION_CHECKERS = ["tests.messages.checkers.ReviewEverything"]
     confession = services.confession_send(

@@ -5,8 +5,7 @@ rows; superusers keep those lookups."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, Permission
-from django.test import Client
+from django.contrib.auth.models import Permission
 
 from messages_app import services
 from messages_app.models import Confession
@@ -39,26 +38,10 @@ PERSON_LOOKUPS = {
 
 
 @pytest.fixture
-def moderator(django_user_model):
-    user = django_user_model.objects.create_user(username="mod", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
+def moderator(moderator):
     # Even a moderator somebody also gave the media screen must not reach owners through it.
-    user.user_permissions.add(Permission.objects.get(codename="view_media"))
-    return user
-
-
-@pytest.fixture
-def moderator_client(moderator) -> Client:
-    client = Client()
-    client.force_login(moderator)
-    return client
-
-
-@pytest.fixture
-def superuser_client(django_user_model) -> Client:
-    client = Client()
-    client.force_login(django_user_model.objects.create_superuser(username="root"))
-    return client
+    moderator.user_permissions.add(Permission.objects.get(codename="view_media"))
+    return moderator
 
 
 @pytest.fixture

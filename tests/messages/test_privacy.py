@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 
 from accounts import services as account_services
 from accounts.models import Block
@@ -234,13 +233,6 @@ def test_a_sender_who_blocks_the_recipient_stops_seeing_their_replies(people):
 @pytest.fixture
 def review_everything(settings):
     settings.MODERATION_CHECKERS = ["tests.messages.checkers.ReviewEverything"]
-
-
-@pytest.fixture
-def moderator(django_user_model):
-    user = django_user_model.objects.create_user(username="mod", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 def test_a_block_made_while_a_confession_waits_for_review_holds_at_approval(
