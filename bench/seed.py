@@ -1,0 +1,67 @@
+"""The realistic data set the benchmark measures, seeded into the bench database.
+
+bob's inbox: 25 confessions from alice and carol, each with 2 photos, half anonymous, senders
+and bob with avatars; alice's sent list is the same confessions seen from her side; one
+thread of 25 replies. Prints the ids and access tokens the measurements use, as JSON.
+Run by bench/run.py with the bench environment set (not against your own database).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confessions_backend.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from rest_framework_simplejwt.tokens import RefreshToken  # noqa: E402
+
+from accounts import services as account_services  # noqa: E402
+from accounts.models import User  # noqa: E402
+from media_app.models import Media  # noqa: E402
+from media_app.services import new_storage_key_base  # noqa: E402
+from messages_app import services  # noqa: E402
+
+CONFESSIONS = 25
+PHOTOS_EACH = 2
+REPLIES = 25
+
+
+def photo(owner: User) -> Media:
+    base = new_storage_key_base()
+    return Media.objects.create(
+        owner=owner, kind="image", storage_key=f"{base}.jpg", content_type="image/jpeg",
+        size=350_000, width=1280, height=960, thumbnail_key=f"{base}_thumb.jpg", sha256="0" * 64,
+    )  # fmt: skip
+
+
+def main() -> None:
+    people = {
+        name: User.objects.create_user(username=name, display_name=name.title())
+        for name in ("alice", "bob", "carol", "dave")
+    }
+    for user in people.values():
+        account_services.user_update_profile(user=user, data={"avatar": photo(user).pk})
+    first = None
+    for index in range(CONFESSIONS):
+        sender = people["alice"] if index % 4 else people["carol"]
+        confession = services.confession_send(
+            sender=sender, recipient_username="bob", body=f"Confession #{index}: " + "❤" * 80,
+            anonymous=index % 2 == 0, media_ids=[photo(sender).pk for _ in range(PHOTOS_EACH)],
+        )  # fmt: skip
+        first = first or confession
+    for index in range(REPLIES):
+        author = people["bob"] if index % 2 else first.sender
+        services.reply_create(user=author, confession_id=first.pk, body=f"reply {index}")
+    tokens = {name: str(RefreshToken.for_user(user).access_token) for name, user in people.items()}
+    json.dump({"tokens": tokens, "thread": first.pk}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
