@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format clean
+.PHONY: run test bench lint format clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -30,6 +30,11 @@ run: $(VENV)/.installed
 ## test: install the dev requirements and run the whole suite
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## bench: measure the hot paths against a one-file Django view (needs PostgreSQL, Redis, wrk);
+## writes bench/RESULTS.md
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

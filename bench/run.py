@@ -75,7 +75,7 @@ def bench_environment(s3: seaweedfs.S3Server) -> dict[str, str]:
         "DJANGO_HTTPS": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DJANGO_LOG_LEVEL": "WARNING",
-        "ACCESS_TOKEN_LIFETIME": "7200",
+        "JWT_ACCESS_MINUTES": "120",
         "CONFESSIONS_PER_HOUR": "1000000",
         "REPLIES_PER_HOUR": "1000000",
         "AWS_STORAGE_BUCKET_NAME": s3.bucket,

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "confessions_backend.compression.JsonGZipMiddleware",
     "confessions_backend.errors.ApiErrorEnvelopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +130,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# JSON over 1 KB is gzipped here unless a proxy in front does it (the compose file's nginx).
+if not env.bool("DJANGO_GZIP", default=True):
+    MIDDLEWARE.remove("confessions_backend.compression.JsonGZipMiddleware")
 
 ROOT_URLCONF = "confessions_backend.urls"
 WSGI_APPLICATION = "confessions_backend.wsgi.application"

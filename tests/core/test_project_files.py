@@ -95,3 +95,12 @@ def test_readme_documents_every_variable_and_both_commands():
     assert not missing, f"README's configuration table lacks {missing}"
     assert "make run" in readme
     assert "make test" in readme
+
+
+def test_compose_compresses_json_in_nginx_not_in_the_app(compose):
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert re.search(r"^\s*gzip on;", nginx, re.M)
+    assert re.search(r"gzip_types[^;]*application/json", nginx)
+    assert re.search(r"gzip_min_length 1024;", nginx)
+    assert re.search(r"gzip_proxied any;", nginx)  # nginx sees every request via the proxy
+    assert environment_of(compose["services"]["web"])["DJANGO_GZIP"] == "0"

@@ -1,0 +1,37 @@
+"""`make bench` still runs and its numbers parse: the benchmark in its few-seconds smoke mode
+(it writes nothing). The real run is `make bench`, never the test suite."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.service("postgres")
+@pytest.mark.service("redis")
+@pytest.mark.service("s3")
+def test_the_benchmark_runs_and_reports_every_figure(settings):
+    if shutil.which("wrk") is None:
+        pytest.skip("needs wrk (apt-get install wrk)")
+    database = settings.DATABASES["default"]
+    server = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}"
+    env = {**os.environ, "DATABASE_URL": f"{server}/{database['NAME']}",
+           "REDIS_URL": settings.REDIS_URL}  # fmt: skip
+    result = subprocess.run([sys.executable, "bench/run.py", "--smoke"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    for name in ("baseline", "inbox", "sent", "replies", "send"):
+        assert figures["cpu_ms"][name] > 0, name
+    for name in ("baseline", "inbox", "sent", "replies"):
+        assert figures["rps"][name] > 0, name
+    assert figures["inbox_bytes"]["plain"] > 10_000
+    assert "| `/api/v1/confessions/inbox` |" in result.stdout
