@@ -199,6 +199,25 @@ elif _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 _database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 _database["CONN_HEALTH_CHECKS"] = True
+if _database["ENGINE"] == "django.db.backends.postgresql":
+    # A bounded pool per process (Django 5.2's psycopg pool): however many threads a server
+    # runs, a process holds at most this many connections, so load cannot exhaust
+    # PostgreSQL's max_connections; a request that waits longer than the timeout for one is a
+    # 503. Size it so processes x pool size stays under max_connections.
+    _pool_size = env.int("DATABASE_POOL_SIZE", default=4)
+    if _pool_size < 0:
+        raise ImproperlyConfigured("DATABASE_POOL_SIZE is malformed: use 0 (off) or more")
+    if _pool_size:
+        if _database["CONN_MAX_AGE"]:
+            raise ImproperlyConfigured(
+                "DATABASE_CONN_MAX_AGE must be 0 when DATABASE_POOL_SIZE is set: "
+                "the pool keeps the connections"
+            )
+        _database["OPTIONS"]["pool"] = {
+            "min_size": 1,
+            "max_size": _pool_size,
+            "timeout": env.positive_int("DATABASE_POOL_TIMEOUT", default=3),
+        }
 DATABASES = {"default": _database}
 
 # --- Redis: channel layer and cache -----------------------------------------------------------

@@ -72,6 +72,7 @@ def test_check_deploy_would_catch_an_insecure_setting():
         ("JWT_ACCESS_MINUTES", "0"),
         ("MEDIA_URL_TTL_SECONDS", "-5"),
         ("DJANGO_LOG_LEVEL", "LOUD"),
+        ("DJANGO_GZIP", "sometimes"),
     ],
 )
 def test_malformed_variable_stops_start_up_naming_it(variable, value):
@@ -180,3 +181,23 @@ def test_custom_user_model_is_in_the_first_migration():
 @pytest.mark.django_db
 def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+POSTGRES = "postgres://postgres@127.0.0.1:5432/confessions"
+
+
+@pytest.mark.parametrize(
+    ("environment", "named"),
+    [
+        ({"DATABASE_URL": POSTGRES, "DATABASE_POOL_SIZE": "-1"}, "DATABASE_POOL_SIZE"),
+        ({"DATABASE_URL": POSTGRES, "DATABASE_POOL_SIZE": "many"}, "DATABASE_POOL_SIZE"),
+        ({"DATABASE_URL": POSTGRES, "DATABASE_POOL_TIMEOUT": "0"}, "DATABASE_POOL_TIMEOUT"),
+        ({"DATABASE_URL": POSTGRES, "DATABASE_CONN_MAX_AGE": "60"}, "DATABASE_CONN_MAX_AGE"),
+    ],
+)
+def test_the_pool_settings_are_checked(environment, named):
+    # Settings are read at start-up: no database is contacted for this.
+    result = manage("check", **environment)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert named in result.stderr

@@ -1,0 +1,87 @@
+"""Load cannot exhaust PostgreSQL's connections: a threaded server (gunicorn gthread, 16
+threads) with DATABASE_POOL_SIZE=3 answers 32 concurrent clients with at most 3 connections
+to the database, and every request succeeds. Without the pool each thread keeps its own."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from django.db import connection
+
+from messages_app import services
+from tests.conftest import access_token_for
+from tests.servers import ROOT, database_url_of_test_database, free_port
+
+CLIENTS, REQUESTS_EACH, POOL = 32, 12, 3
+APP_NAME = "pool-under-test"  # libpq's PGAPPNAME tags the server's connections
+
+
+def server_connections() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [APP_NAME]
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.service("postgres")
+@pytest.mark.django_db(transaction=True)
+def test_a_threaded_server_under_load_stays_within_its_pool(alice, bob, tmp_path, settings):
+    services.confession_send(sender=alice, recipient_username="bob", body="hello")
+    token = access_token_for(bob)
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url_of_test_database(),
+           "DATABASE_POOL_SIZE": str(POOL), "DATABASE_POOL_TIMEOUT": "10",
+           "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "PGAPPNAME": APP_NAME, "DJANGO_SETTINGS_MODULE":
+           "confessions_backend.settings"}  # fmt: skip
+    env.pop("REDIS_URL", None)  # the throttles' cache is not what this measures
+    log = (tmp_path / "gunicorn.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "confessions_backend.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--worker-class", "gthread", "--threads", "16", "--workers", "1"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/api/v1/confessions/inbox"
+        for _ in range(100):
+            try:
+                requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        peak, done = [0], threading.Event()
+
+        def watch():
+            try:
+                while not done.is_set():
+                    peak[0] = max(peak[0], server_connections())
+                    time.sleep(0.01)
+            finally:
+                connection.close()
+
+        def client(_):
+            with requests.Session() as session:
+                return [
+                    session.get(url, headers={"Authorization": f"Bearer {token}"},
+                                timeout=30).status_code
+                    for _ in range(REQUESTS_EACH)
+                ]  # fmt: skip
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            statuses = [status for result in pool.map(client, range(CLIENTS)) for status in result]
+        done.set()
+        watcher.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert statuses.count(200) == CLIENTS * REQUESTS_EACH, sorted(set(statuses))
+    assert 1 <= peak[0] <= POOL, peak[0]
