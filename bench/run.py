@@ -199,7 +199,19 @@ def measure(smoke: bool) -> dict:
             server.stop()
         plain = gzip.decompress(body) if encoding == "gzip" else body
         size = {"plain": len(plain), "sent": len(body), "encoding": encoding or "identity"}
-        return {"cpu_ms": cpu, "rps": rps, "inbox_bytes": size}
+
+        log("WebSocket fan-out on one uvicorn process")
+        port = free_port()
+        uvicorn = Server([*pinned(0), str(BIN / "uvicorn"), "confessions_backend.asgi:application",
+                          "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+                          "--log-level", "warning"], env, port, "/healthz")  # fmt: skip
+        try:
+            count = "200" if smoke else "5000"
+            sockets = run_json([*pinned(1), PYTHON, "bench/sockets.py", str(seed_file),
+                                str(port), str(uvicorn.process.pid), count], env)  # fmt: skip
+        finally:
+            uvicorn.stop()
+        return {"cpu_ms": cpu, "rps": rps, "inbox_bytes": size, "sockets": sockets}
     finally:
         seaweedfs.stop(process)
         shutil.rmtree(scratch, ignore_errors=True)
@@ -221,6 +233,13 @@ def table(results: dict) -> str:
         )
     rows.append(f"| `POST /api/v1/confessions` | {cpu['send']:.3f} | "
                 f"{cpu['send'] / cpu['baseline']:.1f} | | |")  # fmt: skip
+    sockets = results["sockets"]
+    rows += ["", f"WebSocket fan-out, one uvicorn process on one core: {sockets['sockets']:,} "
+             f"authenticated sockets over 50 users, one confession to each user: "
+             f"{sockets['frames']:,} frames at **{sockets['frames_per_second']:,.0f} frames/s** "
+             f"(first frame to last); {sockets['first_send_to_last_frame_s']:.2f} s from the "
+             f"first send to the last frame; **{sockets['rss_kib_per_socket']:.0f} KiB** of "
+             "server RSS per idle authenticated socket."]  # fmt: skip
     size = results["inbox_bytes"]
     rows += ["", f"Inbox page (25 confessions, 2 photos each, avatars): {size['plain']:,} bytes "
              f"of JSON; sent as {size['encoding']}: {size['sent']:,} bytes."]  # fmt: skip

@@ -28,6 +28,7 @@ from media_app.models import Media  # noqa: E402
 from media_app.services import new_storage_key_base  # noqa: E402
 from messages_app import services  # noqa: E402
 
+FANOUT_USERS = 50
 CONFESSIONS = 25
 PHOTOS_EACH = 2
 REPLIES = 25
@@ -60,7 +61,11 @@ def main() -> None:
         author = people["bob"] if index % 2 else first.sender
         services.reply_create(user=author, confession_id=first.pk, body=f"reply {index}")
     tokens = {name: str(RefreshToken.for_user(user).access_token) for name, user in people.items()}
-    json.dump({"tokens": tokens, "thread": first.pk}, sys.stdout)
+    fanout = [User.objects.create_user(username=f"fan{index}") for index in range(FANOUT_USERS)]
+    fanout_tokens = {
+        user.username: str(RefreshToken.for_user(user).access_token) for user in fanout
+    }
+    json.dump({"tokens": tokens, "thread": first.pk, "fanout": fanout_tokens}, sys.stdout)
 
 
 if __name__ == "__main__":

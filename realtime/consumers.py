@@ -1,10 +1,11 @@
 """The notifications socket, `/ws/notifications/` (DESIGN.md §3).
 
 On connect: join the user's group first, then replay what the client missed (`?after=<id>`),
-then go live. Every push only says "something new"; the consumer answers it by sending, in id
-order, whatever is stored after the last id it sent. For one recipient ids commit in order
-(`realtime.services.notify`), so this never skips, repeats or reorders, even when a push
-arrives during the replay, arrives late, or is lost.
+then go live. A push carries its frame and the id of the recipient's notification before it:
+when that is the last id this socket sent, the frame goes out as it is (no database); else
+the consumer sends, in id order, whatever is stored after the last id it sent. For one
+recipient ids commit in order (`realtime.services.notify`), so this never skips, repeats or
+reorders, even when a push arrives during the replay, arrives late, or is lost.
 """
 
 from __future__ import annotations
@@ -102,7 +103,14 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if event.get("id", 0) <= self.last_sent:
             return
         async with self.sending:
-            await self._send_pending()
+            if event["id"] <= self.last_sent:
+                return  # a replay running meanwhile sent it
+            if event.get("previous") == self.last_sent and "text" in event:
+                # The next one, and nothing missed before it: straight from the push.
+                await self.send(text_data=event["text"])
+                self.last_sent = event["id"]
+                return
+            await self._send_pending()  # a gap: whatever is stored after the last one sent
 
     async def session_close(self, event: dict) -> None:
         await self.close(code=event.get("code", services.CLOSE_NOT_AUTHENTICATED))

@@ -1,13 +1,17 @@
 """Every write of the realtime app, and the pushes that follow them.
 
 Store, then push: `notify` writes the Notification in the caller's transaction and pushes it
-to the recipient's sockets only after that transaction commits. A push that fails (Redis away)
-is logged and dropped; the notification is already stored and reaches the client on replay.
+to the recipient's sockets only after that transaction commits. The push carries the frame
+and the id of the recipient's previous notification, so a socket that is up to date sends it
+without touching the database; any other socket replays from the database. A push that
+fails (Redis away) is logged and dropped; the notification is already stored and reaches the
+client on replay.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from datetime import timedelta
 from typing import Any
@@ -15,6 +19,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -69,11 +74,23 @@ def notify(*, user, type: str, data: dict[str, Any]) -> Notification:
             user_model = get_user_model()
             locked = user_model.objects.select_for_update(no_key=True)
             locked.filter(pk=user.pk).values_list("pk", flat=True).first()
-        notification = Notification.objects.create(recipient=user, type=type, data=data)
-        transaction.on_commit(
-            lambda: _group_send(user.pk, {"type": "notification.push", "id": notification.pk}),
-            robust=True,
+        # With the recipient locked, their newest notification is the one just before this:
+        # a socket that sent exactly that one can send this one straight from the push.
+        previous = (
+            Notification.objects.filter(recipient_id=user.pk)
+            .order_by("-id")
+            .values_list("id", flat=True)
+            .first()
         )
+        notification = Notification.objects.create(recipient=user, type=type, data=data)
+        push = {
+            "type": "notification.push",
+            "id": notification.pk,
+            "previous": previous or 0,
+            # Serialized once here, not once per socket of the recipient.
+            "text": json.dumps(notification.as_frame(), cls=DjangoJSONEncoder),
+        }
+        transaction.on_commit(lambda: _group_send(user.pk, push), robust=True)
     return notification
 
 

@@ -34,4 +34,6 @@ def test_the_benchmark_runs_and_reports_every_figure(settings):
     for name in ("baseline", "inbox", "sent", "replies"):
         assert figures["rps"][name] > 0, name
     assert figures["inbox_bytes"]["plain"] > 10_000
+    assert figures["sockets"]["frames"] == figures["sockets"]["sockets"] > 0
+    assert figures["sockets"]["frames_per_second"] > 0
     assert "| `/api/v1/confessions/inbox` |" in result.stdout

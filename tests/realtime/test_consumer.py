@@ -218,3 +218,44 @@ async def test_a_user_never_receives_another_users_notification(alice, bob, alic
     assert await replaying.receive_nothing(timeout=0.5)
     for socket in (alices, bobs, replaying):
         await socket.disconnect()
+
+
+async def test_an_up_to_date_socket_sends_the_pushed_frame_without_the_database(alice, alice_token):
+    # A frame that exists only in the push (nothing stored under its id) reaches the client
+    # when it follows the last one sent: it was sent straight from the push.
+    from channels.layers import get_channel_layer
+
+    from realtime.groups import user_group
+
+    socket = await open_socket(alice_token)
+    first = await notify(user=alice, type=RECEIVED, data={"n": 1})
+    assert (await socket.receive_json_from(timeout=3))["id"] == first.pk
+    pushed = {"id": first.pk + 1000, "type": RECEIVED, "created_at": "x", "data": {"only": "push"}}
+    import json
+
+    await get_channel_layer().group_send(user_group(alice.pk), {
+        "type": "notification.push", "id": pushed["id"], "previous": first.pk,
+        "text": json.dumps(pushed),
+    })  # fmt: skip
+    assert await socket.receive_json_from(timeout=3) == pushed
+    await socket.disconnect()
+
+
+async def test_a_push_after_a_gap_replays_from_the_database(alice, alice_token):
+    from channels.layers import get_channel_layer
+
+    from realtime.groups import user_group
+
+    socket = await open_socket(alice_token)
+    missed = await notify(user=alice, type=RECEIVED, data={"n": 1})
+    assert (await socket.receive_json_from(timeout=3))["id"] == missed.pk
+    stored = await notify(user=alice, type=RECEIVED, data={"n": 2})
+    assert (await socket.receive_json_from(timeout=3))["id"] == stored.pk
+    # A push claiming to follow an id this socket never sent: the socket does not trust it,
+    # it asks the database, which has nothing newer, so nothing fabricated goes out.
+    await get_channel_layer().group_send(user_group(alice.pk), {
+        "type": "notification.push", "id": stored.pk + 5, "previous": stored.pk + 4,
+        "text": '{"fabricated": true}',
+    })  # fmt: skip
+    assert await socket.receive_nothing(timeout=0.5)
+    await socket.disconnect()

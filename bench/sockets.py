@@ -1,0 +1,92 @@
+"""The WebSocket fan-out, run by bench/run.py with the bench environment: N authenticated
+sockets on one uvicorn process (pinned to core 0 by the caller), spread over 50 users; one
+confession to each of the 50 users (sent from this process, through the real services, so
+the pushes cross Redis from another process); prints JSON with the frames per second from the
+first frame to the last, the time from the first send to the last frame, and the server's
+RSS per idle authenticated socket.
+
+    sockets.py <seed.json> <port> <server pid> <sockets>
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def send_confessions(usernames: list[str]) -> None:
+    """One confession to each user, in one transaction: their pushes leave together at commit,
+    so what is measured is the server's fan-out, not this process's send rate."""
+    from django.db import transaction
+
+    from accounts.models import User
+    from messages_app import services
+
+    sender = User.objects.get(username="dave")
+    with transaction.atomic():
+        for username in usernames:
+            services.confession_send(sender=sender, recipient_username=username, body="to you")
+
+
+async def main(seed: dict, port: int, pid: int, count: int) -> dict:
+    from websockets.asyncio.client import connect
+
+    users = list(seed["fanout"].items())
+    per_user = count // len(users)
+    url = f"ws://127.0.0.1:{port}/ws/notifications/"
+    gate = asyncio.Semaphore(64)
+
+    async def open_one(token: str):
+        async with gate:
+            return await connect(url, additional_headers={"Authorization": f"Bearer {token}"},
+                                 ping_interval=None, open_timeout=60)  # fmt: skip
+
+    before = rss_kib(pid)
+    sockets = await asyncio.gather(
+        *(open_one(token) for _, token in users for _ in range(per_user))
+    )
+    await asyncio.sleep(1)
+    idle = rss_kib(pid)
+    arrivals: list[float] = []
+
+    async def read(socket) -> None:
+        json.loads(await socket.recv())
+        arrivals.append(time.perf_counter())
+
+    readers = [asyncio.create_task(read(socket)) for socket in sockets]
+    started = time.perf_counter()
+    await asyncio.to_thread(send_confessions, [name for name, _ in users])
+    await asyncio.wait_for(asyncio.gather(*readers), timeout=300)
+    await asyncio.gather(*(socket.close() for socket in sockets))
+    spread = max(arrivals) - min(arrivals)
+    return {
+        "sockets": len(sockets),
+        "frames": len(arrivals),
+        "frames_per_second": len(arrivals) / spread if spread > 0 else float(len(arrivals)),
+        "first_send_to_last_frame_s": max(arrivals) - started,
+        "rss_kib_per_socket": (idle - before) / len(sockets),
+    }
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confessions_backend.settings")
+    import django
+
+    django.setup()
+    seed = json.loads(Path(sys.argv[1]).read_text())
+    result = asyncio.run(main(seed, int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])))
+    json.dump(result, sys.stdout)
