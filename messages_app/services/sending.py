@@ -91,12 +91,10 @@ def _live_confessions(*, sender_id: int, recipient_id: int):
 
 
 def _match_if_mutual(confession: Confession) -> bool:
-    """With the pair locked and not yet matched: whether the recipient has confessed to the
-    sender too, creating the Match if so. Never across a block, in either direction: a match
-    would tell someone who blocked an anonymous sender who it was."""
+    """With the pair locked, not yet matched, and neither blocking the other (the caller asked
+    `can_reach`): whether the recipient has confessed to the sender too, creating the Match
+    if so."""
     sender, recipient = confession.sender, confession.recipient
-    if not account_selectors.can_reach(author=sender, recipient=recipient):
-        return False
     counterpart = _live_confessions(sender_id=recipient.pk, recipient_id=sender.pk).exists()
     if counterpart:
         low, high = sorted((sender.pk, recipient.pk))
@@ -114,14 +112,17 @@ def _deliver(confession: Confession, *, claimed: bool = False) -> None:
     """
     _lock_pair(confession.sender_id, confession.recipient_id)
     sender, recipient = confession.sender, confession.recipient
-    if not claimed and not account_selectors.can_reach(author=sender, recipient=recipient):
+    reaches = account_selectors.can_reach(author=sender, recipient=recipient)
+    if not claimed and not reaches:
         confession.suppressed = True
         confession.save(update_fields=["suppressed"])
         return
     confession.delivered_at = timezone.now()
     confession.save(update_fields=["delivered_at"])
     already_matched = selectors.pair_matched(first_id=sender.pk, second_id=recipient.pk)
-    newly_matched = not already_matched and _match_if_mutual(confession)
+    # Never a match across a block, in either direction (a claim may deliver across one): it
+    # would tell someone who blocked an anonymous sender who it was.
+    newly_matched = not already_matched and reaches and _match_if_mutual(confession)
     visible = selectors.sender_visible(
         viewer_id=recipient.pk, sender_id=sender.pk, anonymous=confession.anonymous,
         matched=already_matched or newly_matched,
@@ -225,15 +226,11 @@ def confession_claim(*, user: User, token: str) -> Confession:
             raise ValidationError("You cannot claim your own confession.")
         if not confession.sender.is_active:
             raise Http404
-        visible = selectors.sender_visible(
-            viewer_id=user.pk, sender_id=confession.sender_id, anonymous=confession.anonymous,
-            matched=selectors.pair_matched(first_id=user.pk, second_id=confession.sender_id),
-        )  # fmt: skip
-        if visible and account_selectors.blocks_by_name(
-            blocker_id=user.pk, blocked_id=confession.sender_id
+        confession.recipient = user  # saved below, unless the claimer's block closes it
+        if selectors.viewing_of(confession, viewer=user).sender_visible and (
+            account_selectors.blocks_by_name(blocker_id=user.pk, blocked_id=confession.sender_id)
         ):
             raise Http404
-        confession.recipient = user
         confession.save(update_fields=["recipient"])
         _deliver(confession, claimed=True)
     return confession
@@ -301,10 +298,9 @@ def _deliver_reply(confession: Confession, reply: Reply) -> None:
         reply.suppressed = True
         reply.save(update_fields=["suppressed"])
         return
-    author_visible = not from_sender or selectors.sender_visible(
-        viewer_id=other.pk, sender_id=confession.sender_id, anonymous=confession.anonymous,
-        matched=selectors.pair_matched(first_id=confession.sender_id, second_id=other.pk),
-    )  # fmt: skip
+    author_visible = (
+        not from_sender or selectors.viewing_of(confession, viewer=other).sender_visible
+    )
     notify(user=other, **events.confession_replied(
         confession_id=confession.pk, reply_id=reply.pk, from_sender=from_sender,
         author=reply.author, author_visible=author_visible,
