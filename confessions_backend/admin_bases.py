@@ -6,8 +6,9 @@
   media, whose author may be an anonymous sender. To anyone but a superuser, nothing on it
   reaches a person: a list can be narrowed only by its own filters and date hierarchy (so no
   `?sender=`, `?author__id__exact=` or `?confession__sender=` a URL could carry), searched only
-  by `moderator_search_fields`, sorted only by columns that cross no relation, and the
-  `person_fields` are not shown.
+  by `moderator_search_fields`, sorted only by columns that cross no relation, and each of the
+  `person_fields` is shown as what it maps to (a column that hides an anonymous sender), or not
+  at all.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ class _SortableOnlyChangeList(ChangeList):
 
 
 class PeopleGuardedAdmin(admin.ModelAdmin):
-    person_fields: tuple[str, ...] = ()  # shown to superusers only
+    # A person field -> what anyone but a superuser sees in its place (None: nothing).
+    person_fields: dict[str, str | None] = {}
     moderator_search_fields: tuple[str, ...] = ()  # must reach no sender or author
 
     @staticmethod
@@ -120,17 +122,17 @@ class PeopleGuardedAdmin(admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return _SortableOnlyChangeList
 
-    def get_list_display(self, request):
-        shown = super().get_list_display(request)
+    def _without_people(self, request, names) -> list[str]:
         if self.sees_people(request):
-            return shown
-        return [name for name in shown if name not in self.person_fields]
+            return list(names)
+        shown = (self.person_fields.get(name, name) for name in names)
+        return [name for name in shown if name is not None]
+
+    def get_list_display(self, request):
+        return self._without_people(request, super().get_list_display(request))
 
     def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if self.sees_people(request):
-            return fields
-        return [name for name in fields if name not in self.person_fields]
+        return self._without_people(request, super().get_fields(request, obj))
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)

@@ -13,7 +13,7 @@ from media_app.models import Media
 class MediaAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     list_display = ("id", "owner", "kind", "content_type", "size", "created_at", "attached_at")
     list_filter = ("kind", "content_type")
-    person_fields = ("owner",)
+    person_fields = {"owner": None}
     search_fields = ("owner__username", "sha256")
     moderator_search_fields = ("sha256",)
     list_select_related = ("owner",)

@@ -133,7 +133,12 @@ class HasReportsFilter(admin.SimpleListFilter):
 class ConfessionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     """Decisions only, through the actions: nobody edits, adds or deletes confessions here."""
 
-    person_fields = ("sender",)
+    list_display = ("id", "excerpt", "status", "open_report_count", "anonymous", "sender",
+                    "recipient", "created_at")  # fmt: skip
+    fields = ("status", "sender", "recipient", "anonymous", "body", "media_preview",
+              "moderation_note", "suppressed", "created_at", "delivered_at", "read_at",
+              "retracted_at", "removed_by_recipient_at")  # fmt: skip
+    person_fields = {"sender": "sender_unless_anonymous"}
     # Recipients are never anonymous; searching by sender would find an anonymous sender's.
     search_fields = ("body", "sender__username", "recipient__username")
     moderator_search_fields = ("body", "recipient__username")
@@ -158,21 +163,6 @@ class ConfessionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
         queryset = self.model._default_manager.annotate(open_reports=OPEN_REPORTS)
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
-
-    def _sender_field(self, request) -> str:
-        return "sender" if self.sees_people(request) else "sender_unless_anonymous"
-
-    def get_list_display(self, request):
-        return ("id", "excerpt", "status", "open_report_count", "anonymous",
-                self._sender_field(request), "recipient", "created_at")  # fmt: skip
-
-    def get_fields(self, request, obj=None):
-        return ("status", self._sender_field(request), "recipient", "anonymous", "body",
-                "media_preview", "moderation_note", "suppressed", "created_at", "delivered_at",
-                "read_at", "retracted_at", "removed_by_recipient_at")  # fmt: skip
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.get_fields(request, obj)
 
     @admin.display(description="body")
     def excerpt(self, confession: Confession) -> str:
