@@ -35,9 +35,7 @@ def named_blocks(*, blocker_id: int) -> QuerySet[Block]:
 
 
 def blocks_by_name(*, blocker_id: int, blocked_id: int) -> bool:
-    return Block.objects.filter(
-        blocker_id=blocker_id, blocked_id=blocked_id, anonymous=False
-    ).exists()
+    return named_blocks(blocker_id=blocker_id).filter(blocked_id=blocked_id).exists()
 
 
 def block_list(*, user: User) -> QuerySet[Block]:

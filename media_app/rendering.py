@@ -21,8 +21,12 @@ def signed_url(key: str, content_type: str, *, request: HttpRequest | None = Non
     return url
 
 
+def _image_type(key: str) -> str:
+    """What a thumbnail we made is: WebP when it kept transparency, else JPEG."""
+    return "image/webp" if key.endswith(".webp") else "image/jpeg"
+
+
 def media_render(media: Media, *, request: HttpRequest | None = None) -> dict[str, Any]:
-    thumbnail_type = "image/webp" if media.thumbnail_key.endswith(".webp") else "image/jpeg"
     return {
         "id": media.pk,
         "kind": media.kind,
@@ -32,7 +36,9 @@ def media_render(media: Media, *, request: HttpRequest | None = None) -> dict[st
         "height": media.height,
         "duration": media.duration,
         "url": signed_url(media.storage_key, media.content_type, request=request),
-        "thumbnail_url": signed_url(media.thumbnail_key, thumbnail_type, request=request)
+        "thumbnail_url": signed_url(
+            media.thumbnail_key, _image_type(media.thumbnail_key), request=request
+        )
         if media.thumbnail_key
         else None,
     }
@@ -41,5 +47,4 @@ def media_render(media: Media, *, request: HttpRequest | None = None) -> dict[st
 def avatar_url(media: Media, *, request: HttpRequest | None = None) -> str:
     """A profile picture: the image's thumbnail, signed like every other URL."""
     key = media.thumbnail_key or media.storage_key
-    content_type = "image/webp" if key.endswith(".webp") else "image/jpeg"
-    return signed_url(key, content_type, request=request)
+    return signed_url(key, _image_type(key), request=request)
