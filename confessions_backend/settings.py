@@ -199,12 +199,14 @@ elif _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 _database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 _database["CONN_HEALTH_CHECKS"] = True
+# Read (and checked) whatever the engine, so a compose file or .env means the same everywhere.
+_pool_size = env.int("DATABASE_POOL_SIZE", default=4)
+_pool_timeout = env.positive_int("DATABASE_POOL_TIMEOUT", default=3)
 if _database["ENGINE"] == "django.db.backends.postgresql":
     # A bounded pool per process (Django 5.2's psycopg pool): however many threads a server
     # runs, a process holds at most this many connections, so load cannot exhaust
     # PostgreSQL's max_connections; a request that waits longer than the timeout for one is a
     # 503. Size it so processes x pool size stays under max_connections.
-    _pool_size = env.int("DATABASE_POOL_SIZE", default=4)
     if _pool_size < 0:
         raise ImproperlyConfigured("DATABASE_POOL_SIZE is malformed: use 0 (off) or more")
     if _pool_size:
@@ -216,7 +218,7 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
         _database["OPTIONS"]["pool"] = {
             "min_size": 1,
             "max_size": _pool_size,
-            "timeout": env.positive_int("DATABASE_POOL_TIMEOUT", default=3),
+            "timeout": _pool_timeout,
         }
 DATABASES = {"default": _database}
 
@@ -355,10 +357,10 @@ STORAGES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.authentication.JWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["confessions_backend.renderers.OrjsonRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "confessions_backend.pagination.CursorPagination",
     "PAGE_SIZE": 20,
