@@ -12,11 +12,12 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
-from rest_framework_simplejwt.tokens import AccessToken
+
+from accounts import selectors as account_selectors
+from accounts.authentication import access_token
 
 
 def token_from_scope(scope) -> str | None:
@@ -31,9 +32,7 @@ def token_from_scope(scope) -> str | None:
     return tokens[0] if tokens and tokens[0] else None
 
 
-@database_sync_to_async
-def _active_user(user_id):
-    return get_user_model().objects.filter(pk=user_id, is_active=True).first()
+_active_user = database_sync_to_async(account_selectors.active_user)
 
 
 async def authenticate(token: str | None):
@@ -41,10 +40,10 @@ async def authenticate(token: str | None):
     if not token:
         return AnonymousUser(), None
     try:
-        access = AccessToken(token)
+        access = access_token(token)
     except TokenError:
         return AnonymousUser(), None
-    user = await _active_user(access.get(jwt_settings.USER_ID_CLAIM))
+    user = await _active_user(user_id=access.get(jwt_settings.USER_ID_CLAIM))
     if user is None:
         return AnonymousUser(), None
     return user, access["exp"]
