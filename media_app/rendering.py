@@ -1,9 +1,13 @@
-"""One rendering of a media item, with fresh signed URLs, for every payload that shows one:
+"""One rendering of a media item, with signed URLs, for every payload that shows one:
 `GET /media/{id}` for its owner, and (through the confessions app) a confession's media for
-its recipient. Who may see it is the caller's rule; this only renders."""
+its recipient. Who may see it is the caller's rule; this only renders.
+
+A response makes its URLs through one `Urls`: one signer (media_app.signed_urls) for the
+whole response, and absolute links against its request."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,14 +15,35 @@ from django.http import HttpRequest
 from media_app.models import Media
 from media_app.signed_urls import current_signer
 
+# What a rendering reads of a media row (`values()` names, or a Media's attributes).
+MEDIA_FIELDS = ("id", "kind", "content_type", "size", "width", "height", "duration",
+                "storage_key", "thumbnail_key")  # fmt: skip
+
+
+class Urls:
+    """Signed URLs for one response. Each serves its key for at least MEDIA_URL_TTL_SECONDS,
+    then stops working, and is the same URL all through its window."""
+
+    __slots__ = ("request", "signer")
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        self.signer = current_signer()
+        self.request = request
+
+    def __call__(self, key: str, content_type: str) -> str:
+        url = self.signer.path_or_url(key, content_type)
+        if url[0] == "/" and self.request is not None:
+            return self.request.build_absolute_uri(url)
+        return url
+
+    def avatar(self, storage_key: str | None, thumbnail_key: str | None) -> str | None:
+        """A profile picture (the image's thumbnail), or None for no picture."""
+        key = thumbnail_key or storage_key
+        return self(key, _image_type(key)) if key else None
+
 
 def signed_url(key: str, content_type: str, *, request: HttpRequest | None = None) -> str:
-    """A URL that serves `key` for at least MEDIA_URL_TTL_SECONDS, then stops working; the
-    same URL all through its window (media_app.signed_urls)."""
-    url = current_signer().path_or_url(key, content_type)
-    if url.startswith("/") and request is not None:
-        return request.build_absolute_uri(url)
-    return url
+    return Urls(request)(key, content_type)
 
 
 def _image_type(key: str) -> str:
@@ -26,25 +51,26 @@ def _image_type(key: str) -> str:
     return "image/webp" if key.endswith(".webp") else "image/jpeg"
 
 
-def media_render(media: Media, *, request: HttpRequest | None = None) -> dict[str, Any]:
+def media_values_render(values: Mapping[str, Any], urls: Urls, prefix: str = "") -> dict[str, Any]:
+    """A media row (`MEDIA_FIELDS`, each name after `prefix`) as clients see it."""
+    thumbnail = values[prefix + "thumbnail_key"]
     return {
-        "id": media.pk,
-        "kind": media.kind,
-        "content_type": media.content_type,
-        "size": media.size,
-        "width": media.width,
-        "height": media.height,
-        "duration": media.duration,
-        "url": signed_url(media.storage_key, media.content_type, request=request),
-        "thumbnail_url": signed_url(
-            media.thumbnail_key, _image_type(media.thumbnail_key), request=request
-        )
-        if media.thumbnail_key
-        else None,
+        "id": values[prefix + "id"],
+        "kind": values[prefix + "kind"],
+        "content_type": values[prefix + "content_type"],
+        "size": values[prefix + "size"],
+        "width": values[prefix + "width"],
+        "height": values[prefix + "height"],
+        "duration": values[prefix + "duration"],
+        "url": urls(values[prefix + "storage_key"], values[prefix + "content_type"]),
+        "thumbnail_url": urls(thumbnail, _image_type(thumbnail)) if thumbnail else None,
     }
 
 
+def media_render(media: Media, *, request: HttpRequest | None = None) -> dict[str, Any]:
+    return media_values_render({name: getattr(media, name) for name in MEDIA_FIELDS},
+                               Urls(request))  # fmt: skip
+
+
 def avatar_url(media: Media, *, request: HttpRequest | None = None) -> str:
-    """A profile picture: the image's thumbnail, signed like every other URL."""
-    key = media.thumbnail_key or media.storage_key
-    return signed_url(key, _image_type(key), request=request)
+    return Urls(request).avatar(media.storage_key, media.thumbnail_key)

@@ -1,69 +1,74 @@
 """How a confession looks to each viewer. Whether the viewer may see who sent it is not decided
 here: `messages_app.selectors` decides, and hands it over as a `Viewing`. Without it no id,
-username or display name of the sender appears anywhere."""
+username or display name of the sender appears anywhere.
+
+Renderers take the read model's rows (`selectors.CONFESSION_VALUES`, `REPLY_VALUES`) and one
+`Urls` per response."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
-from accounts.avatars import avatar_url
-from accounts.models import User
-from media_app.rendering import media_render
-from messages_app.models import Confession, Reply
-from messages_app.selectors import Viewing
+from media_app.rendering import Urls, media_values_render
+from messages_app.models import Reply
+from messages_app.selectors import Row, Viewing
 
 
-def person_shown(user: User, *, request: HttpRequest | None) -> dict[str, Any]:
-    """Who someone is, in a response rendered now: with a fresh avatar URL."""
+def person_shown(row: Row, prefix: str, urls: Urls) -> dict[str, Any]:
+    """Who someone is (the row's `<prefix>username`, ...), with a fresh avatar URL."""
     return {
-        "username": user.username,
-        "display_name": user.display_name,
-        "avatar_url": avatar_url(user, request),
+        "username": row[prefix + "username"],
+        "display_name": row[prefix + "display_name"],
+        "avatar_url": urls.avatar(
+            row[prefix + "avatar__storage_key"], row[prefix + "avatar__thumbnail_key"]
+        ),
     }
 
 
-def confession_render(
-    confession: Confession, *, viewing: Viewing, request: HttpRequest | None = None
-) -> dict[str, Any]:
-    rendered = {
-        "id": confession.pk,
+def confession_render(row: Row, *, viewing: Viewing, urls: Urls) -> dict[str, Any]:
+    shows_link = viewing.role == "sender" and row["recipient_id"] is None
+    return {
+        "id": row["id"],
         "role": viewing.role,
-        "body": confession.body,
-        "anonymous": confession.anonymous,
-        "sender": person_shown(confession.sender, request=request)
-        if viewing.sender_visible
-        else None,
-        "recipient": person_shown(confession.recipient, request=request)
-        if confession.recipient_id
-        else None,
+        "body": row["body"],
+        "anonymous": row["anonymous"],
+        "sender": person_shown(row, "sender__", urls) if viewing.sender_visible else None,
+        "recipient": person_shown(row, "recipient__", urls) if row["recipient_id"] else None,
         "matched": viewing.matched,
-        "status": confession.status,
-        "created_at": confession.created_at,
-        "read_at": confession.read_at,
-        "media": [
-            media_render(attachment.media, request=request)
-            for attachment in confession.attachments.all()
-        ],
-        "share_token": None,
+        "status": row["status"],
+        "created_at": row["created_at"],
+        "read_at": row["read_at"],
+        "media": [media_values_render(media, urls, "media__") for media in row["media"]],
+        "share_token": row["share_token"] if shows_link else None,
     }
-    if viewing.role == "sender" and confession.recipient_id is None:
-        rendered["share_token"] = confession.share_token
-    return rendered
 
 
-def reply_render(
-    reply: Reply, *, confession: Confession, viewing: Viewing, request: HttpRequest | None = None
-) -> dict[str, Any]:
-    from_sender = reply.author_id == confession.sender_id
+def reply_render(row: Row, *, sender_id: int, viewing: Viewing, urls: Urls) -> dict[str, Any]:
+    """A reply in the thread of a confession sent by `sender_id`."""
+    from_sender = row["author_id"] == sender_id
     visible = not from_sender or viewing.sender_visible
+    return {
+        "id": row["id"],
+        "body": row["body"],
+        "created_at": row["created_at"],
+        "from": "sender" if from_sender else "recipient",
+        "mine": row["author_id"] == viewing.viewer_id,
+        "author": person_shown(row, "author__", urls) if visible else None,
+        "status": row["status"],
+    }
+
+
+def reply_row(reply: Reply) -> Row:
+    """A reply just written, as the read model would give it."""
+    author, avatar = reply.author, reply.author.avatar
     return {
         "id": reply.pk,
         "body": reply.body,
         "created_at": reply.created_at,
-        "from": "sender" if from_sender else "recipient",
-        "mine": reply.author_id == viewing.viewer_id,
-        "author": person_shown(reply.author, request=request) if visible else None,
+        "author_id": reply.author_id,
         "status": reply.status,
+        "author__username": author.username,
+        "author__display_name": author.display_name,
+        "author__avatar__storage_key": avatar.storage_key if avatar else None,
+        "author__avatar__thumbnail_key": avatar.thumbnail_key if avatar else None,
     }

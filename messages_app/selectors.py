@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Greatest, Least
@@ -26,6 +28,9 @@ from django.http import Http404
 
 from accounts import selectors as account_selectors
 from accounts.models import User
+from confessions_backend.compiled import CompiledQuery
+from confessions_backend.pagination import Keyset
+from media_app.rendering import MEDIA_FIELDS
 from messages_app.models import Confession, ConfessionMedia, Match, Reply
 
 
@@ -100,9 +105,9 @@ def _with_related(queryset: QuerySet[Confession]) -> QuerySet[Confession]:
     )
 
 
-def _visible_to_recipient(user: User) -> Q:
+def _visible_to_recipient(user_id: int) -> Q:
     delivered = Q(
-        recipient=user,
+        recipient_id=user_id,
         status=Confession.Status.APPROVED,
         delivered_at__isnull=False,
         suppressed=False,
@@ -110,24 +115,32 @@ def _visible_to_recipient(user: User) -> Q:
         removed_by_recipient_at__isnull=True,
         sender_block__isnull=True,  # the one confession an anonymous block was made from
     )
-    named_block = Q(sender__in=account_selectors.named_blocks(blocker_id=user.pk))
+    named_block = Q(sender__in=account_selectors.named_blocks(blocker_id=user_id))
     return delivered & ~(named_block & _sender_visible_to_recipient())
+
+
+def _sent_by(user_id: int) -> Q:
+    return Q(sender_id=user_id, retracted_at__isnull=True)
+
+
+def _shared(token: str) -> Q:
+    return Q(share_token=token, status=Confession.Status.APPROVED, retracted_at__isnull=True)
 
 
 def confession_inbox(*, user: User) -> QuerySet[Confession]:
     """What `user` received: approved, delivered, not removed, not hidden by a block."""
-    return _with_related(Confession.objects.filter(_visible_to_recipient(user)))
+    return _with_related(Confession.objects.filter(_visible_to_recipient(user.pk)))
 
 
 def confession_sent(*, user: User) -> QuerySet[Confession]:
     """Everything `user` sent and has not retracted, whatever its status."""
-    return _with_related(Confession.objects.filter(sender=user, retracted_at__isnull=True))
+    return _with_related(Confession.objects.filter(_sent_by(user.pk)))
 
 
 def confession_get_for_user(*, user: User, confession_id: int) -> Confession:
     """The confession if `user` is its sender (not retracted) or may see it as its recipient;
     anyone else gets 404, exactly as for an id that does not exist."""
-    mine = Q(sender=user, retracted_at__isnull=True) | _visible_to_recipient(user)
+    mine = _sent_by(user.pk) | _visible_to_recipient(user.pk)
     confession = _with_related(Confession.objects.filter(mine, pk=confession_id)).first()
     if confession is None:
         raise Http404
@@ -137,16 +150,15 @@ def confession_get_for_user(*, user: User, confession_id: int) -> Confession:
 def confession_get_shared(*, user: User, token: str) -> Confession:
     """A confession by its share token: while unclaimed, for any signed-in user; after the
     claim, only for its two parties. Never one under review, rejected, hidden or retracted."""
-    confession = _with_related(
-        Confession.objects.filter(
-            share_token=token, status=Confession.Status.APPROVED, retracted_at__isnull=True
-        )
-    ).first()
-    if confession is None:
-        raise Http404
-    if confession.recipient_id not in (None, user.pk) and confession.sender_id != user.pk:
+    confession = _with_related(Confession.objects.filter(_shared(token))).first()
+    if confession is None or not _may_open_link(confession.sender_id, confession.recipient_id,
+                                                viewer_id=user.pk):  # fmt: skip
         raise Http404
     return confession
+
+
+def _may_open_link(sender_id: int, recipient_id: int | None, *, viewer_id: int) -> bool:
+    return recipient_id in (None, viewer_id) or sender_id == viewer_id
 
 
 def pair_matched(*, first_id: int, second_id: int) -> bool:
@@ -158,18 +170,187 @@ def reply_list(*, confession: Confession, viewing: Viewing) -> QuerySet[Reply]:
     """The thread as `viewing.viewer_id` sees it, oldest first: approved replies that reached
     them, and their own (pending included). A named block hides the blocked person's replies
     only where the viewer can see who wrote them (see the module's docstring)."""
-    viewer_id = viewing.viewer_id
-    replies = confession.replies.filter(
-        Q(status=Reply.Status.APPROVED, suppressed=False) | Q(author_id=viewer_id)
+    other = _hideable_other(confession.sender_id, confession.recipient_id, viewing)
+    replies = _thread(viewing.viewer_id, confession.pk, other, hide_other=other is not None)
+    return replies.order_by("created_at", "id").select_related("author__avatar")
+
+
+def _hideable_other(sender_id: int, recipient_id: int | None, viewing: Viewing) -> int | None:
+    """The other side of the thread, if the viewer can see who they are (so a named block of
+    theirs may hide their replies)."""
+    if viewing.role == "sender":
+        return recipient_id
+    return sender_id if viewing.sender_visible else None
+
+
+def _thread(viewer, confession, other, *, hide_other: bool) -> QuerySet[Reply]:
+    replies = Reply.objects.filter(
+        Q(status=Reply.Status.APPROVED, suppressed=False) | Q(author_id=viewer),
+        confession_id=confession,
     ).exclude(status=Reply.Status.REJECTED)
-    if viewer_id == confession.sender_id:
-        other_id, other_visible = confession.recipient_id, True
+    if hide_other:
+        blocked = Exists(account_selectors.named_blocks(blocker_id=viewer).filter(
+            blocked_id=OuterRef("author_id")
+        ))  # fmt: skip
+        replies = replies.exclude(Q(author_id=other) & Q(blocked))
+    return replies
+
+
+# --- the read model: what the hot doors render ------------------------------------------------
+#
+# The same rules as above (the same Q objects), compiled to SQL once per process
+# (confessions_backend.compiled) and read as rows: a page is one query for the confessions,
+# with whether each pair matched, and one for their media. Renderers get each row with its
+# `Viewing`, decided here.
+
+_PERSON = ("username", "display_name", "avatar__storage_key", "avatar__thumbnail_key")
+CONFESSION_VALUES = (
+    "id", "body", "anonymous", "status", "created_at", "read_at", "sender_id", "recipient_id",
+    "share_token",
+    *(f"sender__{name}" for name in _PERSON),
+    *(f"recipient__{name}" for name in _PERSON),
+)  # fmt: skip
+REPLY_VALUES = ("id", "body", "created_at", "author_id", "status",
+                *(f"author__{name}" for name in _PERSON))  # fmt: skip
+
+Row = dict[str, Any]
+
+
+def _after(keyset_at, keyset_id, *, ascending: bool) -> Q:
+    if ascending:
+        return Q(created_at__gt=keyset_at) | Q(created_at=keyset_at, id__gt=keyset_id)
+    return Q(created_at__lt=keyset_at) | Q(created_at=keyset_at, id__lt=keyset_id)
+
+
+def _confession_rows(queryset: QuerySet[Confession]) -> QuerySet:
+    return queryset.annotate(matched=_pair_matched()).values(*CONFESSION_VALUES, "matched")
+
+
+def _page(queryset: QuerySet, after_at, after_id, *, limit: int, cursor: bool,
+          ascending: bool = False) -> QuerySet:  # fmt: skip
+    if cursor:
+        queryset = queryset.filter(_after(after_at, after_id, ascending=ascending))
+    order = ("created_at", "id") if ascending else ("-created_at", "-id")
+    return queryset.order_by(*order)[: limit + 1]
+
+
+_inbox = CompiledQuery(
+    lambda viewer, after_at, after_id, **shape: _page(
+        _confession_rows(Confession.objects.filter(_visible_to_recipient(viewer))),
+        after_at, after_id, **shape,
+    ),
+    viewer=int, after_at=datetime, after_id=int,
+)  # fmt: skip
+_sent = CompiledQuery(
+    lambda viewer, after_at, after_id, **shape: _page(
+        _confession_rows(Confession.objects.filter(_sent_by(viewer))), after_at, after_id,
+        **shape,
+    ),
+    viewer=int, after_at=datetime, after_id=int,
+)  # fmt: skip
+_one = CompiledQuery(
+    lambda viewer, confession: _confession_rows(Confession.objects.filter(
+        _sent_by(viewer) | _visible_to_recipient(viewer), pk=confession
+    )),
+    viewer=int, confession=int,
+)  # fmt: skip
+_by_link = CompiledQuery(
+    lambda token: _confession_rows(Confession.objects.filter(_shared(token))), token=str
+)
+_media = CompiledQuery(
+    lambda confessions: (
+        ConfessionMedia.objects.filter(confession_id__in=confessions)
+        .order_by("confession_id", "position")
+        .values("confession_id", *(f"media__{name}" for name in MEDIA_FIELDS))
+    ),
+    confessions="list[int]",
+)
+
+
+def _viewing_of_row(row: Row, viewer_id: int) -> Viewing:
+    if viewer_id == row["sender_id"]:
+        role = "sender"
+    elif viewer_id == row["recipient_id"]:
+        role = "recipient"
     else:
-        other_id, other_visible = confession.sender_id, viewing.sender_visible
-    if (
-        other_id
-        and other_visible
-        and account_selectors.blocks_by_name(blocker_id=viewer_id, blocked_id=other_id)
-    ):
-        replies = replies.exclude(author_id=other_id)
-    return replies.select_related("author__avatar")
+        role = "viewer"
+    matched = role != "viewer" and row["matched"]
+    visible = sender_visible(viewer_id=viewer_id, sender_id=row["sender_id"],
+                             anonymous=row["anonymous"], matched=matched)  # fmt: skip
+    return Viewing(viewer_id=viewer_id, role=role, matched=matched, sender_visible=visible)
+
+
+def _with_media(rows: list[Row]) -> list[Row]:
+    by_confession: dict[int, list[Row]] = {row["id"]: [] for row in rows}
+    if rows:
+        for media in _media.rows(confessions=list(by_confession)):
+            by_confession[media["confession_id"]].append(media)
+    for row in rows:
+        row["media"] = by_confession[row["id"]]
+    return rows
+
+
+def _shown(rows: list[Row], viewer_id: int) -> list[tuple[Row, Viewing]]:
+    return [(row, _viewing_of_row(row, viewer_id)) for row in _with_media(rows)]
+
+
+def inbox_page(*, user_id: int, keyset: Keyset) -> tuple[list[Row], list[tuple[Row, Viewing]]]:
+    """One page of `confession_inbox`, as rows (with their media) and what the viewer may
+    know of each. The first list is the page's rows as fetched (`limit + 1` of them when
+    more follow), for the cursor."""
+    rows = _inbox.rows(viewer=user_id, after_at=keyset.after_at, after_id=keyset.after_id,
+                       limit=keyset.limit, cursor=keyset.after_id is not None)  # fmt: skip
+    return rows, _shown(rows[: keyset.limit], user_id)
+
+
+def sent_page(*, user_id: int, keyset: Keyset) -> tuple[list[Row], list[tuple[Row, Viewing]]]:
+    """One page of `confession_sent`, as `inbox_page`."""
+    rows = _sent.rows(viewer=user_id, after_at=keyset.after_at, after_id=keyset.after_id,
+                      limit=keyset.limit, cursor=keyset.after_id is not None)  # fmt: skip
+    return rows, _shown(rows[: keyset.limit], user_id)
+
+
+def confession_shown(*, user_id: int, confession_id: int) -> tuple[Row, Viewing]:
+    """`confession_get_for_user` as a row with its media: 404 for anyone else."""
+    rows = _one.rows(viewer=user_id, confession=confession_id)
+    if not rows:
+        raise Http404
+    return _shown(rows, user_id)[0]
+
+
+def shared_shown(*, user_id: int, token: str) -> tuple[Row, Viewing]:
+    """`confession_get_shared` as a row with its media: 404 for anyone else."""
+    rows = _by_link.rows(token=token)
+    if not rows or not _may_open_link(rows[0]["sender_id"], rows[0]["recipient_id"],
+                                      viewer_id=user_id):  # fmt: skip
+        raise Http404
+    return _shown(rows, user_id)[0]
+
+
+_replies = CompiledQuery(
+    lambda viewer, confession, other, after_at, after_id, *, hide_other, **shape: _page(
+        _thread(viewer, confession, other, hide_other=hide_other).values(*REPLY_VALUES),
+        after_at, after_id, ascending=True, **shape,
+    ),
+    viewer=int, confession=int, other=int, after_at=datetime, after_id=int,
+)  # fmt: skip
+
+
+def thread_page(
+    *, user_id: int, confession_id: int, keyset: Keyset
+) -> tuple[Row, Viewing, list[Row]]:
+    """A confession's thread as `user_id` may see it (404 for anyone else), oldest first,
+    with `reply_list`'s rule: the confession, its viewing, and the page's reply rows
+    (`limit + 1` when more follow)."""
+    found = _one.rows(viewer=user_id, confession=confession_id)
+    if not found:
+        raise Http404
+    confession = found[0]
+    viewing = _viewing_of_row(confession, user_id)
+    other = _hideable_other(confession["sender_id"], confession["recipient_id"], viewing)
+    rows = _replies.rows(
+        viewer=user_id, confession=confession_id, other=other, after_at=keyset.after_at,
+        after_id=keyset.after_id, limit=keyset.limit, cursor=keyset.after_id is not None,
+        hide_other=other is not None,
+    )  # fmt: skip
+    return confession, viewing, rows

@@ -8,22 +8,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from confessions_backend.pagination import CursorPagination
+from confessions_backend.pagination import CursorPagination, Keyset
 from confessions_backend.parsing import parse
+from media_app.rendering import Urls
 from messages_app import selectors, services
 from messages_app.api import serializers as s
-from messages_app.rendering import confession_render, reply_render
-
-
-def _render(confession, request: Request) -> dict:
-    viewing = selectors.viewing_of(confession, viewer=request.user)
-    return confession_render(confession, viewing=viewing, request=request)
+from messages_app.rendering import confession_render, reply_render, reply_row
 
 
 def _fresh(request: Request, confession_id: int) -> dict:
-    """Re-read through the visibility selector, so what is shown is what the rules allow."""
-    confession = selectors.confession_get_for_user(user=request.user, confession_id=confession_id)
-    return _render(confession, request)
+    """Read through the visibility selector, so what is shown is what the rules allow."""
+    row, viewing = selectors.confession_shown(user_id=request.user.pk, confession_id=confession_id)
+    return confession_render(row, viewing=viewing, urls=Urls(request))
 
 
 class ConfessionSendApi(APIView):
@@ -41,20 +37,22 @@ class ConfessionSendApi(APIView):
         return Response(_fresh(request, confession.pk), status=status.HTTP_201_CREATED)
 
 
+# A page of the read model (`selectors.inbox_page` and the like). DRF's generic view and
+# paginator are here for the schema only: a page is read and rendered without them.
 class _ConfessionListApi(generics.GenericAPIView):
     serializer_class = s.ConfessionOutput
 
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([
-            confession_render(confession, viewing=viewing, request=request)
-            for confession, viewing in selectors.viewings(page, viewer=request.user)
+        keyset = Keyset.of(request)
+        rows, shown = self.page(user_id=request.user.pk, keyset=keyset)
+        urls = Urls(request)
+        return keyset.response(request, rows, [
+            confession_render(row, viewing=viewing, urls=urls) for row, viewing in shown
         ])  # fmt: skip
 
 
 class ConfessionInboxApi(_ConfessionListApi):
-    def get_queryset(self):
-        return selectors.confession_inbox(user=self.request.user)
+    page = staticmethod(selectors.inbox_page)
 
     @extend_schema(operation_id="confessions_inbox", responses={200: s.ConfessionOutput(many=True)})
     def get(self, request: Request) -> Response:
@@ -62,8 +60,7 @@ class ConfessionInboxApi(_ConfessionListApi):
 
 
 class ConfessionSentApi(_ConfessionListApi):
-    def get_queryset(self):
-        return selectors.confession_sent(user=self.request.user)
+    page = staticmethod(selectors.sent_page)
 
     @extend_schema(operation_id="confessions_sent", responses={200: s.ConfessionOutput(many=True)})
     def get(self, request: Request) -> Response:
@@ -100,14 +97,14 @@ class ConfessionRepliesApi(generics.GenericAPIView):
     @extend_schema(operation_id="confessions_replies_list",
                    responses={200: s.ReplyOutput(many=True)})  # fmt: skip
     def get(self, request: Request, confession_id: int) -> Response:
-        confession = selectors.confession_get_for_user(
-            user=request.user, confession_id=confession_id
+        keyset = Keyset.of(request)
+        confession, viewing, rows = selectors.thread_page(
+            user_id=request.user.pk, confession_id=confession_id, keyset=keyset
         )
-        viewing = selectors.viewing_of(confession, viewer=request.user)
-        page = self.paginate_queryset(selectors.reply_list(confession=confession, viewing=viewing))
-        return self.get_paginated_response([
-            reply_render(reply, confession=confession, viewing=viewing, request=request)
-            for reply in page
+        urls, sender_id = Urls(request), confession["sender_id"]
+        return keyset.response(request, rows, [
+            reply_render(row, sender_id=sender_id, viewing=viewing, urls=urls)
+            for row in rows[: keyset.limit]
         ])  # fmt: skip
 
     @extend_schema(operation_id="confessions_replies_create", request=s.ReplyInput,
@@ -117,10 +114,9 @@ class ConfessionRepliesApi(generics.GenericAPIView):
             user=request.user, confession_id=confession_id, **parse(s.ReplyInput, request)
         )
         viewing = selectors.viewing_of(confession, viewer=request.user)
-        return Response(
-            reply_render(reply, confession=confession, viewing=viewing, request=request),
-            status=status.HTTP_201_CREATED,
-        )
+        rendered = reply_render(reply_row(reply), sender_id=confession.sender_id,
+                                viewing=viewing, urls=Urls(request))  # fmt: skip
+        return Response(rendered, status=status.HTTP_201_CREATED)
 
 
 class ConfessionBlockSenderApi(APIView):
@@ -133,8 +129,8 @@ class ConfessionBlockSenderApi(APIView):
 class SharedConfessionApi(APIView):
     @extend_schema(operation_id="confessions_shared_get", responses={200: s.ConfessionOutput})
     def get(self, request: Request, token: str) -> Response:
-        confession = selectors.confession_get_shared(user=request.user, token=token)
-        return Response(_render(confession, request))
+        row, viewing = selectors.shared_shown(user_id=request.user.pk, token=token)
+        return Response(confession_render(row, viewing=viewing, urls=Urls(request)))
 
 
 class SharedConfessionClaimApi(APIView):

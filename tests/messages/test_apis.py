@@ -240,9 +240,9 @@ def fill_inbox(sender, recipient, count: int) -> None:
         )  # fmt: skip
 
 
-def inbox_queries(client) -> int:
+def inbox_queries(client, path: str = "/api/v1/confessions/inbox") -> int:
     with CaptureQueriesContext(connection) as captured:
-        response = client.get("/api/v1/confessions/inbox")
+        response = client.get(path)
     assert response.status_code == 200
     return len(captured)
 
@@ -258,7 +258,8 @@ def test_inbox_query_count_is_constant(
     fill_inbox(alice, bob, 1)
     one = inbox_queries(bob_client)
     fill_inbox(alice, bob, 19)
-    with django_assert_max_num_queries(4):
+    # The account, the page (with whether each pair matched), the page's media.
+    with django_assert_max_num_queries(3):
         response = bob_client.get("/api/v1/confessions/inbox")
     assert len(response.json()["results"]) == 20
     assert all(len(item["media"]) == 2 for item in response.json()["results"])
@@ -266,6 +267,21 @@ def test_inbox_query_count_is_constant(
         item["sender"]["avatar_url"] for item in response.json()["results"] if item["sender"]
     )
     assert inbox_queries(bob_client) == one
+
+
+def test_sent_and_thread_query_counts_are_constant(alice, alice_client, bob, bob_client, settings):
+    settings.CONFESSIONS_PER_HOUR = settings.REPLIES_PER_HOUR = 100
+    fill_inbox(alice, bob, 1)
+    thread = Confession.objects.get(sender=alice)
+    services.reply_create(user=bob, confession_id=thread.pk, body="one")
+    sent, replies = "/api/v1/confessions/sent", f"/api/v1/confessions/{thread.pk}/replies"
+    few = inbox_queries(alice_client, sent), inbox_queries(alice_client, replies)
+    fill_inbox(alice, bob, 19)
+    for index in range(19):
+        services.reply_create(user=bob if index % 2 else alice, confession_id=thread.pk,
+                              body=f"reply {index}")  # fmt: skip
+    assert (inbox_queries(alice_client, sent), inbox_queries(alice_client, replies)) == few
+    assert few == (3, 3)  # account, page, media; account, confession, page
 
 
 def test_anonymous_media_urls_cannot_be_linked_to_the_senders_named_media(alice, bob, bob_client):

@@ -1,0 +1,78 @@
+"""A CompiledQuery gives what its queryset's values() gives, for any values, once compiled."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from confessions_backend.compiled import CompiledQuery
+
+pytestmark = pytest.mark.django_db
+
+
+def joined_before(at, after_id, *, newest_first: bool):
+    users = User.objects.filter(Q(date_joined__lt=at) | Q(date_joined=at, id__gt=after_id))
+    order = ("-date_joined", "-id") if newest_first else ("date_joined", "id")
+    return users.order_by(*order).values("id", "username", "date_joined", "is_active")
+
+
+@pytest.fixture
+def users():
+    start = timezone.now() - timedelta(days=1)
+    return [
+        User.objects.create(username=f"user{index}", date_joined=start + timedelta(minutes=index))
+        for index in range(6)
+    ]
+
+
+def test_rows_match_the_queryset_for_every_value(users):
+    compiled = CompiledQuery(joined_before, at=type(users[0].date_joined), after_id=int)
+    for user in users:
+        for after_id in (0, users[2].pk):
+            for newest_first in (True, False):
+                expected = list(joined_before(user.date_joined, after_id,
+                                              newest_first=newest_first))  # fmt: skip
+                got = compiled.rows(at=user.date_joined, after_id=after_id,
+                                    newest_first=newest_first)  # fmt: skip
+                assert got == expected
+    # Converted as values() converts (SQLite hands back strings and integers).
+    row = compiled.rows(at=timezone.now(), after_id=0, newest_first=True)[0]
+    assert row["date_joined"] == users[-1].date_joined
+    assert row["is_active"] is True
+
+
+def test_lists_and_strings(users):
+    by_ids = CompiledQuery(
+        lambda ids, name: (
+            User.objects.filter(Q(pk__in=ids) | Q(username=name)).order_by("id").values("username")
+        ),
+        ids="list[int]",
+        name=str,
+    )
+    for count in (1, 3, 6):
+        ids = [user.pk for user in users[:count]]
+        names = [row["username"] for row in by_ids.rows(ids=ids, name="user5")]
+        assert names == [f"user{index}" for index in range(count)] + ["user5"] * (count < 6)
+    assert by_ids.rows(ids=[users[1].pk], name="nobody") == [{"username": "user1"}]
+
+
+def test_a_value_that_does_not_reach_the_sql_unchanged_is_refused():
+    ignored = CompiledQuery(lambda user: User.objects.values("id"), user=int)
+    with pytest.raises(ValueError, match="'user' does not reach the SQL"):
+        ignored.rows(user=1)
+    # A LIKE pattern is made from the value: it cannot be put in later.
+    pattern = CompiledQuery(
+        lambda prefix: User.objects.filter(username__startswith=prefix).values("id"), prefix=str
+    )
+    with pytest.raises(ValueError, match="'prefix' does not reach the SQL"):
+        pattern.rows(prefix="user")
+
+
+def test_only_values_querysets_compile():
+    whole = CompiledQuery(lambda user: User.objects.filter(pk=user), user=int)
+    with pytest.raises(TypeError):
+        whole.rows(user=1)
