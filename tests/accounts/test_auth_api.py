@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -163,6 +164,29 @@ def test_expired_access_token_is_401(alice):
     token = AccessToken.for_user(alice)
     token.set_exp(lifetime=-timedelta(seconds=1))
     assert authed(str(token)).get("/api/v1/me").status_code == 401
+
+
+def test_a_remembered_token_still_expires(alice):
+    # A verified token is remembered by its bytes (accounts.authentication); its expiry is
+    # checked on every use all the same.
+    token = AccessToken.for_user(alice)
+    token.set_exp(lifetime=timedelta(seconds=2))
+    client = authed(str(token))
+    assert client.get("/api/v1/me").status_code == 200
+    time.sleep(2.1)
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize("claim", ["abc", "1.5", "", " 1", "-1", "１", 1.0, None, [1], {"id": 1},
+                                   "99999999999999999999999", 2**70])  # fmt: skip
+def test_a_signed_token_whose_user_id_is_no_id_is_401(alice, claim):
+    token = AccessToken.for_user(alice)
+    token["user_id"] = claim
+    response = authed(str(token)).get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
 
 
 def test_refresh_token_used_as_access_is_401(alice):

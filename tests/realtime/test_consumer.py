@@ -41,6 +41,12 @@ async def test_live_push_arrives(alice, alice_token, via):
     await socket.disconnect()
 
 
+def claiming(user, user_id) -> str:
+    token = AccessToken.for_user(user)
+    token["user_id"] = user_id
+    return str(token)
+
+
 def expired_access(user) -> str:
     token = AccessToken.for_user(user)
     token.set_exp(lifetime=-timedelta(seconds=5))
@@ -55,6 +61,8 @@ def expired_access(user) -> str:
         pytest.param(expired_access, id="expired"),
         pytest.param(lambda user: str(RefreshToken.for_user(user)), id="refresh-token"),
         pytest.param(lambda user: access_token_for(user)[:-3] + "abc", id="bad-signature"),
+        pytest.param(lambda user: claiming(user, "abc"), id="user_id-not-an-id"),
+        pytest.param(lambda user: claiming(user, [user.pk]), id="user_id-a-list"),
     ],
 )
 async def test_bad_tokens_close_4401(alice, make_token):
