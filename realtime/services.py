@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
@@ -26,10 +26,12 @@ from django.utils import timezone
 from realtime import events
 from realtime.groups import user_group
 from realtime.models import Notification
+from realtime.pusher import Pusher
 
 logger = logging.getLogger(__name__)
 
 PUSH_TIMEOUT_SECONDS = 2.0
+_pusher = Pusher(timeout=PUSH_TIMEOUT_SECONDS)
 
 # Close codes of the notifications socket (README "WebSocket").
 CLOSE_NOT_AUTHENTICATED = 4401
@@ -39,10 +41,15 @@ CLOSE_TOO_MANY_FRAMES = 4429
 
 
 def _group_send(user_id: int, message: dict[str, Any]) -> None:
-    """Best effort: the caller's data is already committed whatever happens here."""
+    """Best effort: the caller's data is already committed whatever happens here. Through
+    the process's pusher thread where the layer allows it (realtime.pusher): the caller does
+    not wait for Redis."""
+    layer = get_channel_layer()
+    if not isinstance(layer, InMemoryChannelLayer):
+        _pusher.submit(user_group(user_id), message)
+        return
 
     async def send() -> None:
-        layer = get_channel_layer()
         await asyncio.wait_for(
             layer.group_send(user_group(user_id), message), timeout=PUSH_TIMEOUT_SECONDS
         )
@@ -69,7 +76,8 @@ def notify(*, user, type: str, data: dict[str, Any]) -> Notification:
     """
     if not events.is_registered(type):
         raise ValueError(f"unknown notification type {type!r}")
-    with transaction.atomic():
+    # No savepoint of its own (two round trips): an error here fails the caller's work anyway.
+    with transaction.atomic(savepoint=False):
         if connection.features.has_select_for_update:
             user_model = get_user_model()
             locked = user_model.objects.select_for_update(no_key=True)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import socket
+import threading
+import time
 
 import pytest
 from django.db import transaction
@@ -102,6 +106,11 @@ async def test_channel_layer_down_notify_commits_and_replays_later(
     settings.CHANNEL_LAYERS = dead_channel_layer
     with caplog.at_level(logging.WARNING, logger="realtime.services"):
         notification = await notify_async(user=alice, type=RECEIVED, data={"kept": True})
+        # The push fails on the pusher's thread (realtime.pusher), after notify returned.
+        for _ in range(100):
+            if "waits for replay" in caplog.text:
+                break
+            await asyncio.sleep(0.05)
     assert "waits for replay" in caplog.text
     assert await Notification.objects.filter(pk=notification.pk).aexists()
 
@@ -110,6 +119,50 @@ async def test_channel_layer_down_notify_commits_and_replays_later(
     frame = await socket.receive_json_from(timeout=3)
     assert (frame["id"], frame["data"]) == (notification.pk, {"kept": True})
     await socket.disconnect()
+
+
+@pytest.fixture
+def hanging_redis():
+    """A loopback port that accepts connections and never answers: a frozen Redis."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    server.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_frozen_redis_does_not_hold_a_write(alice, bob, settings, hanging_redis):
+    # Measured before the pusher: every send waited the whole push timeout (2 s).
+    settings.CHANNEL_LAYERS = {"default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [f"redis://127.0.0.1:{hanging_redis}/0"]},
+    }}  # fmt: skip
+    from messages_app import services as messages
+
+    started = time.monotonic()
+    for index in range(3):
+        messages.confession_send(sender=alice, recipient_username=bob.username,
+                                 body=f"#{index}", media_ids=[])  # fmt: skip
+    assert time.monotonic() - started < services.PUSH_TIMEOUT_SECONDS
+    assert Notification.objects.filter(recipient=bob).count() == 3
 
 
 @pytest.mark.django_db
