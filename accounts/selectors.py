@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Block, User
@@ -14,6 +14,23 @@ _active_user = CompiledQuery(
 )
 
 
+_active_by_name = CompiledQuery(
+    lambda name: User.objects.filter(username__iexact=name, is_active=True).values(*_USER_FIELDS),
+    name=str,
+)
+
+
+def _user_of(rows: list[dict]) -> User | None:
+    if not rows:
+        return None
+    return User.from_db("default", _USER_FIELDS, [rows[0][name] for name in _USER_FIELDS])
+
+
+def active_user_named(*, username: str) -> User | None:
+    """The active account of `username`, in any case (one precompiled query)."""
+    return _user_of(_active_by_name.rows(name=username))
+
+
 def active_user(*, user_id: object) -> User | None:
     """The active account `user_id` names, if any: what every request's token is checked
     against, so a ban bites from the next request on. One precompiled query."""
@@ -22,10 +39,7 @@ def active_user(*, user_id: object) -> User | None:
         user_id = int(user_id)
     if type(user_id) is not int or not 0 < user_id < 2**63:
         return None
-    rows = _active_user.rows(user=user_id)
-    if not rows:
-        return None
-    return User.from_db("default", _USER_FIELDS, [rows[0][name] for name in _USER_FIELDS])
+    return _user_of(_active_user.rows(user=user_id))
 
 
 def can_reach(*, author: User, recipient: User) -> bool:
@@ -39,12 +53,22 @@ def can_reach(*, author: User, recipient: User) -> bool:
     """
     if author.pk == recipient.pk:
         return True
-    active = User.objects.filter(pk__in=(author.pk, recipient.pk), is_active=True).count()
-    if active != 2:
-        return False
-    return not Block.objects.filter(
-        Q(blocker=recipient, blocked=author) | Q(blocker=author, blocked=recipient)
-    ).exists()
+    rows = _reach.rows(author=author.pk, recipient=recipient.pk)
+    return len(rows) == 2 and not rows[0]["blocked"]
+
+
+def _both_active_and_blocks(author: int, recipient: int) -> QuerySet:
+    """A row per active one of the two, each saying whether a block stands between them."""
+    between = Q(blocker_id=recipient, blocked_id=author)
+    between |= Q(blocker_id=author, blocked_id=recipient)
+    return (
+        User.objects.filter(pk__in=[author, recipient], is_active=True)
+        .annotate(blocked=Exists(Block.objects.filter(between)))
+        .values("id", "blocked")
+    )
+
+
+_reach = CompiledQuery(_both_active_and_blocks, author=int, recipient=int)
 
 
 def named_blocks(*, blocker_id: int) -> QuerySet[Block]:

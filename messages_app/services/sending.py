@@ -165,7 +165,7 @@ def confession_send(
     body = clean_text(body)
     recipient = None
     if recipient_username is not None:
-        recipient = User.objects.filter(username__iexact=recipient_username, is_active=True).first()
+        recipient = account_selectors.active_user_named(username=recipient_username)
         if recipient is None:
             raise ValidationError({"recipient": ["No user with that username."]})
         if recipient.pk == sender.pk:
