@@ -103,7 +103,6 @@ class CompiledQuery:
         sql, params = compiler.as_sql()
         adapt_date = connection.ops.adapt_datetimefield_value
         slots = []
-        taken: set[int] = set()
         for name, kind in self._kinds.items():
             if kind == "list[int]":
                 positions = tuple(params.index(item) for item in stand_ins[name])
@@ -116,7 +115,6 @@ class CompiledQuery:
                 )
             if not positions and values[name] is not None and values[name] != []:
                 raise ValueError(f"{name!r} does not reach the SQL as a parameter")
-            taken.update(positions)
             slots.append((name, positions, adapt))
         query = queryset.query
         names = (*query.extra_select, *query.values_select, *query.annotation_select)

@@ -42,10 +42,6 @@ class Urls:
         return self(key, _image_type(key)) if key else None
 
 
-def signed_url(key: str, content_type: str, *, request: HttpRequest | None = None) -> str:
-    return Urls(request)(key, content_type)
-
-
 def _image_type(key: str) -> str:
     """What a thumbnail we made is: WebP when it kept transparency, else JPEG."""
     return "image/webp" if key.endswith(".webp") else "image/jpeg"

@@ -17,7 +17,6 @@ otherwise blocking candidates one by one would show which one sent it. An anonym
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -64,38 +63,32 @@ class Viewing:
     sender_visible: bool
 
 
-def matched_partners(*, user_id: int) -> set[int]:
-    """The ids of everyone `user_id` has matched with (one query)."""
-    pairs = Match.objects.filter(Q(user_low_id=user_id) | Q(user_high_id=user_id))
-    return {
-        high if low == user_id else low
-        for low, high in pairs.values_list("user_low_id", "user_high_id")
-    }
-
-
-def _viewing(confession: Confession, viewer_id: int, partners: set[int]) -> Viewing:
-    if viewer_id == confession.sender_id:
-        role, other = "sender", confession.recipient_id
-    elif viewer_id == confession.recipient_id:
-        role, other = "recipient", confession.sender_id
+def _viewing(viewer_id: int, *, sender_id: int, recipient_id: int | None, anonymous: bool,
+             pair_matched: bool) -> Viewing:  # fmt: skip
+    """`viewer_id`'s viewing of a confession, `pair_matched` saying whether its two people
+    have matched (only a party to it sees that: anyone else views an unclaimed share link)."""
+    if viewer_id == sender_id:
+        role = "sender"
+    elif viewer_id == recipient_id:
+        role = "recipient"
     else:
-        role, other = "viewer", None  # an unclaimed share link: no pair to have matched
-    matched = other is not None and other in partners
-    visible = sender_visible(viewer_id=viewer_id, sender_id=confession.sender_id,
-                             anonymous=confession.anonymous, matched=matched)  # fmt: skip
+        role = "viewer"
+    matched = role != "viewer" and pair_matched
+    visible = sender_visible(viewer_id=viewer_id, sender_id=sender_id, anonymous=anonymous,
+                             matched=matched)  # fmt: skip
     return Viewing(viewer_id=viewer_id, role=role, matched=matched, sender_visible=visible)
 
 
-def viewings(
-    confessions: Iterable[Confession], *, viewer: User
-) -> list[tuple[Confession, Viewing]]:
-    """Each confession with what `viewer` may know of it, in one query for the lot."""
-    partners = matched_partners(user_id=viewer.pk)
-    return [(confession, _viewing(confession, viewer.pk, partners)) for confession in confessions]
-
-
 def viewing_of(confession: Confession, *, viewer: User) -> Viewing:
-    return viewings([confession], viewer=viewer)[0][1]
+    parties = (confession.sender_id, confession.recipient_id)
+    matched = (
+        viewer.pk in parties
+        and confession.recipient_id is not None
+        and pair_matched(first_id=confession.sender_id, second_id=confession.recipient_id)
+    )
+    return _viewing(viewer.pk, sender_id=confession.sender_id,
+                    recipient_id=confession.recipient_id, anonymous=confession.anonymous,
+                    pair_matched=matched)  # fmt: skip
 
 
 def _with_related(queryset: QuerySet[Confession]) -> QuerySet[Confession]:
@@ -268,16 +261,8 @@ _media = CompiledQuery(
 
 
 def _viewing_of_row(row: Row, viewer_id: int) -> Viewing:
-    if viewer_id == row["sender_id"]:
-        role = "sender"
-    elif viewer_id == row["recipient_id"]:
-        role = "recipient"
-    else:
-        role = "viewer"
-    matched = role != "viewer" and row["matched"]
-    visible = sender_visible(viewer_id=viewer_id, sender_id=row["sender_id"],
-                             anonymous=row["anonymous"], matched=matched)  # fmt: skip
-    return Viewing(viewer_id=viewer_id, role=role, matched=matched, sender_visible=visible)
+    return _viewing(viewer_id, sender_id=row["sender_id"], recipient_id=row["recipient_id"],
+                    anonymous=row["anonymous"], pair_matched=row["matched"])  # fmt: skip
 
 
 def _with_media(rows: list[Row]) -> list[Row]:
@@ -312,10 +297,14 @@ def sent_page(*, user_id: int, keyset: Keyset) -> tuple[list[Row], list[tuple[Ro
 
 def confession_shown(*, user_id: int, confession_id: int) -> tuple[Row, Viewing]:
     """`confession_get_for_user` as a row with its media: 404 for anyone else."""
+    return _shown([_own_or_received(user_id, confession_id)], user_id)[0]
+
+
+def _own_or_received(user_id: int, confession_id: int) -> Row:
     rows = _one.rows(viewer=user_id, confession=confession_id)
     if not rows:
         raise Http404
-    return _shown(rows, user_id)[0]
+    return rows[0]
 
 
 def shared_shown(*, user_id: int, token: str) -> tuple[Row, Viewing]:
@@ -342,10 +331,7 @@ def thread_page(
     """A confession's thread as `user_id` may see it (404 for anyone else), oldest first,
     with `reply_list`'s rule: the confession, its viewing, and the page's reply rows
     (`limit + 1` when more follow)."""
-    found = _one.rows(viewer=user_id, confession=confession_id)
-    if not found:
-        raise Http404
-    confession = found[0]
+    confession = _own_or_received(user_id, confession_id)
     viewing = _viewing_of_row(confession, user_id)
     other = _hideable_other(confession["sender_id"], confession["recipient_id"], viewing)
     rows = _replies.rows(

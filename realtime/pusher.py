@@ -47,7 +47,7 @@ class Pusher:
         try:
             queue.put_nowait((group, message))
         except asyncio.QueueFull:
-            _dropped(group, message, "QueueFull", f"{QUEUE_LIMIT} pushes waiting")
+            dropped(group, message, "QueueFull", f"{QUEUE_LIMIT} pushes waiting")
 
     def _started(self) -> tuple[asyncio.AbstractEventLoop, asyncio.Queue]:
         if self._pid != os.getpid():  # first use, or a forked worker: threads do not survive
@@ -76,9 +76,10 @@ class Pusher:
                 layer = get_channel_layer()  # looked up each time: tests swap the settings
                 await asyncio.wait_for(layer.group_send(group, message), timeout=self.timeout)
             except Exception as exc:  # noqa: BLE001 - a hint lost; the data is stored
-                _dropped(group, message, type(exc).__name__, str(exc))
+                dropped(group, message, type(exc).__name__, str(exc))
 
 
-def _dropped(group: str, message: dict[str, Any], kind: str, detail: str) -> None:
+def dropped(group: str, message: dict[str, Any], kind: str, detail: str) -> None:
+    """Log a push that could not be sent (it waits for replay from the database)."""
     logger.warning("push %s to %s failed (%s: %s); it waits for replay",
                    message.get("type"), group, kind, detail)  # fmt: skip

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 from datetime import timedelta
 from typing import Any
 
@@ -26,9 +25,7 @@ from django.utils import timezone
 from realtime import events
 from realtime.groups import user_group
 from realtime.models import Notification
-from realtime.pusher import Pusher
-
-logger = logging.getLogger(__name__)
+from realtime.pusher import Pusher, dropped
 
 PUSH_TIMEOUT_SECONDS = 2.0
 _pusher = Pusher(timeout=PUSH_TIMEOUT_SECONDS)
@@ -56,14 +53,8 @@ def _group_send(user_id: int, message: dict[str, Any]) -> None:
 
     try:
         async_to_sync(send)()
-    except Exception as exc:
-        logger.warning(
-            "push %s to user %s failed (%s: %s); it waits for replay",
-            message.get("type"),
-            user_id,
-            type(exc).__name__,
-            exc,
-        )
+    except Exception as exc:  # noqa: BLE001 - a hint lost; the data is stored
+        dropped(user_group(user_id), message, type(exc).__name__, str(exc))
 
 
 def notify(*, user, type: str, data: dict[str, Any]) -> Notification:
