@@ -25,7 +25,8 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_confessions
-	$(BIN)/uvicorn confessions_backend.asgi:application --host $(HOST) --port $(PORT)
+	$(BIN)/uvicorn confessions_backend.asgi:application --host $(HOST) --port $(PORT) \
+		--ws-per-message-deflate=false
 
 ## test: install the dev requirements and run the whole suite
 test: $(VENV)/.installed-dev

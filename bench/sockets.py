@@ -2,8 +2,9 @@
 sockets on one uvicorn process (pinned to core 0 by the caller), spread over 50 users; one
 confession to each of the 50 users (sent from this process, through the real services, so
 the pushes cross Redis from another process); prints JSON with the frames per second from the
-first frame to the last, the time from the first send to the last frame, and the server's
-RSS per idle authenticated socket.
+first frame to the last, the time from the first send to the last frame, the server's CPU
+time per frame over that time (what the server itself spends, whatever the client's pace), and
+the server's RSS per idle authenticated socket.
 
     sockets.py <seed.json> <port> <server pid> <sockets>
 """
@@ -26,6 +27,12 @@ def rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     raise RuntimeError("no VmRSS")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def send_confessions(usernames: list[str]) -> None:
@@ -69,8 +76,10 @@ async def main(seed: dict, port: int, pid: int, count: int) -> dict:
 
     readers = [asyncio.create_task(read(socket)) for socket in sockets]
     started = time.perf_counter()
+    cpu_before = cpu_seconds(pid)
     await asyncio.to_thread(send_confessions, [name for name, _ in users])
     await asyncio.wait_for(asyncio.gather(*readers), timeout=300)
+    cpu = cpu_seconds(pid) - cpu_before
     await asyncio.gather(*(socket.close() for socket in sockets))
     spread = max(arrivals) - min(arrivals)
     return {
@@ -78,6 +87,7 @@ async def main(seed: dict, port: int, pid: int, count: int) -> dict:
         "frames": len(arrivals),
         "frames_per_second": len(arrivals) / spread if spread > 0 else float(len(arrivals)),
         "first_send_to_last_frame_s": max(arrivals) - started,
+        "server_cpu_us_per_frame": cpu / len(arrivals) * 1e6,
         "rss_kib_per_socket": (idle - before) / len(sockets),
     }
 

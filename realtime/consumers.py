@@ -11,12 +11,16 @@ reorders, even when a push arrives during the replay, arrives late, or is lost.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
 
 from realtime import selectors, services
 from realtime.groups import user_group
@@ -96,6 +100,75 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if self.user_id is not None:
             self.expiry.cancel()
             await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def __call__(self, scope, receive, send) -> None:
+        # Channels' own loop (await_many_dispatch) makes a task and an asyncio.wait per
+        # message and runs close_old_connections on the sync thread before each handler: a
+        # thread hop per frame, which capped the fan-out at a few thousand frames a second
+        # (bench/RESULTS.md). Here the client's messages and the layer's are read by two
+        # long-lived loops and handled one at a time, as Channels does; the layer's loop
+        # starts once the handshake is handled, so a push never meets a half-connected
+        # consumer, and an error in it ends the connection as an error in Channels' loop
+        # would. Every database access goes through database_sync_to_async, which closes old
+        # connections itself.
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = await self.channel_layer.new_channel()
+        self.base_send = send
+        self._handling = asyncio.Lock()
+        self._failure: BaseException | None = None
+        main = asyncio.current_task()
+        pushes: asyncio.Task | None = None
+        try:
+            while True:
+                message = await receive()
+                async with self._handling:
+                    await self.dispatch(message)
+                if pushes is None:
+                    pushes = asyncio.create_task(self._pushes())
+                    pushes.add_done_callback(lambda task: self._pushes_ended(task, main))
+        except StopConsumer:
+            pass
+        except asyncio.CancelledError:
+            if self._failure is None:
+                raise
+            if not isinstance(self._failure, StopConsumer):
+                raise self._failure from None
+        finally:
+            if pushes is not None and not pushes.done():
+                pushes.cancel()
+                with contextlib.suppress(asyncio.CancelledError, StopConsumer):
+                    await pushes
+            elif pushes is None:
+                await self._forget_channel()
+
+    async def _pushes(self) -> None:
+        while True:
+            message = await self.channel_layer.receive(self.channel_name)
+            async with self._handling:
+                await self.dispatch(message)
+
+    def _pushes_ended(self, task: asyncio.Task, main: asyncio.Task) -> None:
+        if task.cancelled():
+            return
+        # It ends only by StopConsumer or by an error; either way the connection ends here.
+        self._failure = task.exception() or StopConsumer()
+        main.cancel()
+
+    async def _forget_channel(self) -> None:
+        # Nothing waited on the channel: a receive cancelled at once makes the layer forget
+        # it (channels_redis unsubscribes it; the in-memory layer drops it).
+        waiting = asyncio.create_task(self.channel_layer.receive(self.channel_name))
+        await asyncio.sleep(0)
+        waiting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiting
+
+    async def dispatch(self, message: dict) -> None:
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # --- from the server ------------------------------------------------------------------
 

@@ -58,6 +58,7 @@ class AsgiServer:
                 "--port",
                 str(self.port),
                 "--no-access-log",
+                "--ws-per-message-deflate=false",
             ],  # fmt: skip
             cwd=ROOT,
             env=environment,

@@ -84,6 +84,7 @@ def test_proxy_routes_websockets_to_asgi_and_the_rest_to_wsgi(compose):
     websocket_service = services[upstreams[locations["/ws/"]]]
     http_service = services[upstreams[locations["/"]]]
     assert websocket_service["command"][:2] == ["uvicorn", "confessions_backend.asgi:application"]
+    assert "--ws-per-message-deflate=false" in websocket_service["command"]
     assert http_service["command"][:2] == ["gunicorn", "confessions_backend.wsgi:application"]
     ws_block = config[config.index("location /ws/") :]
     assert "proxy_set_header Upgrade $http_upgrade;" in ws_block.split("}")[0]

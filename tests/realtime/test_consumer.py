@@ -267,3 +267,50 @@ async def test_a_push_after_a_gap_replays_from_the_database(alice, alice_token):
     })  # fmt: skip
     assert await socket.receive_nothing(timeout=0.5)
     await socket.disconnect()
+
+
+async def test_an_error_handling_a_push_ends_the_connection_as_an_error(alice, alice_token):
+    # Not swallowed in a background task, leaving a socket that no longer hears pushes.
+    from channels.layers import get_channel_layer
+
+    from realtime.groups import user_group
+
+    socket = await open_socket(alice_token)
+    await socket.send_json_to({"type": "ping"})
+    assert await socket.receive_json_from(timeout=3) == {"type": "pong"}  # connected and joined
+    await get_channel_layer().group_send(user_group(alice.pk), {"type": "no.such.handler"})
+    with pytest.raises(ValueError, match="No handler for message type no.such.handler"):
+        await socket.receive_output(timeout=3)
+
+
+def _members(layer) -> set[str]:
+    return set().union(*layer.groups.values()) if layer.groups else set()
+
+
+async def test_a_closed_socket_leaves_nothing_in_the_channel_layer(alice, alice_token):
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    before = set(layer.channels)
+    socket = await open_socket(alice_token)
+    await socket.send_json_to({"type": "ping"})
+    assert await socket.receive_json_from(timeout=3) == {"type": "pong"}  # connected and joined
+    mine = set(layer.channels) - before
+    assert len(mine) == 1
+    assert mine <= _members(layer)
+    await socket.disconnect()
+    await asyncio.sleep(0.05)
+    assert not mine & set(layer.channels)
+    assert not mine & _members(layer)
+
+
+async def test_a_socket_refused_at_the_handshake_leaves_nothing_in_the_channel_layer(alice):
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    before = set(layer.channels)
+    socket = await open_socket("not.a.token")
+    await expect_close(socket, 4401)
+    await socket.disconnect()
+    await asyncio.sleep(0.05)
+    assert set(layer.channels) <= before

@@ -43,6 +43,17 @@ async def test_notification_from_this_process_reaches_a_socket_on_the_server(
         assert (frame["id"], frame["data"]) == (notification.pk, {"c": 1})
 
 
+async def test_the_server_does_not_negotiate_compression(server, alice_token):
+    # The client offers permessage-deflate (websockets does by default); the server declines:
+    # per-socket zlib state would double an idle socket's memory (bench/RESULTS.md).
+    async with websockets.connect(
+        f"{server.ws_url}/ws/notifications/",
+        additional_headers={"Authorization": f"Bearer {alice_token}"},
+    ) as socket:
+        assert "Sec-WebSocket-Extensions" not in socket.response.headers
+        assert "permessage-deflate" in socket.request.headers["Sec-WebSocket-Extensions"]
+
+
 async def test_query_token_and_replay_on_the_server(server, alice, alice_token):
     missed = await notify(user=alice, type="confession.read", data={"c": 2})
     async with websockets.connect(
