@@ -42,7 +42,7 @@ def active_user(*, user_id: object) -> User | None:
     return _user_of(_active_user.rows(user=user_id))
 
 
-def can_reach(*, author: User, recipient: User) -> bool:
+def can_reach(*, author: User, recipient: User, lock: bool = False) -> bool:
     """The delivery rule: whether something `author` wrote may reach `recipient` now.
 
     Asked at the moment of delivery by every door that delivers (a confession sent, approved
@@ -50,25 +50,33 @@ def can_reach(*, author: User, recipient: User) -> bool:
     block or a ban that lands while something waits for review still holds. Nothing reaches
     anyone when either account is inactive (banned) or gone, or when either of the two blocks
     the other, by name or anonymously. A refusal is silent: the author's copy looks delivered.
+
+    `lock=True` (inside a transaction) also locks the two users' rows, in id order, until
+    commit, in the same statement: what delivery does next (a match, notifications in order)
+    cannot race another delivery between the same two people.
     """
     if author.pk == recipient.pk:
         return True
-    rows = _reach.rows(author=author.pk, recipient=recipient.pk)
+    rows = (_reach_locking if lock else _reach).rows(author=author.pk, recipient=recipient.pk)
     return len(rows) == 2 and not rows[0]["blocked"]
 
 
-def _both_active_and_blocks(author: int, recipient: int) -> QuerySet:
+def _both_active_and_blocks(author: int, recipient: int, *, lock: bool = False) -> QuerySet:
     """A row per active one of the two, each saying whether a block stands between them."""
     between = Q(blocker_id=recipient, blocked_id=author)
     between |= Q(blocker_id=author, blocked_id=recipient)
-    return (
-        User.objects.filter(pk__in=[author, recipient], is_active=True)
-        .annotate(blocked=Exists(Block.objects.filter(between)))
-        .values("id", "blocked")
-    )
+    users = User.objects.filter(pk__in=[author, recipient], is_active=True)
+    if lock:
+        # Id order: two transactions locking the same pair can never deadlock.
+        users = users.select_for_update(no_key=True, of=("self",)).order_by("pk")
+    return users.annotate(blocked=Exists(Block.objects.filter(between))).values("id", "blocked")
 
 
 _reach = CompiledQuery(_both_active_and_blocks, author=int, recipient=int)
+_reach_locking = CompiledQuery(
+    lambda author, recipient: _both_active_and_blocks(author, recipient, lock=True),
+    author=int, recipient=int,
+)  # fmt: skip
 
 
 def named_blocks(*, blocker_id: int) -> QuerySet[Block]:

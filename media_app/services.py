@@ -192,6 +192,8 @@ def media_for_attachment(*, owner: User, media_ids: list[int]) -> list[Media]:
     Each must be `owner`'s, ready and not carried by anything yet; at most nine images, or a
     single video on its own. Raises Django's `ValidationError` on the `media` field otherwise.
     """
+    if not media_ids:
+        return []
     if len(set(media_ids)) != len(media_ids):
         raise ValidationError({"media": ["The same media is listed twice."]})
     found = {m.pk: m for m in Media.objects.filter(pk__in=media_ids, owner=owner)}
@@ -217,7 +219,7 @@ def media_attach(*, media: list[Media]) -> None:
     `ValidationError` is raised."""
     if not media:
         return
-    with transaction.atomic():
+    with transaction.atomic():  # a savepoint: a refusal leaves the caller's work usable
         marked = Media.objects.filter(
             pk__in=[item.pk for item in media], attached_at__isnull=True
         ).update(attached_at=timezone.now())

@@ -22,6 +22,7 @@ from django.utils.module_loading import import_string
 
 from accounts import wechat
 from accounts.models import User
+from confessions_backend.compiled import CompiledQuery
 
 logger = logging.getLogger(__name__)
 
@@ -57,15 +58,22 @@ class BannedPhraseChecker:
     name = "banned_phrases"
 
     def check(self, text: str, *, author: User | None = None) -> Verdict:
-        from messages_app.models import BannedPhrase
-
         haystack = normalise(text)
         verdict = Verdict("pass")
-        for phrase, on_match in BannedPhrase.objects.values_list("phrase", "action"):
+        for row in _banned_phrases().rows():
+            phrase, on_match = row["phrase"], row["action"]
             needle = normalise(phrase)
             if needle and needle in haystack and _SEVERITY[on_match] > _SEVERITY[verdict.kind]:
                 verdict = Verdict(on_match, f"banned phrase: {phrase}")
         return verdict
+
+
+@cache
+def _banned_phrases() -> CompiledQuery:
+    # Read on every check (an admin's new phrase holds at once), by a precompiled query.
+    from messages_app.models import BannedPhrase
+
+    return CompiledQuery(lambda: BannedPhrase.objects.values("phrase", "action"))
 
 
 @cache

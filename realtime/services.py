@@ -22,6 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
+from confessions_backend.compiled import CompiledQuery
 from realtime import events
 from realtime.groups import user_group
 from realtime.models import Notification
@@ -57,35 +58,42 @@ def _group_send(user_id: int, message: dict[str, Any]) -> None:
         dropped(user_group(user_id), message, type(exc).__name__, str(exc))
 
 
-def notify(*, user, type: str, data: dict[str, Any]) -> Notification:
+_lock_user = CompiledQuery(
+    lambda user: (
+        get_user_model().objects.select_for_update(no_key=True).filter(pk=user).values("pk")
+    ),
+    user=int,
+)
+_newest = CompiledQuery(
+    lambda user: Notification.objects.filter(recipient_id=user).order_by("-id").values("id")[:1],
+    user=int,
+)
+
+
+def notify(*, user, type: str, data: dict[str, Any], locked: bool = False) -> Notification:
     """Store a notification for `user` and push it to their sockets after commit.
 
     Runs inside the caller's transaction (one is opened if there is none), so a rolled-back
     write never notifies anyone. Ids of one recipient grow in commit order: the recipient's
     user row is locked until commit, so a second notification for them waits, and takes a
-    higher id, until the first is visible. (SQLite serializes all writers anyway.)
+    higher id, until the first is visible. (SQLite serializes all writers anyway.) `locked`:
+    the caller's transaction already holds that lock (a delivery locks both people).
     """
     if not events.is_registered(type):
         raise ValueError(f"unknown notification type {type!r}")
     # No savepoint of its own (two round trips): an error here fails the caller's work anyway.
     with transaction.atomic(savepoint=False):
-        if connection.features.has_select_for_update:
-            user_model = get_user_model()
-            locked = user_model.objects.select_for_update(no_key=True)
-            locked.filter(pk=user.pk).values_list("pk", flat=True).first()
+        if not locked and connection.features.has_select_for_update:
+            _lock_user.rows(user=user.pk)
         # With the recipient locked, their newest notification is the one just before this:
         # a socket that sent exactly that one can send this one straight from the push.
-        previous = (
-            Notification.objects.filter(recipient_id=user.pk)
-            .order_by("-id")
-            .values_list("id", flat=True)
-            .first()
-        )
+        newest = _newest.rows(user=user.pk)
+        previous = newest[0]["id"] if newest else 0
         notification = Notification.objects.create(recipient=user, type=type, data=data)
         push = {
             "type": "notification.push",
             "id": notification.pk,
-            "previous": previous or 0,
+            "previous": previous,
             # Serialized once here, not once per socket of the recipient.
             "text": json.dumps(notification.as_frame(), cls=DjangoJSONEncoder),
         }

@@ -12,18 +12,20 @@ still match exactly once.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, Min
 from django.http import Http404
 from django.utils import timezone
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import User
+from confessions_backend.compiled import CompiledQuery
 from confessions_backend.errors import ApplicationError
 from media_app import services as media_services
 from messages_app import checkers, events, selectors
@@ -54,12 +56,13 @@ def _checked(text: str, author: User) -> checkers.Verdict:
     return verdict
 
 
-def _check_rate(recent: QuerySet, *, limit: int, what: str) -> None:
-    """At most `limit` of `recent` (one user's rows, with `created_at`) in the last hour."""
-    window = recent.filter(created_at__gte=timezone.now() - timedelta(hours=1))
-    if window.count() >= limit:
-        oldest = window.order_by("created_at").values_list("created_at", flat=True).first()
-        wait = max(int((oldest + timedelta(hours=1) - timezone.now()).total_seconds()), 1)
+def _check_rate(recent: CompiledQuery, *, author_id: int, limit: int, what: str) -> None:
+    """At most `limit` of the author's rows in the last hour (`recent`: `_recent_confessions`
+    or `_recent_replies`, one precompiled query for the count and the oldest)."""
+    now = timezone.now()
+    rows = recent.rows(author=author_id, since=now - timedelta(hours=1))
+    if rows and rows[0]["count"] >= limit:
+        wait = max(int((rows[0]["oldest"] + timedelta(hours=1) - now).total_seconds()), 1)
         raise ApplicationError(
             "throttled",
             f"At most {limit} {what} an hour.",
@@ -68,14 +71,18 @@ def _check_rate(recent: QuerySet, *, limit: int, what: str) -> None:
         )
 
 
-def _lock_pair(first_id: int, second_id: int) -> None:
-    # Always in id order: two transactions locking the same pair can never deadlock.
-    list(
-        User.objects.select_for_update(no_key=True)
-        .filter(pk__in={first_id, second_id})
-        .order_by("pk")
-        .values_list("pk", flat=True)
+def _in_the_window(model, author_field: str):
+    return lambda author, since: (
+        model.objects.filter(**{author_field: author}, created_at__gte=since)
+        .values(author_field)
+        .annotate(count=Count("id"), oldest=Min("created_at"))
     )
+
+
+_recent_confessions = CompiledQuery(
+    _in_the_window(Confession, "sender_id"), author=int, since=datetime
+)
+_recent_replies = CompiledQuery(_in_the_window(Reply, "author_id"), author=int, since=datetime)
 
 
 def _live_confessions(*, sender_id: int, recipient_id: int):
@@ -90,46 +97,68 @@ def _live_confessions(*, sender_id: int, recipient_id: int):
     )
 
 
-def _match_if_mutual(confession: Confession) -> bool:
-    """With the pair locked, not yet matched, and neither blocking the other (the caller asked
-    `can_reach`): whether the recipient has confessed to the sender too, creating the Match
-    if so."""
-    sender, recipient = confession.sender, confession.recipient
-    counterpart = _live_confessions(sender_id=recipient.pk, recipient_id=sender.pk).exists()
-    if counterpart:
-        low, high = sorted((sender.pk, recipient.pk))
-        Match.objects.create(user_low_id=low, user_high_id=high)
-    return counterpart
+_pair_state = CompiledQuery(
+    lambda sender, recipient, low, high: (
+        User.objects.filter(pk=sender)
+        .annotate(
+            matched=Exists(Match.objects.filter(user_low_id=low, user_high_id=high)),
+            counterpart=Exists(_live_confessions(sender_id=recipient, recipient_id=sender)),
+        )
+        .values("id", "matched", "counterpart")
+    ),
+    sender=int, recipient=int, low=int, high=int,
+)  # fmt: skip
 
 
-def _deliver(confession: Confession, *, claimed: bool = False) -> None:
-    """Deliver an approved, addressed confession, inside the caller's transaction.
+@dataclass(frozen=True, slots=True)
+class _Delivery:
+    """What delivering from `sender` to `recipient` depends on, read with both locked."""
 
-    The delivery rule is asked now: if the confession may not reach its recipient it is
-    marked `suppressed` (its sender sees an ordinary send) and nobody is told. A claimed
-    share link was taken by its recipient, who decided to open it (`confession_claim` applies
-    what a block means there), so the rule's blocks do not stop it.
-    """
-    _lock_pair(confession.sender_id, confession.recipient_id)
-    sender, recipient = confession.sender, confession.recipient
-    reaches = account_selectors.can_reach(author=sender, recipient=recipient)
-    if not claimed and not reaches:
+    reaches: bool  # the delivery rule (accounts.selectors.can_reach), asked now
+    matched: bool  # the two have matched before
+    counterpart: bool  # the recipient has a live confession to the sender
+
+
+def _delivery_between(sender: User, recipient: User) -> _Delivery:
+    """Lock the pair (in the delivery rule's own statement) and read what delivery needs."""
+    reaches = account_selectors.can_reach(author=sender, recipient=recipient, lock=True)
+    low, high = sorted((sender.pk, recipient.pk))
+    state = _pair_state.rows(sender=sender.pk, recipient=recipient.pk, low=low, high=high)[0]
+    return _Delivery(reaches, state["matched"], state["counterpart"])
+
+
+def _decide(confession: Confession, delivery: _Delivery, *, claimed: bool) -> bool:
+    """Mark it delivered now, or `suppressed` if it may not reach its recipient (its sender
+    sees an ordinary send and nobody is told). Saving is the caller's. A claimed share link
+    was taken by its recipient, who decided to open it (`confession_claim` applies what a
+    block means there), so the rule's blocks do not stop it."""
+    if not claimed and not delivery.reaches:
         confession.suppressed = True
-        confession.save(update_fields=["suppressed"])
-        return
+        return False
     confession.delivered_at = timezone.now()
-    confession.save(update_fields=["delivered_at"])
-    already_matched = selectors.pair_matched(first_id=sender.pk, second_id=recipient.pk)
+    return True
+
+
+def _announce(confession: Confession, delivery: _Delivery, *, has_media: bool) -> None:
+    """After a delivery: the match if the two have now confessed to each other, and the
+    notifications."""
+    sender, recipient = confession.sender, confession.recipient
     # Never a match across a block, in either direction (a claim may deliver across one): it
     # would tell someone who blocked an anonymous sender who it was.
-    newly_matched = not already_matched and reaches and _match_if_mutual(confession)
+    newly_matched = not delivery.matched and delivery.reaches and delivery.counterpart
+    if newly_matched:
+        low, high = sorted((sender.pk, recipient.pk))
+        Match.objects.create(user_low_id=low, user_high_id=high)
     visible = selectors.sender_visible(
         viewer_id=recipient.pk, sender_id=sender.pk, anonymous=confession.anonymous,
-        matched=already_matched or newly_matched,
+        matched=delivery.matched or newly_matched,
     )  # fmt: skip
-    notify(user=recipient, **events.confession_received(
+    # Both rows are locked when the rule let it through (a claim across a block may not have
+    # locked a row whose account was banned meanwhile: notify then locks it itself).
+    locked = delivery.reaches
+    notify(user=recipient, locked=locked, **events.confession_received(
         confession_id=confession.pk, anonymous=confession.anonymous, sender=sender,
-        sender_visible=visible, has_media=confession.attachments.exists(),
+        sender_visible=visible, has_media=has_media,
     ))  # fmt: skip
     if newly_matched:
         received_by_sender = (
@@ -142,8 +171,21 @@ def _deliver(confession: Confession, *, claimed: bool = False) -> None:
             (sender, recipient, received_by_sender),
             (recipient, sender, confession.pk),
         ):
-            notify(user=user, **events.confession_matched(confession_id=confession_id,
-                                                          other=other))  # fmt: skip
+            notify(user=user, locked=locked, **events.confession_matched(
+                confession_id=confession_id, other=other,
+            ))  # fmt: skip
+
+
+def _deliver(confession: Confession, *, claimed: bool = False) -> None:
+    """Deliver a stored, approved, addressed confession, inside the caller's transaction (a
+    moderator's approval, a claimed share link; a fresh send does the same before its row is
+    written). The delivery rule is asked now, with the pair locked."""
+    delivery = _delivery_between(confession.sender, confession.recipient)
+    if not _decide(confession, delivery, claimed=claimed):
+        confession.save(update_fields=["suppressed"])
+        return
+    confession.save(update_fields=["delivered_at"])
+    _announce(confession, delivery, has_media=confession.attachments.exists())
 
 
 def confession_send(
@@ -175,15 +217,12 @@ def confession_send(
                 {"anonymous": ["This user does not accept anonymous confessions."]}
             )
     media = media_services.media_for_attachment(owner=sender, media_ids=list(media_ids))
-    _check_rate(
-        Confession.objects.filter(sender=sender),
-        limit=settings.CONFESSIONS_PER_HOUR,
-        what="confessions",
-    )
+    _check_rate(_recent_confessions, author_id=sender.pk, limit=settings.CONFESSIONS_PER_HOUR,
+                what="confessions")  # fmt: skip
     verdict = _checked(body, sender)
     approved = verdict.kind == "pass"
     with transaction.atomic():
-        confession = Confession.objects.create(
+        confession = Confession(
             sender=sender,
             recipient=recipient,
             body=body,
@@ -192,13 +231,21 @@ def confession_send(
             status=Confession.Status.APPROVED if approved else Confession.Status.PENDING,
             moderation_note=verdict.reason[:255],
         )
+        # Approved and addressed: delivered (or suppressed) as it is written, by `_deliver`'s
+        # steps, so its row is written once.
+        delivery = None
+        if approved and recipient is not None:
+            delivery = _delivery_between(sender, recipient)
+            if not _decide(confession, delivery, claimed=False):
+                delivery = None
+        confession.save(force_insert=True)
         media_services.media_attach(media=media)
         ConfessionMedia.objects.bulk_create(
             ConfessionMedia(confession=confession, media=item, position=index)
             for index, item in enumerate(media)
         )
-        if approved and recipient is not None:
-            _deliver(confession)
+        if delivery is not None:
+            _announce(confession, delivery, has_media=bool(media))
     return confession
 
 
@@ -261,7 +308,8 @@ def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confessi
     until a match). Replies pass the checker chain like confessions: one held for review is
     seen by its author only, until a moderator releases it. Delivery is `_deliver_reply`'s."""
     body = clean_text(body)
-    _check_rate(Reply.objects.filter(author=user), limit=settings.REPLIES_PER_HOUR, what="replies")
+    _check_rate(_recent_replies, author_id=user.pk, limit=settings.REPLIES_PER_HOUR,
+                what="replies")  # fmt: skip
     verdict = _checked(body, user)
     with transaction.atomic():
         confession = selectors.confession_get_for_user(user=user, confession_id=confession_id)

@@ -313,3 +313,26 @@ def test_anonymous_media_urls_cannot_be_linked_to_the_senders_named_media(alice,
     for field in ("url", "thumbnail_url"):
         shared = key_parts(named["media"][0][field]) & key_parts(anonymous["media"][0][field])
         assert not shared - key_parts(someone_else[field])
+
+
+def send_queries(client, **payload) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/api/v1/confessions", payload, format="json")
+    assert response.status_code == 201, response.content
+    return len(captured)
+
+
+def test_a_send_costs_a_fixed_number_of_queries(alice, alice_client, bob, settings):
+    settings.CONFESSIONS_PER_HOUR = 100
+    # The account, the recipient, the hourly count, the phrase list; in the transaction the
+    # pair locked with the delivery rule, the pair's match state, the row, the notification
+    # (the one before it, the insert); then the response read back with its media.
+    plain = send_queries(alice_client, recipient="bob", body="hello")
+    assert plain <= 13
+    two = send_queries(alice_client, recipient="bob", body="hi",
+                       media=[make_media(alice).pk for _ in range(2)])  # fmt: skip
+    nine = send_queries(alice_client, recipient="bob", body="hi",
+                        media=[make_media(alice).pk for _ in range(9)])  # fmt: skip
+    assert two == nine
+    # The media read; marked used (in a savepoint, so a refusal changes nothing); linked.
+    assert two <= plain + 5
