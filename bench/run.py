@@ -6,10 +6,13 @@ realistic data set (bench/seed.py), then measures:
 
 1. CPU per request in-process (bench/inprocess.py), for the inbox, sent, a thread and a send,
    and for the one-file view;
-2. throughput through the production HTTP server on one core (gunicorn, one sync worker,
-   pinned to core 0) under wrk (pinned to core 1), the same paths and the one-file view;
+2. throughput through the production HTTP server on one core (gunicorn, one gthread worker
+   of 4 threads as in the Dockerfile, pinned to core 0) under wrk (pinned to core 1), the
+   same paths, sends, and the one-file view;
 3. the inbox page's JSON size, plain and gzip-compressed;
-4. the WebSocket fan-out and the POST -> frame latency (bench/sockets.py).
+4. POST -> frame latency at half the most sends a second, with the socket server (uvicorn)
+   beside gunicorn on core 0 and Redis between them (bench/latency.py);
+5. the WebSocket fan-out and an idle socket's memory (bench/sockets.py).
 
 It writes one table, with ratios measured in the same run, to bench/RESULTS.md (between the
 `bench:run` markers) and prints it. `--smoke` runs everything a few seconds only and writes
@@ -41,6 +44,11 @@ PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 START, END = "<!-- bench:run start -->", "<!-- bench:run end -->"
+SEND_SCRIPT = """wrk.method = "POST"
+wrk.body = '{{"recipient": "carol", "body": "a benchmark confession", "anonymous": true}}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer {token}"
+"""
 PATHS = {
     "inbox": ("bob", "/api/v1/confessions/inbox"),
     "sent": ("alice", "/api/v1/confessions/sent"),
@@ -133,16 +141,29 @@ class Server:
 
 
 def gunicorn(app: str, env: dict[str, str], port: int, probe: str) -> Server:
+    """The production HTTP server (Dockerfile, compose) as one core's share: one gthread
+    worker with 4 threads, pinned to core 0."""
     command = [*pinned(0), str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}",
-               "--workers", "1", "--worker-class", "sync", "--log-level", "warning"]  # fmt: skip
+               "--workers", "1", "--threads", "4", "--worker-class", "gthread",
+               "--log-level", "warning"]  # fmt: skip
     return Server(command, env, port, probe)
 
 
-def wrk(url: str, seconds: int, token: str | None) -> float:
+def uvicorn(env: dict[str, str], port: int) -> Server:
+    """The production socket server (compose), pinned to core 0."""
+    return Server([*pinned(0), str(BIN / "uvicorn"), "confessions_backend.asgi:application",
+                   "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+                   "--ws-per-message-deflate=false", "--log-level", "warning"], env, port,
+                  "/healthz")  # fmt: skip
+
+
+def wrk(url: str, seconds: int, token: str | None, script: Path | None = None) -> float:
     """Requests per second that answered 2xx, from wrk on core 1."""
     command = [*pinned(1), "wrk", "-t1", "-c4", f"-d{seconds}s", "--latency", url]
     if token:
         command[len(pinned(1)) + 1 : len(pinned(1)) + 1] = ["-H", f"Authorization: Bearer {token}"]
+    if script:
+        command[len(pinned(1)) + 1 : len(pinned(1)) + 1] = ["-s", str(script)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     if "Non-2xx" in output:
         raise RuntimeError(f"wrk saw errors on {url}:\n{output}")
@@ -195,24 +216,36 @@ def measure(smoke: bool) -> dict:
             with urllib.request.urlopen(inbox) as response:  # noqa: S310
                 body = response.read()
                 encoding = response.headers.get("Content-Encoding", "")
+
+            log("sends: the most a second, then POST -> frame at half that")
+            sockets_server = uvicorn(env, free_port())
+            try:
+                script = scratch / "send.lua"
+                script.write_text(SEND_SCRIPT.format(token=seed["tokens"]["dave"]))
+                rps["send"] = wrk(f"http://127.0.0.1:{server.port}/api/v1/confessions", seconds,
+                                  None, script)  # fmt: skip
+                latency = run_json([*pinned(1), PYTHON, "bench/latency.py", str(seed_file),
+                                    str(server.port), str(sockets_server.port),
+                                    f"{rps['send'] / 2:.1f}", str(2 if smoke else 15)],
+                                   env)  # fmt: skip
+            finally:
+                sockets_server.stop()
         finally:
             server.stop()
         plain = gzip.decompress(body) if encoding == "gzip" else body
         size = {"plain": len(plain), "sent": len(body), "encoding": encoding or "identity"}
 
         log("WebSocket fan-out on one uvicorn process")
-        port = free_port()
-        uvicorn = Server([*pinned(0), str(BIN / "uvicorn"), "confessions_backend.asgi:application",
-                          "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
-                          "--ws-per-message-deflate=false", "--log-level", "warning"], env, port,
-                         "/healthz")  # fmt: skip
+        sockets_server = uvicorn(env, free_port())
         try:
             count = "200" if smoke else "5000"
             sockets = run_json([*pinned(1), PYTHON, "bench/sockets.py", str(seed_file),
-                                str(port), str(uvicorn.process.pid), count], env)  # fmt: skip
+                                str(sockets_server.port), str(sockets_server.process.pid),
+                                count], env)  # fmt: skip
         finally:
-            uvicorn.stop()
-        return {"cpu_ms": cpu, "rps": rps, "inbox_bytes": size, "sockets": sockets}
+            sockets_server.stop()
+        return {"cpu_ms": cpu, "rps": rps, "inbox_bytes": size, "sockets": sockets,
+                "latency": latency}  # fmt: skip
     finally:
         seaweedfs.stop(process)
         shutil.rmtree(scratch, ignore_errors=True)
@@ -233,7 +266,15 @@ def table(results: dict) -> str:
             f"{rps[name]:.0f} | {rps[name] / rps['baseline'] * 100:.0f} % |"
         )
     rows.append(f"| `POST /api/v1/confessions` | {cpu['send']:.3f} | "
-                f"{cpu['send'] / cpu['baseline']:.1f} | | |")  # fmt: skip
+                f"{cpu['send'] / cpu['baseline']:.1f} | {rps['send']:.0f} | "
+                f"{rps['send'] / rps['baseline'] * 100:.0f} % |")  # fmt: skip
+    latency = results["latency"]
+    rows += ["", f"POST -> frame, HTTP (gunicorn) and WebSocket (uvicorn) in two processes on "
+             f"core 0, Redis between them: {latency['sends']:,} sends at {latency['rate']:.0f}/s "
+             f"(half the most measured), **{latency['lost']} lost**; latency p50 "
+             f"{latency['p50_ms']:.1f} ms, **p99 {latency['p99_ms']:.1f} ms**, max "
+             f"{latency['max_ms']:.1f} ms (the POST's own answer: p50 "
+             f"{latency['post_p50_ms']:.1f} ms, p99 {latency['post_p99_ms']:.1f} ms)."]  # fmt: skip
     sockets = results["sockets"]
     rows += ["", f"WebSocket fan-out, one uvicorn process on one core: {sockets['sockets']:,} "
              f"authenticated sockets over 50 users, one confession to each user: "

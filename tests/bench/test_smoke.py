@@ -31,9 +31,14 @@ def test_the_benchmark_runs_and_reports_every_figure(settings):
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     for name in ("baseline", "inbox", "sent", "replies", "send"):
         assert figures["cpu_ms"][name] > 0, name
-    for name in ("baseline", "inbox", "sent", "replies"):
+    for name in ("baseline", "inbox", "sent", "replies", "send"):
         assert figures["rps"][name] > 0, name
+    latency = figures["latency"]
+    assert latency["sends"] == latency["frames"] > 0
+    assert latency["lost"] == 0
+    assert 0 < latency["p50_ms"] <= latency["p99_ms"] <= latency["max_ms"]
     assert figures["inbox_bytes"]["plain"] > 10_000
     assert figures["sockets"]["frames"] == figures["sockets"]["sockets"] > 0
     assert figures["sockets"]["frames_per_second"] > 0
+    assert figures["sockets"]["server_cpu_us_per_frame"] >= 0
     assert "| `/api/v1/confessions/inbox` |" in result.stdout
