@@ -8,6 +8,7 @@ never cookies, so a page on another site cannot ride a user's session into the s
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -18,6 +19,9 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from accounts import selectors as account_selectors
 from accounts.authentication import access_token
+from confessions_backend.errors import DEPENDENCY_ERRORS
+
+logger = logging.getLogger(__name__)
 
 
 def token_from_scope(scope) -> str | None:
@@ -50,9 +54,16 @@ async def authenticate(token: str | None):
 
 
 class JwtAuthMiddleware(BaseMiddleware):
-    """Sets `scope["user"]` and `scope["token_expires_at"]` (epoch seconds)."""
+    """Sets `scope["user"]` and `scope["token_expires_at"]` (epoch seconds); with the
+    database away, `scope["unavailable"]` (the consumer closes 1013, not 4401: the token may
+    be fine)."""
 
     async def __call__(self, scope, receive, send):
         scope = dict(scope)
-        scope["user"], scope["token_expires_at"] = await authenticate(token_from_scope(scope))
+        try:
+            scope["user"], scope["token_expires_at"] = await authenticate(token_from_scope(scope))
+        except DEPENDENCY_ERRORS as exc:
+            logger.warning("socket handshake: the database is away (%s)", type(exc).__name__)
+            scope["user"], scope["token_expires_at"] = AnonymousUser(), None
+            scope["unavailable"] = True
         return await super().__call__(scope, receive, send)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import time
 from urllib.parse import parse_qs
 
@@ -22,14 +23,24 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
 
+from confessions_backend.errors import DEPENDENCY_ERRORS
 from realtime import selectors, services
 from realtime.groups import user_group
+
+logger = logging.getLogger(__name__)
+
+# The database or Redis away (or too slow): the socket closes 1013, try again later.
+AWAY = (*DEPENDENCY_ERRORS, OSError)
 
 REPLAY_BATCH = 200
 MAX_FRAME_CHARS = 4096
 # Token bucket for client frames: bursts of 20, 5 a second sustained.
 FLOOD_BURST = 20
 FLOOD_PER_SECOND = 5.0
+
+
+def _away(where: str, exc: BaseException) -> None:
+    logger.warning("%s failed, the socket closes 1013: %s", where, type(exc).__name__)
 
 
 @database_sync_to_async
@@ -55,24 +66,33 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         user = self.scope.get("user")
+        # Accept-then-close: a refused handshake cannot carry a close code.
         await self.accept()
+        if self.scope.get("unavailable") or self.channel_name is None:
+            await self.close(code=services.CLOSE_TRY_AGAIN_LATER)
+            return
         if user is None or not user.is_authenticated:
-            # Accept-then-close: a refused handshake cannot carry a close code.
             await self.close(code=services.CLOSE_NOT_AUTHENTICATED)
             return
-        self.user_id = user.pk
-        self.group = user_group(user.pk)
         self.tokens = float(FLOOD_BURST)
         self.tokens_at = time.monotonic()
         self.sending = asyncio.Lock()
-        self.expiry = asyncio.create_task(self._close_at(self.scope["token_expires_at"]))
+        self.group = user_group(user.pk)
         after = self._after_from_query()
-        async with self.sending:
-            # Where to start is fixed before joining the group, and everything stored after
-            # it is sent once joined: whatever commits in between is neither lost nor doubled.
-            self.last_sent = await _latest_id(self.user_id) if after is None else after
-            await self.channel_layer.group_add(self.group, self.channel_name)
-            await self._send_pending()
+        try:
+            async with self.sending:
+                # Where to start is fixed before joining the group, and everything stored
+                # after it is sent once joined: whatever commits in between is neither lost
+                # nor doubled.
+                self.last_sent = await _latest_id(user.pk) if after is None else after
+                await self.channel_layer.group_add(self.group, self.channel_name)
+                self.user_id = user.pk
+                await self._send_pending()
+        except AWAY as exc:
+            _away("the socket's start", exc)
+            await self.close(code=services.CLOSE_TRY_AGAIN_LATER)
+            return
+        self.expiry = asyncio.create_task(self._close_at(self.scope["token_expires_at"]))
 
     def _after_from_query(self) -> int | None:
         values = parse_qs(self.scope.get("query_string", b"").decode("latin1")).get("after")
@@ -98,8 +118,10 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         if self.user_id is not None:
-            self.expiry.cancel()
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            if hasattr(self, "expiry"):
+                self.expiry.cancel()
+            with contextlib.suppress(*AWAY):  # Redis away: its subscriptions went with it
+                await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def __call__(self, scope, receive, send) -> None:
         # Channels' own loop (await_many_dispatch) makes a task and an asyncio.wait per
@@ -113,7 +135,11 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         # connections itself.
         self.scope = scope
         self.channel_layer = get_channel_layer(self.channel_layer_alias)
-        self.channel_name = await self.channel_layer.new_channel()
+        try:
+            self.channel_name = await self.channel_layer.new_channel()
+        except AWAY as exc:
+            _away("the channel layer", exc)
+            self.channel_name = None  # connect() closes 1013
         self.base_send = send
         self._handling = asyncio.Lock()
         self._failure: BaseException | None = None
@@ -124,7 +150,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
                 message = await receive()
                 async with self._handling:
                     await self.dispatch(message)
-                if pushes is None:
+                if pushes is None and self.channel_name is not None:
                     pushes = asyncio.create_task(self._pushes())
                     pushes.add_done_callback(lambda task: self._pushes_ended(task, main))
         except StopConsumer:
@@ -139,8 +165,9 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
                 pushes.cancel()
                 with contextlib.suppress(asyncio.CancelledError, StopConsumer):
                     await pushes
-            elif pushes is None:
-                await self._forget_channel()
+            elif pushes is None and self.channel_name is not None:
+                with contextlib.suppress(*AWAY):
+                    await self._forget_channel()
 
     async def _pushes(self) -> None:
         while True:
@@ -183,7 +210,11 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
                 await self.send(text_data=event["text"])
                 self.last_sent = event["id"]
                 return
-            await self._send_pending()  # a gap: whatever is stored after the last one sent
+            try:
+                await self._send_pending()  # a gap: whatever is stored after the last one sent
+            except AWAY as exc:
+                _away("a replay", exc)
+                await self.close(code=services.CLOSE_TRY_AGAIN_LATER)
 
     async def session_close(self, event: dict) -> None:
         await self.close(code=event.get("code", services.CLOSE_NOT_AUTHENTICATED))
@@ -229,7 +260,11 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             if not isinstance(up_to, int) or isinstance(up_to, bool) or up_to < 0:
                 await self._error("bad_frame", "ack needs an integer up_to.")
                 return
-            await _mark_read(self.user_id, up_to)
+            try:
+                await _mark_read(self.user_id, up_to)
+            except AWAY as exc:
+                _away("an ack", exc)
+                await self.close(code=services.CLOSE_TRY_AGAIN_LATER)
         else:
             await self._error("unknown_type", 'Send {"type": "ping"} or an ack.')
 

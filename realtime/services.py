@@ -36,6 +36,7 @@ CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_BANNED = 4403
 CLOSE_FRAME_TOO_LARGE = 4413
 CLOSE_TOO_MANY_FRAMES = 4429
+CLOSE_TRY_AGAIN_LATER = 1013  # the database or Redis is away: come back with the same token
 
 
 def _group_send(user_id: int, message: dict[str, Any]) -> None:

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import os
 import socket
 import uuid
@@ -18,6 +20,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connections
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -177,3 +180,35 @@ def alice_client(alice) -> APIClient:
     from tests.factories import client_of
 
     return client_of(alice)
+
+
+@contextlib.contextmanager
+def database_unreachable(dead_port: int) -> Iterator[None]:
+    """Point the default connection somewhere that refuses. Enter and leave it on one thread
+    (connections are per thread)."""
+    connection = connections["default"]
+    original = copy.deepcopy(connection.settings_dict)
+    connection.close()
+    if connection.vendor == "postgresql":
+        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(dead_port))
+        if connection.settings_dict["OPTIONS"].get("pool"):
+            # A pool keeps its connections: start a new one, to the dead address.
+            connection.close_pool()
+            connection.settings_dict["OPTIONS"]["pool"]["timeout"] = 1
+    else:
+        connection.settings_dict["NAME"] = "/nonexistent-directory/confessions.sqlite3"
+    try:
+        yield
+    finally:
+        connection.close()
+        if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("pool"):
+            connection.close_pool()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(original)
+
+
+@pytest.fixture
+def unreachable_database(django_db_blocker, dead_port):
+    """The database refuses, for the length of one test."""
+    with database_unreachable(dead_port):
+        yield

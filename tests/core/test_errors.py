@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
-from django.db import connections
 from django.test import Client
 
 from tests.conftest import access_token_for
@@ -135,28 +132,6 @@ def test_plain_django_view_error_under_api_is_enveloped(settings, debug):
     response = client.get("/api/v1/_test/plain")
     assert_envelope(response, 500, "internal_error")
     assert "secret" not in response.content.decode()
-
-
-@pytest.fixture
-def unreachable_database(django_db_blocker, dead_port):
-    """Point the default connection somewhere that refuses, for the length of one test."""
-    connection = connections["default"]
-    original = copy.deepcopy(connection.settings_dict)
-    connection.close()
-    if connection.vendor == "postgresql":
-        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(dead_port))
-        if connection.settings_dict["OPTIONS"].get("pool"):
-            # A pool keeps its connections: start a new one, to the dead address.
-            connection.close_pool()
-            connection.settings_dict["OPTIONS"]["pool"]["timeout"] = 1
-    else:
-        connection.settings_dict["NAME"] = "/nonexistent-directory/confessions.sqlite3"
-    yield
-    connection.close()
-    if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("pool"):
-        connection.close_pool()
-    connection.settings_dict.clear()
-    connection.settings_dict.update(original)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
@@ -28,3 +29,13 @@ async def open_socket(
 
 
 notify = database_sync_to_async(services.notify)
+
+
+@pytest.fixture
+def dead_channel_layer(dead_port):
+    return {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [f"redis://127.0.0.1:{dead_port}/0"]},
+        }
+    }

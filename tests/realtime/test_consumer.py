@@ -12,7 +12,7 @@ from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from accounts import services as account_services
 from realtime.models import Notification
-from tests.conftest import access_token_for
+from tests.conftest import access_token_for, database_unreachable
 from tests.realtime.conftest import notify, open_socket
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -314,3 +314,40 @@ async def test_a_socket_refused_at_the_handshake_leaves_nothing_in_the_channel_l
     await socket.disconnect()
     await asyncio.sleep(0.05)
     assert set(layer.channels) <= before
+
+
+async def test_a_handshake_while_the_database_is_down_closes_1013(
+    alice_token, unreachable_database
+):
+    # Not a 500 for the handshake, and not 4401: the token is fine, the client should come
+    # back later with it, not sign in again.
+    socket = await open_socket(alice_token)
+    await expect_close(socket, 1013)
+
+
+async def test_a_handshake_while_redis_is_down_closes_1013(
+    alice_token, settings, dead_channel_layer
+):
+    settings.CHANNEL_LAYERS = dead_channel_layer
+    socket = await open_socket(alice_token)
+    await expect_close(socket, 1013)
+
+
+async def test_a_replay_while_the_database_is_down_closes_1013(alice, alice_token, dead_port):
+    from channels.layers import get_channel_layer
+
+    from realtime.groups import user_group
+
+    socket = await open_socket(alice_token)
+    await socket.send_json_to({"type": "ping"})
+    assert await socket.receive_json_from(timeout=3) == {"type": "pong"}
+    outage = database_unreachable(dead_port)
+    await database_sync_to_async(outage.__enter__)()
+    try:
+        # A push after a gap sends the socket to the database, which is away.
+        await get_channel_layer().group_send(user_group(alice.pk), {
+            "type": "notification.push", "id": 50, "previous": 49, "text": "{}",
+        })  # fmt: skip
+        await expect_close(socket, 1013, timeout=10)
+    finally:
+        await database_sync_to_async(outage.__exit__)(None, None, None)

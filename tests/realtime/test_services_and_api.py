@@ -87,16 +87,6 @@ def test_notifications_need_a_token(api_client):
     assert api_client.get("/api/v1/notifications").status_code == 401
 
 
-@pytest.fixture
-def dead_channel_layer(dead_port):
-    return {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [f"redis://127.0.0.1:{dead_port}/0"]},
-        }
-    }
-
-
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_channel_layer_down_notify_commits_and_replays_later(
