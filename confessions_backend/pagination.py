@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest
 from rest_framework import pagination
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
@@ -25,6 +27,38 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 20
     page_size_query_param = "limit"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_page_size(self, request) -> int:
+        # The same rule and answer as the keyset lists: a bad limit is a 400, not ignored.
+        return limit_of(request.query_params.get(self.page_size_query_param),
+                        default=self.page_size, maximum=self.max_page_size)  # fmt: skip
+
+    def decode_cursor(self, request):
+        """DRF's cursor, or a 400 `invalid_cursor` (DRF answers 404 for a malformed one, and
+        a position its ordering field cannot hold reached the database: a 500)."""
+        raw = request.query_params.get(self.cursor_query_param)
+        try:
+            # DRF decodes leniently (junk is dropped, and nothing left means the first page).
+            if raw is not None and not base64.b64decode(raw.encode("ascii"), validate=True):
+                raise ValueError
+            cursor = super().decode_cursor(request)
+        except (NotFound, ValueError, UnicodeError, binascii.Error):
+            raise ApplicationError("invalid_cursor", "This cursor is not valid.") from None
+        if cursor is not None and cursor.position is not None:
+            field = self._model._meta.get_field(self.ordering[0].lstrip("-"))
+            try:
+                if "\x00" in cursor.position:
+                    raise DjangoValidationError("NUL")
+                value = field.to_python(cursor.position)
+                if value is None:
+                    raise DjangoValidationError("empty")
+            except (DjangoValidationError, ValueError, TypeError):
+                raise ApplicationError("invalid_cursor", "This cursor is not valid.") from None
+        return cursor
 
     def get_paginated_response(self, data: list[Any]) -> Response:
         return Response({"results": data, "next": self.get_next_link()})
@@ -56,14 +90,7 @@ class Keyset:
     @classmethod
     def of(cls, request: HttpRequest, *, default: int = 20, maximum: int = 100) -> Keyset:
         """The `limit` and `cursor` query parameters, or a 400 that says what is wrong."""
-        raw_limit = request.GET.get("limit")
-        limit = default
-        if raw_limit is not None:
-            if not raw_limit.isascii() or not raw_limit.isdigit() or not 0 < int(raw_limit):
-                raise ApplicationError(
-                    "invalid_limit", f"limit must be a whole number from 1 to {maximum}."
-                )
-            limit = min(int(raw_limit), maximum)
+        limit = limit_of(request.GET.get("limit"), default=default, maximum=maximum)
         cursor = request.GET.get("cursor")
         if cursor is None:
             return cls(limit=limit)
@@ -89,6 +116,18 @@ class Keyset:
             cursor = base64.urlsafe_b64encode(token.encode()).decode()
             next_link = replace_query_param(request.build_absolute_uri(), "cursor", cursor)
         return Response({"results": data, "next": next_link})
+
+
+def limit_of(raw: str | None, *, default: int, maximum: int) -> int:
+    """The `limit` query parameter: absent, the default; a whole number from 1, capped at
+    `maximum`; anything else a 400 that says so."""
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw):
+        raise ApplicationError(
+            "invalid_limit", f"limit must be a whole number from 1 to {maximum}."
+        )
+    return min(int(raw), maximum)
 
 
 def _cursor_text(at: datetime, row_id: int) -> str:

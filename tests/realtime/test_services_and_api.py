@@ -170,3 +170,35 @@ def test_prune_deletes_only_old_read_notifications(alice):
     Notification.objects.filter(pk__in=[old.pk, recent.pk]).update(read_at=timezone.now())
     call_command("notifications_prune", "--days", "90", stdout=None)
     assert set(Notification.objects.values_list("pk", flat=True)) == {old_unread.pk, recent.pk}
+
+
+def _b64(text: str) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize("cursor", [
+    _b64("p=abc"), _b64("p=2026-13-45"), _b64("p=1\x002"), _b64("o=x"), "%%%", _b64("r=1&p="),
+])  # fmt: skip
+def test_notifications_answer_a_bad_cursor_400(alice_client, cursor):
+    response = alice_client.get(f"/api/v1/notifications?cursor={cursor}")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == "invalid_cursor"
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "1.5", "abc", "", "１"])
+def test_notifications_and_blocks_answer_a_bad_limit_400(alice_client, limit):
+    for path in ("/api/v1/notifications", "/api/v1/blocks"):
+        response = alice_client.get(f"{path}?limit={limit}")
+        assert response.status_code == 400, (path, response.content)
+        assert response.json()["error"]["code"] == "invalid_limit"
+
+
+def test_a_good_cursor_still_pages(alice, alice_client):
+    for index in range(3):
+        services.notify(user=alice, type=RECEIVED, data={"n": index})
+    first = alice_client.get("/api/v1/notifications?limit=2").json()
+    assert len(first["results"]) == 2
+    rest = alice_client.get(first["next"]).json()
+    assert [item["data"]["n"] for item in rest["results"]] == [2]
