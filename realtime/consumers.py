@@ -39,10 +39,6 @@ FLOOD_BURST = 20
 FLOOD_PER_SECOND = 5.0
 
 
-def _away(where: str, exc: BaseException) -> None:
-    logger.warning("%s failed, the socket closes 1013: %s", where, type(exc).__name__)
-
-
 @database_sync_to_async
 def _batch_after(user_id: int, after_id: int) -> list[dict]:
     batch = selectors.notification_batch_after(
@@ -63,6 +59,7 @@ def _mark_read(user_id: int, up_to: int) -> int:
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
     user_id: int | None = None
+    expiry: asyncio.Task | None = None
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -89,8 +86,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
                 self.user_id = user.pk
                 await self._send_pending()
         except AWAY as exc:
-            _away("the socket's start", exc)
-            await self.close(code=services.CLOSE_TRY_AGAIN_LATER)
+            await self._try_again_later("the socket's start", exc)
             return
         self.expiry = asyncio.create_task(self._close_at(self.scope["token_expires_at"]))
 
@@ -118,7 +114,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         if self.user_id is not None:
-            if hasattr(self, "expiry"):
+            if self.expiry is not None:
                 self.expiry.cancel()
             with contextlib.suppress(*AWAY):  # Redis away: its subscriptions went with it
                 await self.channel_layer.group_discard(self.group, self.channel_name)
@@ -138,7 +134,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         try:
             self.channel_name = await self.channel_layer.new_channel()
         except AWAY as exc:
-            _away("the channel layer", exc)
+            logger.warning("the channel layer is away: %s", type(exc).__name__)
             self.channel_name = None  # connect() closes 1013
         self.base_send = send
         self._handling = asyncio.Lock()
@@ -213,8 +209,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             try:
                 await self._send_pending()  # a gap: whatever is stored after the last one sent
             except AWAY as exc:
-                _away("a replay", exc)
-                await self.close(code=services.CLOSE_TRY_AGAIN_LATER)
+                await self._try_again_later("a replay", exc)
 
     async def session_close(self, event: dict) -> None:
         await self.close(code=event.get("code", services.CLOSE_NOT_AUTHENTICATED))
@@ -263,10 +258,13 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             try:
                 await _mark_read(self.user_id, up_to)
             except AWAY as exc:
-                _away("an ack", exc)
-                await self.close(code=services.CLOSE_TRY_AGAIN_LATER)
+                await self._try_again_later("an ack", exc)
         else:
             await self._error("unknown_type", 'Send {"type": "ping"} or an ack.')
+
+    async def _try_again_later(self, where: str, exc: BaseException) -> None:
+        logger.warning("%s failed, the socket closes 1013: %s", where, type(exc).__name__)
+        await self.close(code=services.CLOSE_TRY_AGAIN_LATER)
 
     async def _error(self, code: str, message: str) -> None:
         await self.send_json({"type": "error", "error": {"code": code, "message": message}})

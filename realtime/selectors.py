@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 
+from confessions_backend.compiled import CompiledQuery
 from realtime.models import Notification
 
 
@@ -16,7 +17,13 @@ def notification_batch_after(*, user_id: int, after_id: int, limit: int) -> list
     return list(notifications_after(user_id=user_id, after_id=after_id)[:limit])
 
 
+_newest = CompiledQuery(
+    lambda user: Notification.objects.filter(recipient_id=user).order_by("-id").values("id")[:1],
+    user=int,
+)
+
+
 def notification_latest_id(*, user_id: int) -> int:
-    """The id of the user's newest notification, or 0."""
-    latest = Notification.objects.filter(recipient_id=user_id).aggregate(latest=Max("id"))
-    return latest["latest"] or 0
+    """The id of the user's newest notification, or 0 (one precompiled query)."""
+    newest = _newest.rows(user=user_id)
+    return newest[0]["id"] if newest else 0

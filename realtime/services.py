@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from confessions_backend.compiled import CompiledQuery
-from realtime import events
+from realtime import events, selectors
 from realtime.groups import user_group
 from realtime.models import Notification
 from realtime.pusher import Pusher, dropped
@@ -65,10 +65,6 @@ _lock_user = CompiledQuery(
     ),
     user=int,
 )
-_newest = CompiledQuery(
-    lambda user: Notification.objects.filter(recipient_id=user).order_by("-id").values("id")[:1],
-    user=int,
-)
 
 
 def notify(*, user, type: str, data: dict[str, Any], locked: bool = False) -> Notification:
@@ -88,8 +84,7 @@ def notify(*, user, type: str, data: dict[str, Any], locked: bool = False) -> No
             _lock_user.rows(user=user.pk)
         # With the recipient locked, their newest notification is the one just before this:
         # a socket that sent exactly that one can send this one straight from the push.
-        newest = _newest.rows(user=user.pk)
-        previous = newest[0]["id"] if newest else 0
+        previous = selectors.notification_latest_id(user_id=user.pk)
         notification = Notification.objects.create(recipient=user, type=type, data=data)
         push = {
             "type": "notification.push",
