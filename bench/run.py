@@ -159,11 +159,12 @@ def uvicorn(env: dict[str, str], port: int) -> Server:
 
 def wrk(url: str, seconds: int, token: str | None, script: Path | None = None) -> float:
     """Requests per second that answered 2xx, from wrk on core 1."""
-    command = [*pinned(1), "wrk", "-t1", "-c4", f"-d{seconds}s", "--latency", url]
+    options = ["-t1", "-c4", f"-d{seconds}s", "--latency"]
     if token:
-        command[len(pinned(1)) + 1 : len(pinned(1)) + 1] = ["-H", f"Authorization: Bearer {token}"]
+        options += ["-H", f"Authorization: Bearer {token}"]
     if script:
-        command[len(pinned(1)) + 1 : len(pinned(1)) + 1] = ["-s", str(script)]
+        options += ["-s", str(script)]
+    command = [*pinned(1), "wrk", *options, url]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     if "Non-2xx" in output:
         raise RuntimeError(f"wrk saw errors on {url}:\n{output}")

@@ -41,23 +41,18 @@ class CursorPagination(pagination.CursorPagination):
         """DRF's cursor, or a 400 `invalid_cursor` (DRF answers 404 for a malformed one, and
         a position its ordering field cannot hold reached the database: a 500)."""
         raw = request.query_params.get(self.cursor_query_param)
+        field = self._model._meta.get_field(self.ordering[0].lstrip("-"))
         try:
             # DRF decodes leniently (junk is dropped, and nothing left means the first page).
             if raw is not None and not base64.b64decode(raw.encode("ascii"), validate=True):
                 raise ValueError
             cursor = super().decode_cursor(request)
-        except (NotFound, ValueError, UnicodeError, binascii.Error):
-            raise ApplicationError("invalid_cursor", "This cursor is not valid.") from None
-        if cursor is not None and cursor.position is not None:
-            field = self._model._meta.get_field(self.ordering[0].lstrip("-"))
-            try:
-                if "\x00" in cursor.position:
-                    raise DjangoValidationError("NUL")
-                value = field.to_python(cursor.position)
-                if value is None:
-                    raise DjangoValidationError("empty")
-            except (DjangoValidationError, ValueError, TypeError):
-                raise ApplicationError("invalid_cursor", "This cursor is not valid.") from None
+            position = None if cursor is None else cursor.position
+            if position is not None and ("\x00" in position or field.to_python(position) is None):
+                raise ValueError
+        except (NotFound, DjangoValidationError, ValueError, TypeError, UnicodeError,
+                binascii.Error):  # fmt: skip
+            raise _invalid_cursor() from None
         return cursor
 
     def get_paginated_response(self, data: list[Any]) -> Response:
@@ -102,7 +97,7 @@ class Keyset:
             if after_at.tzinfo is None or after_id < 1 or token != _cursor_text(after_at, after_id):
                 raise ValueError
         except (ValueError, UnicodeError, binascii.Error):
-            raise ApplicationError("invalid_cursor", "This cursor is not valid.") from None
+            raise _invalid_cursor() from None
         return cls(limit=limit, after_at=after_at, after_id=after_id)
 
     def response(self, request: HttpRequest, rows: list[dict], data: list[Any]) -> Response:
@@ -128,6 +123,10 @@ def limit_of(raw: str | None, *, default: int, maximum: int) -> int:
             "invalid_limit", f"limit must be a whole number from 1 to {maximum}."
         )
     return min(int(raw), maximum)
+
+
+def _invalid_cursor() -> ApplicationError:
+    return ApplicationError("invalid_cursor", "This cursor is not valid.")
 
 
 def _cursor_text(at: datetime, row_id: int) -> str:
