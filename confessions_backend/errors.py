@@ -120,14 +120,36 @@ def _flatten(detail: Any) -> list[str]:
     return [str(detail)]
 
 
-def _field_errors(detail: Any) -> dict[str, Any]:
-    """DRF's ValidationError detail as `{field: [messages]}`; nested serializers stay nested."""
+def _field_errors(detail: Any) -> dict[str, list[str]]:
+    """DRF's ValidationError detail as `{field: [messages]}`, one level deep whatever nested.
+
+    A nested object's field is named `parent.child`, a list item's `parent[index]`
+    (`{"media[0]": ["A valid integer is required."]}`), so every value is a list of strings,
+    as the `Error` schema says.
+    """
+    fields: dict[str, list[str]] = {}
     if isinstance(detail, Mapping):
-        return {
-            str(key): _field_errors(value) if isinstance(value, Mapping) else _flatten(value)
-            for key, value in detail.items()
-        }
-    return {api_settings.NON_FIELD_ERRORS_KEY: _flatten(detail)}
+        for key, value in detail.items():
+            _collect_field_errors(fields, str(key), value)
+    else:
+        fields[api_settings.NON_FIELD_ERRORS_KEY] = _flatten(detail)
+    return fields
+
+
+def _collect_field_errors(fields: dict[str, list[str]], name: str, detail: Any) -> None:
+    if isinstance(detail, Mapping):
+        for key, value in detail.items():
+            inner = f"{name}[{key}]" if isinstance(key, int) else f"{name}.{key}"
+            _collect_field_errors(fields, inner, value)
+    elif isinstance(detail, (list, tuple)) and any(
+        isinstance(value, (Mapping, list, tuple)) for value in detail
+    ):
+        # A list of nested objects (`many=True`): an empty item is one without errors.
+        for index, value in enumerate(detail):
+            if value:
+                _collect_field_errors(fields, f"{name}[{index}]", value)
+    else:
+        fields.setdefault(name, []).extend(_flatten(detail))
 
 
 def _django_validation_fields(exc: DjangoValidationError) -> dict[str, list[str]]:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -34,13 +35,12 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_page_size(self, request) -> int:
         # The same rule and answer as the keyset lists: a bad limit is a 400, not ignored.
-        return limit_of(request.query_params.get(self.page_size_query_param),
-                        default=self.page_size, maximum=self.max_page_size)  # fmt: skip
+        return limit_of(request.query_params, default=self.page_size, maximum=self.max_page_size)
 
     def decode_cursor(self, request):
         """DRF's cursor, or a 400 `invalid_cursor` (DRF answers 404 for a malformed one, and
         a position its ordering field cannot hold reached the database: a 500)."""
-        raw = request.query_params.get(self.cursor_query_param)
+        raw = one_query_value(request.query_params, self.cursor_query_param, _invalid_cursor)
         field = self._model._meta.get_field(self.ordering[0].lstrip("-"))
         try:
             # DRF decodes leniently (junk is dropped, and nothing left means the first page).
@@ -57,6 +57,29 @@ class CursorPagination(pagination.CursorPagination):
 
     def get_paginated_response(self, data: list[Any]) -> Response:
         return Response({"results": data, "next": self.get_next_link()})
+
+    def get_schema_operation_parameters(self, view) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.cursor_query_param,
+                "in": "query",
+                "required": False,
+                "description": "Where the page starts: the cursor in the previous page's `next`.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "in": "query",
+                "required": False,
+                "description": "How many items a page holds.",
+                "schema": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                    "default": self.page_size,
+                },
+            },
+        ]
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -85,8 +108,8 @@ class Keyset:
     @classmethod
     def of(cls, request: HttpRequest, *, default: int = 20, maximum: int = 100) -> Keyset:
         """The `limit` and `cursor` query parameters, or a 400 that says what is wrong."""
-        limit = limit_of(request.GET.get("limit"), default=default, maximum=maximum)
-        cursor = request.GET.get("cursor")
+        limit = limit_of(request.GET, default=default, maximum=maximum)
+        cursor = one_query_value(request.GET, "cursor", _invalid_cursor)
         if cursor is None:
             return cls(limit=limit)
         try:
@@ -113,16 +136,29 @@ class Keyset:
         return Response({"results": data, "next": next_link})
 
 
-def limit_of(raw: str | None, *, default: int, maximum: int) -> int:
-    """The `limit` query parameter: absent, the default; a whole number from 1, capped at
-    `maximum`; anything else a 400 that says so."""
+def limit_of(query: QueryDict, *, default: int, maximum: int) -> int:
+    """The `limit` query parameter: absent, the default; else a whole number from 1 to
+    `maximum`, given once; anything else a 400 that says so."""
+    raw = one_query_value(query, "limit", lambda: _invalid_limit(maximum))
     if raw is None:
         return default
-    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw):
-        raise ApplicationError(
-            "invalid_limit", f"limit must be a whole number from 1 to {maximum}."
-        )
-    return min(int(raw), maximum)
+    if not raw.isascii() or not raw.isdigit() or not 0 < int(raw) <= maximum:
+        raise _invalid_limit(maximum)
+    return int(raw)
+
+
+def one_query_value(
+    query: QueryDict, name: str, invalid: Callable[[], ApplicationError]
+) -> str | None:
+    """The one value of query parameter `name`, None if absent; given twice, `invalid()`."""
+    values = query.getlist(name)
+    if len(values) > 1:
+        raise invalid()
+    return values[0] if values else None
+
+
+def _invalid_limit(maximum: int) -> ApplicationError:
+    return ApplicationError("invalid_limit", f"limit must be a whole number from 1 to {maximum}.")
 
 
 def _invalid_cursor() -> ApplicationError:

@@ -1,13 +1,56 @@
 """The one way every HTTP door reads its input: a serializer validates the body, and a bad
 one raises DRF's ValidationError, which the error envelope renders as 400
-`validation_error` with the fields."""
+`validation_error` with the fields. A body that is not JSON, or JSON nested deeper than any
+input of ours, is a 400 `parse_error` (`JSONParser`, the API's only parser of JSON)."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from rest_framework import serializers
+from rest_framework import parsers, serializers
+from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
+
+# No input of ours nests more than 3 levels; the bound keeps Python's recursion (json's
+# decoder, then whatever walks the data) far from its limit.
+MAX_JSON_DEPTH = 32
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing nesting deeper than MAX_JSON_DEPTH with a 400: about 950
+    levels of `[` made the decoder raise RecursionError, a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None) -> Any:
+        raw = stream.read()
+        try:
+            data = super().parse(io.BytesIO(raw), media_type, parser_context)
+        except RecursionError:
+            raise _too_deep() from None
+        # Counting brackets is cheap; only a body with enough of them gets measured.
+        if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and _depth(data) > MAX_JSON_DEPTH:
+            raise _too_deep()
+        return data
+
+
+def _too_deep() -> ParseError:
+    return ParseError(f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels.")
+
+
+def _depth(value: Any) -> int:
+    """How deep arrays and objects nest in `value`, counted up to just past the bound."""
+    deepest, stack = 0, [(value, 1)]
+    while stack and deepest <= MAX_JSON_DEPTH:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def parse(
@@ -22,3 +65,15 @@ def parse(
     serializer = serializer_class(data=data, partial=partial)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+class StrictCharField(serializers.CharField):
+    """A text input that must be a JSON string: DRF's CharField also takes a number and keeps
+    its digits (a `bio` of `1e300` was stored as "1e+300")."""
+
+    default_error_messages = {"invalid": "Must be a string."}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -17,7 +17,10 @@ ERROR_COMPONENT = {
                 "fields": {
                     "type": "object",
                     "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                    "description": "Only for validation errors: the problems of each field.",
+                    "description": (
+                        "Only for validation errors: the problems of each field. A field inside"
+                        " a list or an object is named by its place: `media[0]`, `parts[1].size`."
+                    ),
                 },
             },
         }

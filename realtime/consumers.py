@@ -232,7 +232,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             content = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested ~1,000 levels deep
             await self._error("bad_frame", "Frames are JSON objects.")
             return
         await self.receive_json(content)

@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
+from django.contrib.auth import password_validation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.avatars import avatar_url
-from accounts.models import Block, User
+from accounts.models import Block, User, username_validator
+from confessions_backend.parsing import StrictCharField
+
+PASSWORD_MAX_LENGTH = 128
+
+
+def _password_min_length() -> int:
+    validators = password_validation.get_default_password_validators()
+    return max((getattr(validator, "min_length", 1) for validator in validators), default=1)
+
+
+class NewPasswordField(StrictCharField):
+    """A new password. The service checks it with the configured validators; the field
+    refuses one shorter than their minimum up front, and the schema states their rules."""
+
+    def __init__(self, **kwargs) -> None:
+        help_text = " ".join(password_validation.password_validators_help_texts())
+        super().__init__(min_length=_password_min_length(), max_length=PASSWORD_MAX_LENGTH,
+                         trim_whitespace=False, write_only=True, help_text=help_text,
+                         **kwargs)  # fmt: skip
+
+
+def username_field(**kwargs) -> StrictCharField:
+    """A username as the User model takes it (the schema shows its pattern)."""
+    return StrictCharField(max_length=30, validators=[username_validator],
+                           help_text="3 to 30 letters, digits or _", **kwargs)  # fmt: skip
 
 
 class _AvatarUrlMixin(serializers.Serializer):
@@ -15,7 +40,7 @@ class _AvatarUrlMixin(serializers.Serializer):
         help_text="signed, expires after MEDIA_URL_TTL_SECONDS; null without an avatar"
     )
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_avatar_url(self, user: User) -> str | None:
         return avatar_url(user, self.context.get("request"))
 
@@ -61,29 +86,30 @@ class WeChatAuthOutput(AuthOutput):
 
 
 class RegisterInput(serializers.Serializer):
-    username = serializers.CharField(max_length=30, help_text="3-30 letters, digits or _")
-    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
-    display_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    username = username_field()
+    password = NewPasswordField()
+    display_name = StrictCharField(max_length=50, required=False, allow_blank=True)
 
 
 class LoginInput(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False,
+                               write_only=True)  # fmt: skip
 
 
 class WeChatLoginInput(serializers.Serializer):
-    code = serializers.CharField(max_length=128, help_text="The code from wx.login()")
-    display_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    code = StrictCharField(max_length=128, help_text="The code from wx.login()")
+    display_name = StrictCharField(max_length=50, required=False, allow_blank=True)
 
 
 class RefreshInput(serializers.Serializer):
-    refresh = serializers.CharField(max_length=2048)
+    refresh = StrictCharField(max_length=2048)
 
 
 class ProfileUpdateInput(serializers.Serializer):
-    username = serializers.CharField(max_length=30, required=False)
-    display_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    bio = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    username = username_field(required=False)
+    display_name = StrictCharField(max_length=50, required=False, allow_blank=True)
+    bio = StrictCharField(max_length=300, required=False, allow_blank=True)
     avatar = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, help_text="A media id of your own image"
     )
@@ -91,7 +117,7 @@ class ProfileUpdateInput(serializers.Serializer):
 
 
 class BlockCreateInput(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
+    username = StrictCharField(max_length=150)
 
 
 class BlockOutput(serializers.ModelSerializer):

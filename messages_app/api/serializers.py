@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from confessions_backend.parsing import StrictCharField
 from media_app.api.views import MediaOutput
 from messages_app.models import ReasonCategory
+from messages_app.services.sending import BODY_MAX_CHARS
 
 
 class PersonOutput(serializers.Serializer):
@@ -35,10 +37,11 @@ class ConfessionOutput(serializers.Serializer):
 
 
 class ConfessionSendInput(serializers.Serializer):
-    recipient = serializers.CharField(
+    recipient = StrictCharField(
         max_length=150, required=False, help_text="a username; leave out to get a share link"
     )
-    body = serializers.CharField(max_length=20_000, trim_whitespace=False)
+    body = StrictCharField(max_length=BODY_MAX_CHARS, trim_whitespace=False,
+                           help_text="what is left after trimming must not be empty")  # fmt: skip
     anonymous = serializers.BooleanField(default=False)
     media = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=20
@@ -46,7 +49,8 @@ class ConfessionSendInput(serializers.Serializer):
 
 
 class ReplyInput(serializers.Serializer):
-    body = serializers.CharField(max_length=20_000, trim_whitespace=False)
+    body = StrictCharField(max_length=BODY_MAX_CHARS, trim_whitespace=False,
+                           help_text="what is left after trimming must not be empty")  # fmt: skip
 
 
 class ReplyOutput(serializers.Serializer):
@@ -66,8 +70,8 @@ ReplyOutput._declared_fields["from"] = serializers.ChoiceField(choices=["sender"
 
 class ReportInput(serializers.Serializer):
     category = serializers.ChoiceField(choices=ReasonCategory.choices)
-    text = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
-    share_token = serializers.CharField(
+    text = StrictCharField(max_length=1000, required=False, default="", allow_blank=True)
+    share_token = StrictCharField(
         max_length=64, required=False, help_text="for a viewer of the share link"
     )
 

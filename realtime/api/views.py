@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,7 +30,9 @@ class NotificationListApi(generics.GenericAPIView):
     pagination_class = OldestFirst
 
     class FilterSerializer(serializers.Serializer):
-        after = serializers.IntegerField(min_value=0, required=False, default=0)
+        after = serializers.IntegerField(
+            min_value=0, required=False, default=0, help_text="only notifications after this id"
+        )
 
     def get_queryset(self):
         filters = parse(self.FilterSerializer, self.request, query=True)
@@ -40,7 +42,7 @@ class NotificationListApi(generics.GenericAPIView):
 
     @extend_schema(
         operation_id="notifications_list",
-        parameters=[OpenApiParameter("after", int, description="only notifications after this id")],
+        parameters=[FilterSerializer],
         responses={200: NotificationOutput(many=True)},
     )
     def get(self, request: Request) -> Response:

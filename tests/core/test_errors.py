@@ -28,9 +28,16 @@ def test_validation_error_names_fields(alice_client):
         400,
         "validation_error",
     )
-    assert list(error["fields"]) == ["name", "nested"]
+    assert list(error["fields"]) == ["name", "nested.a"]
     assert error["fields"]["name"] == ["Ensure this field has no more than 5 characters."]
-    assert error["fields"]["nested"] == {"a": ["A valid integer is required."]}
+    assert error["fields"]["nested.a"] == ["A valid integer is required."]
+
+
+def test_errors_inside_lists_and_nested_objects_are_flat_field_names(alice_client):
+    body = {"name": "ann", "items": [1, "x", 3, "y"], "parts": [{"size": 1}, {"size": "big"}]}
+    error = assert_envelope(alice_client.post("/api/v1/_test/echo", body), 400, "validation_error")
+    integer = ["A valid integer is required."]
+    assert error["fields"] == {"items[1]": integer, "items[3]": integer, "parts[1].size": integer}
 
 
 def test_malformed_json_is_a_400(alice_client):

@@ -21,6 +21,12 @@ class EchoApi(APIView):
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=5)
         nested = serializers.DictField(child=serializers.IntegerField(), required=False)
+        items = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+        class Part(serializers.Serializer):
+            size = serializers.IntegerField()
+
+        parts = Part(many=True, required=False)
 
     def get(self, request):
         return Response({"username": request.user.username})

@@ -75,8 +75,11 @@ def test_share_link_through_the_api(alice_client, bob_client, carol_client):
         ({"recipient": "alice", "body": "me"}, "recipient"),
         ({"recipient": "ghost", "body": "hi"}, "recipient"),
         ({"recipient": "bob"}, "body"),
-        ({"recipient": "bob", "body": "hi", "media": ["x"]}, "media"),
+        ({"recipient": "bob", "body": "hi", "media": ["x"]}, "media[0]"),
         ({"recipient": "bob", "body": "hi", "media": [999999]}, "media"),
+        ({"recipient": "bob", "body": 12}, "body"),
+        ({"recipient": 7, "body": "hi"}, "recipient"),
+        ({"recipient": "bob", "body": ["hi"]}, "body"),
     ],
 )
 def test_bad_sends_are_400_and_store_nothing(alice_client, bob, payload, field):

@@ -152,8 +152,9 @@ async def test_ack_marks_read(alice, alice_token):
 
 @pytest.mark.parametrize(
     "frame",
-    ['{"type": "dance"}', "not json", "[1, 2]", '{"type": "ack", "up_to": "x"}', '{"type": "ack"}'],
-)
+    ['{"type": "dance"}', "not json", "[1, 2]", '{"type": "ack", "up_to": "x"}', '{"type": "ack"}',
+     "[" * 2000 + "]" * 2000, '{"type": "ack", "up_to": ' + "[" * 1900 + "]" * 1900 + "}"],
+)  # fmt: skip
 async def test_bad_client_frames_get_an_error_and_the_socket_stays(alice_token, frame):
     socket = await open_socket(alice_token)
     await socket.send_to(text_data=frame)

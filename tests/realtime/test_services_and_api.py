@@ -180,6 +180,7 @@ def _b64(text: str) -> str:
 
 @pytest.mark.parametrize("cursor", [
     _b64("p=abc"), _b64("p=2026-13-45"), _b64("p=1\x002"), _b64("o=x"), "%%%", _b64("r=1&p="),
+    _b64("p=1") + "&cursor=" + _b64("p=2"),
 ])  # fmt: skip
 def test_notifications_answer_a_bad_cursor_400(alice_client, cursor):
     response = alice_client.get(f"/api/v1/notifications?cursor={cursor}")
@@ -187,7 +188,7 @@ def test_notifications_answer_a_bad_cursor_400(alice_client, cursor):
     assert response.json()["error"]["code"] == "invalid_cursor"
 
 
-@pytest.mark.parametrize("limit", ["0", "-1", "1.5", "abc", "", "１"])
+@pytest.mark.parametrize("limit", ["0", "-1", "1.5", "abc", "", "１", "101", "2&limit=3"])
 def test_notifications_and_blocks_answer_a_bad_limit_400(alice_client, limit):
     for path in ("/api/v1/notifications", "/api/v1/blocks"):
         response = alice_client.get(f"{path}?limit={limit}")
