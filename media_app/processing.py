@@ -12,6 +12,7 @@ cheap way to burn decoder CPU. HEIC/AVIF (ISO BMFF images) are refused too, for 
 from __future__ import annotations
 
 import io
+import logging
 import re
 import subprocess
 import tempfile
@@ -21,6 +22,8 @@ from pathlib import Path
 
 from django.conf import settings
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 THUMBNAIL_SIDE = 480
 MAX_SIDE = 16383  # WebP's limit, and far beyond any phone camera
@@ -181,10 +184,12 @@ def process_image(file, pil_format: str) -> ProcessedImage:
                 "image_too_large", f"Images may have at most {max_pixels // 1_000_000} megapixels."
             ) from None
         except UnidentifiedImageError as exc:
-            raise MediaRejected("invalid_media", f"Unreadable image: {exc}") from None
+            # Pillow's message names our file object: it goes to the log, not to the client.
+            logger.info("unreadable image: %s", exc)
+            raise MediaRejected("invalid_media", "This image cannot be read.") from None
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise MediaRejected("invalid_media", f"The image is damaged or truncated: {exc}") \
-                from None  # fmt: skip
+            logger.info("damaged image: %s: %s", type(exc).__name__, exc)
+            raise MediaRejected("invalid_media", "The image is damaged or truncated.") from None
     main = _encode(image)
     thumbnail = image.copy()
     thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
@@ -238,7 +243,8 @@ def probe_video(path: Path, brand: str) -> ProbedVideo:
         poster = Image.open(io.BytesIO(frame.stdout), formats=["PNG"])
         poster.load()
     except (OSError, UnidentifiedImageError) as exc:
-        raise MediaRejected("invalid_media", f"Unreadable video frame: {exc}") from None
+        logger.info("unreadable video frame: %s", exc)
+        raise MediaRejected("invalid_media", "No frame of this video could be decoded.") from None
     width, height = poster.size  # after ffmpeg's rotation: as the video is watched
     poster = _normalise_mode(poster)
     poster.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)

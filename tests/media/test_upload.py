@@ -121,6 +121,23 @@ def test_truncated_image_is_400(alice_client):
 @pytest.mark.parametrize(
     "data",
     [
+        pytest.param(b"\xff\xd8\xff\xe0" + b"junk" * 100, id="jpeg-magic-then-junk"),
+        pytest.param(files.jpeg(width=200, height=200)[:400], id="jpeg-cut-in-its-header"),
+        pytest.param(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, id="png-magic-then-zeros"),
+        pytest.param(b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x01" * 64, id="webp-magic-then-junk"),
+    ],
+)
+def test_unreadable_images_say_so_without_our_internals(alice_client, data):
+    response = upload(alice_client, data, name="photo.jpg")
+    assert_error(response, 400, "invalid_media")
+    message = response.json()["error"]["message"]
+    for internal in ("<", ">", "object at", "InMemoryUploadedFile", "BytesIO", "0x", "Pillow"):
+        assert internal not in message, message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
         pytest.param(files.SVG, id="svg"),
         pytest.param(files.PDF, id="pdf"),
         pytest.param(files.EPS, id="eps"),
