@@ -12,9 +12,11 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -69,10 +71,21 @@ def check_storage() -> None:
         default_storage.delete(name)
 
 
+# A frozen S3 must not hold the probe (boto3 waits AWS_S3_TIMEOUT_SECONDS a read, twice, for
+# each of the three calls): the check runs on this pool and is given up on after
+# AWS_S3_TIMEOUT_SECONDS in all. A thread left behind ends on boto3's own timeouts; while two
+# are stuck, later checks queue and time out as well.
+_storage_checks = ThreadPoolExecutor(max_workers=2, thread_name_prefix="readyz-storage")
+
+
+def check_storage_bounded() -> None:
+    _storage_checks.submit(check_storage).result(timeout=settings.AWS_S3_TIMEOUT_SECONDS)
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     "database": check_database,
     "channel_layer": check_channel_layer,
-    "storage": check_storage,
+    "storage": check_storage_bounded,
 }
 
 

@@ -292,7 +292,9 @@ _s3_secret_key = env.str("AWS_SECRET_ACCESS_KEY", default="")
 _s3_addressing = env.str("AWS_S3_ADDRESSING_STYLE", default="path" if _s3_endpoint else "virtual")
 if _s3_addressing not in ("path", "virtual", "auto"):
     raise ImproperlyConfigured("AWS_S3_ADDRESSING_STYLE is malformed: use path, virtual or auto")
-_s3_timeout = env.positive_int("AWS_S3_TIMEOUT_SECONDS", default=5)
+# How long one S3 call may wait to connect and for each read (it is tried twice); /readyz
+# gives its storage check this long in all.
+AWS_S3_TIMEOUT_SECONDS = env.positive_int("AWS_S3_TIMEOUT_SECONDS", default=5)
 
 
 def s3_storage(
@@ -341,7 +343,7 @@ if AWS_STORAGE_BUCKET_NAME:
         access_key=_s3_access_key,
         secret_key=_s3_secret_key,
         addressing_style=_s3_addressing,
-        timeout_seconds=_s3_timeout,
+        timeout_seconds=AWS_S3_TIMEOUT_SECONDS,
         url_ttl_seconds=MEDIA_URL_TTL_SECONDS,
     )
 else:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import time
+
 import pytest
 from django.core.files.storage import default_storage
 
+from confessions_backend.settings import s3_storage
 from tests.conftest import s3_storages
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +71,32 @@ def test_readyz_names_dead_storage(client, settings, dead_port):
     assert "storage" in body["error"]["message"]
     assert body["checks"]["storage"] == "unavailable"
     assert body["checks"]["database"] == "ok"
+
+
+def test_readyz_answers_within_the_s3_timeout_when_s3_is_frozen(client, settings):
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)  # accepts connections, never says a word: a frozen S3
+    settings.AWS_S3_TIMEOUT_SECONDS = 1
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage(
+            bucket_name="frozen", endpoint_url=f"http://127.0.0.1:{silent.getsockname()[1]}",
+            region_name="us-east-1", access_key="x", secret_key="y", addressing_style="path",
+            timeout_seconds=3, url_ttl_seconds=300,
+        ),
+    }  # fmt: skip
+    try:
+        started = time.monotonic()
+        response = client.get("/readyz")
+        elapsed = time.monotonic() - started
+    finally:
+        silent.close()
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"] == "unavailable"
+    # The storage check gives up at AWS_S3_TIMEOUT_SECONDS, however long boto3 would wait
+    # (here 3 s a read, two attempts).
+    assert elapsed < 2.5
 
 
 @pytest.mark.service("s3")
