@@ -36,7 +36,7 @@ def free_port() -> int:
 
 
 class AsgiServer:
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.log = workdir / f"uvicorn-{self.port}.log"
         environment = dict(os.environ)
@@ -47,6 +47,7 @@ class AsgiServer:
         )
         if settings.REDIS_URL:
             environment["REDIS_URL"] = settings.REDIS_URL
+        environment.update(env or {})
         self.process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
             [
                 sys.executable,
