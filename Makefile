@@ -21,12 +21,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@ $(VENV)/.installed
 
-## run: install, migrate, load the demo users and confessions, serve HTTP + WebSocket on $(HOST):$(PORT)
+## run: install, migrate, load the demo users and confessions, serve HTTP + WebSocket on
+## $(HOST):$(PORT), with the background worker in the same process
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_confessions
-	$(BIN)/uvicorn confessions_backend.asgi:application --host $(HOST) --port $(PORT) \
-		--ws-per-message-deflate=false
+	TASKS_WORKER_IN_SERVER=1 $(BIN)/uvicorn confessions_backend.asgi:application \
+		--host $(HOST) --port $(PORT) --ws-per-message-deflate=false
 
 ## test: install the dev requirements and run the whole suite
 test: $(VENV)/.installed-dev

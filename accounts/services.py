@@ -331,3 +331,10 @@ def block_delete(*, blocker: User, block_id: int) -> None:
     deleted, _ = Block.objects.filter(pk=block_id, blocker=blocker).delete()
     if not deleted:
         raise Http404
+
+
+def tokens_flush_expired() -> int:
+    """Forget refresh tokens past their expiry (and their blacklist rows), as simplejwt's
+    `flushexpiredtokens` does: they can no longer be used, blacklisted or not."""
+    deleted, _ = OutstandingToken.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted

@@ -21,9 +21,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from background import services as background_services
 from confessions_backend.errors import envelope
 
 logger = logging.getLogger(__name__)
@@ -95,6 +97,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def task_queue() -> tuple[dict[str, float], bool]:
+    """The queue as /readyz reports it, and whether the workers have stalled: tasks are due,
+    and none has been picked up for TASKS_STALLED_SECONDS."""
+    state = background_services.queue_state()
+    now = timezone.now()
+    waited = (now - state.oldest_due_at).total_seconds() if state.oldest_due_at else 0.0
+    limit = settings.TASKS_STALLED_SECONDS
+    idle = state.last_pickup_at is None or (now - state.last_pickup_at).total_seconds() > limit
+    stalled = state.due > 0 and waited > limit and idle
+    return {"due": state.due, "oldest_due_seconds": round(waited, 1)}, stalled
+
+
 @never_cache
 @require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
@@ -107,9 +121,22 @@ def readyz(request: HttpRequest) -> JsonResponse:
             results[name] = "unavailable"
         else:
             results[name] = "ok"
+    queue = None
+    results["worker"] = "unavailable"
+    if results["database"] == "ok":
+        try:
+            queue, stalled = task_queue()
+        except Exception as exc:
+            logger.warning("readiness check worker failed: %s: %s", type(exc).__name__, exc)
+        else:
+            results["worker"] = "unavailable" if stalled else "ok"
+            if stalled:
+                logger.warning("no worker has picked up a task for %ss while %d are due",
+                               settings.TASKS_STALLED_SECONDS, queue["due"])  # fmt: skip
     failed = [name for name, result in results.items() if result != "ok"]
     if failed:
         body = envelope("service_unavailable", f"Not ready: {', '.join(failed)} unavailable.")
         body["checks"] = results
+        body["queue"] = queue
         return JsonResponse(body, status=503)
-    return JsonResponse({"status": "ok", "checks": results})
+    return JsonResponse({"status": "ok", "checks": results, "queue": queue})

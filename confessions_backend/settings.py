@@ -112,6 +112,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
+    "background",
     "accounts",
     "media_app",
     "realtime",
@@ -280,6 +283,28 @@ MODERATION_CHECKERS = env.list(
     "MODERATION_CHECKERS", default=["messages_app.checkers.BannedPhraseChecker"]
 )
 REPORTS_TO_HIDE = env.positive_int("REPORTS_TO_HIDE", default=3)
+
+# --- Background work (django-tasks, django-tasks-db; `python manage.py worker`) -------------
+
+# A task is a row in the same database, written in the transaction of the change that caused it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task whose outside call fails runs again after TASKS_RETRY_SECONDS, then twice that, ...,
+# TASKS_MAX_ATTEMPTS times in all; then it is recorded as failed (admin: Task results).
+TASKS_MAX_ATTEMPTS = env.positive_int("TASKS_MAX_ATTEMPTS", default=5)
+TASKS_RETRY_SECONDS = env.positive_int("TASKS_RETRY_SECONDS", default=10)
+# `make run` runs the worker inside its ASGI server (background.embedded), where the in-memory
+# channel layer can push what a task notifies; production runs `manage.py worker` processes.
+TASKS_WORKER_IN_SERVER = env.bool("TASKS_WORKER_IN_SERVER", default=False)
+# /readyz turns 503 when tasks are due and no worker has picked one up for this long.
+TASKS_STALLED_SECONDS = env.positive_int("TASKS_STALLED_SECONDS", default=300)
+# The periodic jobs, run by the workers (no cron): job name -> how often. The task behind each
+# name is registered by its app (background.periodic); `manage.py check` fails on a name without.
+TASK_SCHEDULE = {
+    "media_cleanup": timedelta(hours=1),  # uploads never attached, after 24 h
+    "notifications_prune": timedelta(days=1),  # read notifications older than 90 days
+    "tokens_flush": timedelta(days=1),  # expired refresh tokens (simplejwt's flush)
+    "task_results_prune": timedelta(days=1),  # finished task rows (7 days; failed: 30)
+}
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 _s3_endpoint = env.url("AWS_S3_ENDPOINT_URL", schemes={"http", "https"})

@@ -7,7 +7,9 @@ class MediaAppConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import avatars
-        from media_app import receivers  # noqa: F401  (connects the signal receivers)
+        from background import periodic
+        from media_app import receivers, tasks  # noqa: F401  (receivers connect themselves)
         from media_app.avatars import MediaAvatars
 
         avatars.register(MediaAvatars())
+        periodic.register("media_cleanup", tasks.media_cleanup)

@@ -6,4 +6,7 @@ class RealtimeConfig(AppConfig):
     verbose_name = "Realtime notifications"
 
     def ready(self) -> None:
-        from realtime import receivers  # noqa: F401  (connects the signal receivers)
+        from background import periodic
+        from realtime import receivers, tasks  # noqa: F401  (receivers connect themselves)
+
+        periodic.register("notifications_prune", tasks.notifications_prune)

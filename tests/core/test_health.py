@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
@@ -25,7 +26,8 @@ def test_readyz_all_ok(client):
     assert response.status_code == 200, response.content
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "channel_layer": "ok", "storage": "ok"},
+        "checks": {"database": "ok", "channel_layer": "ok", "storage": "ok", "worker": "ok"},
+        "queue": {"due": 0, "oldest_due_seconds": 0.0},
     }
 
 
@@ -47,7 +49,9 @@ def test_readyz_names_a_dead_channel_layer(client, settings, dead_port):
     body = response.json()
     assert body["error"]["code"] == "service_unavailable"
     assert "channel_layer" in body["error"]["message"]
-    assert body["checks"] == {"database": "ok", "channel_layer": "unavailable", "storage": "ok"}
+    assert body["checks"] == {
+        "database": "ok", "channel_layer": "unavailable", "storage": "ok", "worker": "ok",
+    }  # fmt: skip
 
 
 def test_readyz_names_dead_storage(client, settings, dead_port):
@@ -130,3 +134,37 @@ def test_readyz_round_trips_through_redis(client, settings):
 def test_probes_refuse_writes(client):
     assert client.post("/healthz").status_code == 405
     assert client.post("/readyz").status_code == 405
+
+
+def test_readyz_reports_the_task_queue_and_fails_when_no_worker_picks_anything_up(
+    client, settings, alice
+):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from background.tasks import task_results_prune
+    from tests.background.tasks import record
+
+    settings.TASKS_STALLED_SECONDS = 300
+    long_ago = timezone.now() - timedelta(seconds=400)
+    waiting = record.enqueue(alice.pk, 1)
+    DBTaskResult.objects.filter(pk=waiting.id).update(enqueued_at=long_ago)
+    # Scheduled for later: not due, not counted.
+    task_results_prune.using(run_after=timezone.now() + timedelta(hours=1)).enqueue()
+
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"]["worker"] == "unavailable"
+    assert body["queue"]["due"] == 1
+    assert 399 < body["queue"]["oldest_due_seconds"] < 500
+
+    # A worker picked something up a minute ago: busy, not stalled.
+    picked = record.enqueue(alice.pk, 2)
+    DBTaskResult.objects.filter(pk=picked.id).update(
+        status="RUNNING", started_at=timezone.now() - timedelta(seconds=60)
+    )
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.content
+    assert response.json()["checks"]["worker"] == "ok"
+    assert response.json()["queue"]["due"] == 1

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class PeriodicJob(models.Model):
+    """When a periodic job (settings.TASK_SCHEDULE) is next due. Whichever worker moves
+    `next_run_at` forward, in one conditional UPDATE, enqueues the job: once, however many
+    workers look at the same moment."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    next_run_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} (next {self.next_run_at:%Y-%m-%d %H:%M:%S})"

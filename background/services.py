@@ -1,0 +1,47 @@
+"""Reads and writes of the background work itself: the queue's state for /readyz, and pruning
+finished task rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Case, Count, F, Max, Min, Q, When
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+# Finished rows are kept this long (failed ones longer: moderators and operators read them in
+# the admin), then the periodic job `task_results_prune` deletes them.
+KEEP_SUCCEEDED = timedelta(days=7)
+KEEP_FAILED = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class QueueState:
+    due: int  # tasks ready to run now
+    oldest_due_at: datetime | None  # since when the oldest of them has been due
+    last_pickup_at: datetime | None  # when a worker last claimed any task
+
+
+def queue_state(now: datetime | None = None) -> QueueState:
+    now = now or timezone.now()
+    ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    # A task enqueued without a time (run_after holds the library's far-future marker) is due
+    # since it was enqueued; one with a time, since that time.
+    never = get_date_max()
+    due_since = Case(When(run_after=never, then=F("enqueued_at")), default=F("run_after"))
+    due = ready.filter(Q(run_after__lte=now) | Q(run_after=never)).aggregate(
+        count=Count("pk"), oldest=Min(due_since)
+    )
+    last = DBTaskResult.objects.aggregate(at=Max("started_at"))["at"]
+    return QueueState(due=due["count"], oldest_due_at=due["oldest"], last_pickup_at=last)
+
+
+def task_results_prune(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    deleted, _ = DBTaskResult.objects.filter(
+        Q(status=TaskResultStatus.SUCCESSFUL, finished_at__lt=now - KEEP_SUCCEEDED)
+        | Q(status=TaskResultStatus.FAILED, finished_at__lt=now - KEEP_FAILED)
+    ).delete()
+    return deleted

@@ -1,0 +1,147 @@
+"""The worker: django-tasks-db's, with what the project needs on top.
+
+- Each task runs in one transaction: one that fails changes nothing half-way.
+- A task whose outside call failed (`RetryLater`, or a dependency error: database, Redis, S3)
+  runs again after a backoff (TASKS_RETRY_SECONDS, doubling), at most TASKS_MAX_ATTEMPTS times
+  in all; then it is recorded as failed, with its traceback, in the admin. The attempts are the
+  row's own `worker_ids` (one per claim), so they survive a worker restart.
+- Every few seconds it enqueues the periodic jobs that are due (background.periodic) and puts
+  back a task left `RUNNING` by a worker that died (tasks are idempotent; see README).
+- Any number of workers share the queue: a task is claimed with SELECT ... FOR UPDATE SKIP
+  LOCKED (PostgreSQL) or in an exclusive transaction (SQLite), so it runs once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.db.utils import OperationalError
+from django.utils import timezone
+from django_tasks.base import TaskContext, TaskResultStatus
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
+
+from background import periodic
+from confessions_backend.errors import DEPENDENCY_ERRORS
+
+logger = logging.getLogger("background.worker")
+
+TICK_SECONDS = 5
+# A task RUNNING this long belonged to a worker that died: it is put back in the queue.
+ABANDONED_AFTER = timedelta(minutes=15)
+
+
+class RetryLater(Exception):
+    """Raised by a task whose outside call failed in a way worth trying again."""
+
+
+RETRYABLE = (RetryLater, *DEPENDENCY_ERRORS)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt."""
+    return timedelta(seconds=settings.TASKS_RETRY_SECONDS * 2 ** (attempts - 1))
+
+
+class Worker(db_worker.Worker):
+    def run(self) -> None:
+        logger.info("worker %s started (queues %s)", self.worker_id, ",".join(self.queue_names))
+        next_tick = 0.0
+        while self.running:
+            if not connection.in_atomic_block:  # (a test may run a worker inside its own)
+                close_old_connections()
+            claimed = None
+            try:
+                if time.monotonic() >= next_tick:
+                    self.tick()
+                    next_tick = time.monotonic() + TICK_SECONDS
+                claimed = self.claim_next()
+                if claimed is not None:
+                    self.run_task(claimed)
+            except DEPENDENCY_ERRORS as exc:
+                # The database went away: wait and go on. A task claimed and not recorded
+                # stays RUNNING and is queued again by `tick` after ABANDONED_AFTER.
+                logger.warning("worker %s: the database is away: %s", self.worker_id, exc)
+                if self.batch:
+                    raise
+            if claimed is None and self.batch:
+                return
+            if self.max_tasks is not None and self._run_tasks >= self.max_tasks:
+                return
+            if self.running and claimed is None:
+                time.sleep(self.interval)
+
+    def tick(self) -> None:
+        """Enqueue the periodic jobs that are due; requeue tasks a dead worker left running."""
+        now = timezone.now()
+        for name in periodic.enqueue_due(now):
+            logger.info("periodic job %s enqueued", name)
+        abandoned = DBTaskResult.objects.filter(
+            backend_name=self.backend_name,
+            status=TaskResultStatus.RUNNING,
+            started_at__lt=now - ABANDONED_AFTER,
+        ).update(status=TaskResultStatus.READY)
+        if abandoned:
+            logger.warning("%d task(s) left running by a dead worker are queued again", abandoned)
+
+    def claim_next(self) -> DBTaskResult | None:
+        tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
+        if not self.process_all_queues:
+            tasks = tasks.filter(queue_name__in=self.queue_names)
+        if self.excluded_queue_names:
+            tasks = tasks.exclude(queue_name__in=self.excluded_queue_names)
+        with exclusive_transaction(tasks.db):
+            try:
+                claimed = tasks.get_locked()
+            except OperationalError as exc:
+                if is_locked_database_exception(exc):  # SQLite busy: try again later
+                    return None
+                raise
+            if claimed is not None:
+                claimed.claim(self.worker_id)
+        return claimed
+
+    def run_task(self, db_result: DBTaskResult) -> None:
+        self.running_task = True
+        try:
+            task = db_result.task
+            result = db_result.task_result
+            with transaction.atomic():
+                if task.takes_context:
+                    value = task.call(TaskContext(task_result=result), *result.args,
+                                      **result.kwargs)  # fmt: skip
+                else:
+                    value = task.call(*result.args, **result.kwargs)
+            db_result.set_successful(value)
+            logger.info("task %s (%s) succeeded", db_result.id, db_result.task_path)
+        except RETRYABLE as exc:
+            attempts = len(db_result.worker_ids)
+            if attempts >= settings.TASKS_MAX_ATTEMPTS:
+                logger.error("task %s (%s) failed for good after %d attempts: %s",
+                             db_result.id, db_result.task_path, attempts, exc)  # fmt: skip
+                db_result.set_failed(exc)
+            else:
+                self.retry_later(db_result, exc, attempts)
+        except Exception as exc:
+            logger.exception("task %s (%s) failed", db_result.id, db_result.task_path)
+            db_result.set_failed(exc)
+        finally:
+            self.running_task = False
+            self._run_tasks += 1
+
+    def retry_later(self, db_result: DBTaskResult, exc: BaseException, attempts: int) -> None:
+        delay = backoff(attempts)
+        logger.warning("task %s (%s) attempt %d failed (%s: %s); again in %ds",
+                       db_result.id, db_result.task_path, attempts, type(exc).__name__, exc,
+                       delay.total_seconds())  # fmt: skip
+        DBTaskResult.objects.filter(pk=db_result.pk).update(
+            status=TaskResultStatus.READY,
+            run_after=timezone.now() + delay,
+            exception_class_path=f"{type(exc).__module__}.{type(exc).__qualname__}",
+            traceback=f"attempt {attempts} failed: {type(exc).__name__}: {exc}",
+        )
