@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.utils.dateparse import parse_datetime
 from rest_framework import parsers, serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
@@ -77,3 +78,20 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 time that must carry its UTC offset: DRF's field would read one without
+    as the server's time zone, which is not what a phone in another zone meant."""
+
+    default_error_messages = {"naive": "Give the time with its UTC offset, e.g. +08:00 or Z."}
+
+    def to_internal_value(self, value: Any):
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:  # well formed, but no such time: DRF's own message below
+                parsed = None
+            if parsed is not None and parsed.tzinfo is None:
+                self.fail("naive")
+        return super().to_internal_value(value)

@@ -40,6 +40,9 @@ class Confession(models.Model):
     sender_block = models.OneToOneField(
         "accounts.Block", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When its sender asked it delivered (scheduled delivery); null: at once. Until then it
+    # reaches nobody (a share link does not open); then a task delivers it (messages_app.tasks).
+    deliver_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from media_app.rendering import Urls, media_values_render
 from messages_app.models import Reply
 from messages_app.selectors import Row, Viewing
@@ -25,8 +27,22 @@ def person_shown(row: Row, prefix: str, urls: Urls) -> dict[str, Any]:
     }
 
 
+def shown_status(row: Row) -> str:
+    """The moderation status, or `scheduled` while a sender's approved confession waits for
+    its time (and until the worker has delivered it). Only senders see undelivered ones."""
+    status = row["status"]
+    if status != "approved" or row["deliver_at"] is None:
+        return status
+    if row["delivered_at"] is not None or row["suppressed"]:  # out (a suppressed one looks so)
+        return status
+    if row["deliver_at"] > timezone.now() or row["recipient_id"] is not None:
+        return "scheduled"
+    return status  # a share link whose time has come: open
+
+
 def confession_render(row: Row, *, viewing: Viewing, urls: Urls) -> dict[str, Any]:
-    shows_link = viewing.role == "sender" and row["recipient_id"] is None
+    sender_view = viewing.role == "sender"
+    shows_link = sender_view and row["recipient_id"] is None
     return {
         "id": row["id"],
         "role": viewing.role,
@@ -35,8 +51,9 @@ def confession_render(row: Row, *, viewing: Viewing, urls: Urls) -> dict[str, An
         "sender": person_shown(row, "sender__", urls) if viewing.sender_visible else None,
         "recipient": person_shown(row, "recipient__", urls) if row["recipient_id"] else None,
         "matched": viewing.matched,
-        "status": row["status"],
+        "status": shown_status(row),
         "created_at": row["created_at"],
+        "deliver_at": row["deliver_at"] if sender_view else None,
         "read_at": row["read_at"],
         "media": [media_values_render(media, urls, "media__") for media in row["media"]],
         "share_token": row["share_token"] if shows_link else None,

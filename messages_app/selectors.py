@@ -24,6 +24,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Greatest, Least
 from django.http import Http404
+from django.utils import timezone
 
 from accounts import selectors as account_selectors
 from accounts.models import User
@@ -116,8 +117,12 @@ def _sent_by(user_id: int) -> Q:
     return Q(sender_id=user_id, retracted_at__isnull=True)
 
 
-def _shared(token: str) -> Q:
-    return Q(share_token=token, status=Confession.Status.APPROVED, retracted_at__isnull=True)
+def shared(token: str, now: datetime) -> Q:
+    """The confession behind a share link, once open: approved, not retracted, and its
+    scheduled time (if any) come."""
+    return Q(share_token=token, status=Confession.Status.APPROVED, retracted_at__isnull=True) & (
+        Q(deliver_at__isnull=True) | Q(deliver_at__lte=now)
+    )
 
 
 def confession_inbox(*, user: User) -> QuerySet[Confession]:
@@ -143,7 +148,7 @@ def confession_get_for_user(*, user: User, confession_id: int) -> Confession:
 def confession_get_shared(*, user: User, token: str) -> Confession:
     """A confession by its share token: while unclaimed, for any signed-in user; after the
     claim, only for its two parties. Never one under review, rejected, hidden or retracted."""
-    confession = _with_related(Confession.objects.filter(_shared(token))).first()
+    confession = _with_related(Confession.objects.filter(shared(token, timezone.now()))).first()
     if confession is None or not _may_open_link(confession.sender_id, confession.recipient_id,
                                                 viewer_id=user.pk):  # fmt: skip
         raise Http404
@@ -199,7 +204,7 @@ def _thread(viewer, confession, other, *, hide_other: bool) -> QuerySet[Reply]:
 _PERSON = ("username", "display_name", "avatar__storage_key", "avatar__thumbnail_key")
 CONFESSION_VALUES = (
     "id", "body", "anonymous", "status", "created_at", "read_at", "sender_id", "recipient_id",
-    "share_token",
+    "share_token", "deliver_at", "delivered_at", "suppressed",
     *(f"sender__{name}" for name in _PERSON),
     *(f"recipient__{name}" for name in _PERSON),
 )  # fmt: skip
@@ -248,8 +253,9 @@ _one = CompiledQuery(
     viewer=int, confession=int,
 )  # fmt: skip
 _by_link = CompiledQuery(
-    lambda token: _confession_rows(Confession.objects.filter(_shared(token))), token=str
-)
+    lambda token, now: _confession_rows(Confession.objects.filter(shared(token, now))),
+    token=str, now=datetime,
+)  # fmt: skip
 _media = CompiledQuery(
     lambda confessions: (
         ConfessionMedia.objects.filter(confession_id__in=confessions)
@@ -309,7 +315,7 @@ def _own_or_received(user_id: int, confession_id: int) -> Row:
 
 def shared_shown(*, user_id: int, token: str) -> tuple[Row, Viewing]:
     """`confession_get_shared` as a row with its media: 404 for anyone else."""
-    rows = _by_link.rows(token=token)
+    rows = _by_link.rows(token=token, now=timezone.now())
     if not rows or not _may_open_link(rows[0]["sender_id"], rows[0]["recipient_id"],
                                       viewer_id=user_id):  # fmt: skip
         raise Http404

@@ -146,6 +146,19 @@ def dead_port() -> Iterator[int]:
     sock.close()
 
 
+def make_worker(worker_id: str = "w1"):
+    from background.worker import Worker
+
+    return Worker(queue_names=["default"], interval=0, batch=True, backend_name="default",
+                  startup_delay=False, max_tasks=None, worker_id=worker_id,
+                  excluded_queue_names=[])  # fmt: skip
+
+
+def run_worker(worker_id: str = "w1") -> None:
+    """One background worker, in this process: runs every task that is due, then stops."""
+    make_worker(worker_id).run()
+
+
 @pytest.fixture
 def alice(django_user_model):
     return django_user_model.objects.create_user(username="alice", password="alice-pass-2026!")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from confessions_backend.parsing import StrictCharField
+from confessions_backend.parsing import AwareDateTimeField, StrictCharField
 from media_app.api.views import MediaOutput
 from messages_app.models import ReasonCategory
 from messages_app.services.sending import BODY_MAX_CHARS
@@ -27,8 +27,14 @@ class ConfessionOutput(serializers.Serializer):
     )
     recipient = PersonOutput(allow_null=True, help_text="null until a share link is claimed")
     matched = serializers.BooleanField()
-    status = serializers.ChoiceField(choices=["pending", "approved", "rejected", "hidden"])
+    status = serializers.ChoiceField(
+        choices=["pending", "approved", "rejected", "hidden", "scheduled"],
+        help_text="scheduled: to its sender, while it waits for deliver_at",
+    )
     created_at = serializers.DateTimeField()
+    deliver_at = serializers.DateTimeField(
+        allow_null=True, help_text="to its sender: when it is (or was) to be delivered"
+    )
     read_at = serializers.DateTimeField(allow_null=True)
     media = MediaOutput(many=True)
     share_token = serializers.CharField(
@@ -46,6 +52,14 @@ class ConfessionSendInput(serializers.Serializer):
     media = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=20
     )
+    deliver_at = AwareDateTimeField(
+        required=False,
+        help_text="deliver it then, not now: ISO 8601 with its offset, 1 minute to 366 days ahead",
+    )
+
+
+class ConfessionRescheduleInput(serializers.Serializer):
+    deliver_at = AwareDateTimeField(help_text="the new time: 1 minute to 366 days ahead")
 
 
 class ReplyInput(serializers.Serializer):

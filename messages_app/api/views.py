@@ -33,6 +33,7 @@ class ConfessionSendApi(APIView):
             anonymous=data["anonymous"],
             recipient_username=data.get("recipient"),
             media_ids=data["media"],
+            deliver_at=data.get("deliver_at"),
         )
         return Response(_fresh(request, confession.pk), status=status.HTTP_201_CREATED)
 
@@ -76,6 +77,21 @@ class ConfessionDetailApi(APIView):
     def delete(self, request: Request, confession_id: int) -> Response:
         services.confession_delete(user=request.user, confession_id=confession_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(operation_id="confessions_reschedule", request=s.ConfessionRescheduleInput,
+                   responses={200: s.ConfessionOutput})  # fmt: skip
+    def patch(self, request: Request, confession_id: int) -> Response:
+        """Its sender moves a scheduled confession's time, until it is delivered (409 after).
+        PUT does the same, for clients without PATCH (wx.request)."""
+        data = parse(s.ConfessionRescheduleInput, request)
+        services.confession_reschedule(user=request.user, confession_id=confession_id,
+                                       deliver_at=data["deliver_at"])  # fmt: skip
+        return Response(_fresh(request, confession_id))
+
+    @extend_schema(operation_id="confessions_reschedule_put", request=s.ConfessionRescheduleInput,
+                   responses={200: s.ConfessionOutput})  # fmt: skip
+    def put(self, request: Request, confession_id: int) -> Response:
+        return self.patch(request, confession_id)
 
 
 class ConfessionReadApi(APIView):

@@ -15,7 +15,7 @@ from accounts.models import User
 from confessions_backend.errors import ApplicationError
 from messages_app import events, selectors
 from messages_app.models import Confession, ModerationDecision, Reply, Report
-from messages_app.services.sending import _deliver, _deliver_reply
+from messages_app.services.sending import _deliver, _deliver_reply, is_due
 from realtime.services import notify
 
 Status = Confession.Status
@@ -97,7 +97,8 @@ def confession_approve(*, moderator: User, confession_id: int, note: str = "") -
     _decide(moderator=moderator, confession=confession, action=Action.APPROVE,
             to_status=Status.APPROVED, note=note)  # fmt: skip
     undelivered = confession.delivered_at is None and not confession.suppressed
-    if undelivered and confession.recipient_id is not None:
+    # One scheduled for later is delivered by its task at the time.
+    if undelivered and confession.recipient_id is not None and is_due(confession):
         _deliver(confession)
     _resolve_reports(confession, Report.Outcome.NO_ACTION)
     return confession

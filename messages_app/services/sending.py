@@ -28,11 +28,14 @@ from accounts.models import User
 from confessions_backend.compiled import CompiledQuery
 from confessions_backend.errors import ApplicationError
 from media_app import services as media_services
-from messages_app import checkers, events, selectors
+from messages_app import checkers, events, selectors, tasks
 from messages_app.models import Confession, ConfessionMedia, Match, Reply
 from realtime.services import notify
 
 BODY_MAX_CHARS = 2000
+# How far ahead a delivery may be scheduled.
+DELIVER_AT_SOONEST = timedelta(minutes=1)
+DELIVER_AT_LATEST = timedelta(days=366)
 
 
 def clean_text(text: str, *, field: str = "body") -> str:
@@ -45,6 +48,30 @@ def clean_text(text: str, *, field: str = "body") -> str:
     if len(text) > BODY_MAX_CHARS:
         raise ValidationError({field: [f"At most {BODY_MAX_CHARS} characters."]})
     return text
+
+
+def checked_deliver_at(deliver_at: datetime) -> datetime:
+    """A time to deliver at: with its offset, from 1 minute to 366 days ahead."""
+    if timezone.is_naive(deliver_at):
+        raise ValidationError({"deliver_at": ["Give the time with its UTC offset."]})
+    now = timezone.now()
+    if deliver_at < now + DELIVER_AT_SOONEST:
+        raise ValidationError({"deliver_at": ["Choose a time at least 1 minute ahead."]})
+    if deliver_at > now + DELIVER_AT_LATEST:
+        raise ValidationError({"deliver_at": ["Choose a time at most 366 days ahead."]})
+    return deliver_at
+
+
+def is_due(confession: Confession, now: datetime | None = None) -> bool:
+    """Whether its time has come (one without a time is due at once)."""
+    return confession.deliver_at is None or confession.deliver_at <= (now or timezone.now())
+
+
+def _schedule_delivery(confession: Confession) -> None:
+    """At its time, a task delivers an addressed confession (in the caller's transaction: it
+    exists if the change does). A share link needs none: it opens at the time."""
+    if confession.recipient_id is not None:
+        tasks.confession_deliver.using(run_after=confession.deliver_at).enqueue(confession.pk)
 
 
 def _checked(text: str, author: User) -> checkers.Verdict:
@@ -195,6 +222,7 @@ def confession_send(
     anonymous: bool = False,
     recipient_username: str | None = None,
     media_ids: list[int] | tuple[int, ...] = (),
+    deliver_at: datetime | None = None,
 ) -> Confession:
     """Send a confession to a user, or (without a recipient) make one to share by link.
 
@@ -203,8 +231,12 @@ def confession_send(
     the sender's or already attached. 429 past CONFESSIONS_PER_HOUR; 400 `content_rejected` if
     moderation blocks it. Approved and addressed, it is delivered at once (see `_deliver`):
     to a recipient who blocks the sender it is stored and looks sent, but reaches nobody.
+    With `deliver_at` (1 minute to 366 days ahead), it waits until then (`_schedule_delivery`);
+    it counts toward the hourly limit now.
     """
     body = clean_text(body)
+    if deliver_at is not None:
+        deliver_at = checked_deliver_at(deliver_at)
     recipient = None
     if recipient_username is not None:
         recipient = account_selectors.active_user_named(username=recipient_username)
@@ -230,11 +262,12 @@ def confession_send(
             share_token=None if recipient else secrets.token_urlsafe(24),
             status=Confession.Status.APPROVED if approved else Confession.Status.PENDING,
             moderation_note=verdict.reason[:255],
+            deliver_at=deliver_at,
         )
-        # Approved and addressed: delivered (or suppressed) as it is written, by `_deliver`'s
-        # steps, so its row is written once.
+        # Approved, addressed and due: delivered (or suppressed) as it is written, by
+        # `_deliver`'s steps, so its row is written once.
         delivery = None
-        if approved and recipient is not None:
+        if approved and recipient is not None and deliver_at is None:
             delivery = _delivery_between(sender, recipient)
             if not _decide(confession, delivery, claimed=False):
                 delivery = None
@@ -246,7 +279,68 @@ def confession_send(
         )
         if delivery is not None:
             _announce(confession, delivery, has_media=bool(media))
+        if deliver_at is not None:
+            _schedule_delivery(confession)
     return confession
+
+
+def confession_deliver_scheduled(*, confession_id: int) -> bool:
+    """The worker's door to `_deliver`, at a scheduled confession's time: the delivery rule as
+    it stands now (a block or ban since the send holds). Nothing for one retracted, already
+    delivered, held for review (its approval delivers it), moved to a later time (that time's
+    task will come), or gone with its recipient's account. Safe to run twice."""
+    with transaction.atomic():
+        confession = (
+            Confession.objects.select_for_update(of=("self",))
+            .select_related("sender", "recipient")
+            .filter(pk=confession_id)
+            .first()
+        )
+        if confession is None or not _waiting(confession) or not is_due(confession):
+            return False
+        _deliver(confession)
+    return True
+
+
+def _waiting(confession: Confession) -> bool:
+    """Addressed, approved, neither delivered nor suppressed, not retracted."""
+    return (
+        confession.recipient_id is not None
+        and confession.status == Confession.Status.APPROVED
+        and confession.delivered_at is None
+        and not confession.suppressed
+        and confession.retracted_at is None
+    )
+
+
+def confession_reschedule(*, user: User, confession_id: int, deliver_at: datetime) -> Confession:
+    """Its sender moves a scheduled confession's time, until it goes out (409 after)."""
+    deliver_at = checked_deliver_at(deliver_at)
+    with transaction.atomic():
+        confession = selectors.confession_get_for_user(user=user, confession_id=confession_id)
+        if confession.sender_id != user.pk:
+            raise PermissionDenied
+        confession = Confession.objects.select_for_update(of=("self",)).get(pk=confession.pk)
+        if not is_scheduled(confession):
+            raise ApplicationError(
+                "not_scheduled", "Only a confession still waiting for its time can be moved.",
+                status=409,
+            )  # fmt: skip
+        confession.deliver_at = deliver_at
+        confession.save(update_fields=["deliver_at"])
+        # The task for the old time finds it not due (or, moved earlier, delivered) and stops.
+        _schedule_delivery(confession)
+    return confession
+
+
+def is_scheduled(confession: Confession, now: datetime | None = None) -> bool:
+    """Still waiting for its time: the sender sees it `scheduled` and may move it."""
+    return (
+        confession.deliver_at is not None
+        and confession.deliver_at > (now or timezone.now())
+        and confession.delivered_at is None
+        and not confession.suppressed
+    )
 
 
 def confession_claim(*, user: User, token: str) -> Confession:
@@ -261,7 +355,7 @@ def confession_claim(*, user: User, token: str) -> Confession:
     with transaction.atomic():
         confession = (
             Confession.objects.select_for_update()
-            .filter(share_token=token, status=Confession.Status.APPROVED, retracted_at=None)
+            .filter(selectors.shared(token, timezone.now()))
             .select_related("sender")
             .first()
         )

@@ -19,22 +19,12 @@ from django_tasks_db.models import DBTaskResult
 
 from background import periodic
 from background.models import PeriodicJob
-from background.worker import Worker, backoff
+from background.worker import backoff
 from tests.background.tasks import broken, flaky, marks, record
+from tests.conftest import run_worker
 from tests.servers import ROOT, database_url_of_test_database
 
 pytestmark = pytest.mark.django_db
-
-
-def make_worker(worker_id: str = "w1") -> Worker:
-    return Worker(queue_names=["default"], interval=0, batch=True, backend_name="default",
-                  startup_delay=False, max_tasks=None, worker_id=worker_id,
-                  excluded_queue_names=[])  # fmt: skip
-
-
-def run_worker(worker_id: str = "w1") -> None:
-    """One in-process worker that runs everything due, then stops."""
-    make_worker(worker_id).run()
 
 
 @pytest.fixture(autouse=True)

@@ -82,6 +82,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(server):
     )
     assert sent.status_code == 201, sent.text
 
+    schema = requests.get(f"{server.http_url}/api/schema?format=json", timeout=10).json()
     command = [
         str(Path(sys.executable).with_name("st")), "run", f"{server.http_url}/api/schema",
         "--header", f"Authorization: Bearer {token}",
@@ -102,4 +103,5 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(server):
     assert cases, report
     # A few hundred cases, not a run that silently tested nothing.
     assert int(cases[2]) == int(cases[1]) >= 300, report
-    assert "Selected: 28/29" in result.stdout, report
+    operations = sum(len(methods) for methods in schema["paths"].values())
+    assert f"Selected: {operations - 1}/{operations}" in result.stdout, report  # all but one
