@@ -36,9 +36,10 @@ def free_port() -> int:
 
 
 class AsgiServer:
-    def __init__(self, workdir: Path, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
-        self.log = workdir / f"uvicorn-{self.port}.log"
+    @staticmethod
+    def environment(env: dict[str, str] | None = None) -> dict[str, str]:
+        """The server's environment: this one's, on the test database and Redis, with `env`
+        on top."""
         environment = dict(os.environ)
         environment.update(
             DATABASE_URL=database_url_of_test_database(),
@@ -48,6 +49,12 @@ class AsgiServer:
         if settings.REDIS_URL:
             environment["REDIS_URL"] = settings.REDIS_URL
         environment.update(env or {})
+        return environment
+
+    def __init__(self, workdir: Path, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.log = workdir / f"uvicorn-{self.port}.log"
+        environment = self.environment(env)
         self.process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
             [
                 sys.executable,

@@ -13,7 +13,7 @@ import yaml
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_SERVICES = ("migrate", "web", "ws")
+APP_SERVICES = ("migrate", "web", "ws", "worker")
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +59,17 @@ def test_compose_app_services_share_the_production_configuration(compose):
 def test_compose_migrates_once_before_the_app(compose):
     services = compose["services"]
     assert "migrate" in services["migrate"]["command"]
-    for name in ("web", "ws"):
+    for name in ("web", "ws", "worker"):
         depends = services[name]["depends_on"]
         assert depends["migrate"]["condition"] == "service_completed_successfully"
         assert depends["create-bucket"]["condition"] == "service_completed_successfully"
+
+
+def test_compose_runs_a_worker_outside_the_servers(compose):
+    services = compose["services"]
+    assert services["worker"]["command"][:3] == ["python", "manage.py", "worker"]
+    for name in APP_SERVICES:
+        assert environment_of(services[name]).get("TASKS_WORKER_IN_SERVER", "0") == "0"
 
 
 def nginx_locations(config: str) -> dict[str, str]:
