@@ -197,7 +197,13 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
 elif _database["ENGINE"] == "django.db.backends.sqlite3":
     if _database["NAME"] not in ("", ":memory:"):
         Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    _database.setdefault("OPTIONS", {}).setdefault("timeout", 10)
+    options = _database.setdefault("OPTIONS", {})
+    options.setdefault("timeout", 10)
+    # The server and its worker write at once (`make run`): a transaction takes the write lock
+    # when it begins and waits for it (a deferred one that must upgrade fails at once with
+    # "database is locked"), and WAL lets readers go on while someone writes.
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("init_command", "PRAGMA journal_mode=WAL;")
     # A file, not Django's in-memory default: a test can then take the database away (and
     # give it back) to prove that an unreachable database answers 503.
     _database["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
