@@ -29,10 +29,10 @@ def cpu_ms(request, count: int) -> float:
 
 def project(seed: dict, count: int) -> dict[str, float]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confessions_backend.settings")
-    import django
-
-    django.setup()
+    # Loaded as gunicorn loads it (Django set up, the heap settled: confessions_backend.startup).
     from django.test import Client
+
+    import confessions_backend.wsgi  # noqa: F401
 
     def client(name: str) -> Client:
         return Client(HTTP_AUTHORIZATION=f"Bearer {seed['tokens'][name]}")

@@ -18,6 +18,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from background.embedded import EmbeddedWorkerLifespan  # noqa: E402
+from confessions_backend.startup import settle_heap  # noqa: E402
 from realtime.auth import JwtAuthMiddleware  # noqa: E402
 from realtime.origin import TokenSocketOriginValidator  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
@@ -30,3 +31,4 @@ if settings.TASKS_WORKER_IN_SERVER:
     # `make run`: background tasks run in this process, beside the requests and sockets.
     protocols["lifespan"] = EmbeddedWorkerLifespan()
 application = ProtocolTypeRouter(protocols)
+settle_heap()

@@ -29,15 +29,13 @@ def person_shown(row: Row, prefix: str, urls: Urls) -> dict[str, Any]:
 
 def shown_status(row: Row) -> str:
     """The moderation status, or `scheduled` while a sender's approved confession waits for
-    its time (and until the worker has delivered it). Only senders see undelivered ones."""
-    status = row["status"]
-    if status != "approved" or row["deliver_at"] is None:
-        return status
-    if row["delivered_at"] is not None or row["suppressed"]:  # out (a suppressed one looks so)
-        return status
-    if row["deliver_at"] > timezone.now() or row["recipient_id"] is not None:
-        return "scheduled"
-    return status  # a share link whose time has come: open
+    its time (an addressed one until the worker has delivered it; a share link until its time
+    comes). Only senders see confessions that have not gone out."""
+    status, waiting_until = row["status"], row.get("waiting_until")
+    if status == "approved" and waiting_until is not None:
+        if row["recipient_id"] is not None or waiting_until > timezone.now():
+            return "scheduled"
+    return status
 
 
 def confession_render(row: Row, *, viewing: Viewing, urls: Urls) -> dict[str, Any]:
@@ -53,7 +51,7 @@ def confession_render(row: Row, *, viewing: Viewing, urls: Urls) -> dict[str, An
         "matched": viewing.matched,
         "status": shown_status(row),
         "created_at": row["created_at"],
-        "deliver_at": row["deliver_at"] if sender_view else None,
+        "deliver_at": row.get("waiting_until") if sender_view else None,
         "read_at": row["read_at"],
         "media": [media_values_render(media, urls, "media__") for media in row["media"]],
         "share_token": row["share_token"] if shows_link else None,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Greatest, Least
 from django.http import Http404
 from django.utils import timezone
@@ -204,7 +204,7 @@ def _thread(viewer, confession, other, *, hide_other: bool) -> QuerySet[Reply]:
 _PERSON = ("username", "display_name", "avatar__storage_key", "avatar__thumbnail_key")
 CONFESSION_VALUES = (
     "id", "body", "anonymous", "status", "created_at", "read_at", "sender_id", "recipient_id",
-    "share_token", "deliver_at", "delivered_at", "suppressed",
+    "share_token",
     *(f"sender__{name}" for name in _PERSON),
     *(f"recipient__{name}" for name in _PERSON),
 )  # fmt: skip
@@ -220,8 +220,17 @@ def _after(keyset_at, keyset_id, *, ascending: bool) -> Q:
     return Q(created_at__lt=keyset_at) | Q(created_at=keyset_at, id__lt=keyset_id)
 
 
-def _confession_rows(queryset: QuerySet[Confession]) -> QuerySet:
-    return queryset.annotate(matched=_pair_matched()).values(*CONFESSION_VALUES, "matched")
+def _confession_rows(queryset: QuerySet[Confession], *, own: bool = True) -> QuerySet:
+    """Rows to render. With `own` (lists that may hold the viewer's own sends), also
+    `waiting_until`: a scheduled confession's time while it has not gone out, else null (one
+    column, null in nearly every row: the inbox, never the viewer's own, goes without)."""
+    queryset = queryset.annotate(matched=_pair_matched())
+    if not own:
+        return queryset.values(*CONFESSION_VALUES, "matched")
+    waiting_until = Case(When(delivered_at__isnull=True, suppressed=False, then=F("deliver_at")))
+    return queryset.annotate(waiting_until=waiting_until).values(
+        *CONFESSION_VALUES, "matched", "waiting_until"
+    )
 
 
 def _page(queryset: QuerySet, after_at, after_id, *, limit: int, cursor: bool,
@@ -234,7 +243,7 @@ def _page(queryset: QuerySet, after_at, after_id, *, limit: int, cursor: bool,
 
 _inbox = CompiledQuery(
     lambda viewer, after_at, after_id, **shape: _page(
-        _confession_rows(Confession.objects.filter(_visible_to_recipient(viewer))),
+        _confession_rows(Confession.objects.filter(_visible_to_recipient(viewer)), own=False),
         after_at, after_id, **shape,
     ),
     viewer=int, after_at=datetime, after_id=int,

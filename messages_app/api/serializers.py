@@ -33,7 +33,7 @@ class ConfessionOutput(serializers.Serializer):
     )
     created_at = serializers.DateTimeField()
     deliver_at = serializers.DateTimeField(
-        allow_null=True, help_text="to its sender: when it is (or was) to be delivered"
+        allow_null=True, help_text="to its sender, while it waits: when it will be delivered"
     )
     read_at = serializers.DateTimeField(allow_null=True)
     media = MediaOutput(many=True)
