@@ -9,6 +9,7 @@ lists every variable read here, and a test keeps the two in step.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
@@ -118,6 +119,7 @@ INSTALLED_APPS = [
     "accounts",
     "media_app",
     "realtime",
+    "wechat",
     "messages_app",
 ]
 
@@ -465,6 +467,32 @@ WECHAT_API_BASE = env.url(
 WECHAT_TIMEOUT_SECONDS = env.float("WECHAT_TIMEOUT_SECONDS", default=3.0)
 if not 0 < WECHAT_TIMEOUT_SECONDS <= 30:
     raise ImproperlyConfigured("WECHAT_TIMEOUT_SECONDS is malformed: use 0 < seconds <= 30")
+
+# Subscribe messages (wechat app): which one-time template tells of which event, and which of
+# our fields fills each of its keys, as JSON, e.g.
+# {"confession.received": {"id": "<template id>", "data": {"thing1": "title", "time2": "time"}}}
+# Fields: title, time, hint (see wechat/templates.py; `manage.py check` refuses others).
+_templates = env.str("WECHAT_SUBSCRIBE_TEMPLATES", default="") or "{}"
+try:
+    WECHAT_SUBSCRIBE_TEMPLATES = json.loads(_templates)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"WECHAT_SUBSCRIBE_TEMPLATES is malformed: {exc}") from exc
+if not isinstance(WECHAT_SUBSCRIBE_TEMPLATES, dict) or not all(
+    isinstance(spec, dict) and isinstance(spec.get("id"), str) and spec["id"]
+    and isinstance(spec.get("data"), dict) and spec["data"]
+    for spec in WECHAT_SUBSCRIBE_TEMPLATES.values()
+):  # fmt: skip
+    raise ImproperlyConfigured(
+        'WECHAT_SUBSCRIBE_TEMPLATES is malformed: use {"<event>": {"id": "...", "data": {...}}}'
+    )
+# A notification not acknowledged on a socket (or marked read) within this long goes out as a
+# subscribe message, when the user has a credit for its template.
+WECHAT_SUBSCRIBE_DELAY_SECONDS = env.positive_int("WECHAT_SUBSCRIBE_DELAY_SECONDS", default=60)
+# Where a subscribe message leads in the mini program; `?id=<confession id>` is added.
+WECHAT_SUBSCRIBE_PAGE = env.str("WECHAT_SUBSCRIBE_PAGE", default="pages/confession/detail")
+WECHAT_MINIPROGRAM_STATE = env.str("WECHAT_MINIPROGRAM_STATE", default="formal")
+if WECHAT_MINIPROGRAM_STATE not in ("developer", "trial", "formal"):
+    raise ImproperlyConfigured("WECHAT_MINIPROGRAM_STATE is malformed: developer, trial or formal")
 
 # --- HTTPS and proxies ------------------------------------------------------------------------
 

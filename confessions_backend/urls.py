@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("realtime.api.urls")),
     path("", include("media_app.api.urls")),
     path("", include("messages_app.api.urls")),
+    path("", include("wechat.api.urls")),
 ]
 
 urlpatterns = [

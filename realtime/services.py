@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from confessions_backend.compiled import CompiledQuery
-from realtime import events, selectors
+from realtime import events, hooks, selectors
 from realtime.groups import user_group
 from realtime.models import Notification
 from realtime.pusher import Pusher, dropped
@@ -86,6 +86,7 @@ def notify(*, user, type: str, data: dict[str, Any], locked: bool = False) -> No
         # a socket that sent exactly that one can send this one straight from the push.
         previous = selectors.notification_latest_id(user_id=user.pk)
         notification = Notification.objects.create(recipient=user, type=type, data=data)
+        hooks.notification_stored(notification)
         push = {
             "type": "notification.push",
             "id": notification.pk,

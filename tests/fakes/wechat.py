@@ -8,6 +8,8 @@
   40001 on the next API call, as WeChat does when a token is revoked.
 - `wxa/msg_sec_check` (version 2) answers risky for text containing "RISKY", review for
   "REVIEW", pass otherwise; it also stands for any API that takes an access token.
+- `cgi-bin/message/subscribe/send` checks a subscribe message as WeChat does (47003 for a value
+  that is empty or too long for its key's kind) and answers a msgid.
 - `requests` records what our client sent: method, path, query and JSON body.
 """
 
@@ -43,6 +45,7 @@ class FakeWeChat:
     _scripted: deque = field(default_factory=deque)
     _tokens: set[str] = field(default_factory=set)
     token_fetches: int = 0
+    msgids: int = 0
     _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -59,9 +62,10 @@ class FakeWeChat:
         with self._lock:
             self._scripted.extend([("errcode", errcode, path)] * times)
 
-    def answer_garbage_next(self) -> None:
+    def answer_garbage_next(self, path: str | None = None) -> None:
+        """The next request (to `path`, or to any API) gets an HTML 502 page."""
         with self._lock:
-            self._scripted.append(("garbage", None, None))
+            self._scripted.append(("garbage", None, path))
 
     def expire_tokens(self) -> None:
         with self._lock:
@@ -122,6 +126,7 @@ class FakeWeChat:
             "/sns/jscode2session": self._jscode2session,
             "/cgi-bin/stable_token": self._stable_token,
             "/wxa/msg_sec_check": self._msg_sec_check,
+            "/cgi-bin/message/subscribe/send": self._subscribe_send,
         }.get(url.path)
         if route is None:
             return self._json(handler, {"errcode": 404, "errmsg": "no such api"}, status=404)
@@ -164,6 +169,29 @@ class FakeWeChat:
         suggest = "risky" if "RISKY" in content else "review" if "REVIEW" in content else "pass"
         label = 20001 if suggest != "pass" else 100
         return {"errcode": 0, "errmsg": "ok", "result": {"suggest": suggest, "label": label}}
+
+    # The most characters a subscribe message's value may have, by the key's kind (WECHAT.md).
+    _SUBSCRIBE_LIMITS = {"thing": 20, "number": 32, "letter": 32, "symbol": 5,
+                         "character_string": 32, "phrase": 5, "name": 10}  # fmt: skip
+
+    def _subscribe_send(self, query: dict[str, str], body: dict) -> dict:
+        """message/subscribe/send: 40003 without an openid, 47003 for an empty or too long
+        value (naming the key, as WeChat does), else a msgid."""
+        if query.get("access_token") not in self._tokens:
+            return {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"}
+        if not body.get("touser"):
+            return {"errcode": 40003, "errmsg": "invalid openid"}
+        if not body.get("template_id"):
+            return {"errcode": 40037, "errmsg": "invalid template_id"}
+        for key, item in (body.get("data") or {}).items():
+            value = item.get("value") if isinstance(item, dict) else None
+            kind = key.rstrip("0123456789")
+            limit = self._SUBSCRIBE_LIMITS.get(kind)
+            if not value or (limit is not None and len(value) > limit):
+                return {"errcode": 47003, "errmsg": f"argument invalid! data.{key}.value invalid"}
+        with self._lock:
+            self.msgids += 1
+            return {"errcode": 0, "errmsg": "ok", "msgid": self.msgids}
 
     def _json(self, handler, payload: dict, status: int = 200) -> None:
         # WeChat labels its JSON text/plain; our client must not depend on the label.

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from confessions_backend.admin_bases import ReadOnlyModelAdmin
+from wechat.models import SubscribeCredit, SubscribeMessage
+
+
+@admin.register(SubscribeCredit)
+class SubscribeCreditAdmin(ReadOnlyModelAdmin):
+    list_display = ("user", "template_id", "credits", "updated_at")
+    search_fields = ("user__username", "template_id")
+
+
+@admin.register(SubscribeMessage)
+class SubscribeMessageAdmin(ReadOnlyModelAdmin):
+    list_display = ("notification", "user", "template_id", "outcome", "errcode", "created_at")
+    list_filter = ("outcome",)

@@ -1,0 +1,62 @@
+"""HTTP doors of the wechat app: parse, call a service, render."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from confessions_backend.parsing import StrictCharField
+from wechat import services
+
+
+class TemplateState(serializers.Serializer):
+    event = serializers.CharField(help_text="the notification type it tells of")
+    template_id = serializers.CharField()
+    credits = serializers.IntegerField(help_text="subscribe messages the user still allows")
+    ask = serializers.BooleanField(help_text="no credit left: ask with wx.requestSubscribeMessage")
+
+
+class SubscriptionsOutput(serializers.Serializer):
+    templates = TemplateState(many=True)
+
+
+class SubscriptionsInput(serializers.Serializer):
+    """The body is what wx.requestSubscribeMessage answered, as it is:
+    `{"<template id>": "accept" | "reject" | "ban" | "filter" | "acceptWithAudio" | ...,
+    "errMsg": "requestSubscribeMessage:ok"}`. Each accept* of a configured template is one
+    credit; anything else is ignored."""
+
+    answers = serializers.DictField(child=StrictCharField(max_length=64), allow_empty=True)
+
+    def validate_answers(self, answers: dict[str, str]) -> dict[str, str]:
+        if len(answers) > 20 or any(len(key) > 64 for key in answers):
+            raise serializers.ValidationError("At most 20 template ids of at most 64 characters.")
+        return answers
+
+
+ANSWERS_SCHEMA = {
+    "type": "object",
+    "additionalProperties": {"type": "string", "maxLength": 64},
+    "maxProperties": 20,
+    "example": {"TEMPLATE_ID": "accept", "errMsg": "requestSubscribeMessage:ok"},
+}
+
+
+class SubscriptionsApi(APIView):
+    @extend_schema(operation_id="wechat_subscriptions_get", responses={200: SubscriptionsOutput})
+    def get(self, request: Request) -> Response:
+        return Response({"templates": services.subscriptions_state(user=request.user)})
+
+    @extend_schema(operation_id="wechat_subscriptions_record",
+                   request={"application/json": ANSWERS_SCHEMA},
+                   responses={200: SubscriptionsOutput})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        """Record what wx.requestSubscribeMessage answered (the answer object as the body)."""
+        serializer = SubscriptionsInput(data={"answers": request.data})
+        serializer.is_valid(raise_exception=True)
+        answers = serializer.validated_data["answers"]
+        state = services.subscriptions_record(user=request.user, answers=answers)
+        return Response({"templates": state})

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class SubscribeCredit(models.Model):
+    """How many subscribe messages of one template a user allowed (each accept in
+    `wx.requestSubscribeMessage` is one: one-time templates, no expiry)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscribe_credits"
+    )
+    template_id = models.CharField(max_length=64)
+    credits = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("user", "template_id"), name="one_credit_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} × {self.template_id}: {self.credits}"
+
+
+class SubscribeMessage(models.Model):
+    """One notification's subscribe message: at most one, whatever retries or workers do."""
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", "Sent"
+        REFUSED = "refused", "Refused by the user (43101): credits set to 0"
+        INVALID = "invalid", "Refused as invalid (47003): a bug of ours"
+        FAILED = "failed", "Refused by WeChat for another reason"
+
+    notification = models.OneToOneField(
+        "realtime.Notification", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    template_id = models.CharField(max_length=64)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    errcode = models.IntegerField(default=0)
+    msgid = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.template_id} for notification {self.notification_id}: {self.outcome}"

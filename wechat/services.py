@@ -1,0 +1,133 @@
+"""Subscribe messages: the credits users grant (`wx.requestSubscribeMessage`), and sending one
+for a notification its user has not seen.
+
+Credits follow WECHAT.md: +1 per accept; -1 when WeChat answers errcode 0; 0 on 43101 (the user
+refused) or a change event's reject. 47003 (data invalid) is a bug of ours: logged, not
+retried. WeChat away: the task is retried (background.worker)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import User
+from accounts.wechat import WeChatError, WeChatNotConfigured, WeChatUnavailable, get_client
+from background.worker import RetryLater
+from realtime.models import Notification
+from wechat import templates
+from wechat.models import SubscribeCredit, SubscribeMessage
+
+logger = logging.getLogger(__name__)
+
+ACCEPTED = frozenset({"accept", "acceptWithAudio", "acceptWithAlert"})
+SEND_PATH = "cgi-bin/message/subscribe/send"
+ERR_REFUSED = 43101
+ERR_DATA_INVALID = 47003
+
+
+def subscriptions_state(*, user: User) -> list[dict[str, Any]]:
+    """Each configured template: its event, id, the user's credits, and whether the client
+    should ask for it again (no credit left)."""
+    credits = dict(SubscribeCredit.objects.filter(user=user).values_list("template_id", "credits"))
+    return [
+        {"event": template.event, "template_id": template.id,
+         "credits": credits.get(template.id, 0), "ask": not credits.get(template.id, 0)}
+        for template in templates.configured()
+    ]  # fmt: skip
+
+
+@transaction.atomic
+def subscriptions_record(*, user: User, answers: dict[str, str]) -> list[dict[str, Any]]:
+    """What `wx.requestSubscribeMessage` answered: each accept* of a configured template is one
+    credit; other answers and unknown templates change nothing."""
+    known = {template.id for template in templates.configured()}
+    for template_id, answer in answers.items():
+        if template_id in known and answer in ACCEPTED:
+            credit, _ = SubscribeCredit.objects.select_for_update().get_or_create(
+                user=user, template_id=template_id
+            )
+            credit.credits += 1
+            credit.save(update_fields=["credits", "updated_at"])
+    return subscriptions_state(user=user)
+
+
+def subscriptions_refused(*, user: User, template_id: str) -> None:
+    """The user turned this template off (a change event's reject): no credit left."""
+    SubscribeCredit.objects.filter(user=user, template_id=template_id).update(credits=0)
+
+
+def _page(notification: Notification) -> str:
+    confession_id = notification.data.get("confession_id")
+    page = settings.WECHAT_SUBSCRIBE_PAGE
+    return f"{page}?id={confession_id}" if confession_id is not None else page
+
+
+@transaction.atomic
+def subscribe_message_send(*, notification_id: int) -> str:
+    """Send `notification_id`'s subscribe message if its user has not seen it (it is not read:
+    a socket's ack or POST /notifications/read), has an openid and a credit for its template.
+    At most once per notification. Returns what happened, for the task's record."""
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
+    if notification is None:
+        return "gone"
+    if notification.read_at is not None:
+        return "seen"
+    user, template = notification.recipient, templates.for_event(notification.type)
+    if template is None or not user.wechat_openid or not user.is_active:
+        return "not_for_wechat"
+    if SubscribeMessage.objects.filter(notification=notification).exists():
+        return "already_sent"
+    credit = (
+        SubscribeCredit.objects.select_for_update()
+        .filter(user=user, template_id=template.id, credits__gt=0)
+        .first()
+    )
+    if credit is None:
+        return "no_credit"
+    payload = {
+        "touser": user.wechat_openid,
+        "template_id": template.id,
+        "page": _page(notification),
+        "data": templates.data_for(template, notification.created_at),
+        "miniprogram_state": settings.WECHAT_MINIPROGRAM_STATE,
+        "lang": "zh_CN",
+    }
+    try:
+        answer = get_client().call(SEND_PATH, payload)
+    except WeChatNotConfigured:
+        return "not_configured"
+    except WeChatUnavailable as exc:
+        raise RetryLater(str(exc)) from None
+    except WeChatError as exc:
+        return _refused(notification, credit, exc)
+    credit.credits -= 1
+    credit.save(update_fields=["credits", "updated_at"])
+    SubscribeMessage.objects.create(notification=notification, user=user,
+                                    template_id=template.id, outcome=SubscribeMessage.Outcome.SENT,
+                                    msgid=str(answer.get("msgid", "")))  # fmt: skip
+    return "sent"
+
+
+def _refused(notification: Notification, credit: SubscribeCredit, exc: WeChatError) -> str:
+    Outcome = SubscribeMessage.Outcome
+    if exc.errcode == ERR_REFUSED:
+        credit.credits = 0
+        credit.save(update_fields=["credits", "updated_at"])
+        outcome = Outcome.REFUSED
+    elif exc.errcode == ERR_DATA_INVALID:
+        logger.error("subscribe message for template %s refused as invalid (47003): %s",
+                     credit.template_id, exc.errmsg)  # fmt: skip
+        outcome = Outcome.INVALID
+    else:
+        logger.warning("subscribe message for template %s refused: errcode %s",
+                       credit.template_id, exc.errcode)  # fmt: skip
+        outcome = Outcome.FAILED
+    SubscribeMessage.objects.create(notification=notification, user=notification.recipient,
+                                    template_id=credit.template_id, outcome=outcome,
+                                    errcode=exc.errcode)  # fmt: skip
+    return outcome
