@@ -468,6 +468,13 @@ WECHAT_TIMEOUT_SECONDS = env.float("WECHAT_TIMEOUT_SECONDS", default=3.0)
 if not 0 < WECHAT_TIMEOUT_SECONDS <= 30:
     raise ImproperlyConfigured("WECHAT_TIMEOUT_SECONDS is malformed: use 0 < seconds <= 30")
 
+# WeChat's message push (/wechat/push, JSON format): the Token configured beside the URL; empty
+# turns the endpoint off (404). With an EncodingAESKey (43 characters) it runs in safe mode.
+WECHAT_PUSH_TOKEN = env.str("WECHAT_PUSH_TOKEN", default="")
+WECHAT_PUSH_AES_KEY = env.str("WECHAT_PUSH_AES_KEY", default="")
+if WECHAT_PUSH_AES_KEY and len(WECHAT_PUSH_AES_KEY) != 43:
+    raise ImproperlyConfigured("WECHAT_PUSH_AES_KEY is malformed: WeChat's keys are 43 characters")
+
 # Subscribe messages (wechat app): which one-time template tells of which event, and which of
 # our fields fills each of its keys, as JSON, e.g.
 # {"confession.received": {"id": "<template id>", "data": {"thing1": "title", "time2": "time"}}}

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from confessions_backend import health
 from media_app.api.views import media_file
+from wechat.views import wechat_push
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -24,4 +25,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Signed, expiring file URLs when media live on the filesystem (no S3 configured).
     path("media/file/<str:token>", media_file, name="media-file"),
+    # Where WeChat pushes events (message push): signed by WeChat, not a user's token.
+    path("wechat/push", wechat_push, name="wechat-push"),
 ]

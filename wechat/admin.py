@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from confessions_backend.admin_bases import ReadOnlyModelAdmin
-from wechat.models import SubscribeCredit, SubscribeMessage
+from wechat.models import PushEvent, SubscribeCredit, SubscribeMessage
 
 
 @admin.register(SubscribeCredit)
@@ -14,3 +14,9 @@ class SubscribeCreditAdmin(ReadOnlyModelAdmin):
 class SubscribeMessageAdmin(ReadOnlyModelAdmin):
     list_display = ("notification", "user", "template_id", "outcome", "errcode", "created_at")
     list_filter = ("outcome",)
+
+
+@admin.register(PushEvent)
+class PushEventAdmin(ReadOnlyModelAdmin):
+    list_display = ("event", "openid", "received_at", "processed_at", "outcome")
+    list_filter = ("event", "outcome")

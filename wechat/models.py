@@ -45,3 +45,19 @@ class SubscribeMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template_id} for notification {self.notification_id}: {self.outcome}"
+
+
+class PushEvent(models.Model):
+    """An event WeChat pushed to /wechat/push, stored before it is answered and processed by a
+    task. WeChat retries a push it got no `success` for: `key` makes a retry a no-op."""
+
+    key = models.CharField(max_length=200, unique=True)
+    event = models.CharField(max_length=64)
+    openid = models.CharField(max_length=64, blank=True)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.event} from {self.openid or '?'} ({self.outcome or 'waiting'})"

@@ -12,13 +12,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
+from accounts import services as account_services
 from accounts.models import User
 from accounts.wechat import WeChatError, WeChatNotConfigured, WeChatUnavailable, get_client
 from background.worker import RetryLater
 from realtime.models import Notification
 from wechat import templates
-from wechat.models import SubscribeCredit, SubscribeMessage
+from wechat.models import PushEvent, SubscribeCredit, SubscribeMessage
 
 logger = logging.getLogger(__name__)
 
@@ -130,4 +132,79 @@ def _refused(notification: Notification, credit: SubscribeCredit, exc: WeChatErr
     SubscribeMessage.objects.create(notification=notification, user=notification.recipient,
                                     template_id=credit.template_id, outcome=outcome,
                                     errcode=exc.errcode)  # fmt: skip
+    return outcome
+
+
+# --- events WeChat pushes (wechat.views.wechat_push stores them; a task processes each) ------
+
+
+def _entries(payload: dict) -> list[dict]:
+    """A push's `List`: an object for one entry, an array for several (WECHAT.md)."""
+    items = payload.get("List")
+    if isinstance(items, dict):
+        return [items]
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _user_of(openid: str) -> User | None:
+    return User.objects.filter(wechat_openid=openid).first() if openid else None
+
+
+def _popup(payload: dict, user: User | None) -> str:
+    # Credits come from the client's report (POST /wechat/subscriptions): the popup event says
+    # the same again, and counting both would allow two messages for one accept.
+    return "reported_by_the_client"
+
+
+def _changed(payload: dict, user: User | None) -> str:
+    if user is None:
+        return "unknown_user"
+    refused = [entry.get("TemplateId") for entry in _entries(payload)
+               if entry.get("SubscribeStatusString") == "reject"]  # fmt: skip
+    for template_id in refused:
+        subscriptions_refused(user=user, template_id=str(template_id))
+    return f"refused {len(refused)}"
+
+
+def _sent(payload: dict, user: User | None) -> str:
+    failed = [entry for entry in _entries(payload) if str(entry.get("ErrorCode", "0")) != "0"]
+    for entry in failed:
+        logger.warning("subscribe message %s not delivered: %s %s", entry.get("MsgID"),
+                       entry.get("ErrorCode"), entry.get("ErrorStatus"))  # fmt: skip
+    return f"failed {len(failed)}" if failed else "delivered"
+
+
+def _revoked(payload: dict, user: User | None) -> str:
+    # We keep nothing of a WeChat profile beyond the openid (and unionid) login needs, so a
+    # withdrawn authorization leaves nothing to delete.
+    return "nothing_held"
+
+
+def _cancelled(payload: dict, user: User | None) -> str:
+    """The WeChat account was closed: its account here goes, with all it owns."""
+    if user is None:
+        return "unknown_user"
+    account_services.user_delete(user=user)
+    return "account_deleted"
+
+
+PUSH_HANDLERS = {
+    "subscribe_msg_popup_event": _popup,
+    "subscribe_msg_change_event": _changed,
+    "subscribe_msg_sent_event": _sent,
+    "user_authorization_revoke": _revoked,
+    "user_authorization_cancellation": _cancelled,
+}
+
+
+@transaction.atomic
+def push_event_process(*, event_id: int) -> str:
+    event = PushEvent.objects.select_for_update().filter(pk=event_id).first()
+    if event is None or event.processed_at is not None:
+        return "already_processed"
+    handler = PUSH_HANDLERS.get(event.event)
+    openid = str(event.payload.get("OpenID") or event.openid)
+    outcome = handler(event.payload, _user_of(openid)) if handler else "not_handled"
+    event.processed_at, event.outcome = timezone.now(), outcome[:64]
+    event.save(update_fields=["processed_at", "outcome"])
     return outcome

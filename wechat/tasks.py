@@ -10,3 +10,8 @@ from wechat import services
 @task()
 def subscribe_message_send(notification_id: int) -> str:
     return services.subscribe_message_send(notification_id=notification_id)
+
+
+@task()
+def push_event_process(event_id: int) -> str:
+    return services.push_event_process(event_id=event_id)
