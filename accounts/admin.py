@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from accounts import services
@@ -12,21 +12,47 @@ from accounts.models import Block, User
 from confessions_backend.admin_bases import ReadOnlyModelAdmin
 
 
+class HeldProfileFilter(admin.SimpleListFilter):
+    title = "held for review"
+    parameter_name = "held"
+    held = Q(pending_display_name__isnull=False) | Q(pending_bio__isnull=False)
+
+    def lookups(self, request, model_admin):
+        return (("yes", "A display name or bio is held"),)
+
+    def queryset(self, request, queryset):
+        return queryset.filter(self.held) if self.value() == "yes" else queryset
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "display_name", "wechat_openid", "is_active", "is_staff",
                     "date_joined")  # fmt: skip
-    list_filter = ("is_active", "is_staff", "is_superuser")
+    list_filter = ("is_active", "is_staff", "is_superuser", HeldProfileFilter)
     search_fields = ("username", "wechat_openid", "wechat_unionid", "display_name", "email")
     ordering = ("-date_joined",)
-    readonly_fields = ("wechat_openid", "wechat_unionid", "last_login", "date_joined")
+    readonly_fields = ("wechat_openid", "wechat_unionid", "last_login", "date_joined",
+                       "pending_display_name", "pending_bio", "pending_note")  # fmt: skip
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         ("Profile", {"fields": ("display_name", "bio", "avatar", "accepts_anonymous")}),
+        ("Held for review", {"fields": ("pending_display_name", "pending_bio", "pending_note")}),
         ("WeChat", {"fields": ("wechat_openid", "wechat_unionid")}),
     )
     raw_id_fields = ("avatar",)
-    actions = ("ban_users", "unban_users")
+    actions = ("ban_users", "unban_users", "approve_held_profiles", "reject_held_profiles")
+
+    @admin.action(description="Approve held display names and bios", permissions=("change",))
+    def approve_held_profiles(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset.filter(HeldProfileFilter.held):
+            services.profile_pending_decide(user=user, approve=True)
+        self.message_user(request, "Approved what was held.", messages.SUCCESS)
+
+    @admin.action(description="Reject held display names and bios", permissions=("change",))
+    def reject_held_profiles(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset.filter(HeldProfileFilter.held):
+            services.profile_pending_decide(user=user, approve=False)
+        self.message_user(request, "Rejected what was held.", messages.SUCCESS)
 
     @admin.action(description="Ban selected users (deactivate, kill their sessions)",
                   permissions=("change",))  # fmt: skip

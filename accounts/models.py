@@ -32,6 +32,11 @@ class User(AbstractUser):
     )
     display_name = models.CharField(max_length=50, blank=True)
     bio = models.CharField(max_length=300, blank=True)
+    # A new display name or bio the moderation chain held for review: the old one stays public
+    # until a moderator approves (then it replaces it) or rejects it.
+    pending_display_name = models.CharField(max_length=50, null=True, blank=True)
+    pending_bio = models.CharField(max_length=300, null=True, blank=True)
+    pending_note = models.CharField(max_length=255, blank=True)
     # Media lives in media_app, which imports accounts; the string reference keeps accounts'
     # code free of media_app while the database keeps the relation honest.
     avatar = models.ForeignKey(

@@ -23,7 +23,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from accounts import avatars, wechat
+from accounts import avatars, text_checks, wechat
 from accounts.models import Block, User, username_validator
 from accounts.signals import user_deactivated
 from confessions_backend.errors import ApplicationError, ServiceUnavailable
@@ -248,8 +248,50 @@ def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
             user.avatar = handler.take(user=user, media_id=new_id) if new_id else None
             if old_id is not None:
                 handler.release(media_id=old_id)
+    for field in MODERATED_PROFILE_FIELDS:
+        if field in changes:
+            _moderated_change(user, field, changes.pop(field))
     for field, value in changes.items():
         setattr(user, field, value)
+    _save_checked(user)
+    return user
+
+
+# Profile texts others see pass the moderation chain (accounts.text_checks).
+MODERATED_PROFILE_FIELDS = ("display_name", "bio")
+
+
+def _moderated_change(user: User, field: str, value: str) -> None:
+    """`block`: 400 content_rejected, nothing changes. `review`: held in `pending_<field>`,
+    the public value stays. `pass`: it is the new value (and a held one is dropped)."""
+    pending = f"pending_{field}"
+    if value == getattr(user, field):
+        setattr(user, pending, None)
+        return
+    kind, reason = text_checks.verdict(value, author=user)
+    if kind == "block":
+        raise ApplicationError(
+            "content_rejected", f"This {field.replace('_', ' ')} breaks the community rules."
+        )
+    if kind == "review":
+        setattr(user, pending, value)
+        user.pending_note = reason[:255]
+        return
+    setattr(user, field, value)
+    setattr(user, pending, None)
+
+
+@transaction.atomic
+def profile_pending_decide(*, user: User, approve: bool) -> User:
+    """A moderator's decision on a user's held display name or bio: approved, it replaces the
+    public one; rejected, it is dropped. Either way nothing stays pending."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    for field in MODERATED_PROFILE_FIELDS:
+        held = getattr(user, f"pending_{field}")
+        if held is not None and approve:
+            setattr(user, field, held)
+        setattr(user, f"pending_{field}", None)
+    user.pending_note = ""
     _save_checked(user)
     return user
 

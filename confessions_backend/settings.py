@@ -287,9 +287,13 @@ CONFESSIONS_PER_HOUR = env.positive_int("CONFESSIONS_PER_HOUR", default=10)
 REPLIES_PER_HOUR = env.positive_int("REPLIES_PER_HOUR", default=60)
 
 # The moderation chain (messages_app.checkers) and when reports hide a confession.
+# The banned phrases for every author; WeChat's own check for authors with an openid (it passes
+# the others, and everyone while WeChat is not configured).
 MODERATION_CHECKERS = env.list(
-    "MODERATION_CHECKERS", default=["messages_app.checkers.BannedPhraseChecker"]
-)
+    "MODERATION_CHECKERS",
+    default=["messages_app.checkers.BannedPhraseChecker",
+             "messages_app.checkers.WeChatContentChecker"],
+)  # fmt: skip
 REPORTS_TO_HIDE = env.positive_int("REPORTS_TO_HIDE", default=3)
 
 # --- Background work (django-tasks, django-tasks-db; `python manage.py worker`) -------------

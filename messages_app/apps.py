@@ -6,4 +6,7 @@ class MessagesAppConfig(AppConfig):
     verbose_name = "Confessions"
 
     def ready(self) -> None:
-        from messages_app import events  # noqa: F401  (registers the event types)
+        from accounts import text_checks
+        from messages_app import checkers, events  # noqa: F401  (events registers the types)
+
+        text_checks.register(checkers.profile_check)

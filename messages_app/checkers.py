@@ -39,7 +39,8 @@ class Verdict:
 class Checker(Protocol):
     name: str
 
-    def check(self, text: str, *, author: User | None) -> Verdict: ...
+    # `purpose`: "post" (confessions, replies) or "profile" (display name, bio).
+    def check(self, text: str, *, author: User | None, purpose: str = "post") -> Verdict: ...
 
 
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+", re.UNICODE)
@@ -57,7 +58,7 @@ class BannedPhraseChecker:
 
     name = "banned_phrases"
 
-    def check(self, text: str, *, author: User | None = None) -> Verdict:
+    def check(self, text: str, *, author: User | None = None, purpose: str = "post") -> Verdict:
         haystack = normalise(text)
         verdict = Verdict("pass")
         for row in _banned_phrases().rows():
@@ -85,12 +86,12 @@ def chain() -> list[Checker]:
     return [_load(path) for path in settings.MODERATION_CHECKERS]
 
 
-def check(text: str, *, author: User | None = None) -> Verdict:
+def check(text: str, *, author: User | None = None, purpose: str = "post") -> Verdict:
     """How `text`, written by `author`, may proceed: the strictest verdict of the chain."""
     strictest = Verdict("pass")
     for checker in chain():
         try:
-            verdict = checker.check(text, author=author)
+            verdict = checker.check(text, author=author, purpose=purpose)
         except Exception as exc:
             logger.warning("moderation checker %s failed: %s: %s", checker.name,
                            type(exc).__name__, exc)  # fmt: skip
@@ -108,9 +109,10 @@ class WeChatContentChecker:
     raises, which the chain turns into review."""
 
     name = "wechat_msg_sec_check"
-    SCENE_SOCIAL_LOG = 4  # WeChat's scene for social posts such as these
+    # WeChat's scenes: 1 a profile, 4 a social post such as a confession or a reply.
+    SCENES = {"profile": 1, "post": 4}
 
-    def check(self, text: str, *, author: User | None = None) -> Verdict:
+    def check(self, text: str, *, author: User | None = None, purpose: str = "post") -> Verdict:
         if author is None or not author.wechat_openid:
             return Verdict("pass")
         try:
@@ -119,7 +121,7 @@ class WeChatContentChecker:
             return Verdict("pass")
         answer = client.call(
             "wxa/msg_sec_check",
-            {"content": text, "version": 2, "scene": self.SCENE_SOCIAL_LOG,
+            {"content": text, "version": 2, "scene": self.SCENES.get(purpose, 4),
              "openid": author.wechat_openid},
         )  # fmt: skip
         result = answer.get("result") or {}
@@ -132,3 +134,9 @@ class WeChatContentChecker:
         if suggest == "pass":
             return Verdict("pass")
         raise ValueError(f"unexpected msg_sec_check answer: {suggest!r}")
+
+
+def profile_check(text: str, *, author: User, purpose: str = "profile") -> tuple[str, str]:
+    """The chain for accounts' profile texts (registered in `accounts.text_checks`)."""
+    verdict = check(text, author=author, purpose=purpose)
+    return verdict.kind, verdict.reason

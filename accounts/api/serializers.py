@@ -59,8 +59,15 @@ class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
             "avatar_url",
             "accepts_anonymous",
             "date_joined",
+            "pending_display_name",
+            "pending_bio",
         )
         read_only_fields = fields
+        extra_kwargs = {
+            "pending_display_name": {"help_text": "a new display name held for review (only you "
+                                     "see it; the old one stays public until it is approved)"},
+            "pending_bio": {"help_text": "a new bio held for review, likewise"},
+        }  # fmt: skip
 
 
 class UserPublicOutput(_AvatarUrlMixin, serializers.ModelSerializer):

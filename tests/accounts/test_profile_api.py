@@ -30,6 +30,8 @@ def test_me_shows_own_profile(alice_client, alice):
         "avatar_url": None,
         "accepts_anonymous": True,
         "date_joined": body["date_joined"],
+        "pending_display_name": None,
+        "pending_bio": None,
     }
 
 
