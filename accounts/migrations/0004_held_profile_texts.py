@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_anonymous_blocks_per_confession'),
+        ("accounts", "0003_anonymous_blocks_per_confession"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='pending_bio',
+            model_name="user",
+            name="pending_bio",
             field=models.CharField(blank=True, max_length=300, null=True),
         ),
         migrations.AddField(
-            model_name='user',
-            name='pending_display_name',
+            model_name="user",
+            name="pending_display_name",
             field=models.CharField(blank=True, max_length=50, null=True),
         ),
         migrations.AddField(
-            model_name='user',
-            name='pending_note',
+            model_name="user",
+            name="pending_note",
             field=models.CharField(blank=True, max_length=255),
         ),
     ]
