@@ -153,6 +153,34 @@ class WeChatClient:
         token = self.access_token(refresh=True)
         return self._request("POST", path, params={"access_token": token}, json=payload)
 
+    def image(self, path: str, payload: dict[str, Any]) -> bytes:
+        """POST to an API that answers an image (or, on error, JSON): the image's bytes."""
+        for attempt in (1, 2):
+            token = self.access_token(refresh=attempt == 2)
+            try:
+                response = self._http.post(f"{self.api_base}/{path}",
+                                           params={"access_token": token}, json=payload,
+                                           timeout=self.timeout, allow_redirects=False)  # fmt: skip
+            except requests.RequestException as exc:
+                logger.warning("WeChat %s unreachable: %s", path, type(exc).__name__)
+                raise WeChatUnavailable(f"WeChat {path} unreachable") from None
+            if response.headers.get("Content-Type", "").startswith("image/"):
+                return response.content
+            try:
+                body = response.json()
+            except ValueError:
+                raise WeChatUnavailable(f"WeChat {path} answered HTTP {response.status_code}") \
+                    from None  # fmt: skip
+            errcode = int(body.get("errcode", 0)) if isinstance(body, dict) else -1
+            if errcode in TOKEN_EXPIRED_ERRCODES and attempt == 1:
+                cache.delete(self._token_cache_key)
+                continue
+            logger.info("WeChat %s errcode %s", path, errcode)
+            raise WeChatError(
+                errcode, str(body.get("errmsg", "")) if isinstance(body, dict) else ""
+            )
+        raise WeChatUnavailable(f"WeChat {path}: no image")  # pragma: no cover - the loop returns
+
 
 _clients: dict[tuple, WeChatClient] = {}
 

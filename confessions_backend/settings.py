@@ -501,6 +501,9 @@ if not isinstance(WECHAT_SUBSCRIBE_TEMPLATES, dict) or not all(
 WECHAT_SUBSCRIBE_DELAY_SECONDS = env.positive_int("WECHAT_SUBSCRIBE_DELAY_SECONDS", default=60)
 # Where a subscribe message leads in the mini program; `?id=<confession id>` is added.
 WECHAT_SUBSCRIBE_PAGE = env.str("WECHAT_SUBSCRIBE_PAGE", default="pages/confession/detail")
+# Where a share link's mini program code leads (no leading slash, no query): the page gets
+# `scene=c<id>` and resolves it with GET /api/v1/confessions/by-scene/<scene>.
+WECHAT_SHARE_PAGE = env.str("WECHAT_SHARE_PAGE", default="pages/shared/index")
 WECHAT_MINIPROGRAM_STATE = env.str("WECHAT_MINIPROGRAM_STATE", default="formal")
 if WECHAT_MINIPROGRAM_STATE not in ("developer", "trial", "formal"):
     raise ImproperlyConfigured("WECHAT_MINIPROGRAM_STATE is malformed: developer, trial or formal")

@@ -242,3 +242,17 @@ class QueuedConfession(Confession):
         proxy = True
         verbose_name = "moderation queue item"
         verbose_name_plural = "moderation queue"
+
+
+class ShareCode(models.Model):
+    """A share link's mini program code (WeChat's `getwxacodeunlimit`), made once and kept:
+    WeChat limits how many a minute it makes. Its `scene` (at most 32 characters, so not the
+    share token itself) is a short random id that leads back to the link."""
+
+    confession = models.OneToOneField(Confession, on_delete=models.CASCADE, related_name="+")
+    scene = models.CharField(max_length=32, unique=True)
+    image = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Share code {self.scene} of confession {self.confession_id}"

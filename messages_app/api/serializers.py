@@ -94,3 +94,7 @@ class ReportOutput(serializers.Serializer):
     id = serializers.IntegerField()
     category = serializers.CharField()
     created_at = serializers.DateTimeField()
+
+
+class ShareSceneOutput(serializers.Serializer):
+    share_token = serializers.CharField(help_text="open or claim it at /confessions/shared/{token}")

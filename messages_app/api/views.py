@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
@@ -168,3 +170,24 @@ class ConfessionReportApi(APIView):
             {"id": report.pk, "category": report.category, "created_at": report.created_at},
             status=status.HTTP_201_CREATED,
         )
+
+
+class ShareCodeApi(APIView):
+    @extend_schema(
+        operation_id="confessions_share_code",
+        responses={(200, "image/png"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, confession_id: int) -> HttpResponse:
+        """The share link's mini program code, a PNG (its sender only, while nobody has claimed
+        it). Its scene leads back to the link: GET /confessions/by-scene/{scene}."""
+        image = services.share_code(user=request.user, confession_id=confession_id)
+        response = HttpResponse(image, content_type="image/png")
+        response["Cache-Control"] = "private, max-age=86400"
+        return response
+
+
+class ShareSceneApi(APIView):
+    @extend_schema(operation_id="confessions_by_scene", responses={200: s.ShareSceneOutput})
+    def get(self, request: Request, scene: str) -> Response:
+        """The share token a mini program code's `scene` stands for, while the link is open."""
+        return Response({"share_token": services.share_token_of_scene(scene=scene)})

@@ -22,6 +22,7 @@ from messages_app.services.sending import (
     confession_send,
     reply_create,
 )
+from messages_app.services.sharing import share_code, share_token_of_scene
 
 __all__ = [
     "clean_text",
@@ -39,5 +40,7 @@ __all__ = [
     "reply_create",
     "reply_reject",
     "report_create",
+    "share_code",
+    "share_token_of_scene",
     "reports_dismiss",
 ]

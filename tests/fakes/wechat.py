@@ -10,12 +10,14 @@
   "REVIEW", pass otherwise; it also stands for any API that takes an access token.
 - `cgi-bin/message/subscribe/send` checks a subscribe message as WeChat does (47003 for a value
   that is empty or too long for its key's kind) and answers a msgid.
+- `wxa/getwxacodeunlimit` answers bytes starting like a PNG, or 40169 / 41030 as JSON.
 - `requests` records what our client sent: method, path, query and JSON body.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import threading
 import time
@@ -24,6 +26,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+# Enough of a PNG for a client to tell it is one (the fake's codes are not real images).
+_PNG_HEAD = b"\x89PNG\r\n\x1a\n"
 
 
 @dataclass
@@ -127,10 +132,14 @@ class FakeWeChat:
             "/cgi-bin/stable_token": self._stable_token,
             "/wxa/msg_sec_check": self._msg_sec_check,
             "/cgi-bin/message/subscribe/send": self._subscribe_send,
+            "/wxa/getwxacodeunlimit": self._wxacode,
         }.get(url.path)
         if route is None:
             return self._json(handler, {"errcode": 404, "errmsg": "no such api"}, status=404)
-        return self._json(handler, route(query, body or {}))
+        answer = route(query, body or {})
+        if isinstance(answer, bytes):
+            return self._send(handler, answer, "image/png")
+        return self._json(handler, answer)
 
     def _jscode2session(self, query: dict[str, str], body: dict) -> dict:
         if query.get("appid") != self.appid or query.get("secret") != self.secret:
@@ -192,6 +201,20 @@ class FakeWeChat:
         with self._lock:
             self.msgids += 1
             return {"errcode": 0, "errmsg": "ok", "msgid": self.msgids}
+
+    _SCENE = re.compile(r"[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]{1,32}")
+
+    def _wxacode(self, query: dict[str, str], body: dict) -> dict | bytes:
+        """getwxacodeunlimit: a PNG (a tiny one, with the scene in a text chunk), or 40169 for a
+        scene WeChat would refuse, 41030 for a page with a leading / or a query."""
+        if query.get("access_token") not in self._tokens:
+            return {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"}
+        scene, page = body.get("scene", ""), body.get("page", "")
+        if not self._SCENE.fullmatch(scene):
+            return {"errcode": 40169, "errmsg": "invalid length for scene"}
+        if page.startswith("/") or "?" in page:
+            return {"errcode": 41030, "errmsg": "invalid page"}
+        return _PNG_HEAD + scene.encode()
 
     def _json(self, handler, payload: dict, status: int = 200) -> None:
         # WeChat labels its JSON text/plain; our client must not depend on the label.
