@@ -37,6 +37,8 @@ class User(AbstractUser):
     pending_display_name = models.CharField(max_length=50, null=True, blank=True)
     pending_bio = models.CharField(max_length=300, null=True, blank=True)
     pending_note = models.CharField(max_length=255, blank=True)
+    # The phone bound through WeChat, encrypted (accounts.phones); never shown to anyone else.
+    phone_sealed = models.TextField(blank=True)
     # Media lives in media_app, which imports accounts; the string reference keeps accounts'
     # code free of media_app while the database keeps the relation honest.
     avatar = models.ForeignKey(

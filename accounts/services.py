@@ -12,6 +12,7 @@ import logging
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from accounts import avatars, text_checks, wechat
+from accounts import avatars, phones, text_checks, wechat
 from accounts.models import Block, User, username_validator
 from accounts.signals import user_deactivated
 from confessions_backend.errors import ApplicationError, ServiceUnavailable
@@ -380,3 +381,51 @@ def tokens_flush_expired() -> int:
     `flushexpiredtokens` does: they can no longer be used, blacklisted or not."""
     deleted, _ = OutstandingToken.objects.filter(expires_at__lte=timezone.now()).delete()
     return deleted
+
+
+# --- Phone binding --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def phone_bind(*, user: User, code: str) -> User:
+    """Bind the phone a `getPhoneNumber` button's code stands for (WeChat's
+    `getuserphonenumber`; the code works once, for 5 minutes)."""
+    try:
+        answer = wechat.get_client().call("wxa/business/getuserphonenumber", {"code": code})
+    except (wechat.WeChatNotConfigured, wechat.WeChatUnavailable, wechat.WeChatError) as exc:
+        if isinstance(exc, wechat.WeChatError) and exc.errcode in _WECHAT_CODE_INVALID:
+            raise ApplicationError(
+                "wechat_code_invalid",
+                "This phone code is invalid or was already used; ask the user again.",
+                status=400,
+            ) from None
+        raise _wechat_application_error(exc) from None  # fmt: skip
+    info = answer.get("phone_info") or {}
+    phone = info.get("purePhoneNumber") or info.get("phoneNumber")
+    watermark = info.get("watermark") or {}
+    if (
+        not isinstance(phone, str)
+        or not phone
+        or watermark.get("appid") != wechat.get_client().appid
+    ):
+        raise ServiceUnavailable("WeChat did not answer properly; try again soon.",
+                                 code="wechat_unavailable")  # fmt: skip
+    country = str(info.get("countryCode") or "")
+    user.phone_sealed = phones.seal(f"+{country} {phone}" if country and country != "86" else phone)
+    user.save(update_fields=["phone_sealed"])
+    return user
+
+
+@transaction.atomic
+def phone_unbind(*, user: User) -> None:
+    User.objects.filter(pk=user.pk).update(phone_sealed="")
+    user.phone_sealed = ""
+
+
+def require_phone_to_post(user: User) -> None:
+    """With POSTING_REQUIRES_PHONE: 403 `phone_required` for an author without a bound phone."""
+    if settings.POSTING_REQUIRES_PHONE and not user.phone_sealed:
+        raise ApplicationError(
+            "phone_required", "Bind a phone number before posting (POST /api/v1/me/phone).",
+            status=403,
+        )  # fmt: skip

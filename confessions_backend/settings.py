@@ -501,6 +501,22 @@ if not isinstance(WECHAT_SUBSCRIBE_TEMPLATES, dict) or not all(
 WECHAT_SUBSCRIBE_DELAY_SECONDS = env.positive_int("WECHAT_SUBSCRIBE_DELAY_SECONDS", default=60)
 # Where a subscribe message leads in the mini program; `?id=<confession id>` is added.
 WECHAT_SUBSCRIBE_PAGE = env.str("WECHAT_SUBSCRIBE_PAGE", default="pages/confession/detail")
+# Phones bound through WeChat are kept encrypted with this Fernet key (32 url-safe base64
+# bytes); unset, one derived from DJANGO_SECRET_KEY. POSTING_REQUIRES_PHONE=1: sending and
+# replying need a bound phone (China's rule for comment services: identity behind the scenes).
+PHONE_ENCRYPTION_KEY = env.str("PHONE_ENCRYPTION_KEY", default="")
+if PHONE_ENCRYPTION_KEY:
+    try:
+        import base64 as _base64
+
+        if len(_base64.urlsafe_b64decode(PHONE_ENCRYPTION_KEY)) != 32:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            "PHONE_ENCRYPTION_KEY is malformed: 32 bytes, url-safe base64 (Fernet.generate_key())"
+        ) from None
+POSTING_REQUIRES_PHONE = env.bool("POSTING_REQUIRES_PHONE", default=False)
+
 # Where a share link's mini program code leads (no leading slash, no query): the page gets
 # `scene=c<id>` and resolves it with GET /api/v1/confessions/by-scene/<scene>.
 WECHAT_SHARE_PAGE = env.str("WECHAT_SHARE_PAGE", default="pages/shared/index")

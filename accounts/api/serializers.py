@@ -6,6 +6,7 @@ from django.contrib.auth import password_validation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts import phones
 from accounts.avatars import avatar_url
 from accounts.models import Block, User, username_validator
 from confessions_backend.parsing import StrictCharField
@@ -47,6 +48,13 @@ class _AvatarUrlMixin(serializers.Serializer):
 
 class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
     avatar = serializers.IntegerField(source="avatar_id", allow_null=True, read_only=True)
+    phone = serializers.SerializerMethodField(
+        help_text="your bound phone, masked (138****5678); null without one. Nobody else sees it"
+    )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_phone(self, user: User) -> str | None:
+        return phones.masked(user.phone_sealed)
 
     class Meta:
         model = User
@@ -61,6 +69,7 @@ class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
             "date_joined",
             "pending_display_name",
             "pending_bio",
+            "phone",
         )
         read_only_fields = fields
         extra_kwargs = {
@@ -121,6 +130,10 @@ class ProfileUpdateInput(serializers.Serializer):
         required=False, allow_null=True, min_value=1, help_text="A media id of your own image"
     )
     accepts_anonymous = serializers.BooleanField(required=False)
+
+
+class PhoneBindInput(serializers.Serializer):
+    code = StrictCharField(max_length=128, help_text="the code of a getPhoneNumber button")
 
 
 class BlockCreateInput(serializers.Serializer):

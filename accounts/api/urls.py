@@ -9,6 +9,7 @@ urlpatterns = [
     path("auth/refresh", views.AuthRefreshApi.as_view(), name="auth-refresh"),
     path("auth/logout", views.AuthLogoutApi.as_view(), name="auth-logout"),
     path("me", views.MeApi.as_view(), name="me"),
+    path("me/phone", views.PhoneApi.as_view(), name="me-phone"),
     path("users/<str:username>", views.UserDetailApi.as_view(), name="user-detail"),
     path("blocks", views.BlockListCreateApi.as_view(), name="blocks"),
     path("blocks/<int:block_id>", views.BlockDeleteApi.as_view(), name="block-delete"),

@@ -93,6 +93,21 @@ class MeApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class PhoneApi(APIView):
+    @extend_schema(operation_id="me_phone_bind", request=s.PhoneBindInput,
+                   responses={200: s.UserSelfOutput})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        """Bind the phone of a `getPhoneNumber` button's code. Kept encrypted; shown to you
+        masked, to nobody else."""
+        user = services.phone_bind(user=request.user, **parse(s.PhoneBindInput, request))
+        return Response(s.UserSelfOutput(user, context={"request": request}).data)
+
+    @extend_schema(operation_id="me_phone_unbind", responses={204: None})
+    def delete(self, request: Request) -> Response:
+        services.phone_unbind(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class UserDetailApi(APIView):
     @extend_schema(operation_id="users_get", responses={200: s.UserPublicOutput})
     def get(self, request: Request, username: str) -> Response:

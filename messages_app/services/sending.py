@@ -234,6 +234,7 @@ def confession_send(
     With `deliver_at` (1 minute to 366 days ahead), it waits until then (`_schedule_delivery`);
     it counts toward the hourly limit now.
     """
+    account_services.require_phone_to_post(sender)
     body = clean_text(body)
     if deliver_at is not None:
         deliver_at = checked_deliver_at(deliver_at)
@@ -401,6 +402,7 @@ def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confessi
     """Either party adds to the thread; the other is told (an anonymous sender stays anonymous
     until a match). Replies pass the checker chain like confessions: one held for review is
     seen by its author only, until a moderator releases it. Delivery is `_deliver_reply`'s."""
+    account_services.require_phone_to_post(user)
     body = clean_text(body)
     _check_rate(_recent_replies, author_id=user.pk, limit=settings.REPLIES_PER_HOUR,
                 what="replies")  # fmt: skip

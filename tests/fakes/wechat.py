@@ -10,6 +10,7 @@
   "REVIEW", pass otherwise; it also stands for any API that takes an access token.
 - `cgi-bin/message/subscribe/send` checks a subscribe message as WeChat does (47003 for a value
   that is empty or too long for its key's kind) and answers a msgid.
+- `wxa/business/getuserphonenumber` answers the phone of a code from `issue_phone_code`, once.
 - `wxa/getwxacodeunlimit` answers bytes starting like a PNG, or 40169 / 41030 as JSON.
 - `requests` records what our client sent: method, path, query and JSON body.
 """
@@ -51,6 +52,7 @@ class FakeWeChat:
     _tokens: set[str] = field(default_factory=set)
     token_fetches: int = 0
     msgids: int = 0
+    _phone_codes: dict[str, tuple[str, str]] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -60,6 +62,13 @@ class FakeWeChat:
         code = "code-" + secrets.token_hex(8)
         with self._lock:
             self._codes[code] = (openid, unionid)
+        return code
+
+    def issue_phone_code(self, phone: str, country: str = "86") -> str:
+        """A `getPhoneNumber` button's code for `phone`: it works once."""
+        code = "phone-" + secrets.token_hex(8)
+        with self._lock:
+            self._phone_codes[code] = (phone, country)
         return code
 
     def fail_next(self, errcode: int, times: int = 1, path: str | None = None) -> None:
@@ -133,6 +142,7 @@ class FakeWeChat:
             "/wxa/msg_sec_check": self._msg_sec_check,
             "/cgi-bin/message/subscribe/send": self._subscribe_send,
             "/wxa/getwxacodeunlimit": self._wxacode,
+            "/wxa/business/getuserphonenumber": self._phone_number,
         }.get(url.path)
         if route is None:
             return self._json(handler, {"errcode": 404, "errmsg": "no such api"}, status=404)
@@ -201,6 +211,20 @@ class FakeWeChat:
         with self._lock:
             self.msgids += 1
             return {"errcode": 0, "errmsg": "ok", "msgid": self.msgids}
+
+    def _phone_number(self, query: dict[str, str], body: dict) -> dict:
+        if query.get("access_token") not in self._tokens:
+            return {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"}
+        with self._lock:
+            found = self._phone_codes.pop(body.get("code", ""), None)
+        if found is None:
+            return {"errcode": 40029, "errmsg": "invalid code"}
+        phone, country = found
+        return {"errcode": 0, "errmsg": "ok", "phone_info": {
+            "phoneNumber": phone if country == "86" else f"+{country}{phone}",
+            "purePhoneNumber": phone, "countryCode": country,
+            "watermark": {"timestamp": int(time.time()), "appid": self.appid},
+        }}  # fmt: skip
 
     _SCENE = re.compile(r"[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]{1,32}")
 
