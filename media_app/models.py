@@ -31,6 +31,19 @@ class Media(models.Model):
     # Set when a confession (or a profile, as its avatar) starts carrying it.
     attached_at = models.DateTimeField(null=True, blank=True)
 
+    class Check(models.TextChoices):
+        """WeChat's image check (media_app.checks): uploads of WeChat users, on S3."""
+
+        UNCHECKED = "unchecked", "Not checked (no WeChat, or not a WeChat user)"
+        CHECKING = "checking", "Waiting for WeChat's verdict"
+        PASSED = "passed", "Passed"
+        REVIEW = "review", "For moderators (WeChat said review, or no verdict in time)"
+        REJECTED = "rejected", "Rejected by WeChat (its files are deleted)"
+
+    check_status = models.CharField(max_length=9, choices=Check.choices, default=Check.UNCHECKED)
+    check_trace_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    check_label = models.CharField(max_length=32, blank=True)
+
     class Meta:
         ordering = ("-created_at", "-id")
         verbose_name_plural = "media"

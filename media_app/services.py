@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from confessions_backend.errors import ApplicationError, ServiceUnavailable
-from media_app import processing
+from media_app import checks, processing
 from media_app.models import Media
 
 logger = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ def media_upload(*, owner: User, file: UploadedFile) -> Media:
 
     try:
         with transaction.atomic():
-            return Media.objects.create(
+            media = Media.objects.create(
                 owner=owner,
                 kind=kind,
                 storage_key=main_key,
@@ -160,6 +160,9 @@ def media_upload(*, owner: User, file: UploadedFile) -> Media:
                 thumbnail_key=thumbnail_key,
                 sha256=hashlib.sha256(main_data).hexdigest(),
             )
+            if checks.applies_to(owner):
+                checks.start(media)
+            return media
     except BaseException:
         # No row will point at these objects: take them away again.
         _delete_objects(written)
@@ -202,6 +205,8 @@ def media_for_attachment(*, owner: User, media_ids: list[int]) -> list[Media]:
     media = [found[media_id] for media_id in media_ids]
     if any(item.attached_at is not None for item in media):
         raise ValidationError({"media": ["This media is already in use (sent, or your avatar)."]})
+    if any(item.check_status == Media.Check.REJECTED for item in media):
+        raise ValidationError({"media": ["This image was refused by the content check."]})
     videos = [item for item in media if item.kind == Media.Kind.VIDEO]
     if videos and len(media) > 1:
         raise ValidationError({"media": ["A video goes alone, without other media."]})

@@ -10,3 +10,8 @@ class MessagesAppConfig(AppConfig):
         from messages_app import checkers, events  # noqa: F401  (events registers the types)
 
         text_checks.register(checkers.profile_check)
+
+        from media_app import checks as media_checks
+        from messages_app.services import decisions
+
+        media_checks.on_verdict(decisions.image_decided)

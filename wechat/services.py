@@ -18,6 +18,7 @@ from accounts import services as account_services
 from accounts.models import User
 from accounts.wechat import WeChatError, WeChatNotConfigured, WeChatUnavailable, get_client
 from background.worker import RetryLater
+from media_app import checks as media_checks
 from realtime.models import Notification
 from wechat import templates
 from wechat.models import PushEvent, SubscribeCredit, SubscribeMessage
@@ -188,7 +189,17 @@ def _cancelled(payload: dict, user: User | None) -> str:
     return "account_deleted"
 
 
+def _media_checked(payload: dict, user: User | None) -> str:
+    """WeChat's verdict on an image we asked it to check (media_app.checks)."""
+    result = payload.get("result") or {}
+    return media_checks.media_check_verdict(
+        trace_id=str(payload.get("trace_id", "")), suggest=str(result.get("suggest", "")),
+        label=str(result.get("label", "")),
+    )  # fmt: skip
+
+
 PUSH_HANDLERS = {
+    "wxa_media_check": _media_checked,
     "subscribe_msg_popup_event": _popup,
     "subscribe_msg_change_event": _changed,
     "subscribe_msg_sent_event": _sent,

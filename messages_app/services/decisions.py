@@ -15,7 +15,7 @@ from accounts.models import User
 from confessions_backend.errors import ApplicationError
 from messages_app import events, selectors
 from messages_app.models import Confession, ModerationDecision, Reply, Report
-from messages_app.services.sending import _deliver, _deliver_reply, is_due
+from messages_app.services.sending import IMAGE_HOLD, _deliver, _deliver_reply, is_due
 from realtime.services import notify
 
 Status = Confession.Status
@@ -232,3 +232,31 @@ def reply_reject(*, moderator: User, reply_id: int, reason: str) -> Reply:
         confession_id=reply.confession_id, reply_id=reply.pk, status="rejected", reason=reason,
     ))  # fmt: skip
     return reply
+
+
+# WeChat's labels (media_check_async) as the reason categories senders are told.
+_LABEL_CATEGORIES = {"20002": "sexual", "20003": "harassment", "10001": "spam"}
+
+
+def image_decided(media) -> None:
+    """WeChat's image check decided about `media` (media_app.checks calls this, inside the
+    verdict's transaction): a confession held only for its images is delivered once they all
+    passed; one carrying a rejected image is rejected (its sender told why); one whose image
+    went to moderators stays pending, with the reason in its note."""
+    from media_app.models import Media
+
+    held = Confession.objects.filter(attachments__media=media, status=Status.PENDING)
+    for confession in held.distinct():
+        if media.check_status == Media.Check.REJECTED:
+            reason = _LABEL_CATEGORIES.get(media.check_label, "other")
+            confession_reject(moderator=None, confession_id=confession.pk, reason=reason,
+                              note=f"image check: rejected ({media.check_label})")  # fmt: skip
+        elif media.check_status == Media.Check.PASSED and confession.moderation_note == IMAGE_HOLD:
+            statuses = set(confession.attachments.values_list("media__check_status", flat=True))
+            if statuses <= {Media.Check.PASSED, Media.Check.UNCHECKED}:
+                confession_approve(moderator=None, confession_id=confession.pk,
+                                   note="image check: passed")  # fmt: skip
+        elif media.check_status == Media.Check.REVIEW:
+            Confession.objects.filter(pk=confession.pk, moderation_note=IMAGE_HOLD).update(
+                moderation_note=f"image check: for moderators ({media.check_label})"
+            )

@@ -28,11 +28,15 @@ from accounts.models import User
 from confessions_backend.compiled import CompiledQuery
 from confessions_backend.errors import ApplicationError
 from media_app import services as media_services
+from media_app.models import Media
 from messages_app import checkers, events, selectors, tasks
 from messages_app.models import Confession, ConfessionMedia, Match, Reply
 from realtime.services import notify
 
 BODY_MAX_CHARS = 2000
+# A confession whose images WeChat is still checking (or sent to moderators) waits, pending.
+IMAGE_HOLD = "image check: waiting for WeChat"
+IMAGE_UNDECIDED = (Media.Check.CHECKING, Media.Check.REVIEW)
 # How far ahead a delivery may be scheduled.
 DELIVER_AT_SOONEST = timedelta(minutes=1)
 DELIVER_AT_LATEST = timedelta(days=366)
@@ -253,7 +257,10 @@ def confession_send(
     _check_rate(_recent_confessions, author_id=sender.pk, limit=settings.CONFESSIONS_PER_HOUR,
                 what="confessions")  # fmt: skip
     verdict = _checked(body, sender)
-    approved = verdict.kind == "pass"
+    approved, note = verdict.kind == "pass", verdict.reason
+    if approved and any(item.check_status in IMAGE_UNDECIDED for item in media):
+        # Held like a review until WeChat's image check decides (decisions.image_decided).
+        approved, note = False, IMAGE_HOLD
     with transaction.atomic():
         confession = Confession(
             sender=sender,
@@ -262,7 +269,7 @@ def confession_send(
             anonymous=anonymous,
             share_token=None if recipient else secrets.token_urlsafe(24),
             status=Confession.Status.APPROVED if approved else Confession.Status.PENDING,
-            moderation_note=verdict.reason[:255],
+            moderation_note=note[:255],
             deliver_at=deliver_at,
         )
         # Approved, addressed and due: delivered (or suppressed) as it is written, by

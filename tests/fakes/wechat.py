@@ -10,6 +10,7 @@
   "REVIEW", pass otherwise; it also stands for any API that takes an access token.
 - `cgi-bin/message/subscribe/send` checks a subscribe message as WeChat does (47003 for a value
   that is empty or too long for its key's kind) and answers a msgid.
+- `wxa/media_check_async` accepts a check and answers a trace id (a test pushes the verdict).
 - `wxa/business/getuserphonenumber` answers the phone of a code from `issue_phone_code`, once.
 - `wxa/getwxacodeunlimit` answers bytes starting like a PNG, or 40169 / 41030 as JSON.
 - `requests` records what our client sent: method, path, query and JSON body.
@@ -143,6 +144,7 @@ class FakeWeChat:
             "/cgi-bin/message/subscribe/send": self._subscribe_send,
             "/wxa/getwxacodeunlimit": self._wxacode,
             "/wxa/business/getuserphonenumber": self._phone_number,
+            "/wxa/media_check_async": self._media_check_async,
         }.get(url.path)
         if route is None:
             return self._json(handler, {"errcode": 404, "errmsg": "no such api"}, status=404)
@@ -211,6 +213,14 @@ class FakeWeChat:
         with self._lock:
             self.msgids += 1
             return {"errcode": 0, "errmsg": "ok", "msgid": self.msgids}
+
+    def _media_check_async(self, query: dict[str, str], body: dict) -> dict:
+        """Accepted: a trace id (the verdict comes later, pushed: the test pushes it)."""
+        if query.get("access_token") not in self._tokens:
+            return {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"}
+        if body.get("version") != 2 or not body.get("openid") or not body.get("media_url"):
+            return {"errcode": 40003, "errmsg": "invalid openid"}
+        return {"errcode": 0, "errmsg": "ok", "trace_id": "trace-" + secrets.token_hex(8)}
 
     def _phone_number(self, query: dict[str, str], body: dict) -> dict:
         if query.get("access_token") not in self._tokens:

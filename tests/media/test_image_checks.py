@@ -1,0 +1,141 @@
+"""WeChat's image check: a WeChat user's upload is checked (media_check_async v2, the verdict
+pushed to /wechat/push), and a confession carrying it waits for the verdict like a review."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+import requests
+import time_machine
+from django.core.files.storage import default_storage
+from django.test import Client
+from django.utils import timezone
+from rest_framework_simplejwt.tokens import AccessToken
+
+from media_app.models import Media
+from messages_app.models import Confession
+from realtime.models import Notification
+from tests.conftest import run_worker
+from tests.factories import client_of
+from tests.media import files
+from tests.media.conftest import upload
+from wechat import push
+
+pytestmark = [pytest.mark.django_db, pytest.mark.service("s3")]
+
+CHECK = "/wxa/media_check_async"
+
+
+@pytest.fixture(autouse=True)
+def _wechat_on_s3(s3_storage_settings, wechat, settings, monkeypatch):
+    settings.TASK_SCHEDULE = {}
+    settings.WECHAT_PUSH_TOKEN = "push-token"
+    settings.WECHAT_PUSH_AES_KEY = ""
+    monkeypatch.setattr(AccessToken, "lifetime", timedelta(days=1))
+
+
+@pytest.fixture
+def alice_on_wechat(alice):
+    alice.wechat_openid = "openid-alice"
+    alice.save(update_fields=["wechat_openid"])
+    return alice
+
+
+def checked_upload(alice_client) -> Media:
+    response = upload(alice_client, files.jpeg())
+    assert response.status_code == 201, response.content
+    run_worker()  # the task that asks WeChat
+    return Media.objects.get(pk=response.json()["id"])
+
+
+def verdict(media: Media, suggest: str, label: str = "100") -> None:
+    """WeChat pushes its verdict (plain mode, signed), then the worker processes it."""
+    event = {"ToUserName": "gh_x", "FromUserName": "openid-alice", "CreateTime": 1714200000,
+             "MsgType": "event", "Event": "wxa_media_check", "trace_id": media.check_trace_id,
+             "version": 2, "result": {"suggest": suggest, "label": label}}  # fmt: skip
+    signature = push.signature("push-token", "1714200000", "7")
+    response = Client().post(f"/wechat/push?signature={signature}&timestamp=1714200000&nonce=7",
+                             json.dumps(event), content_type="application/json")  # fmt: skip
+    assert response.content == b"success"
+    run_worker()
+
+
+def send(alice_client, media: Media) -> int:
+    response = alice_client.post(
+        "/api/v1/confessions", {"recipient": "bob", "body": "look", "media": [media.pk]}
+    )
+    assert response.status_code == 201, response.content
+    return response.json()["id"]
+
+
+def test_a_wechat_users_upload_is_handed_to_wechat(alice_client, alice_on_wechat, wechat):
+    media = checked_upload(alice_client)
+    assert media.check_status == "checking"
+    [asked] = wechat.requests_to(CHECK)
+    assert asked.body["openid"] == "openid-alice"
+    assert (asked.body["version"], asked.body["media_type"]) == (2, 2)
+    # WeChat can fetch it: a presigned URL that lives long enough (at least an hour).
+    fetched = requests.get(asked.body["media_url"], timeout=10)
+    assert fetched.status_code == 200
+    assert fetched.content.startswith(b"\xff\xd8")
+    assert "X-Amz-Expires=7200" in asked.body["media_url"]
+    assert media.check_trace_id
+
+
+def test_a_confession_waits_for_the_verdict_then_is_delivered(alice_client, alice_on_wechat,
+                                                             bob):  # fmt: skip
+    media = checked_upload(alice_client)
+    confession_id = send(alice_client, media)
+    assert alice_client.get(f"/api/v1/confessions/{confession_id}").json()["status"] == "pending"
+    bob_client = client_of(bob)
+    assert bob_client.get("/api/v1/confessions/inbox").json()["results"] == []
+    verdict(media, "pass")
+    assert Confession.objects.get().status == "approved"
+    assert [item["id"] for item in bob_client.get("/api/v1/confessions/inbox").json()
+            ["results"]] == [confession_id]  # fmt: skip
+    assert Notification.objects.filter(recipient=bob, type="confession.received").count() == 1
+
+
+def test_a_risky_image_rejects_the_confession_and_its_files_go(
+    alice_client, alice_on_wechat, alice, bob, django_capture_on_commit_callbacks
+):
+    media = checked_upload(alice_client)
+    send(alice_client, media)
+    with django_capture_on_commit_callbacks(execute=True):  # the files go after commit
+        verdict(media, "risky", "20002")
+    confession = Confession.objects.get()
+    assert confession.status == "rejected"
+    told = Notification.objects.get(recipient=alice, type="confession.moderated")
+    assert told.data["reason"] == "sexual"
+    assert not Notification.objects.filter(recipient=bob).exists()
+    assert not default_storage.exists(media.storage_key)
+    assert not default_storage.exists(media.thumbnail_key)
+    # Nor can it be sent again.
+    body = {"recipient": "bob", "body": "again", "media": [media.pk]}
+    again = alice_client.post("/api/v1/confessions", body)
+    assert again.status_code == 400
+
+
+def test_review_or_no_verdict_goes_to_moderators(alice_client, alice_on_wechat, bob):
+    first, second = checked_upload(alice_client), checked_upload(alice_client)
+    send(alice_client, first)
+    send(alice_client, second)
+    verdict(first, "review", "20001")
+    with time_machine.travel(timezone.now() + timedelta(minutes=31), tick=True):
+        run_worker()  # no verdict for the second in 30 minutes
+    notes = sorted(Confession.objects.values_list("status", "moderation_note"))
+    assert notes == [("pending", "image check: for moderators (20001)"),
+                     ("pending", "image check: for moderators (no_verdict)")]  # fmt: skip
+    assert not Notification.objects.filter(recipient=bob).exists()
+
+
+def test_uploads_of_users_without_an_openid_are_not_checked(alice_client, bob, wechat):
+    response = upload(alice_client, files.jpeg())
+    run_worker()
+    assert Media.objects.get().check_status == "unchecked"
+    assert wechat.requests_to(CHECK) == []
+    send(alice_client, Media.objects.get())
+    assert Confession.objects.get().status == "approved"
+    assert response.status_code == 201
