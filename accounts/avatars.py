@@ -25,6 +25,9 @@ class AvatarHandler(Protocol):
     def url(self, media: Any, *, request: HttpRequest | None) -> str:
         """A fresh signed URL of the avatar `media`."""
 
+    def under_check(self, media: Any) -> bool:
+        """Whether `media` still waits for a content check: then it is held, not shown."""
+
 
 _handler: AvatarHandler | None = None
 

@@ -37,6 +37,10 @@ class User(AbstractUser):
     pending_display_name = models.CharField(max_length=50, null=True, blank=True)
     pending_bio = models.CharField(max_length=300, null=True, blank=True)
     pending_note = models.CharField(max_length=255, blank=True)
+    # A new avatar waiting for the image check (media_app.checks): the old one stays shown.
+    pending_avatar = models.ForeignKey(
+        "media_app.Media", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # The phone bound through WeChat, encrypted (accounts.phones); never shown to anyone else.
     phone_sealed = models.TextField(blank=True)
     # Media lives in media_app, which imports accounts; the string reference keeps accounts'

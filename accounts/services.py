@@ -246,9 +246,17 @@ def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
         new_id, old_id = changes.pop("avatar"), user.avatar_id
         if new_id != old_id:
             handler = avatars.handler()
-            user.avatar = handler.take(user=user, media_id=new_id) if new_id else None
-            if old_id is not None:
-                handler.release(media_id=old_id)
+            if user.pending_avatar_id is not None:  # a held one is replaced too
+                handler.release(media_id=user.pending_avatar_id)
+                user.pending_avatar = None
+            taken = handler.take(user=user, media_id=new_id) if new_id else None
+            if taken is not None and handler.under_check(taken):
+                # Shown once the image check passes it (media_app.avatars.avatar_decided).
+                user.pending_avatar = taken
+            else:
+                user.avatar = taken
+                if old_id is not None:
+                    handler.release(media_id=old_id)
     for field in MODERATED_PROFILE_FIELDS:
         if field in changes:
             _moderated_change(user, field, changes.pop(field))

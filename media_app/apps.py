@@ -8,8 +8,9 @@ class MediaAppConfig(AppConfig):
     def ready(self) -> None:
         from accounts import avatars
         from background import periodic
-        from media_app import receivers, tasks  # noqa: F401  (receivers connect themselves)
-        from media_app.avatars import MediaAvatars
+        from media_app import checks, receivers, tasks  # noqa: F401  (receivers connect themselves)
+        from media_app.avatars import MediaAvatars, avatar_decided
 
         avatars.register(MediaAvatars())
+        checks.on_verdict(avatar_decided)
         periodic.register("media_cleanup", tasks.media_cleanup)

@@ -33,3 +33,23 @@ class MediaAvatars:
 
     def url(self, media: Media, *, request: HttpRequest | None) -> str:
         return rendering.avatar_url(media, request=request)
+
+    def under_check(self, media: Media) -> bool:
+        return media.check_status in (Media.Check.CHECKING, Media.Check.REVIEW)
+
+
+def avatar_decided(media: Media) -> None:
+    """WeChat's image check decided about a held avatar (media_app.checks): passed, it becomes
+    its owner's avatar (the one it replaces is released); otherwise it is dropped. One sent to
+    moderators stays held until a moderator passes it."""
+    owner = User.objects.filter(pending_avatar=media).first()
+    if owner is None:
+        return
+    if media.check_status == Media.Check.PASSED:
+        previous = owner.avatar_id
+        User.objects.filter(pk=owner.pk).update(avatar=media, pending_avatar=None)
+        if previous is not None:
+            MediaAvatars().release(media_id=previous)
+    elif media.check_status == Media.Check.REJECTED:
+        User.objects.filter(pk=owner.pk).update(pending_avatar=None)
+        Media.objects.filter(pk=media.pk).delete()  # (the instance keeps its pk for others)

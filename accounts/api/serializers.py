@@ -69,6 +69,7 @@ class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
             "date_joined",
             "pending_display_name",
             "pending_bio",
+            "pending_avatar",
             "phone",
         )
         read_only_fields = fields
@@ -76,6 +77,8 @@ class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
             "pending_display_name": {"help_text": "a new display name held for review (only you "
                                      "see it; the old one stays public until it is approved)"},
             "pending_bio": {"help_text": "a new bio held for review, likewise"},
+            "pending_avatar": {"help_text": "a new avatar (media id) waiting for the image "
+                               "check; the old one is shown until it passes"},
         }  # fmt: skip
 
 

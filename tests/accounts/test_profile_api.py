@@ -32,6 +32,7 @@ def test_me_shows_own_profile(alice_client, alice):
         "date_joined": body["date_joined"],
         "pending_display_name": None,
         "pending_bio": None,
+        "pending_avatar": None,
         "phone": None,
     }
 

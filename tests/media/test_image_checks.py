@@ -139,3 +139,24 @@ def test_uploads_of_users_without_an_openid_are_not_checked(alice_client, bob, w
     send(alice_client, Media.objects.get())
     assert Confession.objects.get().status == "approved"
     assert response.status_code == 201
+
+
+def test_an_avatar_under_check_is_held_until_it_passes(alice_client, alice_on_wechat, bob):
+    media = checked_upload(alice_client)
+    me = alice_client.patch("/api/v1/me", {"avatar": media.pk}).json()
+    assert (me["avatar"], me["pending_avatar"]) == (None, media.pk)
+    seen_by_bob = client_of(bob).get("/api/v1/users/alice").json()
+    assert seen_by_bob["avatar_url"] is None  # not shown before WeChat passed it
+    verdict(media, "pass")
+    me = alice_client.get("/api/v1/me").json()
+    assert (me["avatar"], me["pending_avatar"]) == (media.pk, None)
+    assert client_of(bob).get("/api/v1/users/alice").json()["avatar_url"]
+
+
+def test_a_risky_avatar_is_dropped(alice_client, alice_on_wechat):
+    media = checked_upload(alice_client)
+    alice_client.patch("/api/v1/me", {"avatar": media.pk})
+    verdict(media, "risky", "20002")
+    me = alice_client.get("/api/v1/me").json()
+    assert (me["avatar"], me["pending_avatar"]) == (None, None)
+    assert not Media.objects.filter(pk=media.pk).exists()
