@@ -118,9 +118,10 @@ def test_a_risky_image_rejects_the_confession_and_its_files_go(
     assert again.status_code == 400
 
 
-def test_review_or_no_verdict_goes_to_moderators(alice_client, alice_on_wechat, bob):
+def test_review_or_no_verdict_goes_to_moderators(alice_client, alice_on_wechat, bob,
+                                                  admin_client):  # fmt: skip
     first, second = checked_upload(alice_client), checked_upload(alice_client)
-    send(alice_client, first)
+    held = send(alice_client, first)
     send(alice_client, second)
     verdict(first, "review", "20001")
     with time_machine.travel(timezone.now() + timedelta(minutes=31), tick=True):
@@ -129,6 +130,11 @@ def test_review_or_no_verdict_goes_to_moderators(alice_client, alice_on_wechat, 
     assert notes == [("pending", "image check: for moderators (20001)"),
                      ("pending", "image check: for moderators (no_verdict)")]  # fmt: skip
     assert not Notification.objects.filter(recipient=bob).exists()
+    # In the moderators' queue, with the image to look at.
+    queue = admin_client.get("/admin/messages_app/queuedconfession/").content.decode()
+    assert f"/admin/messages_app/queuedconfession/{held}/change/" in queue
+    page = admin_client.get(f"/admin/messages_app/queuedconfession/{held}/change/")
+    assert first.thumbnail_key.split("/")[-1] in page.content.decode()
 
 
 def test_uploads_of_users_without_an_openid_are_not_checked(alice_client, bob, wechat):
