@@ -32,3 +32,10 @@ class AuthUsernameThrottle(_AuthThrottle):
             return None
         digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
         return f"throttle:{view.throttle_scope}:username:{digest}"
+
+
+class WeChatIpThrottle(AuthIpThrottle):
+    """`/auth/wechat` per client IP, at its own (higher) rate: many students sign in from one
+    campus address, and WeChat limits each user's code exchanges itself."""
+
+    scope = "auth_wechat_ip"

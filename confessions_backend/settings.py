@@ -413,11 +413,15 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth_ip": env.str("AUTH_THROTTLE_IP_RATE", default="30/min"),
         "auth_username": env.str("AUTH_THROTTLE_USERNAME_RATE", default="10/min"),
+        # WeChat sign-ins share campus and carrier addresses, and WeChat limits each user's
+        # code exchanges itself (45011): a much higher per-IP rate.
+        "auth_wechat_ip": env.str("AUTH_THROTTLE_WECHAT_IP_RATE", default="600/min"),
     },
 }
 for _variable, _rate in (
     ("AUTH_THROTTLE_IP_RATE", REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth_ip"]),
     ("AUTH_THROTTLE_USERNAME_RATE", REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth_username"]),
+    ("AUTH_THROTTLE_WECHAT_IP_RATE", REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth_wechat_ip"]),
 ):
     _count, _, _period = _rate.partition("/")
     if not _count.isdigit() or not _period or _period[0] not in "smhd":

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.api import serializers as s
-from accounts.throttles import AuthIpThrottle, AuthUsernameThrottle
+from accounts.throttles import AuthIpThrottle, AuthUsernameThrottle, WeChatIpThrottle
 from confessions_backend.parsing import parse
 
 
@@ -47,7 +47,7 @@ class AuthLoginApi(_SignInApi):
 
 class AuthWeChatApi(_SignInApi):
     throttle_scope = "wechat"
-    throttle_classes = (AuthIpThrottle,)
+    throttle_classes = (WeChatIpThrottle,)
 
     @extend_schema(operation_id="auth_wechat", request=s.WeChatLoginInput,
                    responses={200: s.WeChatAuthOutput})  # fmt: skip
@@ -86,6 +86,12 @@ class MeApi(APIView):
         data = parse(s.ProfileUpdateInput, request, partial=True)
         user = services.user_update_profile(user=request.user, data=data)
         return Response(s.UserSelfOutput(user, context={"request": request}).data)
+
+    @extend_schema(operation_id="me_update_put", request=s.ProfileUpdateInput,
+                   responses={200: s.UserSelfOutput})  # fmt: skip
+    def put(self, request: Request) -> Response:
+        """The same partial update as PATCH: wx.request has no PATCH."""
+        return self.patch(request)
 
     @extend_schema(operation_id="me_delete", responses={204: None})
     def delete(self, request: Request) -> Response:

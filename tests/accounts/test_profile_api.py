@@ -216,3 +216,21 @@ def test_setting_the_same_avatar_again_changes_nothing(alice_client, alice):
     assert alice_client.patch("/api/v1/me", {"avatar": photo.pk}).json()["avatar"] == photo.pk
     photo.refresh_from_db()
     assert photo.attached_at is not None
+
+
+def test_put_is_the_same_partial_update_as_patch(alice_client, alice):
+    # wx.request has no PATCH: a mini program updates its profile with PUT.
+    alice_client.patch("/api/v1/me", {"display_name": "Ann"})
+    response = alice_client.put("/api/v1/me", {"bio": "hello"})
+    assert response.status_code == 200, response.content
+    alice.refresh_from_db()
+    assert (alice.display_name, alice.bio) == ("Ann", "hello")
+
+
+def test_every_patch_door_also_takes_put(client):
+    import yaml
+
+    schema = yaml.safe_load(client.get("/api/schema").content)
+    for path, operations in schema["paths"].items():
+        if "patch" in operations:
+            assert "put" in operations, path
