@@ -150,8 +150,10 @@ def _encode(image: Image.Image) -> Rendition:
     clean.paste(image)
     buffer = io.BytesIO()
     if clean.mode == "RGBA":
-        clean.save(buffer, "WEBP", quality=JPEG_QUALITY, method=4)
-        content_type, extension = "image/webp", "webp"
+        # PNG, not WebP: a mini program's <image> shows WebP only with its `webp` attribute,
+        # and WeChat's image check does not read WebP.
+        clean.save(buffer, "PNG", optimize=True)
+        content_type, extension = "image/png", "png"
     else:
         clean.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
         content_type, extension = "image/jpeg", "jpg"

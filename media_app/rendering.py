@@ -43,7 +43,10 @@ class Urls:
 
 
 def _image_type(key: str) -> str:
-    """What a thumbnail we made is: WebP when it kept transparency, else JPEG."""
+    """What a thumbnail we made is: PNG when it kept transparency (WebP before 2026-11-21),
+    else JPEG."""
+    if key.endswith(".png"):
+        return "image/png"
     return "image/webp" if key.endswith(".webp") else "image/jpeg"
 
 

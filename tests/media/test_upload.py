@@ -54,7 +54,7 @@ def test_jpeg_with_gps_is_stored_without_any_metadata(alice_client):
     assert dict(thumbnail.getexif()) == {}
 
 
-@pytest.mark.parametrize(("mode", "stored_format"), [("RGB", "JPEG"), ("RGBA", "WEBP")])
+@pytest.mark.parametrize(("mode", "stored_format"), [("RGB", "JPEG"), ("RGBA", "PNG")])
 def test_png_text_chunk_and_trailing_html_do_not_survive(alice_client, mode, stored_format):
     original = files.png_with_text_chunk_and_trailer(mode)
     assert files.HTML_PAYLOAD in original
@@ -71,6 +71,17 @@ def test_png_text_chunk_and_trailing_html_do_not_survive(alice_client, mode, sto
     # The stored file is exactly one encoded image: re-encoding it gives the same length.
     image.load()
     assert media.content_type == Image.MIME[stored_format]
+
+
+def test_transparent_images_stay_transparent_as_png_thumbnail_too(alice_client):
+    # A mini program's <image> shows WebP only with its `webp` attribute: PNG, not WebP.
+    response = upload(alice_client, files.png_with_text_chunk_and_trailer("RGBA"), name="s.png",
+                      content_type="image/png")  # fmt: skip
+    assert response.json()["content_type"] == "image/png"
+    media = Media.objects.get()
+    thumbnail = Image.open(io.BytesIO(stored_bytes(media.thumbnail_key)))
+    assert (thumbnail.format, thumbnail.mode) == ("PNG", "RGBA")
+    assert media.thumbnail_key.endswith(".png")
 
 
 def test_thumbnail_is_bounded(alice_client):
