@@ -3,10 +3,12 @@ file URL."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -68,17 +70,54 @@ class MediaDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_CHUNK = 64 * 1024
+
+
+def _slice(handle, start: int, length: int):
+    handle.seek(start)
+    try:
+        while length > 0:
+            chunk = handle.read(min(_CHUNK, length))
+            if not chunk:
+                return
+            length -= len(chunk)
+            yield chunk
+    finally:
+        handle.close()
+
+
 @require_safe
-def media_file(request: HttpRequest, token: str) -> FileResponse:
+def media_file(request: HttpRequest, token: str) -> HttpResponse:
     """Serves a stored file for a valid, unexpired signature (FileSystemStorage only: with S3
-    the signed URL points at S3 itself)."""
+    the signed URL points at S3 itself). Answers a single `Range` (206), as iOS asks of video
+    (`make run` serves files this way)."""
     try:
         claims = file_claims(token)
         handle = default_storage.open(claims["k"], "rb")
+        size = default_storage.size(claims["k"])
     except (signing.BadSignature, KeyError, TypeError, FileNotFoundError, OSError):
         raise Http404 from None
+    asked = _RANGE.fullmatch(request.headers.get("Range", "").strip())
+    if asked and (asked[1] or asked[2]):
+        if asked[1]:
+            start = int(asked[1])
+            end = min(int(asked[2]), size - 1) if asked[2] else size - 1
+        else:  # the last N bytes
+            start, end = max(size - int(asked[2]), 0), size - 1
+        if start > end or start >= size:
+            handle.close()
+            refused = HttpResponse(status=416)
+            refused["Content-Range"] = f"bytes */{size}"
+            return refused
+        response = StreamingHttpResponse(_slice(handle, start, end - start + 1), status=206,
+                                         content_type=claims["t"])  # fmt: skip
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+    else:  # no Range, or one we do not serve in part (several ranges): the whole file
+        response = FileResponse(handle, content_type=claims["t"])
     extension = claims["k"].rsplit(".", 1)[-1]
-    response = FileResponse(handle, content_type=claims["t"])
+    response["Accept-Ranges"] = "bytes"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = f'inline; filename="media.{extension}"'
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

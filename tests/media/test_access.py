@@ -134,6 +134,34 @@ def test_filesystem_signed_url_serves_safely_then_expires(
     assert client.get(short).status_code == 404
 
 
+def test_filesystem_files_answer_a_range_as_ios_asks_of_video(filesystem_storage, alice_client):
+    url = upload(alice_client, files.jpeg()).json()["url"]
+    client = Client()
+    whole = client.get(url)
+    data = b"".join(whole.streaming_content)
+    assert whole["Accept-Ranges"] == "bytes"
+    size = len(data)
+
+    first = client.get(url, HTTP_RANGE="bytes=0-1")
+    assert first.status_code == 206
+    assert b"".join(first.streaming_content) == data[:2]
+    assert first["Content-Range"] == f"bytes 0-1/{size}"
+    assert first["Content-Length"] == "2"
+    assert first["X-Content-Type-Options"] == "nosniff"
+    middle = client.get(url, HTTP_RANGE=f"bytes=100-{size + 50}")
+    assert b"".join(middle.streaming_content) == data[100:]
+    assert middle["Content-Range"] == f"bytes 100-{size - 1}/{size}"
+    tail = client.get(url, HTTP_RANGE="bytes=-10")
+    assert b"".join(tail.streaming_content) == data[-10:]
+    beyond = client.get(url, HTTP_RANGE=f"bytes={size}-")
+    assert beyond.status_code == 416
+    assert beyond["Content-Range"] == f"bytes */{size}"
+    for ignored in ("bytes=0-1,5-6", "items=0-1", "bytes=abc"):
+        response = client.get(url, HTTP_RANGE=ignored)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == data
+
+
 def test_filesystem_urls_are_absolute(filesystem_storage, alice_client):
     body = upload(alice_client, files.jpeg()).json()
     assert body["url"].startswith("http://testserver/media/file/")
