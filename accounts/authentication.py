@@ -28,6 +28,7 @@ from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts import selectors
 from accounts.models import User
+from confessions_backend.token_errors import TokenExpired
 
 _VERIFIED_MAX = 20_000
 _verified: dict[bytes, tuple[float, AccessToken]] = {}
@@ -59,6 +60,9 @@ class JWTAuthentication(authentication.JWTAuthentication):
     def get_validated_token(self, raw_token: bytes) -> Token:
         try:
             return access_token(raw_token)
+        except ExpiredTokenError:
+            # Signed by us (the signature is checked before the expiry): the client refreshes.
+            raise TokenExpired() from None
         except TokenError as error:
             raise InvalidToken({"detail": _("Given token not valid for any token type"),
                                 "messages": [{"token_class": "AccessToken",

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
@@ -109,6 +109,10 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
     """Rotate: the given refresh token dies, a new access + refresh pair is returned."""
     try:
         token = RefreshToken(refresh)  # signature, expiry, type and blacklist
+    except ExpiredTokenError:
+        raise ApplicationError(
+            "token_expired", "The refresh token has expired: sign in again.", status=401
+        ) from None
     except TokenError:
         raise _refresh_refused() from None
     with transaction.atomic():

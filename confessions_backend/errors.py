@@ -29,6 +29,8 @@ from rest_framework.views import set_rollback
 from rest_framework_simplejwt.exceptions import AuthenticationFailed as JWTAuthenticationFailed
 from rest_framework_simplejwt.exceptions import InvalidToken
 
+from confessions_backend.token_errors import TokenExpired
+
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
@@ -190,6 +192,10 @@ def _render(exc: BaseException) -> tuple[int, dict[str, Any], dict[str, str]]:
         if isinstance(exc, drf.ValidationError):
             body = envelope("validation_error", "Invalid input.", _field_errors(exc.detail))
             return exc.status_code, body, headers
+        if isinstance(exc, TokenExpired):
+            return exc.status_code, envelope(
+                "token_expired", "The access token has expired: refresh it."
+            ), headers  # fmt: skip
         if isinstance(
             exc,
             (drf.NotAuthenticated, drf.AuthenticationFailed, InvalidToken, JWTAuthenticationFailed),

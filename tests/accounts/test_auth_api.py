@@ -160,10 +160,30 @@ def test_token_signed_with_the_secret_key_is_401(alice, settings):
     assert authed(forged).get("/api/v1/me").status_code == 401
 
 
-def test_expired_access_token_is_401(alice):
+def test_expired_access_token_is_401_token_expired(alice):
     token = AccessToken.for_user(alice)
     token.set_exp(lifetime=-timedelta(seconds=1))
-    assert authed(str(token)).get("/api/v1/me").status_code == 401
+    response = authed(str(token)).get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_expired"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_forged_expired_token_is_not_authenticated_not_expired(alice):
+    # The signature is checked before the expiry: "expired" is told only of our own tokens.
+    token = AccessToken.for_user(alice)
+    token.set_exp(lifetime=-timedelta(seconds=1))
+    forged = str(token)[:-4] + ("AAAA" if not str(token).endswith("AAAA") else "BBBB")
+    response = authed(forged).get("/api/v1/me")
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_an_expired_refresh_token_is_token_expired(api_client, alice):
+    refresh = RefreshToken.for_user(alice)
+    refresh.set_exp(lifetime=-timedelta(seconds=1))
+    response = api_client.post("/api/v1/auth/refresh", {"refresh": str(refresh)}, format="json")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_expired"
 
 
 def test_a_remembered_token_still_expires(alice):
@@ -176,7 +196,7 @@ def test_a_remembered_token_still_expires(alice):
     time.sleep(2.1)
     response = client.get("/api/v1/me")
     assert response.status_code == 401
-    assert response.json()["error"]["code"] == "not_authenticated"
+    assert response.json()["error"]["code"] == "token_expired"
 
 
 @pytest.mark.parametrize("claim", ["abc", "1.5", "", " 1", "-1", "１", 1.0, None, [1], {"id": 1},
