@@ -403,7 +403,8 @@ def phone_bind(*, user: User, code: str) -> User:
     """Bind the phone a `getPhoneNumber` button's code stands for (WeChat's
     `getuserphonenumber`; the code works once, for 5 minutes)."""
     try:
-        answer = wechat.get_client().call("wxa/business/getuserphonenumber", {"code": code})
+        client = wechat.get_client()
+        answer = client.call("wxa/business/getuserphonenumber", {"code": code})
     except (wechat.WeChatNotConfigured, wechat.WeChatUnavailable, wechat.WeChatError) as exc:
         if isinstance(exc, wechat.WeChatError) and exc.errcode in _WECHAT_CODE_INVALID:
             raise ApplicationError(
@@ -415,11 +416,7 @@ def phone_bind(*, user: User, code: str) -> User:
     info = answer.get("phone_info") or {}
     phone = info.get("purePhoneNumber") or info.get("phoneNumber")
     watermark = info.get("watermark") or {}
-    if (
-        not isinstance(phone, str)
-        or not phone
-        or watermark.get("appid") != wechat.get_client().appid
-    ):
+    if not isinstance(phone, str) or not phone or watermark.get("appid") != client.appid:
         raise ServiceUnavailable("WeChat did not answer properly; try again soon.",
                                  code="wechat_unavailable")  # fmt: skip
     country = str(info.get("countryCode") or "")

@@ -64,8 +64,15 @@ class WeChatClient:
         return session
 
     def _request(
-        self, method: str, path: str, *, params: dict | None = None, json: dict | None = None
-    ) -> dict[str, Any]:
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict | None = None,
+        json: dict | None = None,
+        image: bool = False,
+    ) -> Any:
+        """WeChat's JSON answer; with `image`, an image it answers instead (its bytes)."""
         try:
             response = self._http.request(
                 method,
@@ -79,6 +86,8 @@ class WeChatClient:
             # The exception's text may contain the URL and with it the secret.
             logger.warning("WeChat %s unreachable: %s", path, type(exc).__name__)
             raise WeChatUnavailable(f"WeChat {path} unreachable ({type(exc).__name__})") from None
+        if image and response.headers.get("Content-Type", "").startswith("image/"):
+            return response.content
         try:
             body = response.json()
         except ValueError:
@@ -140,46 +149,23 @@ class WeChatClient:
             cache.set(self._token_cache_key, token, lifetime)
         return token
 
-    def call(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """POST to an API that takes `access_token`; one refetch if WeChat says it expired."""
+    def call(self, path: str, payload: dict[str, Any], *, image: bool = False) -> Any:
+        """POST to an API that takes `access_token`; one refetch if WeChat says it expired.
+        With `image`, an API that answers an image (or JSON on error): the image's bytes."""
         try:
-            return self._request(
-                "POST", path, params={"access_token": self.access_token()}, json=payload
-            )
+            return self._request("POST", path, params={"access_token": self.access_token()},
+                                 json=payload, image=image)  # fmt: skip
         except WeChatError as exc:
             if exc.errcode not in TOKEN_EXPIRED_ERRCODES:
                 raise
         cache.delete(self._token_cache_key)
         token = self.access_token(refresh=True)
-        return self._request("POST", path, params={"access_token": token}, json=payload)
+        return self._request("POST", path, params={"access_token": token}, json=payload,
+                             image=image)  # fmt: skip
 
     def image(self, path: str, payload: dict[str, Any]) -> bytes:
         """POST to an API that answers an image (or, on error, JSON): the image's bytes."""
-        for attempt in (1, 2):
-            token = self.access_token(refresh=attempt == 2)
-            try:
-                response = self._http.post(f"{self.api_base}/{path}",
-                                           params={"access_token": token}, json=payload,
-                                           timeout=self.timeout, allow_redirects=False)  # fmt: skip
-            except requests.RequestException as exc:
-                logger.warning("WeChat %s unreachable: %s", path, type(exc).__name__)
-                raise WeChatUnavailable(f"WeChat {path} unreachable") from None
-            if response.headers.get("Content-Type", "").startswith("image/"):
-                return response.content
-            try:
-                body = response.json()
-            except ValueError:
-                raise WeChatUnavailable(f"WeChat {path} answered HTTP {response.status_code}") \
-                    from None  # fmt: skip
-            errcode = int(body.get("errcode", 0)) if isinstance(body, dict) else -1
-            if errcode in TOKEN_EXPIRED_ERRCODES and attempt == 1:
-                cache.delete(self._token_cache_key)
-                continue
-            logger.info("WeChat %s errcode %s", path, errcode)
-            raise WeChatError(
-                errcode, str(body.get("errmsg", "")) if isinstance(body, dict) else ""
-            )
-        raise WeChatUnavailable(f"WeChat {path}: no image")  # pragma: no cover - the loop returns
+        return self.call(path, payload, image=True)
 
 
 _clients: dict[tuple, WeChatClient] = {}

@@ -40,11 +40,7 @@ class EmbeddedWorkerLifespan:
                 return
 
     def start(self) -> None:
-        self.worker = Worker(
-            queue_names=["*"], interval=1, batch=False, backend_name="default",
-            startup_delay=False, max_tasks=None,
-            worker_id="embedded-" + get_random_string(12), excluded_queue_names=[],
-        )  # fmt: skip
+        self.worker = Worker.in_process("embedded-" + get_random_string(12))
         run = sync_to_async(self.worker.run, thread_sensitive=False)
         self.running = asyncio.ensure_future(run())
 

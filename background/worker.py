@@ -49,6 +49,14 @@ def backoff(attempts: int) -> timedelta:
 
 
 class Worker(db_worker.Worker):
+    @classmethod
+    def in_process(cls, worker_id: str, *, batch: bool = False, interval: float = 1) -> Worker:
+        """A worker on every queue of the default backend, run by code rather than by the
+        command: `make run`'s embedded one, or a test's (`batch`: until nothing is due)."""
+        return cls(queue_names=["*"], interval=interval, batch=batch, backend_name="default",
+                   startup_delay=False, max_tasks=None, worker_id=worker_id,
+                   excluded_queue_names=[])  # fmt: skip
+
     def run(self) -> None:
         logger.info("worker %s started (queues %s)", self.worker_id, ",".join(self.queue_names))
         next_tick = 0.0

@@ -26,6 +26,7 @@ from accounts import wechat
 from accounts.models import User
 from background.worker import RetryLater
 from media_app.models import Media
+from media_app.rendering import image_type
 from media_app.signed_urls import s3_presigned, s3_target
 
 logger = logging.getLogger(__name__)
@@ -53,18 +54,17 @@ def applies_to(owner: User) -> bool:
 
 
 def start(media: Media) -> None:
-    """At upload, in its transaction: ask WeChat (a task), and give up waiting at 30 min."""
+    """At the upload of `media` (created `checking`), in its transaction: ask WeChat (a
+    task), and give up waiting at 30 min."""
     from media_app import tasks
 
-    media.check_status = Media.Check.CHECKING
-    media.save(update_fields=["check_status"])
     tasks.media_check_request.enqueue(media.pk)
     tasks.media_check_expire.using(run_after=timezone.now() + VERDICT_WITHIN).enqueue(media.pk)
 
 
 def _checked_key(media: Media) -> tuple[str, str]:
-    if media.kind == Media.Kind.VIDEO:
-        return media.thumbnail_key, "image/jpeg"
+    if media.kind == Media.Kind.VIDEO:  # its poster frame, as we stored it
+        return media.thumbnail_key, image_type(media.thumbnail_key)
     return media.storage_key, media.content_type
 
 

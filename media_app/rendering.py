@@ -39,10 +39,10 @@ class Urls:
     def avatar(self, storage_key: str | None, thumbnail_key: str | None) -> str | None:
         """A profile picture (the image's thumbnail), or None for no picture."""
         key = thumbnail_key or storage_key
-        return self(key, _image_type(key)) if key else None
+        return self(key, image_type(key)) if key else None
 
 
-def _image_type(key: str) -> str:
+def image_type(key: str) -> str:
     """What a thumbnail we made is: PNG when it kept transparency (WebP before 2026-11-21),
     else JPEG."""
     if key.endswith(".png"):
@@ -62,7 +62,7 @@ def media_values_render(values: Mapping[str, Any], urls: Urls, prefix: str = "")
         "height": values[prefix + "height"],
         "duration": values[prefix + "duration"],
         "url": urls(values[prefix + "storage_key"], values[prefix + "content_type"]),
-        "thumbnail_url": urls(thumbnail, _image_type(thumbnail)) if thumbnail else None,
+        "thumbnail_url": urls(thumbnail, image_type(thumbnail)) if thumbnail else None,
     }
 
 

@@ -146,6 +146,7 @@ def media_upload(*, owner: User, file: UploadedFile) -> Media:
         _delete_objects(written)
         raise _storage_unavailable(exc) from None
 
+    checked = checks.applies_to(owner)
     try:
         with transaction.atomic():
             media = Media.objects.create(
@@ -159,8 +160,9 @@ def media_upload(*, owner: User, file: UploadedFile) -> Media:
                 duration=duration,
                 thumbnail_key=thumbnail_key,
                 sha256=hashlib.sha256(main_data).hexdigest(),
+                check_status=Media.Check.CHECKING if checked else Media.Check.UNCHECKED,
             )
-            if checks.applies_to(owner):
+            if checked:
                 checks.start(media)
             return media
     except BaseException:

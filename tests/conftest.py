@@ -149,9 +149,7 @@ def dead_port() -> Iterator[int]:
 def make_worker(worker_id: str = "w1"):
     from background.worker import Worker
 
-    return Worker(queue_names=["default"], interval=0, batch=True, backend_name="default",
-                  startup_delay=False, max_tasks=None, worker_id=worker_id,
-                  excluded_queue_names=[])  # fmt: skip
+    return Worker.in_process(worker_id, batch=True, interval=0)
 
 
 def run_worker(worker_id: str = "w1") -> None:

@@ -33,16 +33,17 @@ class Template:
     data: dict[str, str]  # template key -> our field
 
 
+def _template(event: str, spec: dict) -> Template:
+    return Template(event=event, id=spec["id"], data=dict(spec["data"]))
+
+
 def configured() -> list[Template]:
-    return [
-        Template(event=event, id=spec["id"], data=dict(spec["data"]))
-        for event, spec in settings.WECHAT_SUBSCRIBE_TEMPLATES.items()
-    ]
+    return [_template(event, spec) for event, spec in settings.WECHAT_SUBSCRIBE_TEMPLATES.items()]
 
 
 def for_event(event: str) -> Template | None:
     spec = settings.WECHAT_SUBSCRIBE_TEMPLATES.get(event)
-    return Template(event=event, id=spec["id"], data=dict(spec["data"])) if spec else None
+    return _template(event, spec) if spec else None
 
 
 def field_value(field: str, event: str, at: datetime) -> str:

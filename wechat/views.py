@@ -69,12 +69,13 @@ def _key(body: dict) -> str:
 
 
 def _store(body: dict) -> None:
+    key = _key(body)
     try:
         with transaction.atomic():
             event = PushEvent.objects.create(
-                key=_key(body), event=str(body.get("Event", ""))[:64],
+                key=key, event=str(body.get("Event", ""))[:64],
                 openid=str(body.get("FromUserName", ""))[:64], payload=body,
             )  # fmt: skip
             tasks.push_event_process.enqueue(event.pk)
     except IntegrityError:
-        logger.info("WeChat push %s received again: already stored", _key(body))
+        logger.info("WeChat push %s received again: already stored", key)
