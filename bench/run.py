@@ -278,7 +278,8 @@ def table(results: dict) -> str:
              f"{latency['post_p50_ms']:.1f} ms, p99 {latency['post_p99_ms']:.1f} ms)."]  # fmt: skip
     sockets = results["sockets"]
     rows += ["", f"WebSocket fan-out, one uvicorn process on one core: {sockets['sockets']:,} "
-             f"authenticated sockets over 50 users, one confession to each user: "
+             f"authenticated sockets, 5 for each of {sockets['sockets'] // 5:,} users, one "
+             f"confession to each user: "
              f"{sockets['frames']:,} frames at **{sockets['frames_per_second']:,.0f} frames/s** "
              f"(first frame to last); {sockets['first_send_to_last_frame_s']:.2f} s from the "
              f"first send to the last frame; the server spent "

@@ -20,7 +20,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from rest_framework_simplejwt.tokens import RefreshToken  # noqa: E402
+from rest_framework_simplejwt.tokens import AccessToken, RefreshToken  # noqa: E402
 
 from accounts import services as account_services  # noqa: E402
 from accounts.models import User  # noqa: E402
@@ -28,7 +28,7 @@ from media_app.models import Media  # noqa: E402
 from media_app.services import new_storage_key_base  # noqa: E402
 from messages_app import services  # noqa: E402
 
-FANOUT_USERS = 50
+FANOUT_USERS = 1000  # 5 sockets each (SOCKETS_PER_USER): 5,000 sockets
 CONFESSIONS = 25
 PHOTOS_EACH = 2
 REPLIES = 25
@@ -62,9 +62,7 @@ def main() -> None:
         services.reply_create(user=author, confession_id=first.pk, body=f"reply {index}")
     tokens = {name: str(RefreshToken.for_user(user).access_token) for name, user in people.items()}
     fanout = [User.objects.create_user(username=f"fan{index}") for index in range(FANOUT_USERS)]
-    fanout_tokens = {
-        user.username: str(RefreshToken.for_user(user).access_token) for user in fanout
-    }
+    fanout_tokens = {user.username: str(AccessToken.for_user(user)) for user in fanout}
     json.dump({"tokens": tokens, "thread": first.pk, "fanout": fanout_tokens}, sys.stdout)
 
 

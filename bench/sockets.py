@@ -1,10 +1,11 @@
 """The WebSocket fan-out, run by bench/run.py with the bench environment: N authenticated
-sockets on one uvicorn process (pinned to core 0 by the caller), spread over 50 users; one
-confession to each of the 50 users (sent from this process, through the real services, so
-the pushes cross Redis from another process); prints JSON with the frames per second from the
-first frame to the last, the time from the first send to the last frame, the server's CPU
-time per frame over that time (what the server itself spends, whatever the client's pace), and
-the server's RSS per idle authenticated socket.
+sockets on one uvicorn process (pinned to core 0 by the caller), 5 for each of N/5 users (the
+most a user may hold: SOCKETS_PER_USER); one confession to each of those users (sent from
+this process, through the real services, so the pushes cross Redis from another process);
+prints JSON with the frames per second from the first frame to the last, the time from the
+first send to the last frame, the server's CPU time per frame over that time (what the server
+itself spends, whatever the client's pace), and the server's RSS per idle authenticated
+socket.
 
     sockets.py <seed.json> <port> <server pid> <sockets>
 """
@@ -52,8 +53,9 @@ def send_confessions(usernames: list[str]) -> None:
 async def main(seed: dict, port: int, pid: int, count: int) -> dict:
     from websockets.asyncio.client import connect
 
-    users = list(seed["fanout"].items())
-    per_user = count // len(users)
+    per_user = 5
+    users = list(seed["fanout"].items())[: count // per_user]
+    assert len(users) * per_user == count, "the seed has too few fan-out users"
     url = f"ws://127.0.0.1:{port}/ws/notifications/"
     gate = asyncio.Semaphore(64)
 

@@ -64,6 +64,12 @@ class StrictEnv(environ.Env):
             raise ImproperlyConfigured(f"{var} is malformed: expected a positive whole number")
         return value
 
+    def whole_number(self, var, default: int) -> int:
+        value = self.int(var, default=default)
+        if value < 0:
+            raise ImproperlyConfigured(f"{var} is malformed: expected a whole number, 0 or more")
+        return value
+
     def url(self, var, *, schemes: set[str], default=None) -> str | None:
         """A URL whose scheme is one of `schemes` and which names a host (unless it is a unix
         socket or an SQLite file)."""
@@ -261,6 +267,10 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Notification sockets one user may hold open at once (WeChat allows a mini program 5); a
+# newer one closes the oldest with 4409.
+SOCKETS_PER_USER = env.positive_int("SOCKETS_PER_USER", default=5)
+
 # --- Media storage ----------------------------------------------------------------------------
 
 # How long a signed media URL stays valid.
@@ -446,6 +456,9 @@ SIMPLE_JWT = {
     "AUTH_HEADER_TYPES": ("Bearer",),
     "CHECK_USER_IS_ACTIVE": True,
 }
+# A refresh token used again this soon after its rotation answers the same new pair (two pages
+# refreshing at once, an answer lost on a weak network); later, its reuse revokes its family.
+JWT_REFRESH_GRACE_SECONDS = env.whole_number("JWT_REFRESH_GRACE_SECONDS", default=30)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Confessions API",

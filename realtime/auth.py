@@ -14,7 +14,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.contrib.auth.models import AnonymousUser
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from accounts import selectors as account_selectors
@@ -51,6 +51,17 @@ async def authenticate(token: str | None):
     if user is None:
         return AnonymousUser(), None
     return user, access["exp"]
+
+
+def is_expired(token: str) -> bool:
+    """Whether `token` is one of ours whose time is up (not a forged or malformed one)."""
+    try:
+        access_token(token)
+    except ExpiredTokenError:
+        return True
+    except TokenError:
+        return False
+    return False
 
 
 class JwtAuthMiddleware(BaseMiddleware):

@@ -15,6 +15,7 @@ import contextlib
 import json
 import logging
 import time
+from datetime import UTC, datetime
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
@@ -22,9 +23,10 @@ from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from confessions_backend.errors import DEPENDENCY_ERRORS
-from realtime import selectors, services
+from realtime import auth, selectors, services
 from realtime.groups import user_group
 
 logger = logging.getLogger(__name__)
@@ -53,8 +55,22 @@ def _latest_id(user_id: int) -> int:
 
 
 @database_sync_to_async
+def _socket_opened(user_id: int, channel_name: str) -> list[str]:
+    return services.socket_opened(
+        user_id=user_id, channel_name=channel_name, limit=settings.SOCKETS_PER_USER
+    )
+
+
+_socket_closed = database_sync_to_async(services.socket_closed)
+
+
+@database_sync_to_async
 def _mark_read(user_id: int, up_to: int) -> int:
     return services.notifications_mark_read(user_id=user_id, up_to=up_to)
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, tz=UTC).isoformat().replace("+00:00", "Z")
 
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
@@ -84,6 +100,12 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
                 self.last_sent = await _latest_id(user.pk) if after is None else after
                 await self.channel_layer.group_add(self.group, self.channel_name)
                 self.user_id = user.pk
+                replaced = await _socket_opened(user.pk, self.channel_name)
+                if replaced is None:  # the account was deleted during the handshake
+                    await self.close(code=services.CLOSE_NOT_AUTHENTICATED)
+                    return
+                for channel in replaced:
+                    await self.channel_layer.send(channel, {"type": "socket.replaced"})
                 await self._send_pending()
         except AWAY as exc:
             await self._try_again_later("the socket's start", exc)
@@ -118,6 +140,8 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
                 self.expiry.cancel()
             with contextlib.suppress(*AWAY):  # Redis away: its subscriptions went with it
                 await self.channel_layer.group_discard(self.group, self.channel_name)
+            with contextlib.suppress(*AWAY):  # the row goes when a newer socket passes the cap
+                await _socket_closed(channel_name=self.channel_name)
 
     async def __call__(self, scope, receive, send) -> None:
         # Channels' own loop (await_many_dispatch) makes a task and an asyncio.wait per
@@ -214,6 +238,9 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def session_close(self, event: dict) -> None:
         await self.close(code=event.get("code", services.CLOSE_NOT_AUTHENTICATED))
 
+    async def socket_replaced(self, event: dict) -> None:
+        await self.close(code=services.CLOSE_REPLACED)
+
     # --- from the client ------------------------------------------------------------------
 
     async def websocket_receive(self, message: dict) -> None:
@@ -250,6 +277,8 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "ping":
             await self.send_json({"type": "pong"})
+        elif kind == "auth":
+            await self._renew(content.get("token"))
         elif kind == "ack":
             up_to = content.get("up_to")
             if not isinstance(up_to, int) or isinstance(up_to, bool) or up_to < 0:
@@ -260,7 +289,27 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             except AWAY as exc:
                 await self._try_again_later("an ack", exc)
         else:
-            await self._error("unknown_type", 'Send {"type": "ping"} or an ack.')
+            await self._error("unknown_type", 'Send {"type": "ping"}, an ack or an auth.')
+
+    async def _renew(self, token) -> None:
+        """A fresh access token for the same user moves the socket's deadline to its expiry.
+        A bad one is an error frame: the socket keeps its old deadline, and closes 4401 at it
+        unless a good token comes first."""
+        if not isinstance(token, str) or not token:
+            await self._error("bad_frame", "auth needs a token: an access token.")
+            return
+        try:
+            user, expires_at = await auth.authenticate(token)
+        except AWAY as exc:
+            await self._try_again_later("a token renewal", exc)
+            return
+        if expires_at is None or user.pk != self.user_id:
+            code = "token_expired" if auth.is_expired(token) else "not_authenticated"
+            await self._error(code, "That token does not renew this socket; get a fresh one.")
+            return
+        self.expiry.cancel()
+        self.expiry = asyncio.create_task(self._close_at(expires_at))
+        await self.send_json({"type": "auth", "expires_at": _iso(expires_at)})
 
     async def _try_again_later(self, where: str, exc: BaseException) -> None:
         logger.warning("%s failed, the socket closes 1013: %s", where, type(exc).__name__)

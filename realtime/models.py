@@ -34,3 +34,20 @@ class Notification(models.Model):
             "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
             "data": self.data,
         }
+
+
+class OpenSocket(models.Model):
+    """One open notifications socket: how many a user has, across every server process, and
+    which is the oldest (`realtime.services.socket_opened` closes the oldest past the cap).
+    A row left behind by a process that died is bounded like the rest: it is the oldest, so
+    the next socket past the cap closes it (a no-op) instead of a live one."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel_name = models.CharField(max_length=200, unique=True)
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=("user", "id"), name="realtime_socket_user_id")]
+
+    def __str__(self) -> str:
+        return f"socket {self.channel_name} of {self.user_id}"

@@ -19,13 +19,13 @@ from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from confessions_backend.compiled import CompiledQuery
 from realtime import events, hooks, selectors
 from realtime.groups import user_group
-from realtime.models import Notification
+from realtime.models import Notification, OpenSocket
 from realtime.pusher import Pusher, dropped
 
 PUSH_TIMEOUT_SECONDS = 2.0
@@ -34,6 +34,7 @@ _pusher = Pusher(timeout=PUSH_TIMEOUT_SECONDS)
 # Close codes of the notifications socket (README "WebSocket").
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_BANNED = 4403
+CLOSE_REPLACED = 4409  # the user opened more sockets than the cap: this, the oldest, went
 CLOSE_FRAME_TOO_LARGE = 4413
 CLOSE_TOO_MANY_FRAMES = 4429
 CLOSE_TRY_AGAIN_LATER = 1013  # the database or Redis is away: come back with the same token
@@ -96,6 +97,34 @@ def notify(*, user, type: str, data: dict[str, Any], locked: bool = False) -> No
         }
         transaction.on_commit(lambda: _group_send(user.pk, push), robust=True)
     return notification
+
+
+def socket_opened(*, user_id: int, channel_name: str, limit: int) -> list[str] | None:
+    """Record a socket of `user_id`; returns the channel names of their oldest sockets past
+    `limit`, which the caller tells to close with `CLOSE_REPLACED`, or None when the user is
+    gone (deleted during the handshake). Of two sockets opened at once, one waits for the
+    other (the user row is locked), so they never both keep one too many."""
+    with transaction.atomic():
+        if connection.features.has_select_for_update:
+            if not _lock_user.rows(user=user_id):
+                return None
+        try:
+            with transaction.atomic():
+                OpenSocket.objects.create(user_id=user_id, channel_name=channel_name)
+        except IntegrityError:  # SQLite, which locks nothing: the user went meanwhile
+            return None
+        excess = list(
+            OpenSocket.objects.filter(user_id=user_id)
+            .order_by("-id")
+            .values_list("id", "channel_name")[limit:]
+        )
+        if excess:
+            OpenSocket.objects.filter(id__in=[pk for pk, _ in excess]).delete()
+        return [name for _, name in excess]
+
+
+def socket_closed(*, channel_name: str) -> None:
+    OpenSocket.objects.filter(channel_name=channel_name).delete()
 
 
 @transaction.atomic

@@ -352,3 +352,94 @@ async def test_a_replay_while_the_database_is_down_closes_1013(alice, alice_toke
         await expect_close(socket, 1013, timeout=10)
     finally:
         await database_sync_to_async(outage.__exit__)(None, None, None)
+
+
+def short_lived(user, seconds: float) -> str:
+    token = AccessToken.for_user(user)
+    token.set_exp(lifetime=timedelta(seconds=seconds))
+    return str(token)
+
+
+async def is_open(socket) -> bool:
+    await socket.send_json_to({"type": "ping"})
+    return await socket.receive_json_from(timeout=3) == {"type": "pong"}
+
+
+async def test_a_socket_past_the_cap_closes_the_users_oldest_4409(
+    alice, alice_token, bob_token, settings
+):
+    settings.SOCKETS_PER_USER = 2
+    first = await open_socket(alice_token)
+    assert await is_open(first)  # its start is handled before the next one opens
+    second = await open_socket(alice_token, via="query")
+    assert await is_open(second)
+    bobs = await open_socket(bob_token)
+    third = await open_socket(alice_token)
+    await expect_close(first, 4409)
+    for socket in (second, third, bobs):  # the newer two stay, and nobody else's is touched
+        assert await is_open(socket)
+    fourth = await open_socket(alice_token)
+    await expect_close(second, 4409)
+    assert await is_open(third)
+    assert await is_open(fourth)
+    for socket in (third, fourth, bobs):
+        await socket.disconnect()
+
+
+async def test_a_closed_socket_frees_its_place_under_the_cap(alice, alice_token, settings):
+    settings.SOCKETS_PER_USER = 2
+    first, second = await open_socket(alice_token), await open_socket(alice_token)
+    assert await is_open(first)
+    assert await is_open(second)
+    await first.disconnect()
+    third = await open_socket(alice_token)
+    assert await is_open(second)
+    assert await is_open(third)
+    await second.disconnect()
+    await third.disconnect()
+
+
+async def test_renewing_the_token_on_an_open_socket_keeps_it_past_the_old_expiry(alice):
+    socket = await open_socket(short_lived(alice, 2))
+    fresh = await database_sync_to_async(short_lived)(alice, 600)
+    await socket.send_json_to({"type": "auth", "token": fresh})
+    answer = await socket.receive_json_from(timeout=3)
+    assert answer["type"] == "auth"
+    assert answer["expires_at"].endswith("Z")
+    await asyncio.sleep(2.5)
+    assert await is_open(socket)
+    await socket.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("make_token", "code"),
+    [
+        pytest.param(lambda alice, bob: short_lived(bob, 600), "not_authenticated", id="bobs"),
+        pytest.param(lambda alice, bob: "not.a.token", "not_authenticated", id="garbage"),
+        pytest.param(lambda alice, bob: expired_access(alice), "token_expired", id="expired"),
+        pytest.param(
+            lambda alice, bob: str(RefreshToken.for_user(alice)), "not_authenticated", id="refresh"
+        ),
+    ],
+)
+async def test_a_bad_renewal_is_an_error_and_the_old_expiry_still_closes_4401(
+    alice, bob, make_token, code
+):
+    socket = await open_socket(await database_sync_to_async(short_lived)(alice, 2))
+    await socket.send_json_to(
+        {"type": "auth", "token": await database_sync_to_async(make_token)(alice, bob)}
+    )
+    frame = await socket.receive_json_from(timeout=3)
+    assert frame["type"] == "error"
+    assert frame["error"]["code"] == code
+    await expect_close(socket, 4401, timeout=4)
+
+
+@pytest.mark.parametrize("token", [None, "", 5, ["x"]])
+async def test_an_auth_frame_without_a_token_string_is_a_bad_frame(alice_token, token):
+    socket = await open_socket(alice_token)
+    await socket.send_json_to({"type": "auth", "token": token})
+    frame = await socket.receive_json_from(timeout=3)
+    assert frame["error"]["code"] == "bad_frame"
+    assert await is_open(socket)
+    await socket.disconnect()
