@@ -102,3 +102,24 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class TokenRotation(models.Model):
+    """A refresh token that was rotated (`jti`), and the pair it was rotated into.
+
+    Within `JWT_REFRESH_GRACE_SECONDS` of the rotation, the same token answers the same pair
+    again: two pages that refresh at once, or a retry after an answer lost on a weak network,
+    both get the new pair. After that the token is dead, and using it revokes its `family`
+    (every token descended from one sign-in): someone holds a copy. The successor pair is kept
+    as simplejwt's own OutstandingToken keeps every refresh token it issued."""
+
+    jti = models.CharField(max_length=255, unique=True)
+    family = models.CharField(max_length=255, db_index=True)  # the sign-in's first jti
+    successor_jti = models.CharField(max_length=255, db_index=True)
+    successor_access = models.TextField()
+    successor_refresh = models.TextField()
+    rotated_at = models.DateTimeField()
+    expires_at = models.DateTimeField()  # the rotated token's: forgotten with it
+
+    def __str__(self) -> str:
+        return f"{self.jti} -> {self.successor_jti}"

@@ -1,15 +1,16 @@
 """Every write the accounts app does (DESIGN.md §2): sign-up and sign-in, token rotation,
 WeChat login, profiles, account deletion, bans and blocks.
 
-Token rules: refresh tokens rotate, and a refresh token that was rotated, logged out, or that
-belongs to a banned or deleted user is refused with 401 for good. Rotation is race-safe: of two
-concurrent refreshes of one token exactly one succeeds (the blacklist row is unique).
+Token rules: refresh tokens rotate. A rotated one answers the same new pair for a grace period
+(`token_refresh`), then it is dead, and its reuse revokes every token of its sign-in; a logged
+out one, or one of a banned or deleted user, is refused with 401 for good.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
@@ -25,7 +27,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts import avatars, phones, text_checks, wechat
-from accounts.models import Block, User, username_validator
+from accounts.models import Block, TokenRotation, User, username_validator
 from accounts.signals import user_deactivated
 from confessions_backend.errors import ApplicationError, ServiceUnavailable
 
@@ -105,28 +107,82 @@ def _outstanding(token: RefreshToken, raw: str, user: User) -> OutstandingToken:
     return outstanding
 
 
+class _RefreshToken(RefreshToken):
+    def check_blacklist(self) -> None:
+        """`token_refresh` decides about used tokens itself (a grace period, then revocation)."""
+
+
 def token_refresh(*, refresh: str) -> dict[str, str]:
-    """Rotate: the given refresh token dies, a new access + refresh pair is returned."""
+    """Rotate: the given refresh token dies and a new access + refresh pair is returned.
+
+    Used again within `JWT_REFRESH_GRACE_SECONDS` of its rotation, it answers the same pair
+    (concurrent refreshes of one token queue on its row and all get that pair). Used later, or
+    after a logout or a ban, it is refused, and every token of its family (the sign-in it
+    descends from) is revoked: a copy is loose."""
     try:
-        token = RefreshToken(refresh)  # signature, expiry, type and blacklist
+        token = _RefreshToken(refresh)  # signature, expiry and type
     except ExpiredTokenError:
         raise ApplicationError(
             "token_expired", "The refresh token has expired: sign in again.", status=401
         ) from None
     except TokenError:
         raise _refresh_refused() from None
+    jti = token["jti"]
     with transaction.atomic():
         user = User.objects.filter(pk=token.get("user_id"), is_active=True).first()
         if user is None:
             raise _refresh_refused()
         outstanding = _outstanding(token, refresh, user)
-        try:
-            with transaction.atomic():
-                BlacklistedToken.objects.create(token=outstanding)
-        except IntegrityError:
-            # A concurrent refresh of the same token won.
-            raise _refresh_refused() from None
-        return token_pair_for(user)
+        # Concurrent refreshes of this token wait here for the first to commit.
+        _lock_outstanding(outstanding.pk)
+        rotation = TokenRotation.objects.filter(jti=jti).first()
+        now = timezone.now()
+        if rotation is not None and now - rotation.rotated_at <= timedelta(
+            seconds=settings.JWT_REFRESH_GRACE_SECONDS
+        ):
+            successor_dead = BlacklistedToken.objects.filter(
+                token__jti=rotation.successor_jti
+            ).exists()
+            if not successor_dead:
+                return {"access": rotation.successor_access, "refresh": rotation.successor_refresh}
+        dead = rotation is not None or BlacklistedToken.objects.filter(token=outstanding).exists()
+        family = rotation.family if rotation is not None else _family_of(jti)
+        if dead:
+            revoked = _revoke_family(family)
+        else:
+            BlacklistedToken.objects.create(token=outstanding)
+            successor = RefreshToken.for_user(user)
+            pair = {"access": str(successor.access_token), "refresh": str(successor)}
+            TokenRotation.objects.create(
+                jti=jti, family=family, successor_jti=successor["jti"],
+                successor_access=pair["access"], successor_refresh=pair["refresh"],
+                rotated_at=now, expires_at=datetime_from_epoch(token["exp"]),
+            )  # fmt: skip
+            return pair
+    # Outside the transaction: the revocation is committed before the refusal.
+    logger.warning("a used refresh token of user %s came back: %s tokens of its sign-in "
+                   "revoked", user.pk, revoked)  # fmt: skip
+    raise _refresh_refused()
+
+
+def _lock_outstanding(pk: int) -> None:
+    # OutstandingToken orders by user (an outer join FOR UPDATE refuses): no ordering here.
+    list(OutstandingToken.objects.select_for_update().filter(pk=pk).order_by().values("pk"))
+
+
+def _family_of(jti: str) -> str:
+    """The sign-in a refresh token descends from: its parent's family, or itself."""
+    parent = TokenRotation.objects.filter(successor_jti=jti).values_list("family", flat=True)
+    return next(iter(parent), jti)
+
+
+def _revoke_family(family: str) -> int:
+    """Blacklist every refresh token of `family` still alive; returns how many."""
+    members = TokenRotation.objects.filter(family=family).values_list("successor_jti", flat=True)
+    alive = OutstandingToken.objects.filter(
+        Q(jti__in=members) | Q(jti=family), blacklistedtoken__isnull=True
+    )
+    return len(BlacklistedToken.objects.bulk_create([BlacklistedToken(token=o) for o in alive]))
 
 
 @transaction.atomic
@@ -391,7 +447,9 @@ def block_delete(*, blocker: User, block_id: int) -> None:
 def tokens_flush_expired() -> int:
     """Forget refresh tokens past their expiry (and their blacklist rows), as simplejwt's
     `flushexpiredtokens` does: they can no longer be used, blacklisted or not."""
-    deleted, _ = OutstandingToken.objects.filter(expires_at__lte=timezone.now()).delete()
+    now = timezone.now()
+    TokenRotation.objects.filter(expires_at__lte=now).delete()
+    deleted, _ = OutstandingToken.objects.filter(expires_at__lte=now).delete()
     return deleted
 
 

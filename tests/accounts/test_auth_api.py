@@ -9,12 +9,13 @@ import time
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connections
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
 from accounts import services
-from accounts.models import User
+from accounts.models import TokenRotation, User
 from tests.conftest import access_token_for
 
 pytestmark = pytest.mark.django_db
@@ -54,10 +55,10 @@ def test_full_token_life_cycle(api_client):
     second_refresh = rotated.json()["refresh"]
     assert second_refresh != first_refresh
 
-    # The rotated token is dead for good.
-    again = api_client.post("/api/v1/auth/refresh", {"refresh": first_refresh})
-    assert again.status_code == 401
-    assert again.json()["error"]["code"] == "not_authenticated"
+    # Within the grace period the rotated token answers the same pair (a lost answer's retry).
+    retried = api_client.post("/api/v1/auth/refresh", {"refresh": first_refresh})
+    assert retried.status_code == 200
+    assert retried.json() == rotated.json()
 
     access = rotated.json()["access"]
     logout = authed(access).post("/api/v1/auth/logout", {"refresh": second_refresh})
@@ -284,19 +285,21 @@ def test_missing_fields_are_validation_errors(api_client, path):
 
 @pytest.mark.service("postgres")
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_refreshes_of_one_token_exactly_one_wins(alice):
+def test_concurrent_refreshes_of_one_token_all_get_the_same_pair(alice):
     refresh = services.token_pair_for(alice)["refresh"]
     barrier = threading.Barrier(4)
     statuses: list[int] = []
+    answers: list[dict] = []
     lock = threading.Lock()
 
     def attempt() -> None:
         try:
             client = APIClient()
             barrier.wait()
-            status = client.post("/api/v1/auth/refresh", {"refresh": refresh}).status_code
+            response = client.post("/api/v1/auth/refresh", {"refresh": refresh})
             with lock:
-                statuses.append(status)
+                statuses.append(response.status_code)
+                answers.append(response.json())
         finally:
             connections.close_all()
 
@@ -305,4 +308,60 @@ def test_concurrent_refreshes_of_one_token_exactly_one_wins(alice):
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(statuses) == [200, 401, 401, 401]
+    # Two pages refreshing at once: every one gets the same new pair, nobody is locked out.
+    assert statuses == [200, 200, 200, 200]
+    assert len({answer["refresh"] for answer in answers}) == 1
+
+
+def refreshed(client: APIClient, token: str):
+    return client.post("/api/v1/auth/refresh", {"refresh": token})
+
+
+def test_a_rotated_token_past_the_grace_is_dead_and_revokes_its_sign_in(api_client, alice):
+    first = services.token_pair_for(alice)["refresh"]
+    second = refreshed(api_client, first).json()["refresh"]
+    third = refreshed(api_client, second).json()["refresh"]  # the phone's live token
+    other_sign_in = services.token_pair_for(alice)["refresh"]
+    with time_machine.travel(timedelta(seconds=31)):
+        stolen = refreshed(api_client, first)  # a copy of an old token comes back
+        assert stolen.status_code == 401
+        assert stolen.json()["error"]["code"] == "not_authenticated"
+        # The whole sign-in it descends from is revoked, the live token too ...
+        assert refreshed(api_client, third).status_code == 401
+        assert refreshed(api_client, second).status_code == 401
+        # ... and nothing else: another sign-in (another phone) keeps working.
+        assert refreshed(api_client, other_sign_in).status_code == 200
+
+
+def test_the_grace_period_ends(api_client, alice, settings):
+    settings.JWT_REFRESH_GRACE_SECONDS = 30
+    first = services.token_pair_for(alice)["refresh"]
+    second = refreshed(api_client, first).json()["refresh"]
+    with time_machine.travel(timedelta(seconds=29)):
+        assert refreshed(api_client, first).json()["refresh"] == second
+    with time_machine.travel(timedelta(seconds=31)):
+        assert refreshed(api_client, first).status_code == 401
+
+
+def test_no_grace_period_when_it_is_zero(api_client, alice, settings):
+    settings.JWT_REFRESH_GRACE_SECONDS = 0
+    first = services.token_pair_for(alice)["refresh"]
+    second = refreshed(api_client, first).json()["refresh"]
+    assert refreshed(api_client, first).status_code == 401
+    assert refreshed(api_client, second).status_code == 401  # its family went with it
+
+
+def test_a_logged_out_successor_is_not_handed_out_again(api_client, alice):
+    first = services.token_pair_for(alice)["refresh"]
+    pair = refreshed(api_client, first).json()
+    authed(pair["access"]).post("/api/v1/auth/logout", {"refresh": pair["refresh"]})
+    assert refreshed(api_client, first).status_code == 401
+
+
+def test_flushing_expired_tokens_forgets_their_rotations(api_client, alice):
+    first = services.token_pair_for(alice)["refresh"]
+    refreshed(api_client, first)
+    assert TokenRotation.objects.count() == 1
+    with time_machine.travel(timedelta(days=15)):
+        services.tokens_flush_expired()
+    assert not TokenRotation.objects.exists()
