@@ -26,6 +26,8 @@ class Media(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     duration = models.FloatField(null=True, blank=True, help_text="seconds, videos only")
     thumbnail_key = models.CharField(max_length=255, blank=True)
+    # Images with a long side over 1280 px: the same picture at 1280 (else the main one is it).
+    display_key = models.CharField(max_length=255, blank=True)
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Set when a confession (or a profile, as its avatar) starts carrying it.

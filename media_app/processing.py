@@ -5,8 +5,13 @@ images are decoded by Pillow restricted to the formats we accept and re-encoded 
 no EXIF, GPS, ICC, text chunk or trailing payload survives), and videos are probed by ffmpeg
 (restricted to the MP4/MOV demuxer and to local files) for their real duration.
 
-GIF is refused: re-encoding would silently drop its animation, and a frame-heavy GIF is a
-cheap way to burn decoder CPU. HEIC/AVIF (ISO BMFF images) are refused too, for now.
+HEIC/HEIF (iPhones, and Android phones that pass originals through; decoded by pillow-heif)
+and AVIF (Pillow) are accepted and become JPEG (PNG with transparency) like every image: a
+mini program's <image> cannot show HEIC.
+
+GIF is refused, with a message a client can show: re-encoding to one frame would silently drop
+its animation, and keeping it animated would put frames past the first beyond what moderators
+and the image check look at, for a format whose frame-heavy files are a cheap decoder bomb.
 """
 
 from __future__ import annotations
@@ -22,10 +27,15 @@ from pathlib import Path
 
 from django.conf import settings
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 logger = logging.getLogger(__name__)
 
+# Pillow opens HEIC/HEIF through pillow-heif; each open still names its formats.
+register_heif_opener(thumbnails=False)
+
 THUMBNAIL_SIDE = 480
+DISPLAY_SIDE = 1280  # what a card shows: a phone need not fetch the original for it
 MAX_SIDE = 16383  # WebP's limit, and far beyond any phone camera
 JPEG_QUALITY = 85
 
@@ -53,6 +63,7 @@ class Rendition:
 class ProcessedImage:
     main: Rendition
     thumbnail: Rendition
+    display: Rendition | None  # None: the main one is no bigger than a display
 
 
 @dataclass(frozen=True)
@@ -68,13 +79,16 @@ class ProbedVideo:
 # --- sniffing ----------------------------------------------------------------------------------
 
 _IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
-_ISO_IMAGE_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1",
-                     b"avif", b"avis", b"crx "}  # fmt: skip
+# ISO BMFF brands of still images, and which Pillow formats may read each ("mif1"/"msf1" are
+# generic HEIF: HEVC or AV1 inside).
+_ISO_IMAGE_BRANDS = {
+    **dict.fromkeys((b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"), "HEIF"),
+    **dict.fromkeys((b"mif1", b"msf1"), "HEIF,AVIF"),
+    **dict.fromkeys((b"avif", b"avis"), "AVIF"),
+}
 _QUICKTIME_BRAND = b"qt  "
 # Formats we recognise and refuse (415), as opposed to bytes that are nothing we know (400).
 _KNOWN_UNSUPPORTED = (
-    (b"GIF87a", "GIF"),
-    (b"GIF89a", "GIF"),
     (b"%PDF-", "PDF"),
     (b"%!PS", "PostScript/EPS"),
     (b"\xc5\xd0\xd3\xc6", "EPS"),
@@ -99,16 +113,21 @@ def sniff(head: bytes) -> tuple[str, str]:
     if head[4:8] == b"ftyp":
         brand = head[8:12]
         if brand in _ISO_IMAGE_BRANDS:
-            raise MediaRejected("unsupported_media_type", "HEIC/AVIF images are not accepted; "
-                                "send JPEG, PNG or WebP.", status=415)  # fmt: skip
+            return "image", _ISO_IMAGE_BRANDS[brand]
+        if brand == b"crx ":
+            raise MediaRejected("unsupported_media_type", "Camera RAW files are not accepted; "
+                                "send JPEG, PNG, WebP or HEIC.", status=415)  # fmt: skip
         return "video", brand.decode("latin1")
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        raise MediaRejected("unsupported_media_type", "GIFs and stickers are not accepted: send "
+                            "a photo, or a short video for something that moves.", 415)  # fmt: skip
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
         raise MediaRejected("unsupported_media_type", "AVI is not accepted; send MP4.", 415)
     for signature, name in _KNOWN_UNSUPPORTED:
         if head.startswith(signature):
             raise MediaRejected(
                 "unsupported_media_type",
-                f"{name} files are not accepted; send JPEG, PNG, WebP or MP4/MOV.",
+                f"{name} files are not accepted; send JPEG, PNG, WebP, HEIC or MP4/MOV.",
                 status=415,
             )
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -160,13 +179,14 @@ def _encode(image: Image.Image) -> Rendition:
     return Rendition(buffer.getvalue(), content_type, extension, clean.width, clean.height)
 
 
-def process_image(file, pil_format: str) -> ProcessedImage:
-    """Decode (bounded), orient, and re-encode an image plus its thumbnail."""
+def process_image(file, pil_formats: str) -> ProcessedImage:
+    """Decode (bounded), orient, and re-encode an image plus its display size and thumbnail.
+    `pil_formats`: the Pillow formats the sniffed bytes may be, comma-separated."""
     max_pixels = settings.MEDIA_MAX_IMAGE_PIXELS
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(file, formats=[pil_format])
+            image = Image.open(file, formats=pil_formats.split(","))
             # The header gives the size before any pixel is decoded: refuse bombs here.
             width, height = image.size
             if width * height > max_pixels or max(width, height) > MAX_SIDE:
@@ -192,10 +212,17 @@ def process_image(file, pil_format: str) -> ProcessedImage:
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             logger.info("damaged image: %s: %s", type(exc).__name__, exc)
             raise MediaRejected("invalid_media", "The image is damaged or truncated.") from None
-    main = _encode(image)
-    thumbnail = image.copy()
-    thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
-    return ProcessedImage(main=main, thumbnail=_encode(thumbnail))
+    return ProcessedImage(
+        main=_encode(image),
+        display=_encode(_fit(image, DISPLAY_SIDE)) if max(image.size) > DISPLAY_SIDE else None,
+        thumbnail=_encode(_fit(image, THUMBNAIL_SIDE)),
+    )
+
+
+def _fit(image: Image.Image, side: int) -> Image.Image:
+    smaller = image.copy()
+    smaller.thumbnail((side, side), Image.Resampling.LANCZOS)
+    return smaller
 
 
 # --- videos ------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from media_app.signed_urls import current_signer
 
 # What a rendering reads of a media row (`values()` names, or a Media's attributes).
 MEDIA_FIELDS = ("id", "kind", "content_type", "size", "width", "height", "duration",
-                "storage_key", "thumbnail_key")  # fmt: skip
+                "storage_key", "thumbnail_key", "display_key")  # fmt: skip
 
 
 class Urls:
@@ -53,15 +53,23 @@ def image_type(key: str) -> str:
 def media_values_render(values: Mapping[str, Any], urls: Urls, prefix: str = "") -> dict[str, Any]:
     """A media row (`MEDIA_FIELDS`, each name after `prefix`) as clients see it."""
     thumbnail = values[prefix + "thumbnail_key"]
+    kind = values[prefix + "kind"]
+    url = urls(values[prefix + "storage_key"], values[prefix + "content_type"])
+    display = values[prefix + "display_key"]
     return {
         "id": values[prefix + "id"],
-        "kind": values[prefix + "kind"],
+        "kind": kind,
         "content_type": values[prefix + "content_type"],
         "size": values[prefix + "size"],
         "width": values[prefix + "width"],
         "height": values[prefix + "height"],
         "duration": values[prefix + "duration"],
-        "url": urls(values[prefix + "storage_key"], values[prefix + "content_type"]),
+        "url": url,
+        # Images: at most 1280 px a side (the original itself when it is that small already);
+        # videos: None (their thumbnail is the poster).
+        "display_url": (urls(display, image_type(display)) if display else url)
+        if kind == "image"
+        else None,  # fmt: skip
         "thumbnail_url": urls(thumbnail, image_type(thumbnail)) if thumbnail else None,
     }
 

@@ -113,12 +113,14 @@ def media_upload(*, owner: User, file: UploadedFile) -> Media:
     _check_quota(owner, file.size)
 
     base = new_storage_key_base()
+    display = None
     try:
         if kind == "image":
             image = processing.process_image(file, detail)
-            main, thumbnail = image.main, image.thumbnail
+            main, thumbnail, display = image.main, image.thumbnail, image.display
             duration = None
-            objects = [(f"{base}.{main.extension}", main.data, main.content_type)]
+            content_type, main_data = main.content_type, main.data
+            main_key = f"{base}.{main.extension}"
             width, height = main.width, main.height
         else:
             path, scratch = processing.spooled_path(file)
@@ -130,12 +132,16 @@ def media_upload(*, owner: User, file: UploadedFile) -> Media:
             file.seek(0)
             main_data = file.read()
             thumbnail, duration = video.poster, video.duration
-            objects = [(f"{base}.{video.extension}", main_data, video.content_type)]
+            content_type, main_key = video.content_type, f"{base}.{video.extension}"
             width, height = video.width, video.height
     except processing.MediaRejected as exc:
         raise _rejected(exc) from None
-    objects.append((f"{base}_thumb.{thumbnail.extension}", thumbnail.data, thumbnail.content_type))
-    (main_key, main_data, content_type), (thumbnail_key, _, _) = objects
+    thumbnail_key = f"{base}_thumb.{thumbnail.extension}"
+    display_key = f"{base}_display.{display.extension}" if display is not None else ""
+    objects = [(main_key, main_data, content_type),
+               (thumbnail_key, thumbnail.data, thumbnail.content_type)]  # fmt: skip
+    if display is not None:
+        objects.append((display_key, display.data, display.content_type))
 
     written: list[str] = []
     try:
@@ -159,6 +165,7 @@ def media_upload(*, owner: User, file: UploadedFile) -> Media:
                 height=height,
                 duration=duration,
                 thumbnail_key=thumbnail_key,
+                display_key=display_key,
                 sha256=hashlib.sha256(main_data).hexdigest(),
                 check_status=Media.Check.CHECKING if checked else Media.Check.UNCHECKED,
             )
@@ -187,7 +194,7 @@ def media_delete(*, user: User, media_id: int) -> None:
 
 
 def delete_objects_after_commit(media: Media) -> None:
-    keys = [key for key in (media.storage_key, media.thumbnail_key) if key]
+    keys = [key for key in (media.storage_key, media.thumbnail_key, media.display_key) if key]
     transaction.on_commit(lambda: _delete_objects(keys))
 
 

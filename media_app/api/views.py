@@ -36,11 +36,18 @@ class MediaOutput(serializers.Serializer):
     height = serializers.IntegerField(allow_null=True)
     duration = serializers.FloatField(allow_null=True, help_text="seconds, videos only")
     url = serializers.URLField(help_text="signed, expires after MEDIA_URL_TTL_SECONDS")
-    thumbnail_url = serializers.URLField(allow_null=True)
+    display_url = serializers.URLField(
+        allow_null=True,
+        help_text="images: at most 1280 px a side, for cards (the original itself when it is "
+        "that small); videos: null",
+    )
+    thumbnail_url = serializers.URLField(allow_null=True, help_text="480 px a side")
 
 
 class MediaUploadInput(serializers.Serializer):
-    file = serializers.FileField(help_text="JPEG, PNG, WebP (10 MB), or MP4/MOV (50 MB, 60 s)")
+    file = serializers.FileField(
+        help_text="JPEG, PNG, WebP, HEIC/HEIF or AVIF (10 MB), or MP4/MOV (50 MB, 60 s); not GIF",
+    )
 
 
 class MediaUploadApi(APIView):

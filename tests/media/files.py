@@ -37,6 +37,27 @@ def jpeg_with_gps_and_orientation(width: int = 64, height: int = 32) -> bytes:
     return buffer.getvalue()
 
 
+def heic_with_gps(width: int = 64, height: int = 48, mode: str = "RGB") -> bytes:
+    """A HEIC as an iPhone makes it (pillow-heif's encoder), with a GPS position in its EXIF."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "SecretPhone"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = GPS_LATITUDE
+    buffer = io.BytesIO()
+    noise_image(width, height, mode).save(buffer, "HEIF", exif=exif, quality=90)
+    return buffer.getvalue()
+
+
+def avif(width: int = 64, height: int = 48) -> bytes:
+    buffer = io.BytesIO()
+    noise_image(width, height).save(buffer, "AVIF")
+    return buffer.getvalue()
+
+
 def jpeg(width: int = 40, height: int = 30, quality: int = 90) -> bytes:
     buffer = io.BytesIO()
     noise_image(width, height).save(buffer, "JPEG", quality=quality)

@@ -45,7 +45,7 @@ def test_owner_gets_metadata_and_fresh_signed_urls(alice_client, alices_photo):
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"id", "kind", "content_type", "size", "width", "height", "duration",
-                         "url", "thumbnail_url"}  # fmt: skip
+                         "url", "display_url", "thumbnail_url"}  # fmt: skip
     assert body["url"]
     assert body["thumbnail_url"]
     assert body["url"] != body["thumbnail_url"]

@@ -160,6 +160,63 @@ def test_disguised_formats_are_refused(alice_client, data):
     assert_error(upload(alice_client, data, name="photo.jpg"), 415, "unsupported_media_type")
 
 
+def test_a_gif_is_refused_with_a_message_a_client_can_show(alice_client):
+    response = upload(alice_client, files.gif(), name="sticker.gif", content_type="image/gif")
+    assert_error(response, 415, "unsupported_media_type")
+    assert "GIF" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(("mode", "stored_format"), [("RGB", "JPEG"), ("RGBA", "PNG")])
+def test_heic_becomes_jpeg_without_its_metadata(alice_client, mode, stored_format):
+    original = files.heic_with_gps(64, 48, mode)
+    assert original[4:12] == b"ftypheic"
+    assert b"SecretPhone" in original
+    response = upload(alice_client, original, name="IMG_0001.HEIC", content_type="image/heic")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    media = Media.objects.get(pk=body["id"])
+    stored = stored_bytes(media.storage_key)
+    image = Image.open(io.BytesIO(stored))
+    assert image.format == stored_format
+    assert body["content_type"] == Image.MIME[stored_format]
+    assert (body["width"], body["height"]) == (64, 48) == image.size
+    assert b"SecretPhone" not in stored
+    assert dict(image.getexif()) == {}
+
+
+def test_avif_becomes_jpeg(alice_client):
+    response = upload(alice_client, files.avif(), name="photo.avif", content_type="image/avif")
+    assert response.status_code == 201, response.content
+    assert response.json()["content_type"] == "image/jpeg"
+
+
+def test_a_heic_header_bomb_is_refused_before_decoding(alice_client, settings):
+    settings.MEDIA_MAX_IMAGE_PIXELS = 1000
+    assert_error(upload(alice_client, files.heic_with_gps(64, 48)), 400, "image_too_large")
+
+
+def test_a_big_image_gets_a_display_size_and_a_small_one_is_its_own(alice_client):
+    big = upload(alice_client, files.jpeg(width=2000, height=1000)).json()
+    media = Media.objects.get(pk=big["id"])
+    display = Image.open(io.BytesIO(stored_bytes(media.display_key)))
+    assert display.size == (1280, 640)
+    assert display.format == "JPEG"
+    assert big["display_url"] not in (big["url"], big["thumbnail_url"])
+    small = upload(alice_client, files.jpeg(width=1280, height=200)).json()
+    assert small["display_url"] == small["url"]
+    assert not Media.objects.get(pk=small["id"]).display_key
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_media_deletes_its_display_size_too(alice_client):
+    body = upload(alice_client, files.jpeg(width=1500, height=1500)).json()
+    media = Media.objects.get(pk=body["id"])
+    keys = [media.storage_key, media.thumbnail_key, media.display_key]
+    assert all(default_storage.exists(key) for key in keys)
+    assert alice_client.delete(f"/api/v1/media/{media.pk}").status_code == 204
+    assert not any(default_storage.exists(key) for key in keys)
+
+
 def test_text_renamed_mp4_is_400(alice_client):
     text = b"just some text pretending to be a video\n" * 20
     response = upload(alice_client, text, name="clip.mp4", content_type="video/mp4")
@@ -237,6 +294,7 @@ def test_short_video_is_measured_and_gets_a_poster(alice_client, short_video):
     assert body["content_type"] == "video/mp4"
     assert 2.5 <= body["duration"] <= 3.5
     assert (body["width"], body["height"]) == (64, 48)
+    assert body["display_url"] is None  # the thumbnail is the poster
     media = Media.objects.get()
     assert stored_bytes(media.storage_key) == short_video
     poster = Image.open(io.BytesIO(stored_bytes(media.thumbnail_key)))
