@@ -117,7 +117,13 @@ class CompiledQuery:
                 raise ValueError(f"{name!r} does not reach the SQL as a parameter")
             slots.append((name, positions, adapt))
         query = queryset.query
-        names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        # Django 5.2 selects in the order values() names (`query.selected`), annotations
+        # among fields; before, fields first and annotations after.
+        names = (
+            tuple(query.selected)
+            if query.selected is not None
+            else (*query.extra_select, *query.values_select, *query.annotation_select)
+        )
         if not query.values_select:
             raise TypeError("compile a values(...) queryset: rows are dicts of those names")
         fields = [column[0] for column in compiler.select[0 : compiler.col_count]]

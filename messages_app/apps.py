@@ -15,3 +15,10 @@ class MessagesAppConfig(AppConfig):
         from messages_app.services import decisions
 
         media_checks.on_verdict(decisions.image_decided)
+
+        from messages_app import selectors
+        from realtime import previews
+
+        for event_type in (events.RECEIVED, events.READ, events.MATCHED):
+            previews.register(event_type, selectors.confession_previews)
+        previews.register(events.REPLIED, selectors.reply_previews)

@@ -45,6 +45,10 @@ class Confession(models.Model):
     deliver_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # When each side last marked the thread read (POST .../read, or writing a reply): replies
+    # of the other side after it make the confession `unread` in that side's list.
+    sender_seen_at = models.DateTimeField(null=True, blank=True)
+    recipient_seen_at = models.DateTimeField(null=True, blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
     removed_by_recipient_at = models.DateTimeField(null=True, blank=True)
     # Why the moderation chain held it for review, for the moderator who looks at it.
@@ -113,6 +117,7 @@ class Reply(models.Model):
     class Meta:
         ordering = ("created_at", "id")
         verbose_name_plural = "replies"
+        indexes = [models.Index(fields=("confession", "created_at", "id"), name="reply_thread")]
         permissions = [("moderate_reply", "Can approve or reject replies")]
 
     def __str__(self) -> str:

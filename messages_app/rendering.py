@@ -27,6 +27,16 @@ def person_shown(row: Row, prefix: str, urls: Urls) -> dict[str, Any]:
     }
 
 
+def person_of(user, urls: Urls) -> dict[str, Any]:
+    """`person_shown` of a User (its avatar selected with it)."""
+    avatar = user.avatar
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "avatar_url": urls.avatar(avatar.storage_key, avatar.thumbnail_key) if avatar else None,
+    }
+
+
 def shown_status(row: Row) -> str:
     """The moderation status, or `scheduled` while a sender's approved confession waits for
     its time (an addressed one until the worker has delivered it; a share link until its time
@@ -53,6 +63,9 @@ def confession_render(row: Row, *, viewing: Viewing, urls: Urls) -> dict[str, An
         "created_at": row["created_at"],
         "deliver_at": row.get("waiting_until") if sender_view else None,
         "read_at": row["read_at"],
+        "unread": row["unread"],
+        "reply_count": row["reply_count"],
+        "last_activity_at": row["last_activity_at"],
         "media": [media_values_render(media, urls, "media__") for media in row["media"]],
         "share_token": row["share_token"] if shows_link else None,
     }

@@ -18,11 +18,24 @@ otherwise blocking candidates one by one would show which one sent it. An anonym
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
-from django.db.models.functions import Greatest, Least
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.http import Http404
 from django.utils import timezone
 
@@ -207,6 +220,7 @@ CONFESSION_VALUES = (
     "share_token",
     *(f"sender__{name}" for name in _PERSON),
     *(f"recipient__{name}" for name in _PERSON),
+    "unread", "reply_count", "last_activity_at",
 )  # fmt: skip
 REPLY_VALUES = ("id", "body", "created_at", "author_id", "status",
                 *(f"author__{name}" for name in _PERSON))  # fmt: skip
@@ -220,11 +234,45 @@ def _after(keyset_at, keyset_id, *, ascending: bool) -> Q:
     return Q(created_at__lt=keyset_at) | Q(created_at=keyset_at, id__lt=keyset_id)
 
 
-def _confession_rows(queryset: QuerySet[Confession], *, own: bool = True) -> QuerySet:
-    """Rows to render. With `own` (lists that may hold the viewer's own sends), also
-    `waiting_until`: a scheduled confession's time while it has not gone out, else null (one
-    column, null in nearly every row: the inbox, never the viewer's own, goes without)."""
-    queryset = queryset.annotate(matched=_pair_matched())
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _thread_summary(viewer) -> dict[str, Any]:
+    """What a list shows of each confession's thread as `viewer` sees it: `reply_count`,
+    `last_activity_at` (its delivery, or its latest reply) and `unread` (a recipient has not
+    read it yet, or the other side replied since the viewer last marked it read).
+
+    The thread is `_thread`'s, with the recipient as the side a named block may hide: that is
+    `_hideable_other` for a sender, and for a recipient it hides nothing, as in the thread
+    itself (a sender they blocked by name and can see is not listed at all, and one they
+    cannot see is never hidden: counting fewer replies would tell them who it is)."""
+    thread = _thread(viewer, OuterRef("pk"), OuterRef("recipient_id"), hide_other=True)
+    thread = thread.order_by()
+    count = thread.values("confession_id").annotate(n=Count("id")).values("n")
+    latest = thread.order_by("-created_at").values("created_at")[:1]
+    since = thread.exclude(author_id=viewer).filter(created_at__gt=OuterRef("seen_at"))
+    went_out = Coalesce(F("delivered_at"), F("created_at"))
+    unread = Q(recipient_id=viewer, read_at__isnull=True) | Q(Exists(since))
+    return {
+        "seen_at": Case(
+            When(sender_id=viewer, then=Coalesce(F("sender_seen_at"), Value(_NEVER))),
+            default=Coalesce(F("recipient_seen_at"), F("read_at"), Value(_NEVER)),
+        ),
+        "reply_count": Coalesce(Subquery(count), 0),
+        "last_activity_at": Greatest(went_out, Coalesce(Subquery(latest), went_out)),
+        # Case, not the bare condition: a share link's null recipient makes it NULL in SQL.
+        "unread": Case(
+            When(unread, then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),  # fmt: skip
+    }
+
+
+def _confession_rows(queryset: QuerySet[Confession], viewer, *, own: bool = True) -> QuerySet:
+    """Rows to render, as `viewer` sees them. With `own` (lists that may hold the viewer's own
+    sends), also `waiting_until`: a scheduled confession's time while it has not gone out,
+    else null (one column, null in nearly every row: the inbox, never the viewer's own, goes
+    without)."""
+    queryset = queryset.annotate(matched=_pair_matched()).annotate(**_thread_summary(viewer))
     if not own:
         return queryset.values(*CONFESSION_VALUES, "matched")
     waiting_until = Case(When(delivered_at__isnull=True, suppressed=False, then=F("deliver_at")))
@@ -243,14 +291,16 @@ def _page(queryset: QuerySet, after_at, after_id, *, limit: int, cursor: bool,
 
 _inbox = CompiledQuery(
     lambda viewer, after_at, after_id, **shape: _page(
-        _confession_rows(Confession.objects.filter(_visible_to_recipient(viewer)), own=False),
+        _confession_rows(
+            Confession.objects.filter(_visible_to_recipient(viewer)), viewer, own=False
+        ),
         after_at, after_id, **shape,
     ),
     viewer=int, after_at=datetime, after_id=int,
 )  # fmt: skip
 _sent = CompiledQuery(
     lambda viewer, after_at, after_id, **shape: _page(
-        _confession_rows(Confession.objects.filter(_sent_by(viewer))), after_at, after_id,
+        _confession_rows(Confession.objects.filter(_sent_by(viewer)), viewer), after_at, after_id,
         **shape,
     ),
     viewer=int, after_at=datetime, after_id=int,
@@ -258,12 +308,14 @@ _sent = CompiledQuery(
 _one = CompiledQuery(
     lambda viewer, confession: _confession_rows(Confession.objects.filter(
         _sent_by(viewer) | _visible_to_recipient(viewer), pk=confession
-    )),
+    ), viewer),
     viewer=int, confession=int,
 )  # fmt: skip
 _by_link = CompiledQuery(
-    lambda token, now: _confession_rows(Confession.objects.filter(shared(token, now))),
-    token=str, now=datetime,
+    lambda viewer, token, now: _confession_rows(
+        Confession.objects.filter(shared(token, now)), viewer
+    ),
+    viewer=int, token=str, now=datetime,
 )  # fmt: skip
 _media = CompiledQuery(
     lambda confessions: (
@@ -324,7 +376,7 @@ def _own_or_received(user_id: int, confession_id: int) -> Row:
 
 def shared_shown(*, user_id: int, token: str) -> tuple[Row, Viewing]:
     """`confession_get_shared` as a row with its media: 404 for anyone else."""
-    rows = _by_link.rows(token=token, now=timezone.now())
+    rows = _by_link.rows(viewer=user_id, token=token, now=timezone.now())
     if not rows or not _may_open_link(rows[0]["sender_id"], rows[0]["recipient_id"],
                                       viewer_id=user_id):  # fmt: skip
         raise Http404
@@ -355,3 +407,79 @@ def thread_page(
         hide_other=other is not None,
     )  # fmt: skip
     return confession, viewing, rows
+
+
+# --- previews of notifications (realtime.previews) ---------------------------------------------
+
+
+def confession_previews(viewer_id: int, datas: list[dict]) -> list[str | None]:
+    """The body of each `confession_id`, where `viewer_id` may still open that confession."""
+    wanted = {data.get("confession_id") for data in datas} - {None}
+    bodies = dict(
+        Confession.objects.filter(_sent_by(viewer_id) | _visible_to_recipient(viewer_id),
+                                  pk__in=wanted).values_list("id", "body")
+    )  # fmt: skip
+    return [bodies.get(data.get("confession_id")) for data in datas]
+
+
+def reply_previews(viewer_id: int, datas: list[dict]) -> list[str | None]:
+    """The body of each `reply_id`, where it is in its thread as `viewer_id` sees it now."""
+    bodies: dict[int, str] = {}
+    by_confession: dict[int, set[int]] = {}
+    for data in datas:
+        by_confession.setdefault(data.get("confession_id"), set()).add(data.get("reply_id"))
+    for confession_id, reply_ids in by_confession.items():
+        rows = _one.rows(viewer=viewer_id, confession=confession_id) if confession_id else []
+        if not rows:
+            continue  # gone, or never theirs: nothing to preview
+        viewing = _viewing_of_row(rows[0], viewer_id)
+        other = _hideable_other(rows[0]["sender_id"], rows[0]["recipient_id"], viewing)
+        thread = _thread(viewer_id, confession_id, other, hide_other=other is not None)
+        bodies.update(thread.filter(pk__in=reply_ids - {None}).values_list("id", "body"))
+    return [bodies.get(data.get("reply_id")) for data in datas]
+
+
+# --- badges and matches ------------------------------------------------------------------------
+
+
+def unread_counts(*, user_id: int) -> dict[str, int]:
+    """Badge numbers: received and sent confessions that are `unread` (as their list items
+    say), and unread notifications."""
+    from realtime import selectors as realtime_selectors
+
+    summary = _thread_summary(user_id)
+    received = Confession.objects.filter(_visible_to_recipient(user_id))
+    sent = Confession.objects.filter(_sent_by(user_id))
+    return {
+        "inbox_unread": received.annotate(**summary).filter(unread=True).count(),
+        "sent_unread": sent.annotate(**summary).filter(unread=True).count(),
+        "notifications_unread": realtime_selectors.notifications_unread_count(user_id=user_id),
+    }
+
+
+def matches_of(*, user_id: int) -> QuerySet[Match]:
+    """`user_id`'s matches, with anyone they block by name or who is banned left out."""
+    blocked = account_selectors.named_blocks(blocker_id=user_id).values("blocked_id")
+    return (
+        Match.objects.filter(Q(user_low_id=user_id) | Q(user_high_id=user_id))
+        .exclude(user_low_id__in=blocked)
+        .exclude(user_high_id__in=blocked)
+        .filter(user_low__is_active=True, user_high__is_active=True)
+        .select_related("user_low__avatar", "user_high__avatar")
+    )
+
+
+def match_confessions(*, user_id: int, others: list[int]) -> dict[int, dict[str, list[int]]]:
+    """For each of `others` (people `user_id` matched with), the confessions between the two
+    that `user_id` may open: `sent` (theirs to them) and `received`, newest first."""
+    found = {other: {"sent": [], "received": []} for other in others}
+    between = Confession.objects.filter(
+        (_sent_by(user_id) & Q(recipient_id__in=others))
+        | (_visible_to_recipient(user_id) & Q(sender_id__in=others))
+    ).order_by("-created_at", "-id")
+    for pk, sender_id, recipient_id in between.values_list("id", "sender_id", "recipient_id"):
+        if sender_id == user_id:
+            found[recipient_id]["sent"].append(pk)
+        else:
+            found[sender_id]["received"].append(pk)
+    return found

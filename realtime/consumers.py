@@ -26,7 +26,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from confessions_backend.errors import DEPENDENCY_ERRORS
-from realtime import auth, selectors, services
+from realtime import auth, previews, selectors, services
 from realtime.groups import user_group
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def _batch_after(user_id: int, after_id: int) -> list[dict]:
     batch = selectors.notification_batch_after(
         user_id=user_id, after_id=after_id, limit=REPLAY_BATCH
     )
-    return [notification.as_frame() for notification in batch]
+    return previews.frames_of(user_id, batch)
 
 
 @database_sync_to_async

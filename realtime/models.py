@@ -26,13 +26,15 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.type} #{self.pk} for {self.recipient_id}"
 
-    def as_frame(self) -> dict:
-        """The shape every client sees, over the socket and over REST alike."""
+    def as_frame(self, preview: str | None = None) -> dict:
+        """The shape every client sees, over the socket and over REST alike (`preview`:
+        realtime.previews)."""
         return {
             "id": self.pk,
             "type": self.type,
             "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
             "data": self.data,
+            "preview": preview,
         }
 
 

@@ -23,7 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from confessions_backend.compiled import CompiledQuery
-from realtime import events, hooks, selectors
+from realtime import events, hooks, previews, selectors
 from realtime.groups import user_group
 from realtime.models import Notification, OpenSocket
 from realtime.pusher import Pusher, dropped
@@ -68,7 +68,9 @@ _lock_user = CompiledQuery(
 )
 
 
-def notify(*, user, type: str, data: dict[str, Any], locked: bool = False) -> Notification:
+def notify(
+    *, user, type: str, data: dict[str, Any], locked: bool = False, preview: str | None = None
+) -> Notification:
     """Store a notification for `user` and push it to their sockets after commit.
 
     Runs inside the caller's transaction (one is opened if there is none), so a rolled-back
@@ -76,6 +78,8 @@ def notify(*, user, type: str, data: dict[str, Any], locked: bool = False) -> No
     user row is locked until commit, so a second notification for them waits, and takes a
     higher id, until the first is visible. (SQLite serializes all writers anyway.) `locked`:
     the caller's transaction already holds that lock (a delivery locks both people).
+    `preview`: the text being delivered, for the push (realtime.previews); without it, the
+    type's preview provider decides, as for a read from the database.
     """
     if not events.is_registered(type):
         raise ValueError(f"unknown notification type {type!r}")
@@ -87,13 +91,17 @@ def notify(*, user, type: str, data: dict[str, Any], locked: bool = False) -> No
         # a socket that sent exactly that one can send this one straight from the push.
         previous = selectors.notification_latest_id(user_id=user.pk)
         notification = Notification.objects.create(recipient=user, type=type, data=data)
+        if preview is None:
+            [preview] = previews.previews_of(user.pk, [notification])
+        else:
+            preview = previews.snippet(preview)
         hooks.notification_stored(notification)
         push = {
             "type": "notification.push",
             "id": notification.pk,
             "previous": previous,
             # Serialized once here, not once per socket of the recipient.
-            "text": json.dumps(notification.as_frame(), cls=DjangoJSONEncoder),
+            "text": json.dumps(notification.as_frame(preview), cls=DjangoJSONEncoder),
         }
         transaction.on_commit(lambda: _group_send(user.pk, push), robust=True)
     return notification

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from asgiref.sync import SyncToAsync
 from django.conf import settings as django_settings
 from django.db import connections
 from rest_framework.test import APIClient
@@ -107,6 +108,15 @@ def _isolated_storage(request: pytest.FixtureRequest, settings, tmp_path) -> Non
             "OPTIONS": {"location": tmp_path / "media", "base_url": "/media/"},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _no_connection_left_in_asgirefs_thread() -> Iterator[None]:
+    """Async tests reach the database through asgiref's one shared sync thread. A connection
+    left open there outlives its test, and the next test without database access trips on
+    it (Channels closes old connections before each message): closed after every test."""
+    yield
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
 
 
 @pytest.fixture(autouse=True)

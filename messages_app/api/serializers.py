@@ -36,6 +36,14 @@ class ConfessionOutput(serializers.Serializer):
         allow_null=True, help_text="to its sender, while it waits: when it will be delivered"
     )
     read_at = serializers.DateTimeField(allow_null=True)
+    unread = serializers.BooleanField(
+        help_text="you received it and have not read it yet, or the other side replied since "
+        "you last marked it read (POST .../read, or your own reply)"
+    )
+    reply_count = serializers.IntegerField(help_text="replies in the thread as you see it")
+    last_activity_at = serializers.DateTimeField(
+        help_text="when it went out, or its latest reply: sort threads by it"
+    )
     media = MediaOutput(many=True)
     share_token = serializers.CharField(
         allow_null=True, help_text="to the sender, while nobody has claimed the share link"
@@ -98,3 +106,25 @@ class ReportOutput(serializers.Serializer):
 
 class ShareSceneOutput(serializers.Serializer):
     share_token = serializers.CharField(help_text="open or claim it at /confessions/shared/{token}")
+
+
+class CountsOutput(serializers.Serializer):
+    inbox_unread = serializers.IntegerField(
+        help_text="received confessions that are unread (new, or replied to since you read)"
+    )
+    sent_unread = serializers.IntegerField(help_text="sent confessions with unread replies")
+    notifications_unread = serializers.IntegerField()
+
+
+class MatchOutput(serializers.Serializer):
+    with_ = PersonOutput(help_text="who you matched with")
+    matched_at = serializers.DateTimeField()
+    sent = serializers.ListField(child=serializers.IntegerField(),
+                                 help_text="ids of your confessions to them")  # fmt: skip
+    received = serializers.ListField(child=serializers.IntegerField(),
+                                     help_text="ids of their confessions to you")  # fmt: skip
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["with"] = fields.pop("with_")
+        return fields

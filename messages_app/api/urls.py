@@ -22,6 +22,8 @@ urlpatterns = [
          name="confession-by-scene"),
     path("confessions/shared/<str:token>", views.SharedConfessionApi.as_view(),
          name="confession-shared"),
+    path("me/counts", views.MeCountsApi.as_view(), name="me-counts"),
+    path("matches", views.MatchListApi.as_view(), name="matches"),
     path("confessions/shared/<str:token>/claim", views.SharedConfessionClaimApi.as_view(),
          name="confession-shared-claim"),
 ]  # fmt: skip

@@ -15,7 +15,7 @@ from confessions_backend.parsing import parse
 from media_app.rendering import Urls
 from messages_app import selectors, services
 from messages_app.api import serializers as s
-from messages_app.rendering import confession_render, reply_render, reply_row
+from messages_app.rendering import confession_render, person_of, reply_render, reply_row
 
 
 def _fresh(request: Request, confession_id: int) -> dict:
@@ -191,3 +191,30 @@ class ShareSceneApi(APIView):
     def get(self, request: Request, scene: str) -> Response:
         """The share token a mini program code's `scene` stands for, while the link is open."""
         return Response({"share_token": services.share_token_of_scene(scene=scene)})
+
+
+class MeCountsApi(APIView):
+    @extend_schema(operation_id="me_counts", responses={200: s.CountsOutput})
+    def get(self, request: Request) -> Response:
+        """Badge numbers in one request."""
+        return Response(selectors.unread_counts(user_id=request.user.pk))
+
+
+class MatchListApi(generics.GenericAPIView):
+    serializer_class = s.MatchOutput
+    pagination_class = CursorPagination
+
+    @extend_schema(operation_id="matches_list", responses={200: s.MatchOutput(many=True)})
+    def get(self, request: Request) -> Response:
+        """Who you matched with (both confessed to each other), newest first, and the
+        confessions between you."""
+        me = request.user.pk
+        page = self.paginate_queryset(selectors.matches_of(user_id=me))
+        others = [m.user_high if m.user_low_id == me else m.user_low for m in page]
+        between = selectors.match_confessions(user_id=me, others=[o.pk for o in others])
+        urls = Urls(request)
+        return self.get_paginated_response([
+            {"with": person_of(other, urls), "matched_at": match.created_at,
+             **between[other.pk]}
+            for match, other in zip(page, others, strict=True)
+        ])  # fmt: skip

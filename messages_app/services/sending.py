@@ -187,7 +187,7 @@ def _announce(confession: Confession, delivery: _Delivery, *, has_media: bool) -
     # Both rows are locked when the rule let it through (a claim across a block may not have
     # locked a row whose account was banned meanwhile: notify then locks it itself).
     locked = delivery.reaches
-    notify(user=recipient, locked=locked, **events.confession_received(
+    notify(user=recipient, locked=locked, preview=confession.body, **events.confession_received(
         confession_id=confession.pk, anonymous=confession.anonymous, sender=sender,
         sender_visible=visible, has_media=has_media,
     ))  # fmt: skip
@@ -393,14 +393,19 @@ def _as_recipient(user: User, confession_id: int) -> Confession:
 
 
 def confession_mark_read(*, user: User, confession_id: int) -> Confession:
-    """The recipient reads it; the first time, the sender is told. Idempotent."""
+    """Either side marks the confession and its thread read up to now (it stops being
+    `unread` in their list); the recipient's first read tells the sender. Idempotent."""
     with transaction.atomic():
-        confession = _as_recipient(user, confession_id)
+        confession = selectors.confession_get_for_user(user=user, confession_id=confession_id)
         now = timezone.now()
+        if confession.sender_id == user.pk:
+            Confession.objects.filter(pk=confession.pk).update(sender_seen_at=now)
+            return confession
+        Confession.objects.filter(pk=confession.pk).update(recipient_seen_at=now)
         if Confession.objects.filter(pk=confession.pk, read_at=None).update(read_at=now):
             confession.read_at = now
             if account_selectors.can_reach(author=user, recipient=confession.sender):
-                notify(user=confession.sender,
+                notify(user=confession.sender, preview=confession.body,
                        **events.confession_read(confession_id=confession.pk))  # fmt: skip
     return confession
 
@@ -428,6 +433,9 @@ def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confessi
             status=Reply.Status.APPROVED if verdict.kind == "pass" else Reply.Status.PENDING,
             moderation_note=verdict.reason[:255],
         )
+        # Whoever replies has seen the thread up to their reply.
+        seen = "sender_seen_at" if user.pk == confession.sender_id else "recipient_seen_at"
+        Confession.objects.filter(pk=confession.pk).update(**{seen: reply.created_at})
         if reply.status == Reply.Status.APPROVED:
             _deliver_reply(confession, reply)
     return confession, reply
@@ -452,7 +460,7 @@ def _deliver_reply(confession: Confession, reply: Reply) -> None:
     author_visible = (
         not from_sender or selectors.viewing_of(confession, viewer=other).sender_visible
     )
-    notify(user=other, **events.confession_replied(
+    notify(user=other, preview=reply.body, **events.confession_replied(
         confession_id=confession.pk, reply_id=reply.pk, from_sender=from_sender,
         author=reply.author, author_visible=author_visible,
     ))  # fmt: skip

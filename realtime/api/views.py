@@ -10,14 +10,19 @@ from rest_framework.views import APIView
 
 from confessions_backend.pagination import CursorPagination
 from confessions_backend.parsing import parse
-from realtime import selectors, services
+from realtime import previews, selectors, services
 from realtime.models import Notification
 
 
 class NotificationOutput(serializers.ModelSerializer):
+    preview = serializers.CharField(
+        allow_null=True,
+        help_text="the start of the text it is about, where you may still see it (else null)",
+    )
+
     class Meta:
         model = Notification
-        fields = ("id", "type", "created_at", "data", "read_at")
+        fields = ("id", "type", "created_at", "data", "preview", "read_at")
         read_only_fields = fields
 
 
@@ -25,20 +30,33 @@ class OldestFirst(CursorPagination):
     ordering = ("id",)
 
 
+class NewestFirst(CursorPagination):
+    ordering = ("-id",)
+
+
 class NotificationListApi(generics.GenericAPIView):
     serializer_class = NotificationOutput
-    pagination_class = OldestFirst
 
     class FilterSerializer(serializers.Serializer):
+        order = serializers.ChoiceField(
+            choices=["asc", "desc"], required=False, default="asc",
+            help_text="asc: oldest first (catching up, with after=); desc: newest first (a "
+            "message list, with before=)",
+        )  # fmt: skip
         after = serializers.IntegerField(
             min_value=0, required=False, default=0, help_text="only notifications after this id"
         )
-
-    def get_queryset(self):
-        filters = parse(self.FilterSerializer, self.request, query=True)
-        return selectors.notifications_after(
-            user_id=self.request.user.pk, after_id=filters["after"]
+        before = serializers.IntegerField(
+            min_value=1, required=False, help_text="only notifications before this id"
         )
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            query = getattr(getattr(self, "request", None), "query_params", {})
+            newest_first = query.get("order") == "desc"
+            self._paginator = NewestFirst() if newest_first else OldestFirst()
+        return self._paginator
 
     @extend_schema(
         operation_id="notifications_list",
@@ -46,7 +64,15 @@ class NotificationListApi(generics.GenericAPIView):
         responses={200: NotificationOutput(many=True)},
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        filters = parse(self.FilterSerializer, request, query=True)
+        notifications = selectors.notifications_between(
+            user_id=request.user.pk, after_id=filters["after"], before_id=filters.get("before")
+        )
+        page = self.paginate_queryset(notifications)
+        for notification, preview in zip(
+            page, previews.previews_of(request.user.pk, page), strict=True
+        ):
+            notification.preview = preview
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

@@ -76,3 +76,23 @@ def test_only_values_querysets_compile():
     whole = CompiledQuery(lambda user: User.objects.filter(pk=user), user=int)
     with pytest.raises(TypeError):
         whole.rows(user=1)
+
+
+def test_an_annotation_named_among_fields_keeps_its_name(users):
+    # Django 5.2 selects in the order values() names them; the row keys must follow.
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat
+
+    def shaped(first):
+        return (
+            User.objects.filter(id__gte=first)
+            .annotate(shout=Concat(F("username"), Value("!")), twice=F("id") * 2)
+            .order_by("id")
+            .values("id", "shout", "username", "twice", "is_active")
+        )
+
+    compiled = CompiledQuery(shaped, first=int)
+    rows = compiled.rows(first=users[0].pk)
+    assert rows == list(shaped(users[0].pk))
+    assert rows[0]["shout"] == rows[0]["username"] + "!"
+    assert rows[0]["twice"] == 2 * rows[0]["id"]

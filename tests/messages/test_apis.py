@@ -116,12 +116,22 @@ def test_rate_limit_is_429_in_the_envelope(alice_client, bob, settings):
     assert response["Retry-After"]
 
 
-def test_sender_cannot_mark_read_or_block_themself(alice_client, alice, bob):
+def test_sender_cannot_block_themself(alice_client, alice, bob):
     confession = services.confession_send(sender=alice, recipient_username="bob", body="hi")
-    for path in ("read", "block-sender"):
-        response = alice_client.post(f"/api/v1/confessions/{confession.pk}/{path}")
-        assert response.status_code == 403
-        assert response.json()["error"]["code"] == "permission_denied"
+    response = alice_client.post(f"/api/v1/confessions/{confession.pk}/block-sender")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
+
+
+def test_a_sender_marking_read_marks_only_their_side_and_tells_nobody(alice_client, alice, bob):
+    confession = services.confession_send(sender=alice, recipient_username="bob", body="hi")
+    response = alice_client.post(f"/api/v1/confessions/{confession.pk}/read")
+    assert response.status_code == 200
+    assert response.json()["read_at"] is None  # bob has not read it
+    confession.refresh_from_db()
+    assert confession.sender_seen_at is not None
+    assert confession.read_at is None
+    assert not alice.notifications.filter(type="confession.read").exists()
 
 
 def test_confessions_need_a_token(api_client):

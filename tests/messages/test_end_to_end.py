@@ -66,6 +66,7 @@ async def test_send_read_reply_arrive_live(server, alice, bob, alice_token, bob_
         received = await frame_of_type(bob_socket, "confession.received")
         assert received["data"]["confession_id"] == confession_id
         assert received["data"]["sender"] is None
+        assert received["preview"] == "I like you"  # the text it delivers, never who
 
         read = await sync_to_async(post)(bob_token, f"/confessions/{confession_id}/read")
         assert read.status_code == 200
@@ -80,6 +81,7 @@ async def test_send_read_reply_arrive_live(server, alice, bob, alice_token, bob_
         replied = await frame_of_type(alice_socket, "confession.replied")
         assert replied["data"]["reply_id"] == reply.json()["id"]
         assert replied["data"]["author"] == {"username": "bob", "display_name": ""}
+        assert replied["preview"] == "who is this?"
     finally:
         await alice_socket.close()
         await bob_socket.close()

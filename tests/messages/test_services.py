@@ -191,8 +191,10 @@ def test_mark_read_is_idempotent_and_tells_the_sender_once(alice, bob):
     services.confession_mark_read(user=bob, confession_id=confession.pk)
     [read] = notifications(alice, "confession.read")
     assert read.data == {"confession_id": confession.pk}
-    with pytest.raises(PermissionDenied):
-        services.confession_mark_read(user=alice, confession_id=confession.pk)
+    services.confession_mark_read(user=alice, confession_id=confession.pk)  # her own side only
+    assert len(notifications(alice, "confession.read")) == 1
+    confession.refresh_from_db()
+    assert confession.sender_seen_at is not None
 
 
 def test_replies_notify_the_other_side_and_keep_anonymity(alice, bob):

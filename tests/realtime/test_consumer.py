@@ -36,6 +36,7 @@ async def test_live_push_arrives(alice, alice_token, via):
         "type": RECEIVED,
         "created_at": frame["created_at"],
         "data": {"confession": 7},
+        "preview": None,
     }
     assert frame["created_at"].endswith("Z")
     await socket.disconnect()

@@ -55,7 +55,7 @@ def test_list_after_oldest_first_paginated(alice, bob, alice_client):
     services.notify(user=bob, type=RECEIVED, data={"for": "bob"})
     first = alice_client.get("/api/v1/notifications").json()
     assert [item["id"] for item in first["results"]] == [n.pk for n in mine[:20]]
-    assert set(first["results"][0]) == {"id", "type", "created_at", "data", "read_at"}
+    assert set(first["results"][0]) == {"id", "type", "created_at", "data", "preview", "read_at"}
     second = alice_client.get(first["next"]).json()
     assert [item["id"] for item in second["results"]] == [n.pk for n in mine[20:]]
     assert second["next"] is None
