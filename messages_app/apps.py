@@ -19,6 +19,6 @@ class MessagesAppConfig(AppConfig):
         from messages_app import selectors
         from realtime import previews
 
-        for event_type in (events.RECEIVED, events.READ, events.MATCHED):
+        for event_type in (events.RECEIVED, events.READ, events.MATCHED, events.CLAIMED):
             previews.register(event_type, selectors.confession_previews)
         previews.register(events.REPLIED, selectors.reply_previews)

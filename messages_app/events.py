@@ -40,6 +40,16 @@ MODERATED = register(
     to="the author, when moderators reject or hide their confession or reject their reply",
     data="`confession_id`, `reply_id` (replies only), `status`, `reason` (a category)",
 )
+RETRACTED = register(
+    "confession.retracted",
+    to="the recipient, when the sender takes back a confession in their inbox",
+    data="`confession_id`",
+)
+CLAIMED = register(
+    "confession.claimed",
+    to="the sender, when someone claims their share link",
+    data="`confession_id`, `by` (who claimed it, as `sent` shows them)",
+)
 REPORT_RESOLVED = register(
     "report.resolved",
     to="each reporter, when moderators decide about what they reported",
@@ -91,6 +101,14 @@ def confession_moderated(
     if reply_id is not None:
         data["reply_id"] = reply_id
     return {"type": MODERATED, "data": {**data, "status": status, "reason": reason}}
+
+
+def confession_retracted(*, confession_id: int) -> Event:
+    return {"type": RETRACTED, "data": {"confession_id": confession_id}}
+
+
+def confession_claimed(*, confession_id: int, by: User) -> Event:
+    return {"type": CLAIMED, "data": {"confession_id": confession_id, "by": _person(by)}}
 
 
 def report_resolved(*, report_id: int, confession_id: int, outcome: str) -> Event:

@@ -42,6 +42,7 @@ from django.utils import timezone
 from accounts import selectors as account_selectors
 from accounts.models import User
 from confessions_backend.compiled import CompiledQuery
+from confessions_backend.errors import ApplicationError
 from confessions_backend.pagination import Keyset
 from media_app.rendering import MEDIA_FIELDS
 from messages_app.models import Confession, ConfessionMedia, Match, Reply
@@ -164,8 +165,40 @@ def confession_get_shared(*, user: User, token: str) -> Confession:
     confession = _with_related(Confession.objects.filter(shared(token, timezone.now()))).first()
     if confession is None or not _may_open_link(confession.sender_id, confession.recipient_id,
                                                 viewer_id=user.pk):  # fmt: skip
-        raise Http404
+        raise link_refusal(token, viewer_id=user.pk)
     return confession
+
+
+def link_refusal(token: str, *, viewer_id: int) -> Exception:
+    """Why a share link does not open for `viewer_id`: 410 `retracted` when its sender took
+    it back, 410 `already_claimed` when someone else claimed it (so a phone can say so, not
+    "no such link"); else 404, as for a token that never existed (one under review, rejected,
+    hidden or not yet due is nobody's business)."""
+    link = (
+        Confession.objects.filter(share_token=token, status=Confession.Status.APPROVED)
+        .values("sender_id", "recipient_id", "retracted_at")
+        .first()
+    )
+    if link is None:
+        return Http404()
+    if link["retracted_at"] is not None:
+        return ApplicationError("retracted", "Its sender took this confession back.", status=410)
+    if not _may_open_link(link["sender_id"], link["recipient_id"], viewer_id=viewer_id):
+        return ApplicationError(
+            "already_claimed", "Someone else has already opened this link.", status=410
+        )
+    return Http404()
+
+
+def visible_to_recipient(*, confession_id: int) -> bool:
+    """Whether the confession is in its recipient's inbox now."""
+    confession = Confession.objects.filter(pk=confession_id).values("recipient_id").first()
+    return (
+        bool(confession and confession["recipient_id"])
+        and Confession.objects.filter(
+            _visible_to_recipient(confession["recipient_id"]), pk=confession_id
+        ).exists()
+    )
 
 
 def _may_open_link(sender_id: int, recipient_id: int | None, *, viewer_id: int) -> bool:
@@ -379,7 +412,7 @@ def shared_shown(*, user_id: int, token: str) -> tuple[Row, Viewing]:
     rows = _by_link.rows(viewer=user_id, token=token, now=timezone.now())
     if not rows or not _may_open_link(rows[0]["sender_id"], rows[0]["recipient_id"],
                                       viewer_id=user_id):  # fmt: skip
-        raise Http404
+        raise link_refusal(token, viewer_id=user_id)
     return _shown(rows, user_id)[0]
 
 

@@ -353,8 +353,9 @@ def is_scheduled(confession: Confession, now: datetime | None = None) -> bool:
 
 def confession_claim(*, user: User, token: str) -> Confession:
     """The first signed-in user other than the sender to claim a share link becomes its
-    recipient, and it is delivered to them. The token works once: later claims are 404
-    (the winner claiming again just gets it back).
+    recipient, and it is delivered to them (its sender is told: `confession.claimed`). The
+    token works once: later claims by others are 410 `already_claimed` (the winner claiming
+    again just gets it back), and a retracted link's are 410 `retracted`.
 
     Blocks act only where the claimer can see whom they concern: a link whose sender they can
     see and block by name stays closed (404); any other link opens whatever blocks stand, as it
@@ -368,7 +369,7 @@ def confession_claim(*, user: User, token: str) -> Confession:
             .first()
         )
         if confession is None or confession.recipient_id not in (None, user.pk):
-            raise Http404
+            raise selectors.link_refusal(token, viewer_id=user.pk)
         if confession.recipient_id == user.pk:
             return confession
         if confession.sender_id == user.pk:
@@ -382,6 +383,9 @@ def confession_claim(*, user: User, token: str) -> Confession:
             raise Http404
         confession.save(update_fields=["recipient"])
         _deliver(confession, claimed=True)
+        # Its sender sees who claimed it in `sent` from now on: told as it happens.
+        notify(user=confession.sender, preview=confession.body,
+               **events.confession_claimed(confession_id=confession.pk, by=user))  # fmt: skip
     return confession
 
 
@@ -471,8 +475,15 @@ def confession_delete(*, user: User, confession_id: int) -> None:
     """The sender retracts it (gone for the recipient too); the recipient removes it from the
     inbox. The row stays for moderators."""
     confession = selectors.confession_get_for_user(user=user, confession_id=confession_id)
-    field = "retracted_at" if confession.sender_id == user.pk else "removed_by_recipient_at"
-    Confession.objects.filter(pk=confession.pk).update(**{field: timezone.now()})
+    if confession.sender_id != user.pk:
+        Confession.objects.filter(pk=confession.pk).update(removed_by_recipient_at=timezone.now())
+        return
+    # An open inbox drops it when told; a recipient who never saw it is told nothing.
+    seen_by_recipient = selectors.visible_to_recipient(confession_id=confession.pk)
+    Confession.objects.filter(pk=confession.pk).update(retracted_at=timezone.now())
+    if seen_by_recipient:
+        notify(user=confession.recipient,
+               **events.confession_retracted(confession_id=confession.pk))  # fmt: skip
 
 
 @transaction.atomic

@@ -59,8 +59,11 @@ def test_share_link_through_the_api(alice_client, bob_client, carol_client):
     assert claimed.status_code == 200
     assert claimed.json()["role"] == "recipient"
     late = carol_client.post(f"/api/v1/confessions/shared/{token}/claim")
-    assert late.status_code == 404
-    assert late.json()["error"]["code"] == "not_found"
+    assert late.status_code == 410  # not the 404 of a mistyped link
+    assert late.json()["error"]["code"] == "already_claimed"
+    assert carol_client.get(f"/api/v1/confessions/shared/{token}").status_code == 410
+    assert bob_client.get(f"/api/v1/confessions/shared/{token}").status_code == 200
+    assert alice_client.get(f"/api/v1/confessions/shared/{token}").status_code == 200
     own = alice_client.post(f"/api/v1/confessions/shared/{token}/claim")
     assert own.status_code == 404
 
@@ -168,16 +171,26 @@ def test_a_third_user_gets_404_everywhere_and_changes_nothing(alice, bob, carol_
         ("get", f"/api/v1/confessions/{confession.pk}/replies", None),
         ("post", f"/api/v1/confessions/{confession.pk}/replies", {"body": "intruder"}),
         ("post", f"/api/v1/confessions/{confession.pk}/block-sender", None),
-        ("get", f"/api/v1/confessions/shared/{link.share_token}", None),
-        ("post", f"/api/v1/confessions/shared/{link.share_token}/claim", None),
         ("get", f"/api/v1/confessions/{confession.pk + 1000}", None),
     ]
-    for method, path, body in calls:
+    # A link someone else claimed says so (410), and nothing more: the same answer whoever
+    # sent it, anonymous or not.
+    claimed = [
+        ("get", f"/api/v1/confessions/shared/{link.share_token}", None),
+        ("post", f"/api/v1/confessions/shared/{link.share_token}/claim", None),
+    ]
+    for (method, path, body), (status, code) in [
+        *((call, (404, "not_found")) for call in calls),
+        *((call, (410, "already_claimed")) for call in claimed),
+    ]:
         response = getattr(carol_client, method)(path, body) if body else getattr(
             carol_client, method
         )(path)  # fmt: skip
-        assert response.status_code == 404, (method, path, response.content)
-        assert response.json()["error"]["code"] == "not_found"
+        assert response.status_code == status, (method, path, response.content)
+        assert response.json()["error"] == {
+            "code": code,
+            "message": response.json()["error"]["message"],
+        }
     assert carol_client.get("/api/v1/confessions/inbox").json()["results"] == []
     assert carol_client.get("/api/v1/confessions/sent").json()["results"] == []
     assert snapshot() == before

@@ -48,7 +48,7 @@ def test_concurrent_claims_exactly_one_wins(alice, django_user_model):
             for client in clients
         ]
     )
-    assert sorted(statuses) == [200, 404, 404, 404, 404]
+    assert sorted(statuses) == [200, 410, 410, 410, 410]  # the losers: already_claimed
     winner = claimers[statuses.index(200)]
     link.refresh_from_db()
     assert link.recipient == winner

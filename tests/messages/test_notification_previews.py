@@ -50,7 +50,8 @@ def test_a_retracted_confession_previews_as_null(alice, bob):
     services.reply_create(user=alice, confession_id=confession.pk, body="forget it")
     client_of(alice).delete(f"/api/v1/confessions/{confession.pk}")
     items = listed(client_of(bob))
-    assert [item["preview"] for item in items] == [None, None]
+    assert [item["type"] for item in items][-1] == "confession.retracted"
+    assert [item["preview"] for item in items] == [None, None, None]
 
 
 def test_a_named_block_hides_the_blocked_persons_texts(alice, bob):

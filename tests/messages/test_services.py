@@ -165,10 +165,11 @@ def test_share_link_confession_and_claim(alice, bob, carol):
     assert claimed.recipient == bob
     assert claimed.delivered_at is not None
     assert [n.type for n in notifications(bob)] == ["confession.received"]
-    # The token worked once.
-    with pytest.raises(Http404):
+    # The token worked once: others are told it is taken.
+    with pytest.raises(ApplicationError) as taken:
         services.confession_claim(user=carol, token=confession.share_token)
-    with pytest.raises(Http404):
+    assert (taken.value.code, taken.value.status_code) == ("already_claimed", 410)
+    with pytest.raises(ApplicationError):
         selectors.confession_get_shared(user=carol, token=confession.share_token)
     # Claiming again as the winner is harmless.
     assert services.confession_claim(user=bob, token=confession.share_token) == claimed
