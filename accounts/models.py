@@ -2,22 +2,21 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-username_validator = RegexValidator(
-    r"^[A-Za-z0-9_]{3,30}\Z",
-    "Use 3 to 30 characters: letters, digits and _.",
-    code="invalid_username",
-)
+from accounts import usernames
+
+
+def username_validator(value: str) -> None:
+    usernames.validate(value)
 
 
 class UserManager(DjangoUserManager):
     def get_by_natural_key(self, username: str):
-        # Usernames are unique regardless of case, so sign-in ignores case too.
-        return self.get(username__iexact=username)
+        # Usernames are unique regardless of case (accounts.usernames.key): sign-in too.
+        return self.get(username_key=usernames.key(username))
 
 
 class User(AbstractUser):
@@ -27,9 +26,13 @@ class User(AbstractUser):
         max_length=30,
         unique=True,
         validators=[username_validator],
-        help_text="3 to 30 characters: letters, digits and _. Unique regardless of case.",
+        help_text=usernames.RULE,
         error_messages={"unique": "That username is taken."},
     )
+    # accounts.usernames: the name case-folded (unique: what sign-in finds), and its
+    # look-alike skeleton (a new name may not share another's). Kept by save().
+    username_key = models.CharField(max_length=150, unique=True, editable=False)
+    username_skeleton = models.CharField(max_length=300, db_index=True, editable=False)
     display_name = models.CharField(max_length=50, blank=True)
     bio = models.CharField(max_length=300, blank=True)
     # A new display name or bio the moderation chain held for review: the old one stays public
@@ -69,6 +72,15 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    def save(self, *args, **kwargs) -> None:
+        self.username = usernames.normal(self.username)
+        self.username_key = usernames.key(self.username)
+        self.username_skeleton = usernames.skeleton(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_key", "username_skeleton"}
+        super().save(*args, **kwargs)
 
 
 class Block(models.Model):

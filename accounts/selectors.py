@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 
+from accounts import usernames
 from accounts.models import Block, User
 from confessions_backend.compiled import CompiledQuery
 
@@ -15,7 +16,7 @@ _active_user = CompiledQuery(
 
 
 _active_by_name = CompiledQuery(
-    lambda name: User.objects.filter(username__iexact=name, is_active=True).values(*_USER_FIELDS),
+    lambda name: User.objects.filter(username_key=name, is_active=True).values(*_USER_FIELDS),
     name=str,
 )
 
@@ -28,7 +29,7 @@ def _user_of(rows: list[dict]) -> User | None:
 
 def active_user_named(*, username: str) -> User | None:
     """The active account of `username`, in any case (one precompiled query)."""
-    return _user_of(_active_by_name.rows(name=username))
+    return _user_of(_active_by_name.rows(name=usernames.key(username)))
 
 
 def active_user(*, user_id: object) -> User | None:
@@ -96,7 +97,7 @@ def block_list(*, user: User) -> QuerySet[Block]:
 
 def user_get_public(*, username: str) -> User:
     """An active user by username (any case), else 404."""
-    active = User.objects.filter(username__iexact=username, is_active=True)
+    active = User.objects.filter(username_key=usernames.key(username), is_active=True)
     user = active.select_related("avatar").first()
     if user is None:
         raise Http404

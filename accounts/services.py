@@ -26,8 +26,8 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from accounts import avatars, phones, text_checks, wechat
-from accounts.models import Block, TokenRotation, User, username_validator
+from accounts import avatars, phones, text_checks, usernames, wechat
+from accounts.models import Block, TokenRotation, User
 from accounts.signals import user_deactivated
 from confessions_backend.errors import ApplicationError, ServiceUnavailable
 
@@ -43,15 +43,18 @@ def _refresh_refused() -> ApplicationError:
 
 
 def _check_username_free(username: str, *, user: User | None = None) -> None:
+    """A valid name, not someone else's (whatever its case) nor a look-alike of theirs."""
     try:
-        username_validator(username)
+        usernames.validate(username)
     except ValidationError as exc:
         raise ValidationError({"username": exc.messages}) from None
-    taken = User.objects.filter(username__iexact=username)
-    if user is not None:
-        taken = taken.exclude(pk=user.pk)
-    if taken.exists():
+    others = User.objects.exclude(pk=user.pk) if user is not None else User.objects.all()
+    if others.filter(username_key=usernames.key(username)).exists():
         raise ValidationError({"username": ["That username is taken."]})
+    if others.filter(username_skeleton=usernames.skeleton(username)).exists():
+        raise ValidationError({"username": [
+            "That username looks too much like someone else's; choose another."
+        ]})  # fmt: skip
 
 
 def _save_checked(user: User) -> None:
@@ -92,7 +95,7 @@ def auth_login(*, username: str, password: str) -> User:
     user = authenticate(username=username, password=password)
     if user is not None:
         return user
-    candidate = User.objects.filter(username__iexact=username, is_active=False).first()
+    candidate = User.objects.filter(username_key=usernames.key(username), is_active=False).first()
     if candidate is not None and candidate.check_password(password):
         raise ApplicationError("account_disabled", "This account is disabled.", status=403)
     raise ApplicationError("invalid_credentials", "Wrong username or password.", status=401)
@@ -238,7 +241,7 @@ def _wechat_application_error(exc: Exception) -> ApplicationError:
 def _generated_username() -> str:
     while True:
         username = f"wx_{secrets.token_hex(5)}"
-        if not User.objects.filter(username__iexact=username).exists():
+        if not User.objects.filter(username_key=usernames.key(username)).exists():
             return username
 
 
@@ -418,7 +421,7 @@ def user_unban(*, user: User) -> None:
 def block_create(*, blocker: User, username: str) -> tuple[Block, bool]:
     """`blocker` blocks the user named `username`. Returns `(block, created)`; blocking twice
     is harmless."""
-    blocked = User.objects.filter(username__iexact=username).first()
+    blocked = User.objects.filter(username_key=usernames.key(username)).first()
     if blocked is None:
         raise ValidationError({"username": ["No user with that username."]})
     if blocked.pk == blocker.pk:

@@ -9,6 +9,8 @@ import hashlib
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from accounts import usernames
+
 
 class _AuthThrottle(SimpleRateThrottle):
     def get_rate(self) -> str:
@@ -30,7 +32,8 @@ class AuthUsernameThrottle(_AuthThrottle):
         username = data.get("username") if isinstance(data, dict) else None
         if not isinstance(username, str) or not username.strip():
             return None
-        digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+        # The name as sign-in finds it: ＡＬＩＣＥ and alice share one counter.
+        digest = hashlib.sha256(usernames.key(username.strip()).encode()).hexdigest()[:32]
         return f"throttle:{view.throttle_scope}:username:{digest}"
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth import password_validation
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts import phones
+from accounts import phones, usernames
 from accounts.avatars import avatar_url
 from accounts.models import Block, User, username_validator
 from confessions_backend.parsing import StrictCharField
@@ -31,9 +32,19 @@ class NewPasswordField(StrictCharField):
 
 
 def username_field(**kwargs) -> StrictCharField:
-    """A username as the User model takes it (the schema shows its pattern)."""
-    return StrictCharField(max_length=30, validators=[username_validator],
-                           help_text="3 to 30 letters, digits or _", **kwargs)  # fmt: skip
+    """A username as the User model takes it (accounts.usernames; the schema states it)."""
+    return StrictCharField(min_length=usernames.MIN_LENGTH, max_length=usernames.MAX_LENGTH,
+                           validators=[_NO_ASCII_PUNCTUATION, username_validator],
+                           help_text=usernames.RULE, **kwargs)  # fmt: skip
+
+
+# What a pattern can state of the rule (JSON Schema patterns have no Unicode classes): no
+# ASCII space, control or punctuation but `_`. The description states the rest.
+_NO_ASCII_PUNCTUATION = RegexValidator(
+    r"^[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+$",
+    f"Use {usernames.RULE.split(';')[0]}.",
+    code="invalid_username",
+)
 
 
 class _AvatarUrlMixin(serializers.Serializer):

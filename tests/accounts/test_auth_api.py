@@ -84,8 +84,9 @@ def test_register_password_similar_to_username_is_refused(api_client):
 
 @pytest.mark.parametrize(
     "username",
-    ["ab", "a" * 31, "has space", "dash-ed", "dot.ted", "émile", "semi;colon", ""],
-)
+    ["a", "a" * 31, "李" * 31, "has space", "dash-ed", "dot.ted", "semi;colon", "",
+     "\u0301ab", "zero\u200bwidth", "rtl\u202eevil", "emoji😀", "tab\tbed"],
+)  # fmt: skip
 def test_username_rules(api_client, username):
     response = register(api_client, username=username)
     assert response.status_code == 400
@@ -93,9 +94,58 @@ def test_username_rules(api_client, username):
     assert not User.objects.exists()
 
 
-@pytest.mark.parametrize("username", ["abc", "a" * 30, "Under_Score_9", "___"])
+@pytest.mark.parametrize(
+    "username",
+    ["ab", "abc", "a" * 30, "Under_Score_9", "___", "李白", "王小明_2", "émile", "Ольга",
+     "अनिल", "李" * 30],
+)  # fmt: skip
 def test_good_usernames(api_client, username):
-    assert register(api_client, username=username).status_code == 201
+    response = register(api_client, username=username)
+    assert response.status_code == 201, response.content
+    assert response.json()["user"]["username"] == username
+
+
+def test_a_full_width_name_is_stored_normalized_and_is_the_same_name(api_client):
+    assert register(api_client, username="ａｌｉｃｅ").json()["user"]["username"] == "alice"
+    assert register(api_client, username="alice").status_code == 400
+    login = api_client.post("/api/v1/auth/login", {"username": "ALICE", "password": PASSWORD})
+    assert login.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        pytest.param("аlice", id="cyrillic-a"),
+        pytest.param("aIice", id="capital-i-for-l"),
+        pytest.param("a1ice", id="digit-one-for-l"),
+        pytest.param("ALICE", id="case"),
+        pytest.param("Alice", id="capitalized"),
+    ],
+)
+def test_a_look_alike_of_an_existing_name_is_refused(api_client, look_alike):
+    assert register(api_client, username="alice").status_code == 201
+    response = register(api_client, username=look_alike)
+    assert response.status_code == 400, look_alike
+    assert "username" in response.json()["error"]["fields"]
+    assert User.objects.count() == 1
+
+
+def test_case_folding_is_unicode_not_ascii(api_client):
+    assert register(api_client, username="Straße").status_code == 201
+    assert register(api_client, username="STRASSE").status_code == 400
+    assert (
+        api_client.post(
+            "/api/v1/auth/login", {"username": "strasse", "password": PASSWORD}
+        ).status_code
+        == 200
+    )
+
+
+def test_changing_ones_own_name_to_a_variant_of_it_is_allowed(api_client):
+    body = register(api_client, username="alice").json()
+    response = authed(body["access"]).patch("/api/v1/me", {"username": "Alice"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["username"] == "Alice"
 
 
 def test_usernames_are_unique_regardless_of_case(api_client):
@@ -365,3 +415,19 @@ def test_flushing_expired_tokens_forgets_their_rotations(api_client, alice):
     with time_machine.travel(timedelta(days=15)):
         services.tokens_flush_expired()
     assert not TokenRotation.objects.exists()
+
+
+def test_a_chinese_name_is_found_by_profile_and_by_confessions(api_client):
+    body = register(api_client, username="李白").json()
+    other = register(api_client, username="杜甫").json()
+    from urllib.parse import quote
+
+    profile = authed(other["access"]).get(f"/api/v1/users/{quote('李白')}")
+    assert profile.status_code == 200
+    assert profile.json()["username"] == "李白"
+    sent = authed(other["access"]).post(
+        "/api/v1/confessions", {"recipient": "李白", "body": "床前明月光"}, format="json"
+    )
+    assert sent.status_code == 201, sent.content
+    inbox = authed(body["access"]).get("/api/v1/confessions/inbox").json()["results"]
+    assert [item["body"] for item in inbox] == ["床前明月光"]

@@ -32,11 +32,13 @@ def parameter(schema: dict, path: str, name: str) -> dict:
 def test_username_rules_are_stated(schema):
     for name in ("RegisterInputRequest", "PatchedProfileUpdateInputRequest"):
         username = component(schema, name)["username"]
-        assert username["maxLength"] == 30
+        assert (username["minLength"], username["maxLength"]) == (2, 30)
+        assert "any script" in username["description"]
         pattern = re.compile(username["pattern"])
-        assert pattern.match("Alice_2")
-        assert not pattern.match("ab")
-        assert not pattern.match("a b")
+        for good in ("Alice_2", "李白", "Ольга"):
+            assert pattern.match(good)
+        for bad in ("a b", "a-b", "a.b", "a@b", "a\tb"):
+            assert not pattern.match(bad)
 
 
 def test_password_rules_are_stated(schema):
