@@ -10,7 +10,8 @@
   "REVIEW", pass otherwise; it also stands for any API that takes an access token.
 - `cgi-bin/message/subscribe/send` checks a subscribe message as WeChat does (47003 for a value
   that is empty or too long for its key's kind) and answers a msgid.
-- `wxa/media_check_async` accepts a check and answers a trace id (a test pushes the verdict).
+- `wxa/media_check_async` accepts a check and answers a trace id, kept in `trace_ids` (a test
+  pushes the verdict).
 - `wxa/business/getuserphonenumber` answers the phone of a code from `issue_phone_code`, once.
 - `wxa/getwxacodeunlimit` answers bytes starting like a PNG, or 40169 / 41030 as JSON.
 - `requests` records what our client sent: method, path, query and JSON body.
@@ -47,6 +48,7 @@ class FakeWeChat:
     secret: str = field(default_factory=lambda: secrets.token_hex(16))
     delay: float = 0.0
     requests: list[RecordedRequest] = field(default_factory=list)
+    trace_ids: list[str] = field(default_factory=list)  # of image checks accepted, in order
     _codes: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     _used: set[str] = field(default_factory=set)
     _scripted: deque = field(default_factory=deque)
@@ -220,7 +222,10 @@ class FakeWeChat:
         """Accepted: a trace id (the verdict comes later, pushed: the test pushes it)."""
         if body.get("version") != 2 or not body.get("openid") or not body.get("media_url"):
             return {"errcode": 40003, "errmsg": "invalid openid"}
-        return {"errcode": 0, "errmsg": "ok", "trace_id": "trace-" + secrets.token_hex(8)}
+        trace_id = "trace-" + secrets.token_hex(8)
+        with self._lock:
+            self.trace_ids.append(trace_id)
+        return {"errcode": 0, "errmsg": "ok", "trace_id": trace_id}
 
     def _phone_number(self, query: dict[str, str], body: dict) -> dict:
         with self._lock:
