@@ -202,6 +202,8 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL is malformed: it names no database")
     # Fail fast when PostgreSQL is away, so the caller gets a 503 rather than a hung worker.
     _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    # Django's backend, reading timestamps with psycopg's C parser (see the module).
+    _database["ENGINE"] = "confessions_backend.postgresql"
 elif _database["ENGINE"] == "django.db.backends.sqlite3":
     if _database["NAME"] not in ("", ":memory:"):
         Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -220,7 +222,7 @@ _database["CONN_HEALTH_CHECKS"] = True
 # Read (and checked) whatever the engine, so a compose file or .env means the same everywhere.
 _pool_size = env.int("DATABASE_POOL_SIZE", default=4)
 _pool_timeout = env.positive_int("DATABASE_POOL_TIMEOUT", default=3)
-if _database["ENGINE"] == "django.db.backends.postgresql":
+if _database["ENGINE"] == "confessions_backend.postgresql":
     # A bounded pool per process (Django 5.2's psycopg pool): however many threads a server
     # runs, a process holds at most this many connections, so load cannot exhaust
     # PostgreSQL's max_connections; a request that waits longer than the timeout for one is a

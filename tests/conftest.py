@@ -35,7 +35,7 @@ S3_TESTS = os.environ.get("S3_TESTS") == "1"
 
 def _service_missing(name: str) -> str | None:
     if name == "postgres":
-        if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        if django_settings.DATABASES["default"]["ENGINE"] != "confessions_backend.postgresql":
             return "DATABASE_URL does not point at PostgreSQL"
     elif name == "redis":
         if not django_settings.REDIS_URL:

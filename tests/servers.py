@@ -103,3 +103,23 @@ class AsgiServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def s3_environment(s3_server) -> dict[str, str]:
+    """A server process's settings for the test SeaweedFS."""
+    return {
+        "AWS_STORAGE_BUCKET_NAME": s3_server.bucket,
+        "AWS_S3_ENDPOINT_URL": s3_server.endpoint_url,
+        "AWS_S3_REGION_NAME": s3_server.region,
+        "AWS_ACCESS_KEY_ID": s3_server.access_key,
+        "AWS_SECRET_ACCESS_KEY": s3_server.secret_key,
+    }
+
+
+def wechat_environment(wechat) -> dict[str, str]:
+    """A server process's settings for the fake WeChat."""
+    return {
+        "WECHAT_APPID": wechat.appid,
+        "WECHAT_SECRET": wechat.secret,
+        "WECHAT_API_BASE": wechat.base_url,
+    }

@@ -17,7 +17,7 @@ import requests
 import websockets
 from PIL import Image
 
-from tests.servers import AsgiServer
+from tests.servers import AsgiServer, s3_environment, wechat_environment
 from wechat import push
 
 pytestmark = [
@@ -37,14 +37,8 @@ def server(tmp_path, s3_server, wechat):
     server = AsgiServer(
         tmp_path,
         env={
-            "AWS_STORAGE_BUCKET_NAME": s3_server.bucket,
-            "AWS_S3_ENDPOINT_URL": s3_server.endpoint_url,
-            "AWS_S3_REGION_NAME": s3_server.region,
-            "AWS_ACCESS_KEY_ID": s3_server.access_key,
-            "AWS_SECRET_ACCESS_KEY": s3_server.secret_key,
-            "WECHAT_APPID": wechat.appid,
-            "WECHAT_SECRET": wechat.secret,
-            "WECHAT_API_BASE": wechat.base_url,
+            **s3_environment(s3_server),
+            **wechat_environment(wechat),
             "WECHAT_SUBSCRIBE_TEMPLATES": json.dumps(templates),
             "WECHAT_PUSH_TOKEN": PUSH_TOKEN,
             # The image check's task and the verdict's run in the server, as under make run.

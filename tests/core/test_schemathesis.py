@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.servers import AsgiServer
+from tests.servers import AsgiServer, s3_environment, wechat_environment
 
 pytestmark = [
     pytest.mark.service("postgres"),
@@ -43,14 +43,8 @@ def server(tmp_path, s3_server, wechat):
             "DJANGO_HTTPS": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
             "JWT_SIGNING_KEY": secrets.token_urlsafe(48),
-            "AWS_STORAGE_BUCKET_NAME": s3_server.bucket,
-            "AWS_S3_ENDPOINT_URL": s3_server.endpoint_url,
-            "AWS_S3_REGION_NAME": s3_server.region,
-            "AWS_ACCESS_KEY_ID": s3_server.access_key,
-            "AWS_SECRET_ACCESS_KEY": s3_server.secret_key,
-            "WECHAT_APPID": wechat.appid,
-            "WECHAT_SECRET": wechat.secret,
-            "WECHAT_API_BASE": wechat.base_url,
+            **s3_environment(s3_server),
+            **wechat_environment(wechat),
             # The sign-in doors' throttles would answer most of the run 429.
             "AUTH_THROTTLE_IP_RATE": "100000/min",
             "AUTH_THROTTLE_USERNAME_RATE": "100000/min",

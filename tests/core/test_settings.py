@@ -147,7 +147,7 @@ def test_service_variables_switch_backends():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.db.backends.postgresql",
+        "confessions_backend.postgresql",
         "channels_redis.pubsub.RedisPubSubChannelLayer",
         "django.core.cache.backends.redis.RedisCache",
         "storages.backends.s3.S3Storage",

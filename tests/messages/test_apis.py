@@ -12,6 +12,7 @@ from accounts.models import Block
 from messages_app import services
 from messages_app.models import Confession, Reply
 from realtime.models import Notification
+from realtime.previews import frames_of
 from tests.factories import client_of, make_media
 
 pytestmark = pytest.mark.django_db
@@ -226,7 +227,10 @@ def test_an_anonymous_sender_appears_in_no_recipient_facing_payload(django_user_
         bob_client.get(f"/api/v1/confessions/shared/{link.share_token}").json(),
         bob_client.post(f"/api/v1/confessions/shared/{link.share_token}/claim").json(),
         bob_client.get("/api/v1/notifications").json(),
-        [n.as_frame() for n in Notification.objects.filter(recipient=bob)],  # socket frames
+        bob_client.get("/api/v1/notifications?order=desc").json(),
+        frames_of(bob.pk, list(Notification.objects.filter(recipient=bob))),  # socket replay
+        bob_client.get("/api/v1/me/counts").json(),
+        bob_client.get("/api/v1/matches").json(),
         bob_client.get("/api/v1/blocks").json(),
     ]
     assert payloads[0]["results"]  # the walk does see the confession...
