@@ -295,6 +295,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Confessions one user may send per hour (then 429).
 CONFESSIONS_PER_HOUR = env.positive_int("CONFESSIONS_PER_HOUR", default=10)
+# Against probing (confess anonymously to many to see who confesses back): anonymous
+# confessions may be open to at most this many people at once; a retracted one holds its
+# recipient's place for the cool-down after it is retracted.
+ANONYMOUS_RECIPIENTS_LIMIT = env.positive_int("ANONYMOUS_RECIPIENTS_LIMIT", default=3)
+ANONYMOUS_SLOT_COOLDOWN_DAYS = env.whole_number("ANONYMOUS_SLOT_COOLDOWN_DAYS", default=7)
 # ...and replies, so a thread cannot be used to flood the other side.
 REPLIES_PER_HOUR = env.positive_int("REPLIES_PER_HOUR", default=60)
 

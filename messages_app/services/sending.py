@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, Exists, Min
+from django.db import connection, transaction
+from django.db.models import Count, Exists, Max, Min, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -262,6 +262,8 @@ def confession_send(
         # Held like a review until WeChat's image check decides (decisions.image_decided).
         approved, note = False, IMAGE_HOLD
     with transaction.atomic():
+        if anonymous and recipient is not None:
+            _check_anonymous_places(sender, recipient)
         confession = Confession(
             sender=sender,
             recipient=recipient,
@@ -290,6 +292,53 @@ def confession_send(
         if deliver_at is not None:
             _schedule_delivery(confession)
     return confession
+
+
+def _check_anonymous_places(sender: User, recipient: User) -> None:
+    """Against probing: someone who confesses anonymously to many people learns who likes them
+    back from the matches. So anonymous confessions may be open to at most
+    ANONYMOUS_RECIPIENTS_LIMIT people at once (more to the same person take no new place). A
+    place is held by an addressed anonymous confession (a claimed link included) that is not
+    rejected, and, once retracted, for ANONYMOUS_SLOT_COOLDOWN_DAYS after. 429
+    `anonymous_limit` says how many and when a place frees. Runs in the send's transaction,
+    under a lock on the sender (so two sends at once cannot both take the last place)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # taken before any row lock: no lock cycle
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_ANONYMOUS_LOCK, sender.pk])
+    now = timezone.now()
+    cooldown = timedelta(days=settings.ANONYMOUS_SLOT_COOLDOWN_DAYS)
+    holding = (
+        Confession.objects.filter(sender=sender, anonymous=True, recipient__isnull=False)
+        .exclude(status=Confession.Status.REJECTED)
+        .filter(Q(retracted_at__isnull=True) | Q(retracted_at__gt=now - cooldown))
+        .values("recipient_id")
+        .annotate(
+            open=Count("id", filter=Q(retracted_at__isnull=True)),
+            last_retracted=Max("retracted_at"),
+        )  # fmt: skip
+    )
+    places = {row["recipient_id"]: row for row in holding}
+    limit = settings.ANONYMOUS_RECIPIENTS_LIMIT
+    if recipient.pk in places or len(places) < limit:
+        return
+    freeing = [row["last_retracted"] + cooldown for row in places.values() if not row["open"]]
+    message = (
+        f"Your anonymous confessions are open to {len(places)} people, the most at once "
+        f"({limit}), so that nobody can confess to many to learn who confesses back. "
+    )
+    headers = {}
+    if freeing:
+        frees_at = min(freeing)
+        message += f"A place frees at {frees_at.isoformat(timespec='minutes')}."
+        headers["Retry-After"] = str(max(int((frees_at - now).total_seconds()), 1))
+    else:
+        days = settings.ANONYMOUS_SLOT_COOLDOWN_DAYS
+        message += (f"Retracting one frees its place {days} days later; or send this one "
+                    "signed.")  # fmt: skip
+    raise ApplicationError("anonymous_limit", message, status=429, headers=headers)
+
+
+_ANONYMOUS_LOCK = 0x616E6F6E  # "anon": this lock's namespace among advisory locks
 
 
 def confession_deliver_scheduled(*, confession_id: int) -> bool:

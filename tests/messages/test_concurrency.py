@@ -67,3 +67,20 @@ def test_simultaneous_mutual_confessions_match_exactly_once(alice, bob, round_):
     assert Match.objects.count() == 1
     for user in (alice, bob):
         assert Notification.objects.filter(recipient=user, type="confession.matched").count() == 1
+
+
+def test_two_anonymous_sends_at_once_cannot_both_take_the_last_place(
+    alice, django_user_model, settings
+):
+    settings.ANONYMOUS_RECIPIENTS_LIMIT = 1
+    people = [django_user_model.objects.create_user(username=f"target{i}") for i in range(4)]
+    results = run_together([
+        lambda person=person: services.confession_send(
+            sender=alice, recipient_username=person.username, body="guess", anonymous=True
+        )
+        for person in people
+    ])  # fmt: skip
+    sent = [result for result in results if isinstance(result, Confession)]
+    assert len(sent) == 1, results
+    assert all(getattr(result, "code", None) == "anonymous_limit"
+               for result in results if result not in sent)  # fmt: skip
