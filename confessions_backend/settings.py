@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "realtime",
     "wechat",
     "messages_app",
+    "walls",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +296,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Confessions one user may send per hour (then 429).
 CONFESSIONS_PER_HOUR = env.positive_int("CONFESSIONS_PER_HOUR", default=10)
+# Confession walls: posts one user may make per hour (then 429); how far back the `hot` feed
+# looks; how long likes gather before their post's author is told of them, in one message.
+WALL_POSTS_PER_HOUR = env.positive_int("WALL_POSTS_PER_HOUR", default=5)
+WALL_HOT_DAYS = env.positive_int("WALL_HOT_DAYS", default=7)
+WALL_LIKE_DIGEST_SECONDS = env.whole_number("WALL_LIKE_DIGEST_SECONDS", default=600)
 # Against probing (confess anonymously to many to see who confesses back): anonymous
 # confessions may be open to at most this many people at once; a retracted one holds its
 # recipient's place for the cool-down after it is retracted.
@@ -478,6 +484,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A wall's post or comment has the confessions' statuses but "scheduled".
+    "ENUM_NAME_OVERRIDES": {"WallStatusEnum": ["pending", "approved", "rejected", "hidden"]},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "confessions_backend.schema.add_error_envelope",

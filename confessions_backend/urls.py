@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("media_app.api.urls")),
     path("", include("messages_app.api.urls")),
     path("", include("wechat.api.urls")),
+    path("", include("walls.api.urls")),
 ]
 
 urlpatterns = [

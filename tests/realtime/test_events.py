@@ -12,6 +12,7 @@ from accounts.models import User
 from messages_app import events as confession_events
 from realtime import events
 from realtime.services import notify
+from walls import events as wall_events
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,9 +28,13 @@ def test_the_readme_event_table_is_the_registry():
 def test_every_registered_type_is_built_by_a_builder_and_every_builder_builds_one():
     someone = User(username="someone", display_name="Someone")
     built = set()
-    for name, builder in inspect.getmembers(confession_events, inspect.isfunction):
-        if name.startswith("_") or builder.__module__ != confession_events.__name__:
-            continue
+    builders = [
+        (name, builder)
+        for module in (confession_events, wall_events)
+        for name, builder in inspect.getmembers(module, inspect.isfunction)
+        if not name.startswith("_") and builder.__module__ == module.__name__
+    ]
+    for name, builder in builders:
         arguments = {}
         for parameter in inspect.signature(builder).parameters.values():
             kind = parameter.annotation
@@ -39,6 +44,8 @@ def test_every_registered_type_is_built_by_a_builder_and_every_builder_builds_on
                 arguments[parameter.name] = True
             elif "int" in str(kind):
                 arguments[parameter.name] = 1
+            elif "dict" in str(kind):
+                arguments[parameter.name] = None
             else:
                 arguments[parameter.name] = "x"
         event = builder(**arguments)

@@ -1,0 +1,275 @@
+"""The confession walls: joining, posting under each moderation mode, the feed, likes,
+comments, blocks, reports, and the anonymity walk over all of it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from accounts import services as account_services
+from messages_app.models import BannedPhrase
+from realtime.models import Notification
+from tests.conftest import run_worker
+from tests.factories import client_of, make_media
+from walls.models import Comment, Post, Status, Wall
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def carol(django_user_model):
+    return django_user_model.objects.create_user(username="carol")
+
+
+@pytest.fixture
+def town():
+    """An open wall, moderated after the fact."""
+    return Wall.objects.create(name="Town", slug="town", moderation=Wall.Moderation.POST)
+
+
+@pytest.fixture
+def club():
+    return Wall.objects.create(name="Club", slug="club", invite_only=True, invite_code="secret",
+                               moderation=Wall.Moderation.POST)  # fmt: skip
+
+
+def joined(user, slug: str = "town", code: str = ""):
+    client = client_of(user)
+    response = client.post(f"/api/v1/walls/{slug}/join", {"code": code} if code else {})
+    assert response.status_code == 200, response.content
+    return client
+
+
+def posted(client, slug: str = "town", **fields) -> dict:
+    body = {"body": "to the one in the white coat", **fields}
+    response = client.post(f"/api/v1/walls/{slug}/posts", body, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def feed(client, slug: str = "town", **query) -> list[dict]:
+    response = client.get(f"/api/v1/walls/{slug}/posts", query)
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def test_the_default_wall_exists_and_is_pre_moderated(alice):
+    walls = client_of(alice).get("/api/v1/walls").json()["results"]
+    [campus] = [wall for wall in walls if wall["slug"] == "campus"]
+    assert campus["moderation"] == "pre"
+    assert campus["joined"] is False
+
+
+def test_an_invite_only_wall_needs_its_code_and_is_hidden_from_strangers(alice, bob, club):
+    assert "club" not in [w["slug"] for w in client_of(bob).get("/api/v1/walls").json()["results"]]
+    assert client_of(bob).get("/api/v1/walls/club/posts").status_code == 404
+    wrong = client_of(bob).post("/api/v1/walls/club/join", {"code": "guess"})
+    assert (wrong.status_code, wrong.json()["error"]["code"]) == (403, "invalid_invite_code")
+    client = joined(bob, "club", code="secret")
+    listed = [w for w in client.get("/api/v1/walls").json()["results"] if w["slug"] == "club"]
+    assert listed[0]["joined"] is True
+
+
+def test_posting_needs_membership(alice, town):
+    response = client_of(alice).post("/api/v1/walls/town/posts", {"body": "hi"})
+    assert (response.status_code, response.json()["error"]["code"]) == (403, "not_a_member")
+    assert not Post.objects.exists()
+
+
+def test_a_pre_moderated_wall_shows_nothing_until_approved(alice, bob):
+    alices, bobs = joined(alice, "campus"), joined(bob, "campus")
+    post = posted(alices, "campus")
+    assert post["status"] == "pending"
+    assert [p["id"] for p in feed(alices, "campus")] == [post["id"]]  # its author sees it
+    assert feed(bobs, "campus") == []
+    assert bobs.get(f"/api/v1/posts/{post['id']}").status_code == 404
+    Post.objects.filter(pk=post["id"]).update(status=Status.APPROVED)
+    assert [p["id"] for p in feed(bobs, "campus")] == [post["id"]]
+
+
+def test_a_post_moderated_wall_shows_at_once_unless_the_chain_holds_it(alice, bob, town):
+    BannedPhrase.objects.create(phrase="meet me", action="review")
+    BannedPhrase.objects.create(phrase="bad word", action="block")
+    alices, bobs = joined(alice), joined(bob)
+    public = posted(alices)
+    held = posted(alices, body="meet me at the gate")
+    assert (public["status"], held["status"]) == ("approved", "pending")
+    assert [p["id"] for p in feed(bobs)] == [public["id"]]
+    refused = alices.post("/api/v1/walls/town/posts", {"body": "a bad word"})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (400, "content_rejected")
+    assert Post.objects.count() == 2
+
+
+def test_to_line_and_images(alice, bob, town):
+    alices = joined(alice)
+    photos = [make_media(alice).pk for _ in range(2)]
+    post = posted(alices, to="the girl on the 3rd floor", media=photos)
+    assert post["to"] == "the girl on the 3rd floor"
+    assert [m["id"] for m in post["media"]] == photos
+    too_long = alices.post("/api/v1/walls/town/posts", {"body": "x", "to": "y" * 51},
+                           format="json")  # fmt: skip
+    assert too_long.status_code == 400
+    ten = alices.post("/api/v1/walls/town/posts", {"body": "x", "media": list(range(1, 11))},
+                      format="json")  # fmt: skip
+    assert ten.status_code == 400
+
+
+def test_an_anonymous_author_is_shown_to_nobody_else(alice, bob, town):
+    alices, bobs = joined(alice), joined(bob)
+    post = posted(alices, anonymous=True)
+    assert post["author"]["username"] == "alice"  # to herself
+    seen = bobs.get(f"/api/v1/posts/{post['id']}").json()
+    assert seen["author"] is None
+    assert seen["mine"] is False
+
+
+def test_likes_are_idempotent_counted_and_told_in_one_digest(alice, bob, carol, town, settings):
+    settings.WALL_LIKE_DIGEST_SECONDS = 60
+    alices = joined(alice)
+    post = posted(alices)
+    for user in (bob, carol):
+        client = joined(user)
+        assert client.post(f"/api/v1/posts/{post['id']}/like").json()["liked"] is True
+        client.post(f"/api/v1/posts/{post['id']}/like")  # again: nothing changes
+    assert alices.get(f"/api/v1/posts/{post['id']}").json()["like_count"] == 2
+    unliked = client_of(carol).delete(f"/api/v1/posts/{post['id']}/like").json()
+    assert (unliked["liked"], unliked["like_count"]) == (False, 1)
+    client_of(carol).post(f"/api/v1/posts/{post['id']}/like")
+    assert not Notification.objects.filter(recipient=alice, type="wall.liked").exists()
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        run_worker()
+    [told] = Notification.objects.filter(recipient=alice, type="wall.liked")
+    assert told.data == {"post_id": post["id"], "new": 2, "total": 2}
+
+
+def test_comments_replies_and_the_anonymous_posts_author(alice, bob, carol, town):
+    alices, bobs, carols = joined(alice), joined(bob), joined(carol)
+    post = posted(alices, anonymous=True)
+    first = bobs.post(f"/api/v1/posts/{post['id']}/comments", {"body": "who?"}).json()
+    answer = alices.post(f"/api/v1/posts/{post['id']}/comments",
+                         {"body": "you know", "parent": first["id"]}).json()  # fmt: skip
+    assert answer["parent_id"] == first["id"]
+    shown = carols.get(f"/api/v1/posts/{post['id']}/comments").json()["results"]
+    by_author = [c for c in shown if c["id"] == answer["id"]][0]
+    assert (by_author["author"], by_author["post_author"]) == (None, True)
+    assert [c for c in shown if c["id"] == first["id"]][0]["author"]["username"] == "bob"
+    # Alice is told of Bob's comment; Bob of Alice's answer, without learning who she is.
+    [to_alice] = Notification.objects.filter(recipient=alice, type="wall.commented")
+    assert to_alice.data["author"]["username"] == "bob"
+    [to_bob] = Notification.objects.filter(recipient=bob, type="wall.commented")
+    assert (to_bob.data["reply"], to_bob.data["author"]) == (True, None)
+    # A reply to a reply is refused: one level.
+    deeper = carols.post(f"/api/v1/posts/{post['id']}/comments",
+                         {"body": "and?", "parent": answer["id"]})  # fmt: skip
+    assert deeper.status_code == 400
+
+
+def test_blocks_hide_signed_work_and_stop_comments_reaching_the_author(alice, bob, town):
+    alices, bobs = joined(alice), joined(bob)
+    signed = posted(bobs, anonymous=False)
+    anonymous = posted(bobs, anonymous=True)
+    mine = posted(alices)
+    alices.post("/api/v1/blocks", {"username": "bob"})
+    ids = [p["id"] for p in feed(alices)]
+    assert signed["id"] not in ids
+    assert anonymous["id"] in ids  # hiding it would tell her who wrote it
+    bobs.post(f"/api/v1/posts/{mine['id']}/comments", {"body": "hello"})
+    assert not Notification.objects.filter(recipient=alice, type="wall.commented").exists()
+    assert alices.get(f"/api/v1/posts/{mine['id']}/comments").json()["results"] == []
+
+
+def test_reports_hide_at_the_threshold(alice, bob, carol, town, settings):
+    settings.REPORTS_TO_HIDE = 2
+    alices = joined(alice)
+    post = posted(alices)
+    for user in (bob, carol):
+        response = joined(user).post(f"/api/v1/posts/{post['id']}/report", {"category": "spam"})
+        assert response.status_code == 201, response.content
+    assert Post.objects.get(pk=post["id"]).status == Status.HIDDEN
+    assert feed(joined(bob)) == []
+    comment = client_of(bob).post(f"/api/v1/posts/{posted(alices)['id']}/comments",
+                                  {"body": "rude"}).json()  # fmt: skip
+    for user in (alice, carol):
+        client_of(user).post(f"/api/v1/comments/{comment['id']}/report",
+                             {"category": "harassment"})  # fmt: skip
+    assert Comment.objects.get(pk=comment["id"]).status == Status.HIDDEN
+
+
+def test_authors_delete_and_strangers_get_404(alice, bob, carol, club):
+    alices = joined(alice, "club", code="secret")
+    joined(bob, "club", code="secret")
+    post = posted(alices, "club")
+    comment = client_of(bob).post(f"/api/v1/posts/{post['id']}/comments", {"body": "hi"}).json()
+    carols = client_of(carol)  # not a member of the invite-only wall
+    for method, path in [
+        ("get", f"/api/v1/posts/{post['id']}"),
+        ("delete", f"/api/v1/posts/{post['id']}"),
+        ("post", f"/api/v1/posts/{post['id']}/like"),
+        ("get", f"/api/v1/posts/{post['id']}/comments"),
+        ("post", f"/api/v1/posts/{post['id']}/report"),
+        ("delete", f"/api/v1/comments/{comment['id']}"),
+        ("post", f"/api/v1/comments/{comment['id']}/report"),
+        ("get", "/api/v1/walls/club/posts"),
+    ]:
+        response = getattr(carols, method)(path, {"category": "spam"} if method == "post" else None)
+        assert response.status_code == 404, (method, path, response.content)
+    assert client_of(bob).delete(f"/api/v1/posts/{post['id']}").status_code == 404  # not his
+    assert alices.delete(f"/api/v1/comments/{comment['id']}").status_code == 204  # her post's
+    assert alices.delete(f"/api/v1/posts/{post['id']}").status_code == 204
+    assert feed(client_of(bob), "club") == []
+
+
+def test_hot_ranks_liked_posts_first(alice, bob, carol, town):
+    alices = joined(alice)
+    with time_machine.travel(timezone.now() - timedelta(hours=3)):
+        older = posted(alices, body="older but loved")
+    newer = posted(alices, body="newer, unloved")
+    for user in (bob, carol):
+        joined(user).post(f"/api/v1/posts/{older['id']}/like")
+    assert [p["id"] for p in feed(alices, sort="new")] == [newer["id"], older["id"]]
+    assert [p["id"] for p in feed(alices, sort="hot")] == [older["id"], newer["id"]]
+    page = alices.get("/api/v1/walls/town/posts", {"sort": "hot", "limit": 1}).json()
+    assert [p["id"] for p in page["results"]] == [older["id"]]
+    assert [p["id"] for p in alices.get(page["next"]).json()["results"]] == [newer["id"]]
+
+
+def test_posts_are_limited_per_hour(alice, town, settings):
+    settings.WALL_POSTS_PER_HOUR = 2
+    alices = joined(alice)
+    posted(alices)
+    posted(alices)
+    response = alices.post("/api/v1/walls/town/posts", {"body": "third"})
+    assert response.status_code == 429
+    assert response["Retry-After"]
+
+
+def test_the_anonymity_walk(django_user_model, town):
+    secret = django_user_model.objects.create_user(
+        pk=987_650, username="walker_secret", display_name="Hidden Walker"
+    )
+    reader = django_user_model.objects.create_user(username="reader")
+    secrets_client, readers = joined(secret), joined(reader)
+    post = posted(secrets_client, anonymous=True, media=[make_media(secret).pk])
+    readers.post(f"/api/v1/posts/{post['id']}/comments", {"body": "who?"})
+    secrets_client.post(f"/api/v1/posts/{post['id']}/comments", {"body": "me, the author"})
+    readers.post(f"/api/v1/posts/{post['id']}/comments", {"body": "anon", "anonymous": True})
+    payloads = [
+        readers.get("/api/v1/walls/town/posts").json(),
+        readers.get("/api/v1/walls/town/posts?sort=hot").json(),
+        readers.get(f"/api/v1/posts/{post['id']}").json(),
+        readers.post(f"/api/v1/posts/{post['id']}/like").json(),
+        readers.get(f"/api/v1/posts/{post['id']}/comments").json(),
+        readers.get("/api/v1/notifications").json(),
+    ]
+    text = repr(payloads)
+    for needle in ("walker_secret", "Hidden Walker", "987650", "987_650"):
+        assert needle not in text, needle
+    for media in payloads[2]["media"]:
+        assert "walker" not in media["url"]
+    account_services.block_create(blocker=reader, username="walker_secret")
+    # Blocking the anonymous author by name changes nothing the reader can see.
+    assert [p["id"] for p in feed(readers)] == [post["id"]]
+    assert len(readers.get(f"/api/v1/posts/{post['id']}/comments").json()["results"]) == 3

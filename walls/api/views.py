@@ -1,0 +1,193 @@
+"""HTTP doors of the walls app: parse, call a service or selector, render."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import APIView
+
+from confessions_backend.pagination import (
+    CursorPagination,
+    _invalid_cursor,
+    limit_of,
+    one_query_value,
+)
+from confessions_backend.parsing import parse
+from media_app.rendering import Urls
+from walls import selectors, services
+from walls.api import serializers as s
+from walls.rendering import comment_render, post_render, wall_render
+
+
+class WallListApi(APIView):
+    @extend_schema(operation_id="walls_list", responses={200: s.WallListOutput})
+    def get(self, request: Request) -> Response:
+        """The walls you may read (open ones, and invite-only ones you joined)."""
+        walls = selectors.walls_for(user_id=request.user.pk)
+        return Response({"results": [wall_render(wall) for wall in walls]})
+
+
+class WallJoinApi(APIView):
+    @extend_schema(operation_id="walls_join", request=s.JoinInput, responses={200: s.WallOutput})
+    def post(self, request: Request, slug: str) -> Response:
+        """Join a wall: an open one freely, an invite-only one with its code."""
+        wall = services.wall_join(user=request.user, slug=slug, **parse(s.JoinInput, request))
+        return Response(wall_render(selectors.wall_get(user_id=request.user.pk, slug=wall.slug)))
+
+
+class NewestFirst(CursorPagination):
+    ordering = ("-created_at", "-id")
+
+
+class OldestFirst(CursorPagination):
+    ordering = ("created_at", "id")
+
+
+def _hot_page(request: Request, posts, render) -> Response:
+    """`hot` pages by position in the ranking (the cursor is an offset): scores move as time
+    passes, so a later page may repeat or skip a post that moved meanwhile."""
+    limit = limit_of(request.query_params, default=20, maximum=100)
+    raw = one_query_value(request.query_params, "cursor", _invalid_cursor)
+    offset = 0
+    if raw is not None:
+        try:
+            offset = int(base64.b64decode(raw.encode("ascii"), validate=True).decode("ascii"))
+        except (ValueError, UnicodeError, binascii.Error):
+            raise _invalid_cursor() from None
+        if offset < 0:
+            raise _invalid_cursor()
+    page = list(posts[offset : offset + limit + 1])
+    following = None
+    if len(page) > limit:
+        token = base64.b64encode(str(offset + limit).encode("ascii")).decode("ascii")
+        following = replace_query_param(request.build_absolute_uri(), "cursor", token)
+    return Response({"results": [render(post) for post in page[:limit]], "next": following})
+
+
+class WallPostsApi(generics.GenericAPIView):
+    serializer_class = s.PostOutput
+    pagination_class = NewestFirst
+
+    @extend_schema(operation_id="walls_posts", parameters=[s.FeedQuery],
+                   responses={200: s.PostOutput(many=True)})  # fmt: skip
+    def get(self, request: Request, slug: str) -> Response:
+        """A wall's feed: `new` newest first, or `hot` (see the README for the formula)."""
+        sort = parse(s.FeedQuery, request, query=True)["sort"]
+        wall = selectors.wall_get(user_id=request.user.pk, slug=slug)
+        posts = selectors.feed(user_id=request.user.pk, wall=wall, sort=sort)
+        urls = Urls(request)
+
+        def render(post):
+            return post_render(post, viewer_id=request.user.pk, urls=urls)
+
+        if sort == "hot":
+            return _hot_page(request, posts, render)
+        page = self.paginate_queryset(posts)
+        return self.get_paginated_response([render(post) for post in page])
+
+    @extend_schema(operation_id="walls_post", request=s.PostInput, responses={201: s.PostOutput})
+    def post(self, request: Request, slug: str) -> Response:
+        """Post to a wall you are a member of."""
+        data = parse(s.PostInput, request)
+        post = services.post_create(user=request.user, slug=slug, body=data["body"],
+                                    to=data["to"], anonymous=data["anonymous"],
+                                    media_ids=data["media"])  # fmt: skip
+        fresh = selectors.post_get(user_id=request.user.pk, post_id=post.pk)
+        return Response(post_render(fresh, viewer_id=request.user.pk, urls=Urls(request)),
+                        status=status.HTTP_201_CREATED)  # fmt: skip
+
+
+class PostDetailApi(APIView):
+    @extend_schema(operation_id="posts_get", responses={200: s.PostOutput})
+    def get(self, request: Request, post_id: int) -> Response:
+        post = selectors.post_get(user_id=request.user.pk, post_id=post_id)
+        return Response(post_render(post, viewer_id=request.user.pk, urls=Urls(request)))
+
+    @extend_schema(operation_id="posts_delete", responses={204: None})
+    def delete(self, request: Request, post_id: int) -> Response:
+        """Its author deletes it."""
+        services.post_delete(user=request.user, post_id=post_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PostLikeApi(APIView):
+    @extend_schema(operation_id="posts_like", request=None, responses={200: s.PostOutput})
+    def post(self, request: Request, post_id: int) -> Response:
+        """Like it (idempotent)."""
+        services.like_add(user=request.user, post_id=post_id)
+        return self._fresh(request, post_id)
+
+    @extend_schema(operation_id="posts_unlike", responses={200: s.PostOutput})
+    def delete(self, request: Request, post_id: int) -> Response:
+        """Take your like back (idempotent)."""
+        services.like_remove(user=request.user, post_id=post_id)
+        return self._fresh(request, post_id)
+
+    def _fresh(self, request: Request, post_id: int) -> Response:
+        post = selectors.post_get(user_id=request.user.pk, post_id=post_id)
+        return Response(post_render(post, viewer_id=request.user.pk, urls=Urls(request)))
+
+
+class PostCommentsApi(generics.GenericAPIView):
+    serializer_class = s.CommentOutput
+    pagination_class = OldestFirst
+
+    @extend_schema(operation_id="posts_comments", responses={200: s.CommentOutput(many=True)})
+    def get(self, request: Request, post_id: int) -> Response:
+        """Its comments, oldest first; a reply names its parent (`parent_id`)."""
+        post = selectors.post_get(user_id=request.user.pk, post_id=post_id)
+        page = self.paginate_queryset(selectors.comments_of(user_id=request.user.pk, post=post))
+        urls = Urls(request)
+        return self.get_paginated_response([
+            comment_render(comment, post, viewer_id=request.user.pk, urls=urls)
+            for comment in page
+        ])  # fmt: skip
+
+    @extend_schema(operation_id="posts_comment", request=s.CommentInput,
+                   responses={201: s.CommentOutput})  # fmt: skip
+    def post(self, request: Request, post_id: int) -> Response:
+        data = parse(s.CommentInput, request)
+        comment = services.comment_create(user=request.user, post_id=post_id, body=data["body"],
+                                          anonymous=data["anonymous"],
+                                          parent_id=data.get("parent"))  # fmt: skip
+        return Response(
+            comment_render(comment, comment.post, viewer_id=request.user.pk, urls=Urls(request)),
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CommentDetailApi(APIView):
+    @extend_schema(operation_id="comments_delete", responses={204: None})
+    def delete(self, request: Request, comment_id: int) -> Response:
+        """Its author, or the post's author, deletes it."""
+        services.comment_delete(user=request.user, comment_id=comment_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _report_response(report) -> Response:
+    return Response({"id": report.pk, "category": report.category},
+                    status=status.HTTP_201_CREATED)  # fmt: skip
+
+
+class PostReportApi(APIView):
+    @extend_schema(operation_id="posts_report", request=s.WallReportInput,
+                   responses={201: s.WallReportOutput})  # fmt: skip
+    def post(self, request: Request, post_id: int) -> Response:
+        report = services.report_create(user=request.user, post_id=post_id,
+                                        **parse(s.WallReportInput, request))  # fmt: skip
+        return _report_response(report)
+
+
+class CommentReportApi(APIView):
+    @extend_schema(operation_id="comments_report", request=s.WallReportInput,
+                   responses={201: s.WallReportOutput})  # fmt: skip
+    def post(self, request: Request, comment_id: int) -> Response:
+        report = services.report_create(user=request.user, comment_id=comment_id,
+                                        **parse(s.WallReportInput, request))  # fmt: skip
+        return _report_response(report)

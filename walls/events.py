@@ -1,0 +1,34 @@
+"""Every event the walls app tells users about, declared in `realtime.events` and built here.
+An anonymous author appears as null; "the author" of an anonymous post commenting on it is
+`post_author: true` with no identity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from realtime.events import register
+
+COMMENTED = register(
+    "wall.commented",
+    to="a post's author when a comment on it appears (and a comment's author when a reply to "
+    "it does); not from someone they block",
+    data="`post_id`, `comment_id`, `reply` (a reply to your comment), `author` (null when "
+    "anonymous)",
+)
+LIKED = register(
+    "wall.liked",
+    to="a post's author, once for the likes of a few minutes (WALL_LIKE_DIGEST_SECONDS)",
+    data="`post_id`, `new` (likes since the last one told), `total`",
+)
+
+Event = dict[str, Any]
+
+
+def commented(*, post_id: int, comment_id: int, reply: bool, author: dict | None) -> Event:
+    return {"type": COMMENTED, "data": {
+        "post_id": post_id, "comment_id": comment_id, "reply": reply, "author": author,
+    }}  # fmt: skip
+
+
+def liked(*, post_id: int, new: int, total: int) -> Event:
+    return {"type": LIKED, "data": {"post_id": post_id, "new": new, "total": total}}

@@ -1,0 +1,170 @@
+"""Public confession walls (表白墙): one per school or community, its members' posts, their
+likes and comments. The confessions app never imports this one."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Wall(models.Model):
+    class Moderation(models.TextChoices):
+        PRE = "pre", "Before anyone sees it (a moderator approves every post and comment)"
+        POST = "post", "After (public at once when the checker chain passes it)"
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.CharField(max_length=500, blank=True)
+    invite_only = models.BooleanField(default=False)
+    # What an invite-only wall's members were given; empty for an open wall.
+    invite_code = models.CharField(max_length=64, blank=True)
+    moderation = models.CharField(max_length=4, choices=Moderation.choices,
+                                  default=Moderation.PRE)  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("name", "id")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    wall = models.ForeignKey(Wall, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="wall_memberships")  # fmt: skip
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("wall", "user"), name="one_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.wall_id}"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "Waiting for a moderator"
+    APPROVED = "approved", "Public"
+    REJECTED = "rejected", "Rejected"
+    HIDDEN = "hidden", "Hidden (reports, or a moderator)"
+
+
+class Post(models.Model):
+    wall = models.ForeignKey(Wall, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="wall_posts")  # fmt: skip
+    body = models.TextField(max_length=2000)
+    to = models.CharField(max_length=50, blank=True, help_text="whom it is for, described")
+    anonymous = models.BooleanField(default=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    pinned = models.BooleanField(default=False)
+    moderation_note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)  # by its author
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(fields=("wall", "-created_at", "-id"), name="wall_feed",
+                         condition=Q(status="approved", deleted_at__isnull=True)),
+            models.Index(fields=("author", "-created_at"), name="wall_post_author"),
+        ]  # fmt: skip
+        permissions = [("moderate_post", "Can approve, hide or remove wall posts")]
+
+    def __str__(self) -> str:
+        return f"Post {self.pk} on {self.wall_id}"
+
+
+class PostMedia(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
+    media = models.OneToOneField("media_app.Media", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ("post", "position")
+        constraints = [models.UniqueConstraint(fields=("post", "position"), name="post_media_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.media_id} in post {self.post_id}"
+
+
+class Like(models.Model):
+    """One per user and post. Counted, never added to a counter on the post: a like is one
+    INSERT, and no like waits for another's lock on the post's row."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("post", "user"), name="one_like")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} likes {self.post_id}"
+
+
+class LikeDigest(models.Model):
+    """Likes waiting to be told to a post's author in one notification: one row per post,
+    made by the first like after the last digest (an INSERT that may find it there)."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="+")
+    since = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"likes of {self.post_id} since {self.since}"
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    # One level of replies: a reply's parent is a top-level comment.
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="replies")  # fmt: skip
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="wall_comments")  # fmt: skip
+    body = models.TextField(max_length=500)
+    anonymous = models.BooleanField(default=False)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    moderation_note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        indexes = [models.Index(fields=("post", "created_at", "id"), name="post_comments")]
+        permissions = [("moderate_comment", "Can approve, hide or remove wall comments")]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on post {self.post_id}"
+
+
+class WallReport(models.Model):
+    """A member's report of a post or a comment (exactly one of the two)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="reports")  # fmt: skip
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="reports")  # fmt: skip
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                 related_name="+")  # fmt: skip
+    category = models.CharField(max_length=12)
+    text = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, comment__isnull=True)
+                | Q(post__isnull=True, comment__isnull=False),
+                name="report_one_target",
+            ),
+            models.UniqueConstraint(fields=("post", "reporter"), name="one_post_report_each",
+                                    condition=Q(post__isnull=False)),
+            models.UniqueConstraint(fields=("comment", "reporter"),
+                                    name="one_comment_report_each",
+                                    condition=Q(comment__isnull=False)),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"report on {'post ' + str(self.post_id) if self.post_id else self.comment_id}"

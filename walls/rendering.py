@@ -1,0 +1,69 @@
+"""How walls, posts and comments look to each viewer. Whether an author is shown is
+`walls.selectors`' decision; without it no username or display name appears."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from media_app.rendering import MEDIA_FIELDS, Urls, media_values_render
+from walls import selectors
+from walls.models import Comment, Post, Wall
+
+
+def _person(user, urls: Urls) -> dict[str, Any]:
+    avatar = user.avatar
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "avatar_url": urls.avatar(avatar.storage_key, avatar.thumbnail_key) if avatar else None,
+    }
+
+
+def wall_render(wall: Wall) -> dict[str, Any]:
+    return {
+        "slug": wall.slug,
+        "name": wall.name,
+        "description": wall.description,
+        "invite_only": wall.invite_only,
+        "moderation": wall.moderation,
+        "joined": bool(getattr(wall, "joined", False)),
+    }
+
+
+def post_render(post: Post, *, viewer_id: int, urls: Urls) -> dict[str, Any]:
+    shown = selectors.post_author_shown(post, viewer_id=viewer_id)
+    return {
+        "id": post.pk,
+        "wall": post.wall.slug,
+        "body": post.body,
+        "to": post.to,
+        "anonymous": post.anonymous,
+        "author": _person(post.author, urls) if shown else None,
+        "mine": post.author_id == viewer_id,
+        "status": post.status,
+        "created_at": post.created_at,
+        "media": [
+            media_values_render({name: getattr(item.media, name) for name in MEDIA_FIELDS}, urls)
+            for item in post.attachments.all()
+        ],
+        "like_count": post.like_count,
+        "comment_count": post.comment_count,
+        "liked": post.liked,
+    }
+
+
+def comment_render(comment: Comment, post: Post, *, viewer_id: int,
+                   urls: Urls) -> dict[str, Any]:  # fmt: skip
+    shown, post_author = selectors.comment_author_shown(comment, post, viewer_id=viewer_id)
+    return {
+        "id": comment.pk,
+        "post_id": comment.post_id,
+        "parent_id": comment.parent_id,
+        "body": comment.body,
+        "anonymous": comment.anonymous,
+        "author": _person(comment.author, urls) if shown else None,
+        "post_author": post_author,
+        "mine": comment.author_id == viewer_id,
+        "status": comment.status,
+        "created_at": comment.created_at,
+    }

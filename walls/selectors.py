@@ -1,0 +1,182 @@
+"""Who may see which wall, post and comment, and whom behind them: every read of the walls app
+goes through here, and every anonymity decision is made here (`author_shown`).
+
+The rules, the same as the confessions': an anonymous author is shown to nobody but themselves;
+"the author" of an anonymous post who comments on it is shown as the post's author, never who.
+A named block hides the blocked person's signed posts and comments from the blocker; it never
+hides an anonymous one (that would tell the blocker who wrote it). A wall is readable by
+anyone signed in when it is open, by its members when it is invite-only; a stranger gets 404
+for it and everything on it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Power
+from django.http import Http404
+from django.utils import timezone
+
+from accounts import selectors as account_selectors
+from walls.models import Comment, Like, Membership, Post, PostMedia, Status, Wall
+
+
+class EpochSeconds(Func):
+    """A timestamp as seconds since 1970 (PostgreSQL; SQLite for `make run`'s default)."""
+
+    output_field = FloatField()
+    template = "EXTRACT(EPOCH FROM %(expressions)s)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "CAST(strftime('%%s', %(expressions)s) AS REAL)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def is_member(*, user_id: int, wall_id: int) -> bool:
+    return Membership.objects.filter(user_id=user_id, wall_id=wall_id).exists()
+
+
+def _readable_walls(user_id: int) -> Q:
+    return Q(invite_only=False) | Q(Exists(
+        Membership.objects.filter(wall_id=OuterRef("pk"), user_id=user_id)
+    ))  # fmt: skip
+
+
+def walls_for(*, user_id: int) -> QuerySet[Wall]:
+    """The walls `user_id` may see, with `joined`."""
+    joined = Exists(Membership.objects.filter(wall_id=OuterRef("pk"), user_id=user_id))
+    return Wall.objects.filter(_readable_walls(user_id)).annotate(joined=joined)
+
+
+def wall_get(*, user_id: int, slug: str) -> Wall:
+    wall = walls_for(user_id=user_id).filter(slug=slug).first()
+    if wall is None:
+        raise Http404
+    return wall
+
+
+def _hidden_by_block(viewer_id: int) -> Q:
+    """Signed work of someone the viewer blocks by name."""
+    return Q(anonymous=False, author__in=account_selectors.named_blocks(blocker_id=viewer_id))
+
+
+def _visible_posts(viewer_id: int) -> Q:
+    public = Q(status=Status.APPROVED) & ~_hidden_by_block(viewer_id)
+    return (public | Q(author_id=viewer_id)) & Q(deleted_at__isnull=True)
+
+
+def visible_comments(viewer_id: int) -> Q:
+    public = Q(status=Status.APPROVED) & ~(
+        _hidden_by_block(viewer_id) & ~(Q(post__anonymous=True) & Q(author=F("post__author")))
+    )
+    return (public | Q(author_id=viewer_id)) & Q(deleted_at__isnull=True)
+
+
+def _with_counts(posts: QuerySet[Post], viewer_id: int) -> QuerySet[Post]:
+    likes = Like.objects.filter(post=OuterRef("pk")).order_by().values("post")
+    comments = (
+        Comment.objects.filter(post=OuterRef("pk"), status=Status.APPROVED, deleted_at__isnull=True)
+        .order_by()
+        .values("post")
+    )
+    return (
+        posts.annotate(
+            like_count=Coalesce(Subquery(likes.annotate(n=Count("id")).values("n")), 0),
+            comment_count=Coalesce(Subquery(comments.annotate(n=Count("id")).values("n")), 0),
+            liked=Exists(Like.objects.filter(post=OuterRef("pk"), user_id=viewer_id)),
+        )
+        .select_related("author__avatar", "wall")
+        .prefetch_related(
+            Prefetch("attachments", queryset=PostMedia.objects.select_related("media"))
+        )
+    )
+
+
+def feed(*, user_id: int, wall: Wall, sort: str) -> QuerySet[Post]:
+    """A wall's posts as `user_id` sees them: `new` newest first; `hot` by
+
+        score = (likes + 2 × comments) / (hours since posted + 2) ^ 1.5
+
+    over the last WALL_HOT_DAYS days (likes and comments with time decay, as Hacker News
+    ranks; a comment weighs two likes), newest first among equals (so posts nobody reacted to
+    yet follow in `new` order)."""
+    posts = _with_counts(Post.objects.filter(_visible_posts(user_id), wall=wall), user_id)
+    if sort != "hot":
+        return posts.order_by("-created_at", "-id")
+    now = timezone.now()
+    since = now - timedelta(days=settings.WALL_HOT_DAYS)
+    hours = ExpressionWrapper((Value(now.timestamp()) - EpochSeconds(F("created_at"))) / 3600.0,
+                              output_field=FloatField())  # fmt: skip
+    score = ExpressionWrapper(
+        (F("like_count") + 2 * F("comment_count") + Value(0.0))
+        / Power(hours + Value(2.0), Value(1.5)),
+        output_field=FloatField(),
+    )
+    return (
+        posts.filter(created_at__gte=since)
+        .annotate(score=score)
+        .order_by("-score", "-created_at", "-id")
+    )
+
+
+def post_get(*, user_id: int, post_id: int) -> Post:
+    """A post `user_id` may see (on a wall they may read), with its counts; else 404."""
+    readable = Wall.objects.filter(_readable_walls(user_id))
+    post = _with_counts(
+        Post.objects.filter(_visible_posts(user_id), pk=post_id, wall__in=readable), user_id
+    ).first()
+    if post is None:
+        raise Http404
+    return post
+
+
+def comments_of(*, user_id: int, post: Post) -> QuerySet[Comment]:
+    """The post's comments `user_id` may see, oldest first (replies carry their parent)."""
+    return (
+        Comment.objects.filter(visible_comments(user_id), post=post)
+        .select_related("author__avatar", "post")
+        .order_by("created_at", "id")
+    )
+
+
+def comment_get(*, user_id: int, comment_id: int) -> Comment:
+    comment = (
+        Comment.objects.filter(visible_comments(user_id), pk=comment_id)
+        .select_related("post")
+        .first()
+    )
+    if comment is None:
+        raise Http404
+    post_get(user_id=user_id, post_id=comment.post_id)  # the post must be theirs to see too
+    return comment
+
+
+def post_author_shown(post: Post, *, viewer_id: int) -> bool:
+    """The anonymity rule for a post: who wrote it is shown unless it is anonymous and not
+    the viewer's own."""
+    return not post.anonymous or post.author_id == viewer_id
+
+
+def comment_author_shown(comment: Comment, post: Post, *, viewer_id: int) -> tuple[bool, bool]:
+    """`(shown, post_author)` for a comment: whether its author is shown, and whether it says
+    "the post's author". An anonymous post's author commenting on it is always "the author"
+    and never who; on a signed post, an anonymous comment of its author is just anonymous."""
+    by_post_author = comment.author_id == post.author_id
+    masked = comment.anonymous or (post.anonymous and by_post_author)
+    post_author = by_post_author and (post.anonymous or not comment.anonymous)
+    return (not masked or comment.author_id == viewer_id), post_author

@@ -1,0 +1,265 @@
+"""Every write of the walls app: joining, posting, liking, commenting, reporting, and the
+moderation that follows from the wall's mode and the checker chain."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+
+from accounts import selectors as account_selectors
+from accounts.models import User
+from confessions_backend.errors import ApplicationError
+from media_app import services as media_services
+from media_app.models import Media
+from messages_app import checkers
+from messages_app.models import ReasonCategory
+from messages_app.services.sending import clean_text
+from realtime.services import notify
+from walls import events, selectors
+from walls.models import (
+    Comment,
+    Like,
+    LikeDigest,
+    Membership,
+    Post,
+    PostMedia,
+    Status,
+    Wall,
+    WallReport,
+)
+
+TO_MAX_CHARS = 50
+COMMENT_MAX_CHARS = 500
+IMAGE_HOLD = "image check: waiting for WeChat"
+
+
+def wall_join(*, user: User, slug: str, code: str = "") -> Wall:
+    """Join an open wall, or an invite-only one with its code (403 `invalid_invite_code`).
+    Joining twice is harmless. An invite-only wall answers the same to a wrong code whether
+    or not the user could see it (its slug travels with its code)."""
+    wall = Wall.objects.filter(slug=slug).first()
+    if wall is None:
+        raise Http404
+    if wall.invite_only and not selectors.is_member(user_id=user.pk, wall_id=wall.pk):
+        if not code or code != wall.invite_code:
+            raise ApplicationError("invalid_invite_code",
+                                   "This wall is invite-only: ask its members for the code.",
+                                   status=403)  # fmt: skip
+    Membership.objects.get_or_create(wall=wall, user=user)
+    return wall
+
+
+def _require_member(user: User, wall: Wall) -> None:
+    if not selectors.is_member(user_id=user.pk, wall_id=wall.pk):
+        raise ApplicationError("not_a_member", "Join this wall first.", status=403)
+
+
+def _verdict_status(text: str, author: User, wall: Wall) -> tuple[str, str]:
+    """The status new work starts in: the checker chain (a block is a 400 and stores
+    nothing), then the wall's mode (pre-moderation: nothing public until approved)."""
+    verdict = checkers.check(text, author=author)
+    if verdict.kind == "block":
+        raise ApplicationError(
+            "content_rejected", "This text cannot be posted: it breaks the community rules."
+        )
+    if verdict.kind == "review":
+        return Status.PENDING, verdict.reason
+    if wall.moderation == Wall.Moderation.PRE:
+        return Status.PENDING, "pre-moderated wall"
+    return Status.APPROVED, ""
+
+
+def _check_hourly(user: User) -> None:
+    now = timezone.now()
+    recent = Post.objects.filter(author=user, created_at__gte=now - timedelta(hours=1))
+    if recent.count() >= settings.WALL_POSTS_PER_HOUR:
+        oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
+        wait = max(int((oldest + timedelta(hours=1) - now).total_seconds()), 1)
+        raise ApplicationError(
+            "throttled", f"At most {settings.WALL_POSTS_PER_HOUR} posts an hour; try later.",
+            status=429, headers={"Retry-After": str(wait)},
+        )  # fmt: skip
+
+
+def post_create(*, user: User, slug: str, body: str, to: str = "", anonymous: bool = True,
+                media_ids: list[int] | tuple[int, ...] = ()) -> Post:  # fmt: skip
+    """A member posts to a wall: the same text rules and checker chain as confessions, up to
+    nine images through the media pipeline (an image under WeChat's check holds the post)."""
+    wall = selectors.wall_get(user_id=user.pk, slug=slug)
+    _require_member(user, wall)
+    body = clean_text(body)
+    to = to.strip()
+    if len(to) > TO_MAX_CHARS or "\x00" in to:
+        raise ValidationError({"to": [f"At most {TO_MAX_CHARS} characters."]})
+    media = media_services.media_for_attachment(owner=user, media_ids=list(media_ids))
+    _check_hourly(user)
+    status, note = _verdict_status(f"{to}\n{body}", user, wall)
+    undecided = {Media.Check.CHECKING}
+    if status == Status.APPROVED and any(item.check_status in undecided for item in media):
+        status, note = Status.PENDING, IMAGE_HOLD
+    with transaction.atomic():
+        post = Post.objects.create(wall=wall, author=user, body=body, to=to, anonymous=anonymous,
+                                   status=status, moderation_note=note[:255])  # fmt: skip
+        media_services.media_attach(media=media)
+        PostMedia.objects.bulk_create(
+            PostMedia(post=post, media=item, position=index) for index, item in enumerate(media)
+        )
+    return post
+
+
+@transaction.atomic
+def post_delete(*, user: User, post_id: int) -> None:
+    """Its author deletes it (gone for everyone; the row stays for moderators)."""
+    if not Post.objects.filter(pk=post_id, author=user, deleted_at__isnull=True).update(
+        deleted_at=timezone.now()
+    ):
+        raise Http404
+
+
+def _open_post(user: User, post_id: int) -> Post:
+    """A post `user` may see and act on: public, on a wall they are a member of."""
+    post = selectors.post_get(user_id=user.pk, post_id=post_id)
+    if post.status != Status.APPROVED:
+        raise ApplicationError("not_public", "This post is not public.", status=409)
+    _require_member(user, post.wall)
+    return post
+
+
+def like_add(*, user: User, post_id: int) -> None:
+    """Idempotent. The author hears of likes in digests, not one notification each."""
+    post = _open_post(user, post_id)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                like = Like.objects.create(post=post, user=user)
+        except IntegrityError:
+            return  # liked already
+        if post.author_id != user.pk:
+            _digest_likes_soon(post, since=like.created_at)
+
+
+def _digest_likes_soon(post: Post, *, since) -> None:
+    from walls import tasks
+
+    _, made = LikeDigest.objects.get_or_create(post=post, defaults={"since": since})
+    if made:
+        due = timezone.now() + timedelta(seconds=settings.WALL_LIKE_DIGEST_SECONDS)
+        tasks.like_digest.using(run_after=due).enqueue(post.pk)
+
+
+@transaction.atomic
+def like_remove(*, user: User, post_id: int) -> None:
+    post = selectors.post_get(user_id=user.pk, post_id=post_id)
+    Like.objects.filter(post=post, user=user).delete()
+
+
+@transaction.atomic
+def like_digest_send(*, post_id: int) -> int:
+    """Tell a post's author of the likes since the last digest (one notification); returns
+    how many were new."""
+    digest = LikeDigest.objects.select_for_update().filter(post_id=post_id).first()
+    if digest is None:
+        return 0
+    post = Post.objects.select_related("author").get(pk=post_id)
+    counts = (
+        Like.objects.filter(post=post)
+        .exclude(user=post.author)
+        .aggregate(total=Count("id"), new=Count("id", filter=Q(created_at__gte=digest.since)))
+    )
+    digest.delete()
+    if counts["new"] and post.deleted_at is None and post.author.is_active:
+        event = events.liked(post_id=post.pk, new=counts["new"], total=counts["total"])
+        notify(user=post.author, preview=post.body, **event)
+    return counts["new"]
+
+
+def comment_create(*, user: User, post_id: int, body: str, anonymous: bool = False,
+                   parent_id: int | None = None) -> Comment:  # fmt: skip
+    """A member comments on a public post, or replies to a top-level comment on it. The post's
+    author (and the parent comment's) is told, unless a block stands between them."""
+    post = _open_post(user, post_id)
+    body = clean_text(body)
+    if len(body) > COMMENT_MAX_CHARS:
+        raise ValidationError({"body": [f"At most {COMMENT_MAX_CHARS} characters."]})
+    parent = None
+    if parent_id is not None:
+        parent = Comment.objects.filter(
+            selectors.visible_comments(user.pk), pk=parent_id, post=post, parent__isnull=True
+        ).first()
+        if parent is None:
+            raise ValidationError({"parent": ["No such comment on this post to reply to."]})
+    status, note = _verdict_status(body, user, post.wall)
+    with transaction.atomic():
+        comment = Comment.objects.create(post=post, parent=parent, author=user, body=body,
+                                         anonymous=anonymous, status=status,
+                                         moderation_note=note[:255])  # fmt: skip
+        if status == Status.APPROVED:
+            _announce_comment(comment, post)
+    return comment
+
+
+def _announce_comment(comment: Comment, post: Post) -> None:
+    told = set()
+    targets = [(post.author, False)]
+    if comment.parent_id is not None:
+        targets.append((comment.parent.author, True))
+    for recipient, reply in targets:
+        if recipient.pk in told or recipient.pk == comment.author_id:
+            continue
+        told.add(recipient.pk)
+        if not account_selectors.can_reach(author=comment.author, recipient=recipient):
+            continue  # a block either way: the comment does not reach them
+        shown, _ = selectors.comment_author_shown(comment, post, viewer_id=recipient.pk)
+        author = ({"username": comment.author.username,
+                   "display_name": comment.author.display_name} if shown else None)  # fmt: skip
+        notify(user=recipient, preview=comment.body, **events.commented(
+            post_id=post.pk, comment_id=comment.pk, reply=reply, author=author,
+        ))  # fmt: skip
+
+
+@transaction.atomic
+def comment_delete(*, user: User, comment_id: int) -> None:
+    """Its author deletes it; the post's author may delete any comment on their post."""
+    comment = selectors.comment_get(user_id=user.pk, comment_id=comment_id)
+    if user.pk not in (comment.author_id, comment.post.author_id):
+        raise Http404
+    Comment.objects.filter(pk=comment.pk).update(deleted_at=timezone.now())
+
+
+def report_create(*, user: User, category: str, text: str = "", post_id: int | None = None,
+                  comment_id: int | None = None) -> WallReport:  # fmt: skip
+    """A member reports a post or a comment they can see (once each). At REPORTS_TO_HIDE
+    distinct reporters with open reports it is hidden until a moderator decides."""
+    if category not in ReasonCategory.values:
+        raise ValidationError({"category": [f"One of: {', '.join(ReasonCategory.values)}."]})
+    if post_id is not None:
+        target = _open_post(user, post_id)
+        field, model = "post", Post
+    else:
+        target = selectors.comment_get(user_id=user.pk, comment_id=comment_id)
+        _require_member(user, target.post.wall)
+        field, model = "comment", Comment
+    if target.author_id == user.pk:
+        raise ValidationError("You cannot report your own.")
+    with transaction.atomic():
+        report, made = WallReport.objects.get_or_create(
+            reporter=user, **{field: target}, defaults={"category": category, "text": text}
+        )
+        if made:
+            reporters = (
+                WallReport.objects.filter(**{field: target}, resolved_at__isnull=True)
+                .values("reporter")
+                .distinct()
+                .count()
+            )
+            if reporters >= settings.REPORTS_TO_HIDE:
+                model.objects.filter(pk=target.pk, status=Status.APPROVED).update(
+                    status=Status.HIDDEN, moderation_note="hidden by reports"
+                )
+    return report
