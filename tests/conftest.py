@@ -32,6 +32,9 @@ from tests.fakes.wechat import FakeWeChat
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 S3_TESTS = os.environ.get("S3_TESTS") == "1"
 
+# Fixtures shared by the tests of everything that carries images.
+pytest_plugins = ["tests.media.image_checks"]
+
 
 def _service_missing(name: str) -> str | None:
     if name == "postgres":

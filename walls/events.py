@@ -21,6 +21,12 @@ LIKED = register(
     data="`post_id`, `new` (likes since the last one told), `total`",
 )
 
+MODERATED = register(
+    "wall.moderated",
+    to="a post's author, when it is rejected (by moderators, or by WeChat's image check)",
+    data="`post_id`, `status`, `reason` (a category)",
+)
+
 Event = dict[str, Any]
 
 
@@ -32,3 +38,7 @@ def commented(*, post_id: int, comment_id: int, reply: bool, author: dict | None
 
 def liked(*, post_id: int, new: int, total: int) -> Event:
     return {"type": LIKED, "data": {"post_id": post_id, "new": new, "total": total}}
+
+
+def moderated(*, post_id: int, status: str, reason: str) -> Event:
+    return {"type": MODERATED, "data": {"post_id": post_id, "status": status, "reason": reason}}

@@ -180,3 +180,25 @@ def comment_author_shown(comment: Comment, post: Post, *, viewer_id: int) -> tup
     masked = comment.anonymous or (post.anonymous and by_post_author)
     post_author = by_post_author and (post.anonymous or not comment.anonymous)
     return (not masked or comment.author_id == viewer_id), post_author
+
+
+# --- previews of notifications (realtime.previews) ---------------------------------------------
+
+
+def post_previews(viewer_id: int, datas: list[dict]) -> list[str | None]:
+    """The body of each `post_id`, where `viewer_id` may still see that post."""
+    readable = Wall.objects.filter(_readable_walls(viewer_id))
+    wanted = {data.get("post_id") for data in datas} - {None}
+    bodies = dict(Post.objects.filter(_visible_posts(viewer_id), pk__in=wanted,
+                                      wall__in=readable).values_list("id", "body"))  # fmt: skip
+    return [bodies.get(data.get("post_id")) for data in datas]
+
+
+def comment_previews(viewer_id: int, datas: list[dict]) -> list[str | None]:
+    """The body of each `comment_id`, where `viewer_id` may still see it and its post."""
+    readable = Wall.objects.filter(_readable_walls(viewer_id))
+    posts = Post.objects.filter(_visible_posts(viewer_id), wall__in=readable)
+    wanted = {data.get("comment_id") for data in datas} - {None}
+    bodies = dict(Comment.objects.filter(visible_comments(viewer_id), pk__in=wanted,
+                                         post__in=posts).values_list("id", "body"))  # fmt: skip
+    return [bodies.get(data.get("comment_id")) for data in datas]

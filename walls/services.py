@@ -263,3 +263,33 @@ def report_create(*, user: User, category: str, text: str = "", post_id: int | N
                     status=Status.HIDDEN, moderation_note="hidden by reports"
                 )
     return report
+
+
+# WeChat's verdicts on images (media_app.checks.on_verdict; labels as the confessions read them).
+_LABEL_CATEGORIES = {"20002": "sexual", "20003": "harassment", "10001": "spam"}
+
+
+def image_decided(media: Media) -> None:
+    """WeChat decided about an image (inside the verdict's transaction). A post carrying a
+    rejected image is rejected and its author told why; one held only for its images goes
+    public once they all passed; one whose image went to moderators stays pending, its note
+    saying why. A pre-moderated wall's posts stay for their moderator either way."""
+    held = Post.objects.filter(attachments__media=media, status=Status.PENDING).distinct()
+    for post in held.select_related("author"):
+        if media.check_status == Media.Check.REJECTED:
+            reason = _LABEL_CATEGORIES.get(media.check_label, "other")
+            Post.objects.filter(pk=post.pk).update(
+                status=Status.REJECTED,
+                moderation_note=f"image check: rejected ({media.check_label})",
+            )
+            notify(user=post.author, **events.moderated(post_id=post.pk, status=Status.REJECTED,
+                                                        reason=reason))  # fmt: skip
+        elif post.moderation_note == IMAGE_HOLD and media.check_status == Media.Check.PASSED:
+            statuses = set(post.attachments.values_list("media__check_status", flat=True))
+            if statuses <= {Media.Check.PASSED, Media.Check.UNCHECKED}:
+                passed = {"status": Status.APPROVED, "moderation_note": "image check: passed"}
+                Post.objects.filter(pk=post.pk).update(**passed)
+        elif media.check_status == Media.Check.REVIEW and post.moderation_note == IMAGE_HOLD:
+            Post.objects.filter(pk=post.pk).update(
+                moderation_note=f"image check: for moderators ({media.check_label})"
+            )

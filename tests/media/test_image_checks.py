@@ -3,16 +3,13 @@ pushed to /wechat/push), and a confession carrying it waits for the verdict like
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
 import requests
 import time_machine
 from django.core.files.storage import default_storage
-from django.test import Client
 from django.utils import timezone
-from rest_framework_simplejwt.tokens import AccessToken
 
 from media_app.models import Media
 from messages_app.models import Confession
@@ -21,7 +18,7 @@ from tests.conftest import run_worker
 from tests.factories import client_of
 from tests.media import files
 from tests.media.conftest import upload
-from wechat import push
+from tests.media.image_checks import checked_upload, verdict
 
 pytestmark = [pytest.mark.django_db, pytest.mark.service("s3")]
 
@@ -29,37 +26,8 @@ CHECK = "/wxa/media_check_async"
 
 
 @pytest.fixture(autouse=True)
-def _wechat_on_s3(s3_storage_settings, wechat, settings, monkeypatch):
-    settings.TASK_SCHEDULE = {}
-    settings.WECHAT_PUSH_TOKEN = "push-token"
-    settings.WECHAT_PUSH_AES_KEY = ""
-    monkeypatch.setattr(AccessToken, "lifetime", timedelta(days=1))
-
-
-@pytest.fixture
-def alice_on_wechat(alice):
-    alice.wechat_openid = "openid-alice"
-    alice.save(update_fields=["wechat_openid"])
-    return alice
-
-
-def checked_upload(alice_client) -> Media:
-    response = upload(alice_client, files.jpeg())
-    assert response.status_code == 201, response.content
-    run_worker()  # the task that asks WeChat
-    return Media.objects.get(pk=response.json()["id"])
-
-
-def verdict(media: Media, suggest: str, label: str = "100") -> None:
-    """WeChat pushes its verdict (plain mode, signed), then the worker processes it."""
-    event = {"ToUserName": "gh_x", "FromUserName": "openid-alice", "CreateTime": 1714200000,
-             "MsgType": "event", "Event": "wxa_media_check", "trace_id": media.check_trace_id,
-             "version": 2, "result": {"suggest": suggest, "label": label}}  # fmt: skip
-    signature = push.signature("push-token", "1714200000", "7")
-    response = Client().post(f"/wechat/push?signature={signature}&timestamp=1714200000&nonce=7",
-                             json.dumps(event), content_type="application/json")  # fmt: skip
-    assert response.content == b"success"
-    run_worker()
+def _checked(wechat_image_checks):
+    """WeChat configured, media on S3, pushes accepted (tests.media.image_checks)."""
 
 
 def send(alice_client, media: Media) -> int:
