@@ -58,6 +58,7 @@ def project(seed: dict, count: int) -> dict[str, float]:
         "inbox": cpu_ms(get(bob, "/api/v1/confessions/inbox"), count),
         "sent": cpu_ms(get(alice, "/api/v1/confessions/sent"), count),
         "replies": cpu_ms(get(bob, f"/api/v1/confessions/{seed['thread']}/replies"), count),
+        "feed": cpu_ms(get(bob, "/api/v1/walls/bench/posts"), count),
         "send": cpu_ms(send, max(count // 2, 5)),
     }
 

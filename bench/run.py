@@ -4,8 +4,8 @@ Needs the PostgreSQL and Redis of this machine (DATABASE_URL's server, REDIS_URL
 SeaweedFS like the tests do. It creates a throwaway database `confessions_bench`, seeds the
 realistic data set (bench/seed.py), then measures:
 
-1. CPU per request in-process (bench/inprocess.py), for the inbox, sent, a thread and a send,
-   and for the one-file view;
+1. CPU per request in-process (bench/inprocess.py), for the inbox, sent, a thread, a wall's
+   feed and a send, and for the one-file view;
 2. throughput through the production HTTP server on one core (gunicorn, one gthread worker
    of 4 threads as in the Dockerfile, pinned to core 0) under wrk (pinned to core 1), the
    same paths, sends, and the one-file view;
@@ -53,6 +53,7 @@ PATHS = {
     "inbox": ("bob", "/api/v1/confessions/inbox"),
     "sent": ("alice", "/api/v1/confessions/sent"),
     "replies": ("bob", "/api/v1/confessions/{thread}/replies"),
+    "feed": ("bob", "/api/v1/walls/bench/posts"),
 }
 
 
@@ -85,6 +86,7 @@ def bench_environment(s3: seaweedfs.S3Server) -> dict[str, str]:
         "DJANGO_LOG_LEVEL": "WARNING",
         "JWT_ACCESS_MINUTES": "120",
         "CONFESSIONS_PER_HOUR": "1000000",
+        "WALL_POSTS_PER_HOUR": "1000000",
         "REPLIES_PER_HOUR": "1000000",
         "AWS_STORAGE_BUCKET_NAME": s3.bucket,
         "AWS_S3_ENDPOINT_URL": s3.endpoint_url,
@@ -261,7 +263,7 @@ def table(results: dict) -> str:
         f"| one-file Django JSON view | {cpu['baseline']:.3f} | 1.0 | {rps['baseline']:.0f} | "
         "100 % |",
     ]
-    for name in ("inbox", "sent", "replies"):
+    for name in ("inbox", "sent", "replies", "feed"):
         rows.append(
             f"| `{PATHS[name][1]}` | {cpu[name]:.3f} | {cpu[name] / cpu['baseline']:.1f} | "
             f"{rps[name]:.0f} | {rps[name] / rps['baseline'] * 100:.0f} % |"

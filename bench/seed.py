@@ -42,6 +42,28 @@ def photo(owner: User) -> Media:
     )  # fmt: skip
 
 
+def seed_wall(people: dict[str, User]) -> None:
+    """A post-moderated wall with CONFESSIONS posts of PHOTOS_EACH photos, half anonymous,
+    each liked by everyone and commented on twice: the feed page the bench reads."""
+    from walls import services as wall_services
+    from walls.models import Wall
+
+    Wall.objects.create(name="Bench", slug="bench", moderation=Wall.Moderation.POST)
+    for user in people.values():
+        wall_services.wall_join(user=user, slug="bench")
+    for index in range(CONFESSIONS):
+        author = people["alice"] if index % 2 else people["carol"]
+        post = wall_services.post_create(
+            user=author, slug="bench", body=f"Post #{index}: " + "❤" * 80,
+            to="the one in the white coat", anonymous=index % 2 == 0,
+            media_ids=[photo(author).pk for _ in range(PHOTOS_EACH)],
+        )  # fmt: skip
+        for user in people.values():
+            wall_services.like_add(user=user, post_id=post.pk)
+        for user in (people["bob"], people["dave"]):
+            wall_services.comment_create(user=user, post_id=post.pk, body="me too")
+
+
 def main() -> None:
     people = {
         name: User.objects.create_user(username=name, display_name=name.title())
@@ -60,6 +82,7 @@ def main() -> None:
     for index in range(REPLIES):
         author = people["bob"] if index % 2 else first.sender
         services.reply_create(user=author, confession_id=first.pk, body=f"reply {index}")
+    seed_wall(people)
     tokens = {name: str(RefreshToken.for_user(user).access_token) for name, user in people.items()}
     fanout = [User.objects.create_user(username=f"fan{index}") for index in range(FANOUT_USERS)]
     fanout_tokens = {user.username: str(AccessToken.for_user(user)) for user in fanout}
