@@ -307,16 +307,7 @@ def _check_anonymous_places(sender: User, recipient: User) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_ANONYMOUS_LOCK, sender.pk])
     now = timezone.now()
     cooldown = timedelta(days=settings.ANONYMOUS_SLOT_COOLDOWN_DAYS)
-    holding = (
-        Confession.objects.filter(sender=sender, anonymous=True, recipient__isnull=False)
-        .exclude(status=Confession.Status.REJECTED)
-        .filter(Q(retracted_at__isnull=True) | Q(retracted_at__gt=now - cooldown))
-        .values("recipient_id")
-        .annotate(
-            open=Count("id", filter=Q(retracted_at__isnull=True)),
-            last_retracted=Max("retracted_at"),
-        )  # fmt: skip
-    )
+    holding = _anonymous_places.rows(sender=sender.pk, since=now - cooldown)
     places = {row["recipient_id"]: row for row in holding}
     limit = settings.ANONYMOUS_RECIPIENTS_LIMIT
     if recipient.pk in places or len(places) < limit:
@@ -338,6 +329,18 @@ def _check_anonymous_places(sender: User, recipient: User) -> None:
     raise ApplicationError("anonymous_limit", message, status=429, headers=headers)
 
 
+_anonymous_places = CompiledQuery(
+    lambda sender, since: (
+        Confession.objects.filter(sender_id=sender, anonymous=True, recipient__isnull=False)
+        .exclude(status=Confession.Status.REJECTED)
+        .filter(Q(retracted_at__isnull=True) | Q(retracted_at__gt=since))
+        .values("recipient_id")
+        .annotate(open=Count("id", filter=Q(retracted_at__isnull=True)),
+                  last_retracted=Max("retracted_at"))  # fmt: skip
+        .order_by()
+    ),
+    sender=int, since=datetime,
+)  # fmt: skip
 _ANONYMOUS_LOCK = 0x616E6F6E  # "anon": this lock's namespace among advisory locks
 
 
