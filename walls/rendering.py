@@ -31,7 +31,8 @@ def wall_render(wall: Wall) -> dict[str, Any]:
 
 
 def post_render(post: Post, *, viewer_id: int, urls: Urls) -> dict[str, Any]:
-    shown = selectors.post_author_shown(post, viewer_id=viewer_id)
+    shown = selectors.post_author_shown(anonymous=post.anonymous, author_id=post.author_id,
+                                        viewer_id=viewer_id)  # fmt: skip
     return {
         "id": post.pk,
         "wall": post.wall.slug,
@@ -66,4 +67,31 @@ def comment_render(comment: Comment, post: Post, *, viewer_id: int,
         "mine": comment.author_id == viewer_id,
         "status": comment.status,
         "created_at": comment.created_at,
+    }
+
+
+def post_row_render(row: dict[str, Any], *, viewer_id: int, urls: Urls) -> dict[str, Any]:
+    """`post_render` of a read-model row (`selectors.POST_VALUES`, with its media)."""
+    shown = selectors.post_author_shown(anonymous=row["anonymous"], author_id=row["author_id"],
+                                        viewer_id=viewer_id)  # fmt: skip
+    author = {
+        "username": row["author__username"],
+        "display_name": row["author__display_name"],
+        "avatar_url": urls.avatar(row["author__avatar__storage_key"],
+                                  row["author__avatar__thumbnail_key"]),
+    } if shown else None  # fmt: skip
+    return {
+        "id": row["id"],
+        "wall": row["wall__slug"],
+        "body": row["body"],
+        "to": row["to"],
+        "anonymous": row["anonymous"],
+        "author": author,
+        "mine": row["author_id"] == viewer_id,
+        "status": row["status"],
+        "created_at": row["created_at"],
+        "media": [media_values_render(media, urls, "media__") for media in row["media"]],
+        "like_count": row["like_count"],
+        "comment_count": row["comment_count"],
+        "liked": row["liked"],
     }

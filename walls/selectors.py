@@ -11,7 +11,7 @@ for it and everything on it.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import (
@@ -33,6 +33,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import selectors as account_selectors
+from confessions_backend.compiled import CompiledQuery
+from media_app.rendering import MEDIA_FIELDS
 from walls.models import Comment, Like, Membership, Post, PostMedia, Status, Wall
 
 
@@ -87,23 +89,28 @@ def visible_comments(viewer_id: int) -> Q:
     return (public | Q(author_id=viewer_id)) & Q(deleted_at__isnull=True)
 
 
-def _with_counts(posts: QuerySet[Post], viewer_id: int) -> QuerySet[Post]:
+def _counts(viewer_id) -> dict:
+    """A post's like and comment counts, and whether the viewer likes it: counted from rows,
+    so a like never waits on a lock on the post."""
     likes = Like.objects.filter(post=OuterRef("pk")).order_by().values("post")
     comments = (
         Comment.objects.filter(post=OuterRef("pk"), status=Status.APPROVED, deleted_at__isnull=True)
         .order_by()
         .values("post")
     )
+    return {
+        "like_count": Coalesce(Subquery(likes.annotate(n=Count("id")).values("n")), 0),
+        "comment_count": Coalesce(Subquery(comments.annotate(n=Count("id")).values("n")), 0),
+        "liked": Exists(Like.objects.filter(post=OuterRef("pk"), user_id=viewer_id)),
+    }
+
+
+def _with_counts(posts: QuerySet[Post], viewer_id: int) -> QuerySet[Post]:
+    media = Prefetch("attachments", queryset=PostMedia.objects.select_related("media"))
     return (
-        posts.annotate(
-            like_count=Coalesce(Subquery(likes.annotate(n=Count("id")).values("n")), 0),
-            comment_count=Coalesce(Subquery(comments.annotate(n=Count("id")).values("n")), 0),
-            liked=Exists(Like.objects.filter(post=OuterRef("pk"), user_id=viewer_id)),
-        )
+        posts.annotate(**_counts(viewer_id))
         .select_related("author__avatar", "wall")
-        .prefetch_related(
-            Prefetch("attachments", queryset=PostMedia.objects.select_related("media"))
-        )
+        .prefetch_related(media)
     )
 
 
@@ -166,10 +173,10 @@ def comment_get(*, user_id: int, comment_id: int) -> Comment:
     return comment
 
 
-def post_author_shown(post: Post, *, viewer_id: int) -> bool:
+def post_author_shown(*, anonymous: bool, author_id: int, viewer_id: int) -> bool:
     """The anonymity rule for a post: who wrote it is shown unless it is anonymous and not
     the viewer's own."""
-    return not post.anonymous or post.author_id == viewer_id
+    return not anonymous or author_id == viewer_id
 
 
 def comment_author_shown(comment: Comment, post: Post, *, viewer_id: int) -> tuple[bool, bool]:
@@ -202,3 +209,50 @@ def comment_previews(viewer_id: int, datas: list[dict]) -> list[str | None]:
     bodies = dict(Comment.objects.filter(visible_comments(viewer_id), pk__in=wanted,
                                          post__in=posts).values_list("id", "body"))  # fmt: skip
     return [bodies.get(data.get("comment_id")) for data in datas]
+
+
+# --- the read model of the feed: compiled once, read as rows (confessions_backend.compiled) --
+
+_PERSON = ("username", "display_name", "avatar__storage_key", "avatar__thumbnail_key")
+POST_VALUES = ("id", "body", "to", "anonymous", "status", "created_at", "author_id",
+               "wall__slug", *(f"author__{name}" for name in _PERSON),
+               "like_count", "comment_count", "liked")  # fmt: skip
+
+
+def _newest(posts, after_at, after_id, *, limit: int, cursor: bool):
+    if cursor:
+        posts = posts.filter(Q(created_at__lt=after_at) | Q(created_at=after_at, id__lt=after_id))
+    return posts.order_by("-created_at", "-id")[: limit + 1]
+
+
+_feed_new = CompiledQuery(
+    lambda viewer, wall, after_at, after_id, **shape: _newest(
+        Post.objects.filter(_visible_posts(viewer), wall_id=wall)
+        .annotate(**_counts(viewer)).values(*POST_VALUES),
+        after_at, after_id, **shape,
+    ),
+    viewer=int, wall=int, after_at=datetime, after_id=int,
+)  # fmt: skip
+_post_media = CompiledQuery(
+    lambda posts: (
+        PostMedia.objects.filter(post_id__in=posts)
+        .order_by("post_id", "position")
+        .values("post_id", *(f"media__{name}" for name in MEDIA_FIELDS))
+    ),
+    posts="list[int]",
+)
+
+
+def feed_new_page(*, user_id: int, wall: Wall, keyset) -> list[dict]:
+    """A page of the `new` feed as rows, with their media: `limit + 1` rows when more
+    follow (for the cursor)."""
+    rows = _feed_new.rows(viewer=user_id, wall=wall.pk, after_at=keyset.after_at,
+                          after_id=keyset.after_id, limit=keyset.limit,
+                          cursor=keyset.after_id is not None)  # fmt: skip
+    by_post: dict[int, list[dict]] = {row["id"]: [] for row in rows}
+    if rows:
+        for media in _post_media.rows(posts=list(by_post)):
+            by_post[media["post_id"]].append(media)
+    for row in rows:
+        row["media"] = by_post[row["id"]]
+    return rows

@@ -273,3 +273,23 @@ def test_the_anonymity_walk(django_user_model, town):
     # Blocking the anonymous author by name changes nothing the reader can see.
     assert [p["id"] for p in feed(readers)] == [post["id"]]
     assert len(readers.get(f"/api/v1/posts/{post['id']}/comments").json()["results"]) == 3
+
+
+def test_the_feed_costs_the_same_queries_whatever_its_size(alice, bob, town):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    alices, bobs = joined(alice), joined(bob)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert bobs.get("/api/v1/walls/town/posts").status_code == 200
+        return len(captured)
+
+    posted(alices, media=[make_media(alice).pk])
+    few = queries()
+    for _ in range(4):
+        post = posted(alices, media=[make_media(alice).pk, make_media(alice).pk], anonymous=False)
+        bobs.post(f"/api/v1/posts/{post['id']}/like")
+        bobs.post(f"/api/v1/posts/{post['id']}/comments", {"body": "nice"})
+    assert queries() == few

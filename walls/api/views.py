@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from confessions_backend.pagination import (
     CursorPagination,
+    Keyset,
     _invalid_cursor,
     limit_of,
     one_query_value,
@@ -22,7 +23,7 @@ from confessions_backend.parsing import parse
 from media_app.rendering import Urls
 from walls import selectors, services
 from walls.api import serializers as s
-from walls.rendering import comment_render, post_render, wall_render
+from walls.rendering import comment_render, post_render, post_row_render, wall_render
 
 
 class WallListApi(APIView):
@@ -80,16 +81,16 @@ class WallPostsApi(generics.GenericAPIView):
         """A wall's feed: `new` newest first, or `hot` (see the README for the formula)."""
         sort = parse(s.FeedQuery, request, query=True)["sort"]
         wall = selectors.wall_get(user_id=request.user.pk, slug=slug)
-        posts = selectors.feed(user_id=request.user.pk, wall=wall, sort=sort)
         urls = Urls(request)
-
-        def render(post):
-            return post_render(post, viewer_id=request.user.pk, urls=urls)
-
         if sort == "hot":
-            return _hot_page(request, posts, render)
-        page = self.paginate_queryset(posts)
-        return self.get_paginated_response([render(post) for post in page])
+            posts = selectors.feed(user_id=request.user.pk, wall=wall, sort=sort)
+            return _hot_page(request, posts, lambda post: post_render(
+                post, viewer_id=request.user.pk, urls=urls))  # fmt: skip
+        keyset = Keyset.of(request)
+        rows = selectors.feed_new_page(user_id=request.user.pk, wall=wall, keyset=keyset)
+        return keyset.response(request, rows, [
+            post_row_render(row, viewer_id=request.user.pk, urls=urls) for row in rows
+        ])  # fmt: skip
 
     @extend_schema(operation_id="walls_post", request=s.PostInput, responses={201: s.PostOutput})
     def post(self, request: Request, slug: str) -> Response:
