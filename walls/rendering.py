@@ -6,17 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from media_app.rendering import MEDIA_FIELDS, Urls, media_values_render
+from messages_app.rendering import person_of
 from walls import selectors
 from walls.models import Comment, Post, Wall
-
-
-def _person(user, urls: Urls) -> dict[str, Any]:
-    avatar = user.avatar
-    return {
-        "username": user.username,
-        "display_name": user.display_name,
-        "avatar_url": urls.avatar(avatar.storage_key, avatar.thumbnail_key) if avatar else None,
-    }
 
 
 def wall_render(wall: Wall) -> dict[str, Any]:
@@ -39,7 +31,7 @@ def post_render(post: Post, *, viewer_id: int, urls: Urls) -> dict[str, Any]:
         "body": post.body,
         "to": post.to,
         "anonymous": post.anonymous,
-        "author": _person(post.author, urls) if shown else None,
+        "author": person_of(post.author, urls) if shown else None,
         "mine": post.author_id == viewer_id,
         "status": post.status,
         "created_at": post.created_at,
@@ -62,7 +54,7 @@ def comment_render(comment: Comment, post: Post, *, viewer_id: int,
         "parent_id": comment.parent_id,
         "body": comment.body,
         "anonymous": comment.anonymous,
-        "author": _person(comment.author, urls) if shown else None,
+        "author": person_of(comment.author, urls) if shown else None,
         "post_author": post_author,
         "mine": comment.author_id == viewer_id,
         "status": comment.status,
