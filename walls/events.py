@@ -23,8 +23,9 @@ LIKED = register(
 
 MODERATED = register(
     "wall.moderated",
-    to="a post's author, when it is rejected (by moderators, or by WeChat's image check)",
-    data="`post_id`, `status`, `reason` (a category)",
+    to="the author of a post or comment, when moderators reject or hide it (or WeChat's image "
+    "check rejects a post)",
+    data="`post_id`, `comment_id` (comments only), `status`, `reason` (a category)",
 )
 
 Event = dict[str, Any]
@@ -40,5 +41,8 @@ def liked(*, post_id: int, new: int, total: int) -> Event:
     return {"type": LIKED, "data": {"post_id": post_id, "new": new, "total": total}}
 
 
-def moderated(*, post_id: int, status: str, reason: str) -> Event:
-    return {"type": MODERATED, "data": {"post_id": post_id, "status": status, "reason": reason}}
+def moderated(*, post_id: int, status: str, reason: str, comment_id: int | None = None) -> Event:
+    data: dict[str, Any] = {"post_id": post_id}
+    if comment_id is not None:
+        data["comment_id"] = comment_id
+    return {"type": MODERATED, "data": {**data, "status": status, "reason": reason}}

@@ -168,3 +168,33 @@ class WallReport(models.Model):
 
     def __str__(self) -> str:
         return f"report on {'post ' + str(self.post_id) if self.post_id else self.comment_id}"
+
+
+class WallDecision(models.Model):
+    """The audit log of moderators' decisions on posts and comments (one of the two)."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        REJECT = "reject", "Rejected"
+        HIDE = "hide", "Hidden"
+        PIN = "pin", "Pinned"
+        UNPIN = "unpin", "Unpinned"
+
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")  # fmt: skip
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="decisions")  # fmt: skip
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="decisions")  # fmt: skip
+    action = models.CharField(max_length=8, choices=Action.choices)
+    from_status = models.CharField(max_length=8)
+    to_status = models.CharField(max_length=8)
+    reason = models.CharField(max_length=12, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.action} {'post ' + str(self.post_id) if self.post_id else self.comment_id}"

@@ -34,6 +34,7 @@ def post_render(post: Post, *, viewer_id: int, urls: Urls) -> dict[str, Any]:
         "author": person_of(post.author, urls) if shown else None,
         "mine": post.author_id == viewer_id,
         "status": post.status,
+        "pinned": post.pinned,
         "created_at": post.created_at,
         "media": [
             media_values_render({name: getattr(item.media, name) for name in MEDIA_FIELDS}, urls)
@@ -81,6 +82,7 @@ def post_row_render(row: dict[str, Any], *, viewer_id: int, urls: Urls) -> dict[
         "author": author,
         "mine": row["author_id"] == viewer_id,
         "status": row["status"],
+        "pinned": row["pinned"],
         "created_at": row["created_at"],
         "media": [media_values_render(media, urls, "media__") for media in row["media"]],
         "like_count": row["like_count"],

@@ -214,7 +214,7 @@ def comment_previews(viewer_id: int, datas: list[dict]) -> list[str | None]:
 # --- the read model of the feed: compiled once, read as rows (confessions_backend.compiled) --
 
 _PERSON = ("username", "display_name", "avatar__storage_key", "avatar__thumbnail_key")
-POST_VALUES = ("id", "body", "to", "anonymous", "status", "created_at", "author_id",
+POST_VALUES = ("id", "body", "to", "anonymous", "status", "pinned", "created_at", "author_id",
                "wall__slug", *(f"author__{name}" for name in _PERSON),
                "like_count", "comment_count", "liked")  # fmt: skip
 
@@ -225,14 +225,24 @@ def _newest(posts, after_at, after_id, *, limit: int, cursor: bool):
     return posts.order_by("-created_at", "-id")[: limit + 1]
 
 
+def _feed_rows(viewer, wall, *, pinned: bool):
+    return (
+        Post.objects.filter(_visible_posts(viewer), wall_id=wall, pinned=pinned)
+        .annotate(**_counts(viewer)).values(*POST_VALUES)
+    )  # fmt: skip
+
+
 _feed_new = CompiledQuery(
     lambda viewer, wall, after_at, after_id, **shape: _newest(
-        Post.objects.filter(_visible_posts(viewer), wall_id=wall)
-        .annotate(**_counts(viewer)).values(*POST_VALUES),
-        after_at, after_id, **shape,
+        _feed_rows(viewer, wall, pinned=False), after_at, after_id, **shape
     ),
     viewer=int, wall=int, after_at=datetime, after_id=int,
 )  # fmt: skip
+_feed_pinned = CompiledQuery(
+    lambda viewer, wall: _feed_rows(viewer, wall, pinned=True).order_by("-created_at", "-id"),
+    viewer=int,
+    wall=int,
+)
 _post_media = CompiledQuery(
     lambda posts: (
         PostMedia.objects.filter(post_id__in=posts)
@@ -243,16 +253,23 @@ _post_media = CompiledQuery(
 )
 
 
-def feed_new_page(*, user_id: int, wall: Wall, keyset) -> list[dict]:
-    """A page of the `new` feed as rows, with their media: `limit + 1` rows when more
-    follow (for the cursor)."""
+def feed_new_page(*, user_id: int, wall: Wall, keyset) -> tuple[list[dict], list[dict]]:
+    """A page of the `new` feed as rows with their media: the posts moderators pinned (first
+    page only), and the page's other posts, `limit + 1` of them when more follow (for the
+    cursor)."""
+    pinned = [] if keyset.after_id is not None else _feed_pinned.rows(viewer=user_id,
+                                                                      wall=wall.pk)  # fmt: skip
     rows = _feed_new.rows(viewer=user_id, wall=wall.pk, after_at=keyset.after_at,
                           after_id=keyset.after_id, limit=keyset.limit,
                           cursor=keyset.after_id is not None)  # fmt: skip
+    _with_media_rows([*pinned, *rows])
+    return pinned, rows
+
+
+def _with_media_rows(rows: list[dict]) -> None:
     by_post: dict[int, list[dict]] = {row["id"]: [] for row in rows}
     if rows:
         for media in _post_media.rows(posts=list(by_post)):
             by_post[media["post_id"]].append(media)
     for row in rows:
         row["media"] = by_post[row["id"]]
-    return rows

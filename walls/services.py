@@ -31,6 +31,7 @@ from walls.models import (
     PostMedia,
     Status,
     Wall,
+    WallDecision,
     WallReport,
 )
 
@@ -293,3 +294,75 @@ def image_decided(media: Media) -> None:
             Post.objects.filter(pk=post.pk).update(
                 moderation_note=f"image check: for moderators ({media.check_label})"
             )
+
+
+# --- moderators' decisions (the admin desk) -----------------------------------------------------
+
+_TO_STATUS = {"approve": Status.APPROVED, "reject": Status.REJECTED, "hide": Status.HIDDEN}
+
+
+def _decide(model, target_id: int, *, moderator, action: str, reason: str, note: str):
+    """Lock the post or comment, apply `action`, record it, resolve its open reports; returns
+    the target and its status before."""
+    target = (
+        model.objects.select_for_update()
+        .select_related("author")
+        .filter(pk=target_id, deleted_at__isnull=True)
+        .first()
+    )
+    if target is None:
+        raise ApplicationError("not_found", "It was deleted meanwhile.", status=404)
+    before = target.status
+    changes = {}
+    if action in _TO_STATUS:
+        changes["status"] = _TO_STATUS[action]
+    elif action in ("pin", "unpin"):
+        changes["pinned"] = action == "pin"
+    model.objects.filter(pk=target.pk).update(**changes)
+    field = "post" if model is Post else "comment"
+    WallDecision.objects.create(moderator=moderator, action=action, from_status=before,
+                                to_status=changes.get("status", before), reason=reason,
+                                note=note[:500], **{field: target})  # fmt: skip
+    WallReport.objects.filter(**{field: target}, resolved_at__isnull=True).update(
+        resolved_at=timezone.now()
+    )
+    return target, before
+
+
+def _tell_author(target, *, post_id: int, status: str, reason: str,
+                 comment_id: int | None = None) -> None:  # fmt: skip
+    if target.author.is_active:
+        notify(user=target.author, **events.moderated(post_id=post_id, comment_id=comment_id,
+                                                      status=status, reason=reason))  # fmt: skip
+
+
+@transaction.atomic
+def post_decide(*, moderator, post_id: int, action: str, reason: str = "",
+                note: str = "") -> None:  # fmt: skip
+    """A moderator approves, rejects, hides, pins or unpins a post (reject and hide need a
+    reason category, which its author is told)."""
+    if action in ("reject", "hide") and reason not in ReasonCategory.values:
+        raise ApplicationError("reason_required", "Choose the reason its author will see.")
+    post, before = _decide(Post, post_id, moderator=moderator, action=action, reason=reason,
+                           note=note)  # fmt: skip
+    if action in ("reject", "hide") and before != _TO_STATUS[action]:
+        _tell_author(post, post_id=post.pk, status=_TO_STATUS[action], reason=reason)
+
+
+@transaction.atomic
+def comment_decide(*, moderator, comment_id: int, action: str, reason: str = "",
+                   note: str = "") -> None:  # fmt: skip
+    """A moderator approves, rejects or hides a comment. An approved one that was waiting is
+    announced as a comment that passed at once would have been."""
+    if action not in _TO_STATUS:
+        raise ApplicationError("bad_action", "Comments are approved, rejected or hidden.")
+    if action in ("reject", "hide") and reason not in ReasonCategory.values:
+        raise ApplicationError("reason_required", "Choose the reason its author will see.")
+    comment, before = _decide(Comment, comment_id, moderator=moderator, action=action,
+                              reason=reason, note=note)  # fmt: skip
+    if action == "approve" and before == Status.PENDING:
+        comment.status = Status.APPROVED
+        _announce_comment(comment, Post.objects.select_related("author").get(pk=comment.post_id))
+    elif action in ("reject", "hide") and before != _TO_STATUS[action]:
+        _tell_author(comment, post_id=comment.post_id, comment_id=comment.pk,
+                     status=_TO_STATUS[action], reason=reason)  # fmt: skip

@@ -43,6 +43,7 @@ class PostOutput(serializers.Serializer):
     author = PersonOutput(allow_null=True, help_text="null when anonymous (except to its author)")
     mine = serializers.BooleanField()
     status = serializers.ChoiceField(choices=["pending", "approved", "rejected", "hidden"])
+    pinned = serializers.BooleanField(help_text="moderators pinned it to the top of the feed")
     created_at = serializers.DateTimeField()
     media = MediaOutput(many=True)
     like_count = serializers.IntegerField()

@@ -78,7 +78,8 @@ class WallPostsApi(generics.GenericAPIView):
     @extend_schema(operation_id="walls_posts", parameters=[s.FeedQuery],
                    responses={200: s.PostOutput(many=True)})  # fmt: skip
     def get(self, request: Request, slug: str) -> Response:
-        """A wall's feed: `new` newest first, or `hot` (see the README for the formula)."""
+        """A wall's feed: `new` newest first (the first page starts with the posts moderators
+        pinned), or `hot` (see the README for the formula)."""
         sort = parse(s.FeedQuery, request, query=True)["sort"]
         wall = selectors.wall_get(user_id=request.user.pk, slug=slug)
         urls = Urls(request)
@@ -87,10 +88,13 @@ class WallPostsApi(generics.GenericAPIView):
             return _hot_page(request, posts, lambda post: post_render(
                 post, viewer_id=request.user.pk, urls=urls))  # fmt: skip
         keyset = Keyset.of(request)
-        rows = selectors.feed_new_page(user_id=request.user.pk, wall=wall, keyset=keyset)
-        return keyset.response(request, rows, [
+        pinned, rows = selectors.feed_new_page(user_id=request.user.pk, wall=wall, keyset=keyset)
+        page = keyset.response(request, rows, [
             post_row_render(row, viewer_id=request.user.pk, urls=urls) for row in rows
         ])  # fmt: skip
+        shown = [post_row_render(row, viewer_id=request.user.pk, urls=urls) for row in pinned]
+        page.data["results"] = shown + page.data["results"]
+        return page
 
     @extend_schema(operation_id="walls_post", request=s.PostInput, responses={201: s.PostOutput})
     def post(self, request: Request, slug: str) -> Response:
