@@ -44,10 +44,17 @@ class ModerationForm(forms.Form):
 
 
 def moderation_action(
-    name: str, title: str, service: Callable, *, needs_reason: bool, permission: str
+    name: str,
+    title: str,
+    service: Callable,
+    *,
+    needs_reason: bool,
+    permission: str,
+    target: str = "confession_id",
 ):
     """An admin action that first asks for a reason (an intermediate form), then calls
-    `service` for each selected row and reports what it did and what it could not do."""
+    `service` for each selected row (its id as `target`) and reports what it did and what it
+    could not do."""
 
     def action(modeladmin, request: HttpRequest, queryset: QuerySet):
         form = ModerationForm(request.POST if "apply" in request.POST else None)
@@ -62,7 +69,7 @@ def moderation_action(
                     if needs_reason:
                         kwargs["reason"] = reason
                     try:
-                        service(confession_id=item.pk, **kwargs)
+                        service(**{target: item.pk}, **kwargs)
                         done += 1
                     except ApplicationError as exc:
                         refused.append(f"#{item.pk}: {exc.message}")

@@ -1,11 +1,25 @@
-"""The moderators' desk for walls: approve, hide or reject posts and comments."""
+"""The moderators' desk for walls, on the confessions' rules: every decision is a
+`walls.services` call and lands in the audit log (`WallDecision`); nothing here edits a post
+or a comment; an anonymous author is shown to superusers only, and no screen lets a moderator
+filter, search or sort by an author (`PeopleGuardedAdmin`)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.db.models import QuerySet
+from functools import partial
 
-from walls.models import Comment, Post, Status, Wall, WallReport
+from django.contrib import admin
+from django.db.models import Count, Q
+
+from confessions_backend.admin_bases import (
+    PeopleGuardedAdmin,
+    ReadOnlyModelAdmin,
+    ReadOnlyTabularInline,
+)
+from messages_app.admin import moderation_action
+from walls import services
+from walls.models import Comment, Post, Wall, WallDecision, WallReport
+
+OPEN_REPORTS = Count("reports", filter=Q(reports__resolved_at=None), distinct=True)
 
 
 @admin.register(Wall)
@@ -14,40 +28,115 @@ class WallAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-def _set_status(status: str, label: str):
-    @admin.action(description=label)
-    def action(modeladmin, request, queryset: QuerySet) -> None:
-        changed = queryset.exclude(status=status).update(status=status)
-        modeladmin.message_user(request, f"{changed} changed.")
-
-    action.__name__ = f"mark_{status}"
-    return action
+class ReportInline(ReadOnlyTabularInline):
+    model = WallReport
+    fields = ("created_at", "category", "text", "resolved_at")
+    readonly_fields = fields
+    fk_name = None
 
 
-_ACTIONS = [_set_status(Status.APPROVED, "Approve (make public)"),
-            _set_status(Status.HIDDEN, "Hide"),
-            _set_status(Status.REJECTED, "Reject")]  # fmt: skip
+class PostReportInline(ReportInline):
+    fk_name = "post"
+
+
+class CommentReportInline(ReportInline):
+    fk_name = "comment"
+
+
+class PostDecisionInline(ReadOnlyTabularInline):
+    model = WallDecision
+    fk_name = "post"
+    fields = ("created_at", "moderator", "action", "from_status", "to_status", "reason", "note")
+    readonly_fields = fields
+
+
+class CommentDecisionInline(PostDecisionInline):
+    fk_name = "comment"
+
+
+def _actions(decide, target: str, *, pins: bool):
+    def act(action: str, **extra):
+        return partial(decide, action=action, **extra)
+
+    actions = [
+        moderation_action("approve", "Approve (make public)", act("approve"),
+                          needs_reason=False, permission="moderate", target=target),
+        moderation_action("reject", "Reject", act("reject"),
+                          needs_reason=True, permission="moderate", target=target),
+        moderation_action("hide", "Hide", act("hide"),
+                          needs_reason=True, permission="moderate", target=target),
+    ]  # fmt: skip
+    if pins:
+        actions += [
+            moderation_action("pin", "Pin to the top of the feed", act("pin"),
+                              needs_reason=False, permission="moderate", target=target),
+            moderation_action("unpin", "Unpin", act("unpin"),
+                              needs_reason=False, permission="moderate", target=target),
+        ]  # fmt: skip
+    return tuple(actions)
+
+
+class _WorkAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
+    person_fields = {"author": "author_unless_anonymous"}
+    moderator_search_fields = ("body",)
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(open_reports=OPEN_REPORTS)
+
+    @admin.display(description="reports", ordering="open_reports")
+    def open_report_count(self, item) -> int:
+        return item.open_reports
+
+    @admin.display(description="text")
+    def excerpt(self, item) -> str:
+        return item.body[:80]
+
+    @admin.display(description="author")
+    def author_unless_anonymous(self, item) -> str:
+        return "(anonymous)" if item.anonymous else item.author.username
+
+    def has_moderate_permission(self, request) -> bool:
+        return request.user.has_perm(f"walls.moderate_{self.model._meta.model_name}")
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
-    list_display = ("id", "wall", "author", "anonymous", "status", "created_at", "deleted_at")
-    list_filter = ("status", "wall", "anonymous")
-    search_fields = ("body", "to")
-    raw_id_fields = ("author",)
-    actions = _ACTIONS
+class PostAdmin(_WorkAdmin):
+    list_display = ("id", "excerpt", "wall", "status", "pinned", "open_report_count", "anonymous",
+                    "author", "created_at")  # fmt: skip
+    fields = ("wall", "status", "pinned", "author", "anonymous", "to", "body", "moderation_note",
+              "created_at", "deleted_at")  # fmt: skip
+    search_fields = ("body", "to", "author__username")
+    moderator_search_fields = ("body", "to")
+    list_filter = ("status", "wall", "pinned", "anonymous", "created_at")
+    list_select_related = ("author", "wall")
+    inlines = (PostReportInline, PostDecisionInline)
+    actions = _actions(services.post_decide, "post_id", pins=True)
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
-    list_display = ("id", "post", "author", "anonymous", "status", "created_at", "deleted_at")
-    list_filter = ("status", "anonymous")
-    search_fields = ("body",)
-    raw_id_fields = ("author", "post", "parent")
-    actions = _ACTIONS
+class CommentAdmin(_WorkAdmin):
+    list_display = ("id", "excerpt", "post", "status", "open_report_count", "anonymous", "author",
+                    "created_at")  # fmt: skip
+    fields = ("post", "parent", "status", "author", "anonymous", "body", "moderation_note",
+              "created_at", "deleted_at")  # fmt: skip
+    search_fields = ("body", "author__username")
+    list_filter = ("status", "anonymous", "created_at")
+    list_select_related = ("author",)
+    inlines = (CommentReportInline, CommentDecisionInline)
+    actions = _actions(services.comment_decide, "comment_id", pins=False)
+
+    @admin.display(description="author")
+    def author_unless_anonymous(self, comment: Comment) -> str:
+        # The author of an anonymous post commenting on it is as anonymous as the post.
+        masked = comment.anonymous or (
+            comment.post.anonymous and comment.author_id == comment.post.author_id
+        )
+        return "(anonymous)" if masked else comment.author.username
 
 
-@admin.register(WallReport)
-class WallReportAdmin(admin.ModelAdmin):
-    list_display = ("id", "post", "comment", "reporter", "category", "created_at", "resolved_at")
-    raw_id_fields = ("post", "comment", "reporter")
+@admin.register(WallDecision)
+class WallDecisionAdmin(ReadOnlyModelAdmin):
+    list_display = ("created_at", "moderator", "action", "post", "comment", "from_status",
+                    "to_status", "reason")  # fmt: skip
+    list_filter = ("action", "reason")

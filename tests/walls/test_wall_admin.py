@@ -1,0 +1,96 @@
+"""The moderators' desk for walls, driven as a member of `Moderators` (and a superuser)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from realtime.models import Notification
+from walls import services
+from walls.models import Comment, Post, Status, Wall, WallDecision
+
+pytestmark = pytest.mark.django_db
+
+POSTS = "/admin/walls/post/"
+COMMENTS = "/admin/walls/comment/"
+
+
+@pytest.fixture
+def moderator_client(django_user_model) -> Client:
+    user = django_user_model.objects.create_user(username="mod", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def superuser_client(django_user_model) -> Client:
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser(username="root"))
+    return client
+
+
+@pytest.fixture
+def work(alice, bob):
+    """A pending anonymous post on the pre-moderated campus wall, and a pending comment of
+    its author on it."""
+    for user in (alice, bob):
+        services.wall_join(user=user, slug="campus")
+    post = services.post_create(user=alice, slug="campus", body="POST-BODY", anonymous=True)
+    Post.objects.filter(pk=post.pk).update(status=Status.APPROVED)
+    comment = services.comment_create(user=alice, post_id=post.pk, body="COMMENT-BODY")
+    Post.objects.filter(pk=post.pk).update(status=Status.PENDING)
+    return post, comment
+
+
+def act(client, url: str, action: str, pk: int, **form):
+    ask = client.post(url, {"action": action, "_selected_action": [pk]})
+    assert ask.status_code == 200, ask.content[:300]  # the intermediate form
+    assert b'name="reason"' in ask.content
+    return client.post(url, {"action": action, "_selected_action": [pk], "apply": "1", **form},
+                       follow=True)  # fmt: skip
+
+
+def test_moderators_approve_and_pin_a_post_from_the_desk(moderator_client, work):
+    post, _ = work
+    act(moderator_client, POSTS, "approve", post.pk, note="looks fine")
+    act(moderator_client, POSTS, "pin", post.pk)
+    post.refresh_from_db()
+    assert (post.status, post.pinned) == (Status.APPROVED, True)
+    assert list(WallDecision.objects.filter(post=post).values_list("action", flat=True)) == [
+        "pin", "approve",
+    ]  # fmt: skip
+
+
+def test_hiding_a_comment_needs_a_reason_and_tells_its_author(moderator_client, work, alice):
+    _, comment = work
+    refused = act(moderator_client, COMMENTS, "hide", comment.pk)
+    assert b"Choose the reason" in refused.content
+    assert Comment.objects.get(pk=comment.pk).status == Status.PENDING
+    act(moderator_client, COMMENTS, "hide", comment.pk, reason="spam")
+    assert Comment.objects.get(pk=comment.pk).status == Status.HIDDEN
+    assert Notification.objects.filter(recipient=alice, type="wall.moderated").exists()
+
+
+def test_moderators_do_not_see_an_anonymous_author_a_superuser_does(
+    moderator_client, superuser_client, work
+):
+    post, comment = work
+    for url in (POSTS, f"{POSTS}{post.pk}/change/", COMMENTS, f"{COMMENTS}{comment.pk}/change/"):
+        page = moderator_client.get(url)
+        assert page.status_code == 200, url
+        assert "alice" not in page.content.decode(), url
+        assert "(anonymous)" in page.content.decode(), url
+        assert "alice" in superuser_client.get(url).content.decode(), url
+    found = moderator_client.get(POSTS, {"q": "alice"})
+    assert list(found.context["cl"].result_list) == []
+
+
+def test_moderators_cannot_edit_text_or_walls(moderator_client, work):
+    post, _ = work
+    response = moderator_client.post(f"{POSTS}{post.pk}/change/", {"body": "edited"})
+    assert response.status_code == 403
+    assert moderator_client.post("/admin/walls/wall/add/", {"name": "x"}).status_code == 403
+    assert Wall.objects.count() == 1
