@@ -19,7 +19,7 @@ from media_app import services as media_services
 from media_app.models import Media
 from messages_app import checkers
 from messages_app.models import ReasonCategory
-from messages_app.services.sending import clean_text
+from messages_app.services.sending import IMAGE_HOLD, IMAGE_UNDECIDED, clean_text
 from realtime.services import notify
 from walls import events, selectors
 from walls.models import (
@@ -37,7 +37,6 @@ from walls.models import (
 
 TO_MAX_CHARS = 50
 COMMENT_MAX_CHARS = 500
-IMAGE_HOLD = "image check: waiting for WeChat"
 
 
 def wall_join(*, user: User, slug: str, code: str = "") -> Wall:
@@ -101,8 +100,7 @@ def post_create(*, user: User, slug: str, body: str, to: str = "", anonymous: bo
     media = media_services.media_for_attachment(owner=user, media_ids=list(media_ids))
     _check_hourly(user)
     status, note = _verdict_status(f"{to}\n{body}", user, wall)
-    undecided = {Media.Check.CHECKING}
-    if status == Status.APPROVED and any(item.check_status in undecided for item in media):
+    if status == Status.APPROVED and any(item.check_status in IMAGE_UNDECIDED for item in media):
         status, note = Status.PENDING, IMAGE_HOLD
     with transaction.atomic():
         post = Post.objects.create(wall=wall, author=user, body=body, to=to, anonymous=anonymous,

@@ -293,3 +293,13 @@ def test_the_feed_costs_the_same_queries_whatever_its_size(alice, bob, town):
         bobs.post(f"/api/v1/posts/{post['id']}/like")
         bobs.post(f"/api/v1/posts/{post['id']}/comments", {"body": "nice"})
     assert queries() == few
+
+
+def test_an_image_wechat_sent_to_review_holds_the_post_as_it_holds_a_confession(alice, town):
+    from media_app.models import Media
+
+    alices = joined(alice)
+    photo = make_media(alice)
+    Media.objects.filter(pk=photo.pk).update(check_status=Media.Check.REVIEW)
+    post = posted(alices, media=[photo.pk])
+    assert post["status"] == "pending"
