@@ -19,8 +19,9 @@ from importlib.resources import files
 from django.core.exceptions import ValidationError
 
 MIN_LENGTH, MAX_LENGTH = 2, 30
-RULE = (f"{MIN_LENGTH} to {MAX_LENGTH} characters: letters of any script, digits and _; "
-        "unique regardless of case and of look-alike characters")  # fmt: skip
+CHARACTERS = f"{MIN_LENGTH} to {MAX_LENGTH} characters: letters of any script, digits and _"
+RULE = f"{CHARACTERS}; unique regardless of case and of look-alike characters"
+INVALID = f"Use {CHARACTERS}."
 
 
 def normal(name: str) -> str:
@@ -45,7 +46,7 @@ def validate(name: str) -> None:
     name = normal(name)
     valid = MIN_LENGTH <= len(name) <= MAX_LENGTH and all(map(_allowed, name))
     if not valid or unicodedata.category(name[0]).startswith("M"):
-        raise ValidationError(f"Use {RULE.split(';')[0]}.", code="invalid_username")
+        raise ValidationError(INVALID, code="invalid_username")
 
 
 def _allowed(character: str) -> bool:

@@ -190,13 +190,12 @@ def link_refusal(token: str, *, viewer_id: int) -> Exception:
     return Http404()
 
 
-def visible_to_recipient(*, confession_id: int) -> bool:
-    """Whether the confession is in its recipient's inbox now."""
-    confession = Confession.objects.filter(pk=confession_id).values("recipient_id").first()
+def visible_to_recipient(*, confession_id: int, recipient_id: int | None) -> bool:
+    """Whether the confession is in its recipient's inbox now (none for an unclaimed link)."""
     return (
-        bool(confession and confession["recipient_id"])
+        recipient_id is not None
         and Confession.objects.filter(
-            _visible_to_recipient(confession["recipient_id"]), pk=confession_id
+            _visible_to_recipient(recipient_id), pk=confession_id
         ).exists()
     )
 

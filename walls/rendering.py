@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from media_app.rendering import MEDIA_FIELDS, Urls, media_values_render
-from messages_app.rendering import person_of
+from messages_app.rendering import person_of, person_shown
 from walls import selectors
 from walls.models import Comment, Post, Wall
 
@@ -23,27 +23,21 @@ def wall_render(wall: Wall) -> dict[str, Any]:
 
 
 def post_render(post: Post, *, viewer_id: int, urls: Urls) -> dict[str, Any]:
-    shown = selectors.post_author_shown(anonymous=post.anonymous, author_id=post.author_id,
-                                        viewer_id=viewer_id)  # fmt: skip
-    return {
-        "id": post.pk,
-        "wall": post.wall.slug,
-        "body": post.body,
-        "to": post.to,
-        "anonymous": post.anonymous,
-        "author": person_of(post.author, urls) if shown else None,
-        "mine": post.author_id == viewer_id,
-        "status": post.status,
-        "pinned": post.pinned,
-        "created_at": post.created_at,
-        "media": [
-            media_values_render({name: getattr(item.media, name) for name in MEDIA_FIELDS}, urls)
-            for item in post.attachments.all()
-        ],
-        "like_count": post.like_count,
-        "comment_count": post.comment_count,
-        "liked": post.liked,
-    }
+    """A post read through the ORM (with `selectors`' counts), rendered as its row would be."""
+    author, avatar = post.author, post.author.avatar
+    row = {
+        **{name: getattr(post, name) for name in ("id", "body", "to", "anonymous", "status",
+                                                  "pinned", "created_at", "author_id",
+                                                  "like_count", "comment_count", "liked")},
+        "wall__slug": post.wall.slug,
+        "author__username": author.username,
+        "author__display_name": author.display_name,
+        "author__avatar__storage_key": avatar.storage_key if avatar else None,
+        "author__avatar__thumbnail_key": avatar.thumbnail_key if avatar else None,
+        "media": [{f"media__{name}": getattr(item.media, name) for name in MEDIA_FIELDS}
+                  for item in post.attachments.all()],
+    }  # fmt: skip
+    return post_row_render(row, viewer_id=viewer_id, urls=urls)
 
 
 def comment_render(comment: Comment, post: Post, *, viewer_id: int,
@@ -64,22 +58,17 @@ def comment_render(comment: Comment, post: Post, *, viewer_id: int,
 
 
 def post_row_render(row: dict[str, Any], *, viewer_id: int, urls: Urls) -> dict[str, Any]:
-    """`post_render` of a read-model row (`selectors.POST_VALUES`, with its media)."""
+    """A post as clients see it, from a read-model row (`selectors.POST_VALUES`, with its
+    media)."""
     shown = selectors.post_author_shown(anonymous=row["anonymous"], author_id=row["author_id"],
                                         viewer_id=viewer_id)  # fmt: skip
-    author = {
-        "username": row["author__username"],
-        "display_name": row["author__display_name"],
-        "avatar_url": urls.avatar(row["author__avatar__storage_key"],
-                                  row["author__avatar__thumbnail_key"]),
-    } if shown else None  # fmt: skip
     return {
         "id": row["id"],
         "wall": row["wall__slug"],
         "body": row["body"],
         "to": row["to"],
         "anonymous": row["anonymous"],
-        "author": author,
+        "author": person_shown(row, "author__", urls) if shown else None,
         "mine": row["author_id"] == viewer_id,
         "status": row["status"],
         "pinned": row["pinned"],

@@ -1,5 +1,6 @@
 """Who may see which wall, post and comment, and whom behind them: every read of the walls app
-goes through here, and every anonymity decision is made here (`author_shown`).
+goes through here, and every anonymity decision is made here (`post_author_shown`,
+`comment_author_shown`).
 
 The rules, the same as the confessions': an anonymous author is shown to nobody but themselves;
 "the author" of an anonymous post who comments on it is shown as the post's author, never who.
@@ -53,16 +54,17 @@ def is_member(*, user_id: int, wall_id: int) -> bool:
     return Membership.objects.filter(user_id=user_id, wall_id=wall_id).exists()
 
 
+def _joined(user_id: int) -> Exists:
+    return Exists(Membership.objects.filter(wall_id=OuterRef("pk"), user_id=user_id))
+
+
 def _readable_walls(user_id: int) -> Q:
-    return Q(invite_only=False) | Q(Exists(
-        Membership.objects.filter(wall_id=OuterRef("pk"), user_id=user_id)
-    ))  # fmt: skip
+    return Q(invite_only=False) | Q(_joined(user_id))
 
 
 def walls_for(*, user_id: int) -> QuerySet[Wall]:
     """The walls `user_id` may see, with `joined`."""
-    joined = Exists(Membership.objects.filter(wall_id=OuterRef("pk"), user_id=user_id))
-    return Wall.objects.filter(_readable_walls(user_id)).annotate(joined=joined)
+    return Wall.objects.filter(_readable_walls(user_id)).annotate(joined=_joined(user_id))
 
 
 def wall_get(*, user_id: int, slug: str) -> Wall:
@@ -114,28 +116,24 @@ def _with_counts(posts: QuerySet[Post], viewer_id: int) -> QuerySet[Post]:
     )
 
 
-def feed(*, user_id: int, wall: Wall, sort: str) -> QuerySet[Post]:
-    """A wall's posts as `user_id` sees them: `new` newest first; `hot` by
+def feed_hot(*, user_id: int, wall: Wall) -> QuerySet[Post]:
+    """A wall's posts as `user_id` sees them, by
 
         score = (likes + 2 × comments) / (hours since posted + 2) ^ 1.5
 
     over the last WALL_HOT_DAYS days (likes and comments with time decay, as Hacker News
     ranks; a comment weighs two likes), newest first among equals (so posts nobody reacted to
-    yet follow in `new` order)."""
+    yet follow in `new` order). The `new` order is `feed_new_page`'s."""
     posts = _with_counts(Post.objects.filter(_visible_posts(user_id), wall=wall), user_id)
-    if sort != "hot":
-        return posts.order_by("-created_at", "-id")
     now = timezone.now()
-    since = now - timedelta(days=settings.WALL_HOT_DAYS)
     hours = ExpressionWrapper((Value(now.timestamp()) - EpochSeconds(F("created_at"))) / 3600.0,
                               output_field=FloatField())  # fmt: skip
     score = ExpressionWrapper(
-        (F("like_count") + 2 * F("comment_count") + Value(0.0))
-        / Power(hours + Value(2.0), Value(1.5)),
+        (F("like_count") + 2 * F("comment_count")) / Power(hours + Value(2.0), Value(1.5)),
         output_field=FloatField(),
     )
     return (
-        posts.filter(created_at__gte=since)
+        posts.filter(created_at__gte=now - timedelta(days=settings.WALL_HOT_DAYS))
         .annotate(score=score)
         .order_by("-score", "-created_at", "-id")
     )

@@ -3,7 +3,7 @@ moderation that follows from the wall's mode and the checker chain."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,12 +14,20 @@ from django.utils import timezone
 
 from accounts import selectors as account_selectors
 from accounts.models import User
+from confessions_backend.compiled import CompiledQuery
 from confessions_backend.errors import ApplicationError
 from media_app import services as media_services
 from media_app.models import Media
 from messages_app import checkers
 from messages_app.models import ReasonCategory
-from messages_app.services.sending import IMAGE_HOLD, IMAGE_UNDECIDED, clean_text
+from messages_app.services.decisions import IMAGE_LABEL_CATEGORIES
+from messages_app.services.sending import (
+    IMAGE_HOLD,
+    IMAGE_UNDECIDED,
+    check_rate,
+    clean_text,
+    in_the_window,
+)
 from realtime.services import notify
 from walls import events, selectors
 from walls.models import (
@@ -75,16 +83,7 @@ def _verdict_status(text: str, author: User, wall: Wall) -> tuple[str, str]:
     return Status.APPROVED, ""
 
 
-def _check_hourly(user: User) -> None:
-    now = timezone.now()
-    recent = Post.objects.filter(author=user, created_at__gte=now - timedelta(hours=1))
-    if recent.count() >= settings.WALL_POSTS_PER_HOUR:
-        oldest = recent.order_by("created_at").values_list("created_at", flat=True).first()
-        wait = max(int((oldest + timedelta(hours=1) - now).total_seconds()), 1)
-        raise ApplicationError(
-            "throttled", f"At most {settings.WALL_POSTS_PER_HOUR} posts an hour; try later.",
-            status=429, headers={"Retry-After": str(wait)},
-        )  # fmt: skip
+_recent_posts = CompiledQuery(in_the_window(Post, "author_id"), author=int, since=datetime)
 
 
 def post_create(*, user: User, slug: str, body: str, to: str = "", anonymous: bool = True,
@@ -98,7 +97,8 @@ def post_create(*, user: User, slug: str, body: str, to: str = "", anonymous: bo
     if len(to) > TO_MAX_CHARS or "\x00" in to:
         raise ValidationError({"to": [f"At most {TO_MAX_CHARS} characters."]})
     media = media_services.media_for_attachment(owner=user, media_ids=list(media_ids))
-    _check_hourly(user)
+    check_rate(_recent_posts, author_id=user.pk, limit=settings.WALL_POSTS_PER_HOUR,
+               what="posts")  # fmt: skip
     status, note = _verdict_status(f"{to}\n{body}", user, wall)
     if status == Status.APPROVED and any(item.check_status in IMAGE_UNDECIDED for item in media):
         status, note = Status.PENDING, IMAGE_HOLD
@@ -264,10 +264,6 @@ def report_create(*, user: User, category: str, text: str = "", post_id: int | N
     return report
 
 
-# WeChat's verdicts on images (media_app.checks.on_verdict; labels as the confessions read them).
-_LABEL_CATEGORIES = {"20002": "sexual", "20003": "harassment", "10001": "spam"}
-
-
 def image_decided(media: Media) -> None:
     """WeChat decided about an image (inside the verdict's transaction). A post carrying a
     rejected image is rejected and its author told why; one held only for its images goes
@@ -276,7 +272,7 @@ def image_decided(media: Media) -> None:
     held = Post.objects.filter(attachments__media=media, status=Status.PENDING).distinct()
     for post in held.select_related("author"):
         if media.check_status == Media.Check.REJECTED:
-            reason = _LABEL_CATEGORIES.get(media.check_label, "other")
+            reason = IMAGE_LABEL_CATEGORIES.get(media.check_label, "other")
             Post.objects.filter(pk=post.pk).update(
                 status=Status.REJECTED,
                 moderation_note=f"image check: rejected ({media.check_label})",

@@ -42,7 +42,7 @@ def username_field(**kwargs) -> StrictCharField:
 # ASCII space, control or punctuation but `_`. The description states the rest.
 _NO_ASCII_PUNCTUATION = RegexValidator(
     r"^[^\x00-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+$",
-    f"Use {usernames.RULE.split(';')[0]}.",
+    usernames.INVALID,
     code="invalid_username",
 )
 

@@ -235,7 +235,8 @@ def reply_reject(*, moderator: User, reply_id: int, reason: str) -> Reply:
 
 
 # WeChat's labels (media_check_async) as the reason categories senders are told.
-_LABEL_CATEGORIES = {"20002": "sexual", "20003": "harassment", "10001": "spam"}
+# WeChat's image-check labels as our report categories (walls read them the same way).
+IMAGE_LABEL_CATEGORIES = {"20002": "sexual", "20003": "harassment", "10001": "spam"}
 
 
 def image_decided(media) -> None:
@@ -248,7 +249,7 @@ def image_decided(media) -> None:
     held = Confession.objects.filter(attachments__media=media, status=Status.PENDING)
     for confession in held.distinct():
         if media.check_status == Media.Check.REJECTED:
-            reason = _LABEL_CATEGORIES.get(media.check_label, "other")
+            reason = IMAGE_LABEL_CATEGORIES.get(media.check_label, "other")
             confession_reject(moderator=None, confession_id=confession.pk, reason=reason,
                               note=f"image check: rejected ({media.check_label})")  # fmt: skip
         elif media.check_status == Media.Check.PASSED and confession.moderation_note == IMAGE_HOLD:

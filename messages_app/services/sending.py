@@ -87,9 +87,9 @@ def _checked(text: str, author: User) -> checkers.Verdict:
     return verdict
 
 
-def _check_rate(recent: CompiledQuery, *, author_id: int, limit: int, what: str) -> None:
-    """At most `limit` of the author's rows in the last hour (`recent`: `_recent_confessions`
-    or `_recent_replies`, one precompiled query for the count and the oldest)."""
+def check_rate(recent: CompiledQuery, *, author_id: int, limit: int, what: str) -> None:
+    """At most `limit` of the author's rows in the last hour (`recent`: `_recent_confessions`,
+    `_recent_replies` or the walls' posts: `in_the_window`'s precompiled count and oldest)."""
     now = timezone.now()
     rows = recent.rows(author=author_id, since=now - timedelta(hours=1))
     if rows and rows[0]["count"] >= limit:
@@ -102,7 +102,7 @@ def _check_rate(recent: CompiledQuery, *, author_id: int, limit: int, what: str)
         )
 
 
-def _in_the_window(model, author_field: str):
+def in_the_window(model, author_field: str):
     return lambda author, since: (
         model.objects.filter(**{author_field: author}, created_at__gte=since)
         .values(author_field)
@@ -111,9 +111,9 @@ def _in_the_window(model, author_field: str):
 
 
 _recent_confessions = CompiledQuery(
-    _in_the_window(Confession, "sender_id"), author=int, since=datetime
+    in_the_window(Confession, "sender_id"), author=int, since=datetime
 )
-_recent_replies = CompiledQuery(_in_the_window(Reply, "author_id"), author=int, since=datetime)
+_recent_replies = CompiledQuery(in_the_window(Reply, "author_id"), author=int, since=datetime)
 
 
 def _live_confessions(*, sender_id: int, recipient_id: int):
@@ -254,7 +254,7 @@ def confession_send(
                 {"anonymous": ["This user does not accept anonymous confessions."]}
             )
     media = media_services.media_for_attachment(owner=sender, media_ids=list(media_ids))
-    _check_rate(_recent_confessions, author_id=sender.pk, limit=settings.CONFESSIONS_PER_HOUR,
+    check_rate(_recent_confessions, author_id=sender.pk, limit=settings.CONFESSIONS_PER_HOUR,
                 what="confessions")  # fmt: skip
     verdict = _checked(body, sender)
     approved, note = verdict.kind == "pass", verdict.reason
@@ -472,7 +472,7 @@ def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confessi
     seen by its author only, until a moderator releases it. Delivery is `_deliver_reply`'s."""
     account_services.require_phone_to_post(user)
     body = clean_text(body)
-    _check_rate(_recent_replies, author_id=user.pk, limit=settings.REPLIES_PER_HOUR,
+    check_rate(_recent_replies, author_id=user.pk, limit=settings.REPLIES_PER_HOUR,
                 what="replies")  # fmt: skip
     verdict = _checked(body, user)
     with transaction.atomic():
@@ -531,7 +531,9 @@ def confession_delete(*, user: User, confession_id: int) -> None:
         Confession.objects.filter(pk=confession.pk).update(removed_by_recipient_at=timezone.now())
         return
     # An open inbox drops it when told; a recipient who never saw it is told nothing.
-    seen_by_recipient = selectors.visible_to_recipient(confession_id=confession.pk)
+    seen_by_recipient = selectors.visible_to_recipient(
+        confession_id=confession.pk, recipient_id=confession.recipient_id
+    )
     Confession.objects.filter(pk=confession.pk).update(retracted_at=timezone.now())
     if seen_by_recipient:
         notify(user=confession.recipient,

@@ -84,7 +84,7 @@ class WallPostsApi(generics.GenericAPIView):
         wall = selectors.wall_get(user_id=request.user.pk, slug=slug)
         urls = Urls(request)
         if sort == "hot":
-            posts = selectors.feed(user_id=request.user.pk, wall=wall, sort=sort)
+            posts = selectors.feed_hot(user_id=request.user.pk, wall=wall)
             return _hot_page(request, posts, lambda post: post_render(
                 post, viewer_id=request.user.pk, urls=urls))  # fmt: skip
         keyset = Keyset.of(request)
