@@ -1,5 +1,5 @@
 """Profile texts (display name, bio) pass the same moderation chain as confessions. The chain
-lives above accounts (messages_app.checkers), so accounts owns this registry and the chain's
+lives above accounts (moderation.checkers), so accounts owns this registry and the chain's
 app registers it in its `AppConfig.ready()` (DESIGN.md §2). Without one, texts pass."""
 
 from __future__ import annotations

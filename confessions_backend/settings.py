@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "media_app",
     "realtime",
     "wechat",
+    "moderation",
     "messages_app",
     "walls",
 ]
@@ -309,13 +310,13 @@ ANONYMOUS_SLOT_COOLDOWN_DAYS = env.whole_number("ANONYMOUS_SLOT_COOLDOWN_DAYS", 
 # ...and replies, so a thread cannot be used to flood the other side.
 REPLIES_PER_HOUR = env.positive_int("REPLIES_PER_HOUR", default=60)
 
-# The moderation chain (messages_app.checkers) and when reports hide a confession.
+# The moderation chain (moderation.checkers) and when reports hide a confession.
 # The banned phrases for every author; WeChat's own check for authors with an openid (it passes
 # the others, and everyone while WeChat is not configured).
 MODERATION_CHECKERS = env.list(
     "MODERATION_CHECKERS",
-    default=["messages_app.checkers.BannedPhraseChecker",
-             "messages_app.checkers.WeChatContentChecker"],
+    default=["moderation.checkers.BannedPhraseChecker",
+             "moderation.checkers.WeChatContentChecker"],
 )  # fmt: skip
 REPORTS_TO_HIDE = env.positive_int("REPORTS_TO_HIDE", default=3)
 

@@ -1,18 +1,13 @@
-"""Django admin as the moderation desk. Every decision is a `messages_app.services` call and
-lands in the audit log; nothing here edits a confession directly. An anonymous sender's
-identity is shown to superusers only: moderators judge the content, not the person, and no
-screen lets them filter, search or sort by a sender or an author (`PeopleGuardedAdmin`)."""
+"""The moderation desk for confessions and replies (its shared parts are `moderation.admin`).
+Every decision is a `messages_app.services` call and lands in the audit log; nothing here
+edits a confession directly. An anonymous sender's identity is shown to superusers only:
+moderators judge the content, not the person, and no screen lets them filter, search or sort
+by a sender or an author (`PeopleGuardedAdmin`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
-from django.template.response import TemplateResponse
+from django.db.models import Q
 from django.utils.html import format_html_join
 
 from confessions_backend.admin_bases import (
@@ -23,82 +18,14 @@ from confessions_backend.admin_bases import (
 from confessions_backend.errors import ApplicationError
 from media_app.rendering import media_render
 from messages_app import services
-from messages_app.models import (
-    BannedPhrase,
-    Confession,
-    ModerationDecision,
-    QueuedConfession,
-    ReasonCategory,
-    Reply,
-    Report,
-)
-
-OPEN_REPORTS = Count("reports", filter=Q(reports__resolved_at=None), distinct=True)
+from messages_app.models import Confession, QueuedConfession, Reply
+from moderation.admin import OPEN_REPORTS, DecisionInline, ReportInline, moderation_action
+from moderation.models import ReasonCategory
 
 
-class ModerationForm(forms.Form):
-    reason = forms.ChoiceField(choices=[("", "---------"), *ReasonCategory.choices],
-                               required=False, help_text="shown to the sender")  # fmt: skip
-    note = forms.CharField(max_length=500, required=False, help_text="for the audit log only",
-                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
-
-
-def moderation_action(
-    name: str,
-    title: str,
-    service: Callable,
-    *,
-    needs_reason: bool,
-    permission: str,
-    target: str = "confession_id",
-):
-    """An admin action that first asks for a reason (an intermediate form), then calls
-    `service` for each selected row (its id as `target`) and reports what it did and what it
-    could not do."""
-
-    def action(modeladmin, request: HttpRequest, queryset: QuerySet):
-        form = ModerationForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            if needs_reason and not reason:
-                form.add_error("reason", "Choose the reason the sender will see.")
-            else:
-                done, refused = 0, []
-                for item in queryset:
-                    kwargs = {"moderator": request.user, "note": form.cleaned_data["note"]}
-                    if needs_reason:
-                        kwargs["reason"] = reason
-                    try:
-                        service(**{target: item.pk}, **kwargs)
-                        done += 1
-                    except ApplicationError as exc:
-                        refused.append(f"#{item.pk}: {exc.message}")
-                modeladmin.message_user(request, f"{title}: {done} done.", messages.SUCCESS)
-                if refused:
-                    modeladmin.message_user(request, " ".join(refused), messages.WARNING)
-                return None
-        return TemplateResponse(
-            request,
-            "admin/messages_app/moderation_form.html",
-            {
-                **modeladmin.admin_site.each_context(request),
-                "title": title,
-                "items": list(queryset),
-                "form": form,
-                "action": name,
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                "opts": modeladmin.model._meta,
-            },
-        )
-
-    action.__name__ = name
-    return admin.action(description=title, permissions=(permission,))(action)
-
-
-class ReportInline(ReadOnlyTabularInline):
-    model = Report
-    fields = ("category", "text", "reporter", "created_at", "resolved_at", "outcome")
-    readonly_fields = fields
+def _action(name: str, title: str, service, *, needs_reason: bool):
+    return moderation_action(name, title, service, needs_reason=needs_reason,
+                             permission="moderate", target="confession_id")  # fmt: skip
 
 
 class ReplyInline(ReadOnlyTabularInline):
@@ -110,13 +37,6 @@ class ReplyInline(ReadOnlyTabularInline):
     def side(self, reply: Reply) -> str:
         # The role, never the author: the author may be an anonymous sender.
         return "sender" if reply.author_id == reply.confession.sender_id else "recipient"
-
-
-class DecisionInline(ReadOnlyTabularInline):
-    model = ModerationDecision
-    fk_name = "confession"
-    fields = ("created_at", "moderator", "action", "from_status", "to_status", "reason", "note")
-    readonly_fields = fields
 
 
 class HasReportsFilter(admin.SimpleListFilter):
@@ -154,14 +74,11 @@ class ConfessionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     list_select_related = ("sender", "recipient")
     inlines = (ReportInline, ReplyInline, DecisionInline)
     actions = (
-        moderation_action("approve", "Approve (deliver)", services.confession_approve,
-                          needs_reason=False, permission="moderate"),
-        moderation_action("reject", "Reject", services.confession_reject,
-                          needs_reason=True, permission="moderate"),
-        moderation_action("hide", "Hide", services.confession_hide,
-                          needs_reason=True, permission="moderate"),
-        moderation_action("dismiss_reports", "Dismiss reports", services.reports_dismiss,
-                          needs_reason=False, permission="moderate"),
+        _action("approve", "Approve (deliver)", services.confession_approve, needs_reason=False),
+        _action("reject", "Reject", services.confession_reject, needs_reason=True),
+        _action("hide", "Hide", services.confession_hide, needs_reason=True),
+        _action("dismiss_reports", "Dismiss reports", services.reports_dismiss,
+                needs_reason=False),
     )  # fmt: skip
 
     def get_queryset(self, request):
@@ -224,6 +141,7 @@ class ReplyAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     list_filter = ("status",)
     search_fields = moderator_search_fields = ("body",)
     fields = ("confession", "body", "status", "suppressed", "moderation_note", "created_at")
+    inlines = (DecisionInline,)
     actions = ("approve_replies", "reject_replies")
 
     @admin.display(description="body")
@@ -254,28 +172,3 @@ class ReplyAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
 
     def has_moderate_permission(self, request) -> bool:
         return request.user.has_perm("messages_app.moderate_reply")
-
-
-@admin.register(Report)
-class ReportAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
-    list_display = ("id", "confession", "category", "reporter", "created_at", "outcome")
-    list_filter = ("category", "outcome")
-    fields = [field.name for field in Report._meta.fields]
-
-
-@admin.register(ModerationDecision)
-class ModerationDecisionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
-    """The audit log: read-only for everyone, superusers included."""
-
-    list_display = ("created_at", "moderator", "action", "confession", "reply", "from_status",
-                    "to_status", "reason")  # fmt: skip
-    list_filter = ("action", "reason")
-    fields = [field.name for field in ModerationDecision._meta.fields]
-
-
-@admin.register(BannedPhrase)
-class BannedPhraseAdmin(admin.ModelAdmin):
-    list_display = ("phrase", "action", "created_at")
-    list_filter = ("action",)
-    search_fields = ("phrase",)
-    list_editable = ("action",)

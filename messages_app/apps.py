@@ -6,19 +6,14 @@ class MessagesAppConfig(AppConfig):
     verbose_name = "Confessions"
 
     def ready(self) -> None:
-        from accounts import text_checks
-        from messages_app import checkers, events  # noqa: F401  (events registers the types)
-
-        text_checks.register(checkers.profile_check)
-
-        from media_app import checks as media_checks
+        from messages_app import events, selectors
+        from messages_app.models import Confession
         from messages_app.services import decisions
-
-        media_checks.on_verdict(decisions.image_decided)
-
-        from messages_app import selectors
+        from moderation import images
         from realtime import previews
 
+        images.register(Confession, approve=decisions.image_approve,
+                        reject=decisions.image_reject)  # fmt: skip
         for event_type in (events.RECEIVED, events.READ, events.MATCHED, events.CLAIMED):
             previews.register(event_type, selectors.confession_previews)
         previews.register(events.REPLIED, selectors.reply_previews)

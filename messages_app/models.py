@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 
@@ -54,6 +55,8 @@ class Confession(models.Model):
     # Why the moderation chain held it for review, for the moderator who looks at it.
     moderation_note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reports = GenericRelation("moderation.Report", related_query_name="confession")
+    decisions = GenericRelation("moderation.Decision", related_query_name="confession")
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -113,6 +116,7 @@ class Reply(models.Model):
     suppressed = models.BooleanField(default=False)
     moderation_note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    decisions = GenericRelation("moderation.Decision", related_query_name="reply")
 
     class Meta:
         ordering = ("created_at", "id")
@@ -143,101 +147,6 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"Match {self.user_low_id} & {self.user_high_id}"
-
-
-class ReasonCategory(models.TextChoices):
-    """Why something was reported or taken down; the only reason a sender is shown."""
-
-    HARASSMENT = "harassment", "Harassment"
-    SPAM = "spam", "Spam"
-    SEXUAL = "sexual", "Sexual content"
-    HATE = "hate", "Hate"
-    SELF_HARM = "self_harm", "Self-harm"
-    OTHER = "other", "Other"
-
-
-class BannedPhrase(models.Model):
-    """A word or phrase the moderation chain looks for, through case, spacing, punctuation
-    and full-width disguises."""
-
-    class OnMatch(models.TextChoices):
-        """The checker's verdict when the phrase is found."""
-
-        REVIEW = "review", "Hold for review"
-        BLOCK = "block", "Refuse"
-
-    phrase = models.CharField(max_length=100, unique=True)
-    action = models.CharField(max_length=6, choices=OnMatch.choices, default=OnMatch.REVIEW)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ("phrase",)
-
-    def __str__(self) -> str:
-        return f"{self.phrase} ({self.action})"
-
-
-class Report(models.Model):
-    """A user tells moderators a confession is not OK. One per user per confession."""
-
-    class Outcome(models.TextChoices):
-        REMOVED = "removed", "Taken down"
-        NO_ACTION = "no_action", "No action needed"
-
-    confession = models.ForeignKey(Confession, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made"
-    )
-    category = models.CharField(max_length=12, choices=ReasonCategory.choices)
-    text = models.CharField(max_length=1000, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
-
-    class Meta:
-        ordering = ("created_at", "id")
-        constraints = [
-            models.UniqueConstraint(fields=("confession", "reporter"), name="one_report_each")
-        ]
-
-    def __str__(self) -> str:
-        return f"Report {self.pk} on {self.confession_id} ({self.category})"
-
-
-class ModerationDecision(models.Model):
-    """The audit log: who decided what about which confession (or reply), and why."""
-
-    class Action(models.TextChoices):
-        APPROVE = "approve", "Approve"
-        REJECT = "reject", "Reject"
-        HIDE = "hide", "Hide"
-        DISMISS_REPORTS = "dismiss", "Dismiss reports"
-        AUTO_HIDE = "auto_hide", "Hidden automatically by reports"
-
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text="empty for decisions the system made",
-    )
-    confession = models.ForeignKey(Confession, on_delete=models.CASCADE, related_name="decisions")
-    reply = models.ForeignKey(
-        Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="decisions"
-    )
-    action = models.CharField(max_length=10, choices=Action.choices)
-    from_status = models.CharField(max_length=10)
-    to_status = models.CharField(max_length=10)
-    reason = models.CharField(max_length=12, choices=ReasonCategory.choices, blank=True)
-    note = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ("-created_at", "-id")
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.confession_id}: {self.from_status} -> {self.to_status}"
 
 
 class QueuedConfession(Confession):

@@ -1,5 +1,5 @@
 """The moderators' desk for walls, on the confessions' rules: every decision is a
-`walls.services` call and lands in the audit log (`WallDecision`); nothing here edits a post
+`walls.services` call and lands in the audit log (`moderation.Decision`); nothing here edits a post
 or a comment; an anonymous author is shown to superusers only, and no screen lets a moderator
 filter, search or sort by an author (`PeopleGuardedAdmin`)."""
 
@@ -8,50 +8,17 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import admin
-from django.db.models import Count, Q
 
-from confessions_backend.admin_bases import (
-    PeopleGuardedAdmin,
-    ReadOnlyModelAdmin,
-    ReadOnlyTabularInline,
-)
-from messages_app.admin import moderation_action
+from confessions_backend.admin_bases import PeopleGuardedAdmin, ReadOnlyModelAdmin
+from moderation.admin import OPEN_REPORTS, DecisionInline, ReportInline, moderation_action
 from walls import services
-from walls.models import Comment, Post, Wall, WallDecision, WallReport
-
-OPEN_REPORTS = Count("reports", filter=Q(reports__resolved_at=None), distinct=True)
+from walls.models import Comment, Post, Wall
 
 
 @admin.register(Wall)
 class WallAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "invite_only", "moderation", "created_at")
     prepopulated_fields = {"slug": ("name",)}
-
-
-class ReportInline(ReadOnlyTabularInline):
-    model = WallReport
-    fields = ("created_at", "category", "text", "resolved_at")
-    readonly_fields = fields
-    fk_name = None
-
-
-class PostReportInline(ReportInline):
-    fk_name = "post"
-
-
-class CommentReportInline(ReportInline):
-    fk_name = "comment"
-
-
-class PostDecisionInline(ReadOnlyTabularInline):
-    model = WallDecision
-    fk_name = "post"
-    fields = ("created_at", "moderator", "action", "from_status", "to_status", "reason", "note")
-    readonly_fields = fields
-
-
-class CommentDecisionInline(PostDecisionInline):
-    fk_name = "comment"
 
 
 def _actions(decide, target: str, *, pins: bool):
@@ -110,7 +77,7 @@ class PostAdmin(_WorkAdmin):
     moderator_search_fields = ("body", "to")
     list_filter = ("status", "wall", "pinned", "anonymous", "created_at")
     list_select_related = ("author", "wall")
-    inlines = (PostReportInline, PostDecisionInline)
+    inlines = (ReportInline, DecisionInline)
     actions = _actions(services.post_decide, "post_id", pins=True)
 
 
@@ -123,7 +90,7 @@ class CommentAdmin(_WorkAdmin):
     search_fields = ("body", "author__username")
     list_filter = ("status", "anonymous", "created_at")
     list_select_related = ("author",)
-    inlines = (CommentReportInline, CommentDecisionInline)
+    inlines = (ReportInline, DecisionInline)
     actions = _actions(services.comment_decide, "comment_id", pins=False)
 
     @admin.display(description="author")
@@ -133,10 +100,3 @@ class CommentAdmin(_WorkAdmin):
             comment.post.anonymous and comment.author_id == comment.post.author_id
         )
         return "(anonymous)" if masked else comment.author.username
-
-
-@admin.register(WallDecision)
-class WallDecisionAdmin(ReadOnlyModelAdmin):
-    list_display = ("created_at", "moderator", "action", "post", "comment", "from_status",
-                    "to_status", "reason")  # fmt: skip
-    list_filter = ("action", "reason")

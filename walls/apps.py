@@ -6,11 +6,12 @@ class WallsConfig(AppConfig):
     verbose_name = "Confession walls"
 
     def ready(self) -> None:
-        from media_app import checks as media_checks
+        from moderation import images
         from realtime import previews
         from walls import events, selectors, services
+        from walls.models import Post
 
-        media_checks.on_verdict(services.image_decided)
+        images.register(Post, approve=services.image_approve, reject=services.image_reject)
         previews.register(events.COMMENTED, selectors.comment_previews)
         for event_type in (events.LIKED, events.MODERATED):
             previews.register(event_type, selectors.post_previews)

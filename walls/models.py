@@ -4,6 +4,7 @@ likes and comments. The confessions app never imports this one."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 
@@ -62,6 +63,8 @@ class Post(models.Model):
     moderation_note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)  # by its author
+    reports = GenericRelation("moderation.Report", related_query_name="post")
+    decisions = GenericRelation("moderation.Decision", related_query_name="post")
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -128,6 +131,8 @@ class Comment(models.Model):
     moderation_note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    reports = GenericRelation("moderation.Report", related_query_name="comment")
+    decisions = GenericRelation("moderation.Decision", related_query_name="comment")
 
     class Meta:
         ordering = ("created_at", "id")
@@ -136,65 +141,3 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"Comment {self.pk} on post {self.post_id}"
-
-
-class WallReport(models.Model):
-    """A member's report of a post or a comment (exactly one of the two)."""
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="reports")  # fmt: skip
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="reports")  # fmt: skip
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                 related_name="+")  # fmt: skip
-    category = models.CharField(max_length=12)
-    text = models.CharField(max_length=1000, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(post__isnull=False, comment__isnull=True)
-                | Q(post__isnull=True, comment__isnull=False),
-                name="report_one_target",
-            ),
-            models.UniqueConstraint(fields=("post", "reporter"), name="one_post_report_each",
-                                    condition=Q(post__isnull=False)),
-            models.UniqueConstraint(fields=("comment", "reporter"),
-                                    name="one_comment_report_each",
-                                    condition=Q(comment__isnull=False)),
-        ]  # fmt: skip
-
-    def __str__(self) -> str:
-        return f"report on {'post ' + str(self.post_id) if self.post_id else self.comment_id}"
-
-
-class WallDecision(models.Model):
-    """The audit log of moderators' decisions on posts and comments (one of the two)."""
-
-    class Action(models.TextChoices):
-        APPROVE = "approve", "Approved"
-        REJECT = "reject", "Rejected"
-        HIDE = "hide", "Hidden"
-        PIN = "pin", "Pinned"
-        UNPIN = "unpin", "Unpinned"
-
-    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                  null=True, blank=True, related_name="+")  # fmt: skip
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="decisions")  # fmt: skip
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="decisions")  # fmt: skip
-    action = models.CharField(max_length=8, choices=Action.choices)
-    from_status = models.CharField(max_length=8)
-    to_status = models.CharField(max_length=8)
-    reason = models.CharField(max_length=12, blank=True)
-    note = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ("-created_at", "-id")
-
-    def __str__(self) -> str:
-        return f"{self.action} {'post ' + str(self.post_id) if self.post_id else self.comment_id}"

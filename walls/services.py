@@ -17,31 +17,14 @@ from accounts.models import User
 from confessions_backend.compiled import CompiledQuery
 from confessions_backend.errors import ApplicationError
 from media_app import services as media_services
-from media_app.models import Media
-from messages_app import checkers
-from messages_app.models import ReasonCategory
-from messages_app.services.decisions import IMAGE_LABEL_CATEGORIES
-from messages_app.services.sending import (
-    IMAGE_HOLD,
-    IMAGE_UNDECIDED,
-    check_rate,
-    clean_text,
-    in_the_window,
-)
+from messages_app.services.sending import check_rate, clean_text, in_the_window
+from moderation import checkers
+from moderation import services as moderation
+from moderation.images import IMAGE_HOLD, holds
+from moderation.models import Decision, ReasonCategory, Report
 from realtime.services import notify
 from walls import events, selectors
-from walls.models import (
-    Comment,
-    Like,
-    LikeDigest,
-    Membership,
-    Post,
-    PostMedia,
-    Status,
-    Wall,
-    WallDecision,
-    WallReport,
-)
+from walls.models import Comment, Like, LikeDigest, Membership, Post, PostMedia, Status, Wall
 
 TO_MAX_CHARS = 50
 COMMENT_MAX_CHARS = 500
@@ -100,7 +83,7 @@ def post_create(*, user: User, slug: str, body: str, to: str = "", anonymous: bo
     check_rate(_recent_posts, author_id=user.pk, limit=settings.WALL_POSTS_PER_HOUR,
                what="posts")  # fmt: skip
     status, note = _verdict_status(f"{to}\n{body}", user, wall)
-    if status == Status.APPROVED and any(item.check_status in IMAGE_UNDECIDED for item in media):
+    if status == Status.APPROVED and holds(media):
         status, note = Status.PENDING, IMAGE_HOLD
     with transaction.atomic():
         post = Post.objects.create(wall=wall, author=user, body=body, to=to, anonymous=anonymous,
@@ -232,62 +215,34 @@ def comment_delete(*, user: User, comment_id: int) -> None:
 
 
 def report_create(*, user: User, category: str, text: str = "", post_id: int | None = None,
-                  comment_id: int | None = None) -> WallReport:  # fmt: skip
+                  comment_id: int | None = None) -> Report:  # fmt: skip
     """A member reports a post or a comment they can see (once each). At REPORTS_TO_HIDE
     distinct reporters with open reports it is hidden until a moderator decides."""
-    if category not in ReasonCategory.values:
-        raise ValidationError({"category": [f"One of: {', '.join(ReasonCategory.values)}."]})
     if post_id is not None:
         target = _open_post(user, post_id)
-        field, model = "post", Post
     else:
         target = selectors.comment_get(user_id=user.pk, comment_id=comment_id)
         _require_member(user, target.post.wall)
-        field, model = "comment", Comment
     if target.author_id == user.pk:
         raise ValidationError("You cannot report your own.")
-    with transaction.atomic():
-        report, made = WallReport.objects.get_or_create(
-            reporter=user, **{field: target}, defaults={"category": category, "text": text}
-        )
-        if made:
-            reporters = (
-                WallReport.objects.filter(**{field: target}, resolved_at__isnull=True)
-                .values("reporter")
-                .distinct()
-                .count()
-            )
-            if reporters >= settings.REPORTS_TO_HIDE:
-                model.objects.filter(pk=target.pk, status=Status.APPROVED).update(
-                    status=Status.HIDDEN, moderation_note="hidden by reports"
-                )
-    return report
+    return moderation.report_file(target=target, reporter=user, category=category, text=text)
 
 
-def image_decided(media: Media) -> None:
-    """WeChat decided about an image (inside the verdict's transaction). A post carrying a
-    rejected image is rejected and its author told why; one held only for its images goes
-    public once they all passed; one whose image went to moderators stays pending, its note
-    saying why. A pre-moderated wall's posts stay for their moderator either way."""
-    held = Post.objects.filter(attachments__media=media, status=Status.PENDING).distinct()
-    for post in held.select_related("author"):
-        if media.check_status == Media.Check.REJECTED:
-            reason = IMAGE_LABEL_CATEGORIES.get(media.check_label, "other")
-            Post.objects.filter(pk=post.pk).update(
-                status=Status.REJECTED,
-                moderation_note=f"image check: rejected ({media.check_label})",
-            )
-            notify(user=post.author, **events.moderated(post_id=post.pk, status=Status.REJECTED,
-                                                        reason=reason))  # fmt: skip
-        elif post.moderation_note == IMAGE_HOLD and media.check_status == Media.Check.PASSED:
-            statuses = set(post.attachments.values_list("media__check_status", flat=True))
-            if statuses <= {Media.Check.PASSED, Media.Check.UNCHECKED}:
-                passed = {"status": Status.APPROVED, "moderation_note": "image check: passed"}
-                Post.objects.filter(pk=post.pk).update(**passed)
-        elif media.check_status == Media.Check.REVIEW and post.moderation_note == IMAGE_HOLD:
-            Post.objects.filter(pk=post.pk).update(
-                moderation_note=f"image check: for moderators ({media.check_label})"
-            )
+def image_approve(*, target_id: int, note: str) -> None:
+    """A post held only for its images, all passed (`moderation.images`)."""
+    _decide_by_images(post_id=target_id, action="approve", note=note)
+
+
+def image_reject(*, target_id: int, reason: str, note: str) -> None:
+    """A post carrying an image WeChat rejected (`moderation.images`); its author is told."""
+    _decide_by_images(post_id=target_id, action="reject", reason=reason, note=note)
+
+
+def _decide_by_images(**decision) -> None:
+    try:
+        post_decide(moderator=None, **decision)
+    except ApplicationError:
+        pass  # its author deleted it meanwhile: nothing to decide, and the verdict stands
 
 
 # --- moderators' decisions (the admin desk) -----------------------------------------------------
@@ -313,12 +268,12 @@ def _decide(model, target_id: int, *, moderator, action: str, reason: str, note:
     elif action in ("pin", "unpin"):
         changes["pinned"] = action == "pin"
     model.objects.filter(pk=target.pk).update(**changes)
-    field = "post" if model is Post else "comment"
-    WallDecision.objects.create(moderator=moderator, action=action, from_status=before,
-                                to_status=changes.get("status", before), reason=reason,
-                                note=note[:500], **{field: target})  # fmt: skip
-    WallReport.objects.filter(**{field: target}, resolved_at__isnull=True).update(
-        resolved_at=timezone.now()
+    moderation.decision_record(target=target, moderator=moderator, action=action,
+                               from_status=before, to_status=changes.get("status", before),
+                               reason=reason, note=note)  # fmt: skip
+    removed = action in (Decision.Action.REJECT, Decision.Action.HIDE)
+    moderation.reports_resolve(
+        target, Report.Outcome.REMOVED if removed else Report.Outcome.NO_ACTION
     )
     return target, before
 

@@ -6,8 +6,8 @@ from rest_framework import serializers
 
 from confessions_backend.parsing import AwareDateTimeField, StrictCharField
 from media_app.api.views import MediaOutput
-from messages_app.models import ReasonCategory
 from messages_app.services.sending import BODY_MAX_CHARS
+from moderation.models import ReasonCategory
 
 
 class PersonOutput(serializers.Serializer):

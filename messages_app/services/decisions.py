@@ -1,25 +1,26 @@
-"""Reports and moderators' decisions (the checker chain that runs before them is
-`messages_app.checkers`). Every decision writes a `ModerationDecision` (the audit log) and
-resolves the confession's open reports, telling each reporter `report.resolved`. Senders learn
-the outcome and the reason category, never who decided."""
+"""Moderators' decisions about confessions and replies, and reports of confessions, on the
+record `moderation.services` keeps (the checker chain that runs before them is
+`moderation.checkers`). Every decision writes a line of the audit log and resolves the
+confession's open reports, telling each reporter `report.resolved`. Senders learn the outcome
+and the reason category, never who decided."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 
 from accounts.models import User
 from confessions_backend.errors import ApplicationError
 from messages_app import events, selectors
-from messages_app.models import Confession, ModerationDecision, Reply, Report
-from messages_app.services.sending import IMAGE_HOLD, _deliver, _deliver_reply, is_due
+from messages_app.models import Confession, Reply
+from messages_app.services.sending import _deliver, _deliver_reply, is_due
+from moderation import services as moderation
+from moderation.models import Decision, Report
 from realtime.services import notify
 
 Status = Confession.Status
-Action = ModerationDecision.Action
+Action = Decision.Action
 
 
 def _locked(confession_id: int) -> Confession:
@@ -52,32 +53,19 @@ def _decide(
     reason: str = "",
     note: str = "",
     reply: Reply | None = None,
-) -> ModerationDecision:
-    from_status = reply.status if reply else confession.status
-    if reply is not None:
-        reply.status = to_status
-        reply.save(update_fields=["status"])
-    elif to_status != confession.status:
-        confession.status = to_status
-        confession.save(update_fields=["status"])
-    return ModerationDecision.objects.create(
-        moderator=moderator,
-        confession=confession,
-        reply=reply,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        note=note,
-    )
+) -> Decision:
+    target = reply or confession
+    from_status = target.status
+    if to_status != from_status:
+        target.status = to_status
+        target.save(update_fields=["status"])
+    return moderation.decision_record(target=target, moderator=moderator, action=action,
+                                      from_status=from_status, to_status=to_status,
+                                      reason=reason, note=note)  # fmt: skip
 
 
 def _resolve_reports(confession: Confession, outcome: str) -> None:
-    open_reports = list(confession.reports.filter(resolved_at=None).select_related("reporter"))
-    Report.objects.filter(pk__in=[report.pk for report in open_reports]).update(
-        resolved_at=timezone.now(), outcome=outcome
-    )
-    for report in open_reports:
+    for report in moderation.reports_resolve(confession, outcome):
         notify(user=report.reporter, **events.report_resolved(
             report_id=report.pk, confession_id=confession.pk, outcome=outcome))  # fmt: skip
 
@@ -174,28 +162,9 @@ def report_create(
     """The recipient (or a signed-in viewer of the share link, who proves it with the token)
     reports a confession. Once per user (409 after). When REPORTS_TO_HIDE distinct users have
     open reports on it, it is hidden until a moderator decides."""
-    _reportable_by(reporter, confession_id, share_token)
-    with transaction.atomic():
-        confession = _locked(confession_id)
-        if confession.reports.filter(reporter=reporter).exists():
-            raise _already_reported()
-        try:
-            with transaction.atomic():
-                report = Report.objects.create(
-                    confession=confession, reporter=reporter, category=category, text=text.strip()
-                )
-        except IntegrityError:
-            raise _already_reported() from None
-        reporters = confession.reports.filter(resolved_at=None).values("reporter").distinct()
-        if reporters.count() >= settings.REPORTS_TO_HIDE and confession.status == Status.APPROVED:
-            _decide(moderator=None, confession=confession, action=Action.AUTO_HIDE,
-                    to_status=Status.HIDDEN, reason=category,
-                    note=f"{reporters.count()} users reported it")  # fmt: skip
-    return report
-
-
-def _already_reported() -> ApplicationError:
-    return ApplicationError("already_reported", "You already reported this confession.", status=409)
+    confession = _reportable_by(reporter, confession_id, share_token)
+    return moderation.report_file(target=confession, reporter=reporter, category=category,
+                                  text=text)  # fmt: skip
 
 
 @transaction.atomic
@@ -234,30 +203,11 @@ def reply_reject(*, moderator: User, reply_id: int, reason: str) -> Reply:
     return reply
 
 
-# WeChat's labels (media_check_async) as the reason categories senders are told.
-# WeChat's image-check labels as our report categories (walls read them the same way).
-IMAGE_LABEL_CATEGORIES = {"20002": "sexual", "20003": "harassment", "10001": "spam"}
+def image_approve(*, target_id: int, note: str) -> None:
+    """A confession held only for its images, all passed (`moderation.images`)."""
+    confession_approve(moderator=None, confession_id=target_id, note=note)
 
 
-def image_decided(media) -> None:
-    """WeChat's image check decided about `media` (media_app.checks calls this, inside the
-    verdict's transaction): a confession held only for its images is delivered once they all
-    passed; one carrying a rejected image is rejected (its sender told why); one whose image
-    went to moderators stays pending, with the reason in its note."""
-    from media_app.models import Media
-
-    held = Confession.objects.filter(attachments__media=media, status=Status.PENDING)
-    for confession in held.distinct():
-        if media.check_status == Media.Check.REJECTED:
-            reason = IMAGE_LABEL_CATEGORIES.get(media.check_label, "other")
-            confession_reject(moderator=None, confession_id=confession.pk, reason=reason,
-                              note=f"image check: rejected ({media.check_label})")  # fmt: skip
-        elif media.check_status == Media.Check.PASSED and confession.moderation_note == IMAGE_HOLD:
-            statuses = set(confession.attachments.values_list("media__check_status", flat=True))
-            if statuses <= {Media.Check.PASSED, Media.Check.UNCHECKED}:
-                confession_approve(moderator=None, confession_id=confession.pk,
-                                   note="image check: passed")  # fmt: skip
-        elif media.check_status == Media.Check.REVIEW:
-            Confession.objects.filter(pk=confession.pk, moderation_note=IMAGE_HOLD).update(
-                moderation_note=f"image check: for moderators ({media.check_label})"
-            )
+def image_reject(*, target_id: int, reason: str, note: str) -> None:
+    """A confession carrying an image WeChat rejected (`moderation.images`)."""
+    confession_reject(moderator=None, confession_id=target_id, reason=reason, note=note)

@@ -28,15 +28,13 @@ from accounts.models import User
 from confessions_backend.compiled import CompiledQuery
 from confessions_backend.errors import ApplicationError
 from media_app import services as media_services
-from media_app.models import Media
-from messages_app import checkers, events, selectors, tasks
+from messages_app import events, selectors, tasks
 from messages_app.models import Confession, ConfessionMedia, Match, Reply
+from moderation import checkers
+from moderation.images import IMAGE_HOLD, holds
 from realtime.services import notify
 
 BODY_MAX_CHARS = 2000
-# A confession whose images WeChat is still checking (or sent to moderators) waits, pending.
-IMAGE_HOLD = "image check: waiting for WeChat"
-IMAGE_UNDECIDED = (Media.Check.CHECKING, Media.Check.REVIEW)
 # How far ahead a delivery may be scheduled.
 DELIVER_AT_SOONEST = timedelta(minutes=1)
 DELIVER_AT_LATEST = timedelta(days=366)
@@ -258,8 +256,8 @@ def confession_send(
                 what="confessions")  # fmt: skip
     verdict = _checked(body, sender)
     approved, note = verdict.kind == "pass", verdict.reason
-    if approved and any(item.check_status in IMAGE_UNDECIDED for item in media):
-        # Held like a review until WeChat's image check decides (decisions.image_decided).
+    if approved and holds(media):
+        # Held like a review until WeChat's image check decides (moderation.images).
         approved, note = False, IMAGE_HOLD
     with transaction.atomic():
         if anonymous and recipient is not None:

@@ -9,7 +9,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from accounts import services
-from messages_app.models import BannedPhrase
+from moderation.models import BannedPhrase
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,8 @@ def public(username: str, alice_client) -> dict:
 
 def test_the_default_chain_checks_every_author_and_wechat_users_with_wechat():
     assert django_settings.MODERATION_CHECKERS == [
-        "messages_app.checkers.BannedPhraseChecker",
-        "messages_app.checkers.WeChatContentChecker",
+        "moderation.checkers.BannedPhraseChecker",
+        "moderation.checkers.WeChatContentChecker",
     ]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from messages_app.checkers import Verdict
+from moderation.checkers import Verdict
 
 
 class CrashingChecker:

@@ -18,8 +18,8 @@ LISTS = {
     "confession": "/admin/messages_app/confession/",
     "queue": "/admin/messages_app/queuedconfession/",
     "reply": "/admin/messages_app/reply/",
-    "report": "/admin/messages_app/report/",
-    "decision": "/admin/messages_app/moderationdecision/",
+    "report": "/admin/moderation/report/",
+    "decision": "/admin/moderation/decision/",
     "media": "/admin/media_app/media/",
 }
 
@@ -31,8 +31,10 @@ PERSON_LOOKUPS = {
     "queue": ["sender", "sender_id", "sender__id__exact", "replies__author__username"],
     "reply": ["author", "author_id", "author__id__exact", "author__username", "confession__sender",
               "confession__sender_id"],
-    "report": ["confession__sender", "confession__sender_id", "confession__replies__author"],
-    "decision": ["confession__sender", "confession__sender__username", "reply__author"],
+    "report": ["confession__sender", "confession__sender_id", "confession__replies__author",
+               "post__author", "comment__author_id"],
+    "decision": ["confession__sender", "confession__sender__username", "reply__author",
+                 "post__author__username", "comment__author"],
     "media": ["owner", "owner_id", "owner__id__exact", "owner__username"],
 }  # fmt: skip
 

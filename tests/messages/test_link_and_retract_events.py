@@ -74,7 +74,7 @@ def test_a_retracted_link_is_410_retracted_for_everyone(alice, bob, carol):
 
 
 def test_an_unknown_or_unapproved_link_stays_404(alice, carol):
-    from messages_app.models import BannedPhrase
+    from moderation.models import BannedPhrase
 
     BannedPhrase.objects.create(phrase="meet me", action="review")
     held = services.confession_send(sender=alice, body="meet me at noon")

@@ -7,13 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from confessions_backend.errors import ApplicationError
-from messages_app import checkers, selectors, services
-from messages_app.models import BannedPhrase, Confession, Match, ModerationDecision, Reply, Report
+from messages_app import selectors, services
+from messages_app.models import Confession, Match, Reply
+from moderation import checkers
+from moderation.models import BannedPhrase, Decision, Report
 from realtime.models import Notification
 
 pytestmark = pytest.mark.django_db
 
-BUILT_IN = "messages_app.checkers.BannedPhraseChecker"
+BUILT_IN = "moderation.checkers.BannedPhraseChecker"
 
 
 def told(user, type_: str) -> list[dict]:
@@ -145,7 +147,7 @@ def test_approve_delivers_notifies_and_is_audited(held, moderator, alice, bob):
     assert held.status == Confession.Status.APPROVED
     assert held.delivered_at is not None
     assert [d["confession_id"] for d in told(bob, "confession.received")] == [held.pk]
-    [decision] = ModerationDecision.objects.all()
+    [decision] = Decision.objects.all()
     assert (decision.moderator, decision.action, decision.from_status, decision.to_status) == (
         moderator,
         "approve",
@@ -231,7 +233,7 @@ def test_n_distinct_reporters_hide_it_and_a_decision_resolves_them(
                            share_token=link.share_token)  # fmt: skip
     link.refresh_from_db()
     assert link.status == Confession.Status.HIDDEN
-    auto = ModerationDecision.objects.get(action="auto_hide")
+    auto = Decision.objects.get(action="auto_hide")
     assert auto.moderator is None
 
     services.reports_dismiss(moderator=moderator, confession_id=link.pk)

@@ -263,7 +263,7 @@ def test_a_share_link_opens_at_its_time(alice_client, bob_client, bob):
 def test_one_held_for_review_and_approved_early_still_waits_for_its_time(
     alice_client, bob_client, bob, settings, django_user_model
 ):
-    from messages_app.models import BannedPhrase
+    from moderation.models import BannedPhrase
 
     BannedPhrase.objects.create(phrase="meet me", action="review")
     when = ahead(hours=1)

@@ -7,7 +7,7 @@ import pytest
 
 from accounts import services as account_services
 from messages_app import services
-from messages_app.models import BannedPhrase
+from moderation.models import BannedPhrase
 from tests.factories import client_of
 
 pytestmark = pytest.mark.django_db

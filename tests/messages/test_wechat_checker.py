@@ -5,15 +5,16 @@ from __future__ import annotations
 import pytest
 
 from confessions_backend.errors import ApplicationError
-from messages_app import checkers, services
+from messages_app import services
 from messages_app.models import Confession
+from moderation import checkers
 from realtime.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 CHAIN = [
-    "messages_app.checkers.BannedPhraseChecker",
-    "messages_app.checkers.WeChatContentChecker",
+    "moderation.checkers.BannedPhraseChecker",
+    "moderation.checkers.WeChatContentChecker",
 ]
 
 

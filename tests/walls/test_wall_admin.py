@@ -6,9 +6,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
+from moderation.models import Decision
 from realtime.models import Notification
 from walls import services
-from walls.models import Comment, Post, Status, Wall, WallDecision
+from walls.models import Comment, Post, Status, Wall
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_moderators_approve_and_pin_a_post_from_the_desk(moderator_client, work)
     act(moderator_client, POSTS, "pin", post.pk)
     post.refresh_from_db()
     assert (post.status, post.pinned) == (Status.APPROVED, True)
-    assert list(WallDecision.objects.filter(post=post).values_list("action", flat=True)) == [
+    assert list(Decision.objects.filter(post=post).values_list("action", flat=True)) == [
         "pin", "approve",
     ]  # fmt: skip
 

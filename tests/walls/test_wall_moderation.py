@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 
 from confessions_backend.errors import ApplicationError
+from moderation.models import Decision, Report
 from realtime.models import Notification
 from tests.factories import client_of
 from walls import services
-from walls.models import Comment, Post, Status, Wall, WallDecision, WallReport
+from walls.models import Comment, Post, Status, Wall
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def test_approving_a_pre_moderated_post_makes_it_public_and_is_audited(campus_me
     services.post_decide(moderator=admin_user, post_id=post.pk, action="approve", note="fine")
     feed = client_of(bob).get("/api/v1/walls/campus/posts").json()["results"]
     assert [p["id"] for p in feed] == [post.pk]
-    decision = WallDecision.objects.get(post=post)
+    decision = Decision.objects.get(post=post)
     assert (decision.moderator, decision.action, decision.from_status, decision.to_status,
             decision.note) == (admin_user, "approve", "pending", "approved", "fine")  # fmt: skip
 
@@ -51,7 +52,7 @@ def test_hiding_a_reported_post_resolves_its_reports(campus_members, admin_user,
     services.post_decide(moderator=admin_user, post_id=post.pk, action="hide",
                          reason="harassment")  # fmt: skip
     assert Post.objects.get(pk=post.pk).status == Status.HIDDEN
-    assert not WallReport.objects.filter(resolved_at__isnull=True).exists()
+    assert not Report.objects.filter(resolved_at__isnull=True).exists()
 
 
 def test_a_pinned_post_leads_the_first_page(campus_members, admin_user):

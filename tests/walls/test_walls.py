@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from accounts import services as account_services
-from messages_app.models import BannedPhrase
+from moderation.models import BannedPhrase
 from realtime.models import Notification
 from tests.conftest import run_worker
 from tests.factories import client_of, make_media

@@ -1,5 +1,5 @@
-"""The checker chain every confession and reply passes before it is stored (moderators'
-decisions afterwards are `messages_app.services.decisions`).
+"""The checker chain every text passes before it is stored: confessions, replies, wall posts
+and comments, profiles (moderators' decisions afterwards are `moderation.services`).
 
 Checkers are listed in settings.MODERATION_CHECKERS (dotted paths to classes); each answers
 a verdict (pass, review or block) with a reason, and the strictest verdict wins. A checker that
@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 from accounts import wechat
 from accounts.models import User
 from confessions_backend.compiled import CompiledQuery
+from moderation.models import BannedPhrase
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +73,6 @@ class BannedPhraseChecker:
 @cache
 def _banned_phrases() -> CompiledQuery:
     # Read on every check (an admin's new phrase holds at once), by a precompiled query.
-    from messages_app.models import BannedPhrase
-
     return CompiledQuery(lambda: BannedPhrase.objects.values("phrase", "action"))
 
 

@@ -1,0 +1,134 @@
+"""The moderators' desk, shared by every kind of content: the action that asks for a reason
+before it calls a feature's decision service, the report and decision inlines a feature's
+screen shows, the audit log and the reports (read-only to everyone, superusers included), and
+the word list. What a decision does is the feature's service; nothing here edits content."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+
+from confessions_backend.admin_bases import PeopleGuardedAdmin, ReadOnlyModelAdmin
+from confessions_backend.errors import ApplicationError
+from moderation.models import BannedPhrase, Decision, ReasonCategory, Report
+
+# Annotates a feature's queryset whose model has `reports = GenericRelation(Report)`.
+OPEN_REPORTS = Count("reports", filter=Q(reports__resolved_at=None), distinct=True)
+
+
+class ModerationForm(forms.Form):
+    reason = forms.ChoiceField(choices=[("", "---------"), *ReasonCategory.choices],
+                               required=False, help_text="shown to the author")  # fmt: skip
+    note = forms.CharField(max_length=500, required=False, help_text="for the audit log only",
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+
+def moderation_action(
+    name: str,
+    title: str,
+    service: Callable,
+    *,
+    needs_reason: bool,
+    permission: str,
+    target: str,
+):
+    """An admin action that first asks for a reason (an intermediate form), then calls
+    `service` for each selected row (its id as `target`) and reports what it did and what it
+    could not do."""
+
+    def action(modeladmin, request: HttpRequest, queryset: QuerySet):
+        form = ModerationForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            if needs_reason and not reason:
+                form.add_error("reason", "Choose the reason the author will see.")
+            else:
+                done, refused = 0, []
+                for item in queryset:
+                    kwargs = {"moderator": request.user, "note": form.cleaned_data["note"]}
+                    if needs_reason:
+                        kwargs["reason"] = reason
+                    try:
+                        service(**{target: item.pk}, **kwargs)
+                        done += 1
+                    except ApplicationError as exc:
+                        refused.append(f"#{item.pk}: {exc.message}")
+                modeladmin.message_user(request, f"{title}: {done} done.", messages.SUCCESS)
+                if refused:
+                    modeladmin.message_user(request, " ".join(refused), messages.WARNING)
+                return None
+        return TemplateResponse(
+            request,
+            "admin/moderation/moderation_form.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "title": title,
+                "items": list(queryset),
+                "form": form,
+                "action": name,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "opts": modeladmin.model._meta,
+            },
+        )
+
+    action.__name__ = name
+    return admin.action(description=title, permissions=(permission,))(action)
+
+
+class _ReadOnlyGenericInline(GenericTabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReportInline(_ReadOnlyGenericInline):
+    model = Report
+    fields = ("category", "text", "reporter", "created_at", "resolved_at", "outcome")
+    readonly_fields = fields
+
+
+class DecisionInline(_ReadOnlyGenericInline):
+    model = Decision
+    fields = ("created_at", "moderator", "action", "from_status", "to_status", "reason", "note")
+    readonly_fields = fields
+
+
+@admin.register(Report)
+class ReportAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
+    list_display = ("id", "target", "category", "reporter", "created_at", "outcome")
+    list_filter = ("content_type", "category", "outcome")
+    fields = ("content_type", "object_id", "category", "text", "reporter", "created_at",
+              "resolved_at", "outcome")  # fmt: skip
+    list_select_related = ("content_type", "reporter")
+
+
+@admin.register(Decision)
+class DecisionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
+    """The audit log: read-only for everyone, superusers included."""
+
+    list_display = ("created_at", "moderator", "action", "target", "from_status", "to_status",
+                    "reason")  # fmt: skip
+    list_filter = ("content_type", "action", "reason")
+    fields = ("created_at", "moderator", "content_type", "object_id", "action", "from_status",
+              "to_status", "reason", "note")  # fmt: skip
+    list_select_related = ("content_type", "moderator")
+
+
+@admin.register(BannedPhrase)
+class BannedPhraseAdmin(admin.ModelAdmin):
+    list_display = ("phrase", "action", "created_at")
+    list_filter = ("action",)
+    search_fields = ("phrase",)
+    list_editable = ("action",)

@@ -1,0 +1,68 @@
+"""WeChat's image checks (`media_app.checks`) as moderation sees them, for every kind of
+content that carries images. A text that passed the chain but carries an image WeChat has not
+decided about waits, pending, with `IMAGE_HOLD` as its note. When WeChat decides, each held
+target hears it through the kind's own approve and reject (so a confession is delivered, a
+post goes public, and the audit log says the system decided):
+- a rejected image rejects whatever carries it, with WeChat's label as the reason category;
+- once all of a target's images passed, one held only for its images is approved;
+- an image sent to WeChat's human review leaves the target for moderators, its note saying why.
+
+A kind registers itself (`register`) in its app's `AppConfig.ready()`: a model with `status`,
+`moderation_note` and `attachments` (rows with a `media` foreign key)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+
+from media_app.models import Media
+
+IMAGE_HOLD = "image check: waiting for WeChat"
+# What holds a text that would otherwise be delivered or public.
+IMAGE_UNDECIDED = (Media.Check.CHECKING, Media.Check.REVIEW)
+# WeChat's image labels (media_check_async) as the reason categories authors are told.
+IMAGE_LABEL_CATEGORIES = {"20002": "sexual", "20003": "harassment", "10001": "spam"}
+PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class _Kind:
+    model: type[models.Model]
+    approve: Callable[..., object]  # (target_id=, note=)
+    reject: Callable[..., object]  # (target_id=, reason=, note=)
+
+
+_kinds: list[_Kind] = []
+
+
+def register(model: type[models.Model], *, approve: Callable, reject: Callable) -> None:
+    if all(kind.model is not model for kind in _kinds):
+        _kinds.append(_Kind(model, approve, reject))
+
+
+def holds(media: list[Media]) -> bool:
+    """Whether these images hold a text the chain passed."""
+    return any(item.check_status in IMAGE_UNDECIDED for item in media)
+
+
+def image_decided(media: Media) -> None:
+    """Listener of `media_app.checks.on_verdict`, inside the verdict's transaction."""
+    for kind in _kinds:
+        held = kind.model.objects.filter(attachments__media=media, status=PENDING).distinct()
+        for target in held.only("pk", "moderation_note"):
+            if media.check_status == Media.Check.REJECTED:
+                reason = IMAGE_LABEL_CATEGORIES.get(media.check_label, "other")
+                kind.reject(target_id=target.pk, reason=reason,
+                            note=f"image check: rejected ({media.check_label})")  # fmt: skip
+            elif target.moderation_note != IMAGE_HOLD:
+                continue  # held for another reason: a moderator decides
+            elif media.check_status == Media.Check.PASSED:
+                statuses = set(target.attachments.values_list("media__check_status", flat=True))
+                if statuses <= {Media.Check.PASSED, Media.Check.UNCHECKED}:
+                    kind.approve(target_id=target.pk, note="image check: passed")
+            elif media.check_status == Media.Check.REVIEW:
+                kind.model.objects.filter(pk=target.pk).update(
+                    moderation_note=f"image check: for moderators ({media.check_label})"
+                )

@@ -1,0 +1,115 @@
+"""What moderation keeps, for every kind of content (a confession, a reply, a wall post, a
+comment): the word list the checker chain reads, users' reports and moderators' decisions.
+A report or a decision points at its target through the content types framework, so this app
+knows no feature's model; each feature gives its models a `GenericRelation` to both, which
+deletes them with their target."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class ReasonCategory(models.TextChoices):
+    """Why something was reported or taken down; the only reason an author is shown."""
+
+    HARASSMENT = "harassment", "Harassment"
+    SPAM = "spam", "Spam"
+    SEXUAL = "sexual", "Sexual content"
+    HATE = "hate", "Hate"
+    SELF_HARM = "self_harm", "Self-harm"
+    OTHER = "other", "Other"
+
+
+class BannedPhrase(models.Model):
+    """A word or phrase the moderation chain looks for, through case, spacing, punctuation
+    and full-width disguises."""
+
+    class OnMatch(models.TextChoices):
+        """The checker's verdict when the phrase is found."""
+
+        REVIEW = "review", "Hold for review"
+        BLOCK = "block", "Refuse"
+
+    phrase = models.CharField(max_length=100, unique=True)
+    action = models.CharField(max_length=6, choices=OnMatch.choices, default=OnMatch.REVIEW)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("phrase",)
+
+    def __str__(self) -> str:
+        return f"{self.phrase} ({self.action})"
+
+
+class Report(models.Model):
+    """A user tells moderators something is not OK. One per user and target."""
+
+    class Outcome(models.TextChoices):
+        REMOVED = "removed", "Taken down"
+        NO_ACTION = "no_action", "No action needed"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made"
+    )
+    category = models.CharField(max_length=12, choices=ReasonCategory.choices)
+    text = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        indexes = [models.Index(fields=("content_type", "object_id"), name="report_target")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=("content_type", "object_id", "reporter"), name="report_once_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Report {self.pk} on {self.content_type.model} {self.object_id} ({self.category})"
+
+
+class Decision(models.Model):
+    """The audit log: who decided what about which target, and why. Read-only to everyone."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        REJECT = "reject", "Reject"
+        HIDE = "hide", "Hide"
+        DISMISS_REPORTS = "dismiss", "Dismiss reports"
+        AUTO_HIDE = "auto_hide", "Hidden automatically by reports"
+        PIN = "pin", "Pin"
+        UNPIN = "unpin", "Unpin"
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="empty for decisions the system made",
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    from_status = models.CharField(max_length=10)
+    to_status = models.CharField(max_length=10)
+    reason = models.CharField(max_length=12, choices=ReasonCategory.choices, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=("content_type", "object_id"), name="decision_target")]
+
+    def __str__(self) -> str:
+        change = f"{self.from_status} -> {self.to_status}"
+        return f"{self.action} {self.content_type.model} {self.object_id}: {change}"

@@ -1,0 +1,96 @@
+"""Reports and moderators' decisions, for any target (a confession, a reply, a wall post, a
+comment: a row with a `status` of pending, approved, rejected or hidden). The features decide
+what a decision does to their content and whom it tells; this module keeps the record: the
+audit log, the reports a decision resolves, and the rule that hides what enough people
+reported until a moderator looks."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from confessions_backend.errors import ApplicationError
+from moderation.models import Decision, ReasonCategory, Report
+
+APPROVED, HIDDEN = "approved", "hidden"
+
+
+def _about(target: models.Model) -> dict:
+    return {
+        "content_type": ContentType.objects.get_for_model(type(target)),
+        "object_id": target.pk,
+    }
+
+
+def decision_record(
+    *,
+    target: models.Model,
+    moderator: User | None,
+    action: str,
+    from_status: str,
+    to_status: str,
+    reason: str = "",
+    note: str = "",
+) -> Decision:
+    """One line of the audit log (`moderator` None: the system decided)."""
+    return Decision.objects.create(
+        **_about(target),
+        moderator=moderator,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        note=note[:500],
+    )
+
+
+def open_reports(target: models.Model) -> models.QuerySet[Report]:
+    return Report.objects.filter(**_about(target), resolved_at=None)
+
+
+def reports_resolve(target: models.Model, outcome: str) -> list[Report]:
+    """Close `target`'s open reports with `outcome`; returns them (reporters loaded), for the
+    feature to tell whom it tells."""
+    reports = list(open_reports(target).select_related("reporter"))
+    Report.objects.filter(pk__in=[report.pk for report in reports]).update(
+        resolved_at=timezone.now(), outcome=outcome
+    )
+    return reports
+
+
+def report_file(*, target: models.Model, reporter: User, category: str, text: str = "") -> Report:
+    """`reporter` reports `target` (the feature has checked they may see it): once each
+    (409 `already_reported` after). When REPORTS_TO_HIDE distinct users have open reports on
+    an approved target, it is hidden until a moderator decides, and the log says so."""
+    if category not in ReasonCategory.values:
+        raise ValidationError({"category": [f"One of: {', '.join(ReasonCategory.values)}."]})
+    model = type(target)
+    noun = model._meta.verbose_name
+    with transaction.atomic():
+        # The target's row lock orders concurrent reports, so the count below sees them all.
+        status = (
+            model.objects.select_for_update()
+            .filter(pk=target.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    **_about(target), reporter=reporter, category=category, text=text.strip()
+                )
+        except IntegrityError:
+            raise ApplicationError(
+                "already_reported", f"You already reported this {noun}.", status=409
+            ) from None
+        reporters = open_reports(target).values("reporter").distinct().count()
+        if reporters >= settings.REPORTS_TO_HIDE and status == APPROVED:
+            model.objects.filter(pk=target.pk).update(status=HIDDEN)
+            decision_record(target=target, moderator=None, action=Decision.Action.AUTO_HIDE,
+                            from_status=APPROVED, to_status=HIDDEN, reason=category,
+                            note=f"{reporters} users reported it")  # fmt: skip
+    return report
