@@ -57,6 +57,13 @@ def copy_back(apps, schema_editor):
             "WHERE d.content_type_id IN (%s, %s) ORDER BY d.id",
             [reply, confession, reply],
         )
+        # A move, not a copy: forward again finds them where they were.
+        cursor.execute("DELETE FROM moderation_bannedphrase")
+        for table in ("moderation_report", "moderation_decision"):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE content_type_id IN (%s, %s)",  # noqa: S608
+                [confession, reply],
+            )
 
 
 def forget_old_tables(apps, schema_editor):

@@ -64,3 +64,79 @@ def test_old_anonymous_blocks_keep_hiding_and_old_avatars_count_as_in_use(old_ap
     inbox = [c.pk for c in confession_inbox(user=NewUser.objects.get(pk=bob.pk))]
     assert inbox == [named.pk]  # an anonymous block no longer hides a named confession
     assert NewMedia.objects.get(pk=photo.pk).attached_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reports_decisions_and_the_word_list_move_to_the_moderation_app():
+    before = [("messages_app", "0007_thread_summary"), ("walls", "0004_moderators")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    others = [leaf for leaf in executor.loader.graph.leaf_nodes()
+              if leaf[0] not in ("messages_app", "walls")]  # fmt: skip
+    old = executor.loader.project_state(before + others).apps
+    try:
+        User = old.get_model("accounts", "User")
+        alice, bob, mod = (User.objects.create(username=name, username_key=name)
+                           for name in ("alice", "bob", "mod"))  # fmt: skip
+        Confession = old.get_model("messages_app", "Confession")
+        confession = Confession.objects.create(sender=alice, recipient=bob, body="hi",
+                                               status="hidden")  # fmt: skip
+        reply = old.get_model("messages_app", "Reply").objects.create(
+            confession=confession, author=bob, body="no", status="rejected"
+        )
+        old.get_model("messages_app", "Report").objects.create(
+            confession=confession, reporter=bob, category="spam", outcome="removed"
+        )
+        Decision = old.get_model("messages_app", "ModerationDecision")
+        Decision.objects.create(
+            moderator=mod,
+            confession=confession,
+            action="hide",
+            from_status="approved",
+            to_status="hidden",
+            reason="spam",
+        )
+        Decision.objects.create(
+            moderator=mod,
+            confession=confession,
+            reply=reply,
+            action="reject",
+            from_status="pending",
+            to_status="rejected",
+        )
+        old.get_model("messages_app", "BannedPhrase").objects.create(phrase="bad", action="block")
+        wall = old.get_model("walls", "Wall").objects.create(name="Town", slug="town")
+        post = old.get_model("walls", "Post").objects.create(wall=wall, author=alice, body="p",
+                                                              status="approved")  # fmt: skip
+        comment = old.get_model("walls", "Comment").objects.create(
+            post=post, author=bob, body="c", status="hidden"
+        )
+        WallReport = old.get_model("walls", "WallReport")
+        WallReport.objects.create(post=post, reporter=bob, category="hate")
+        WallReport.objects.create(comment=comment, reporter=alice, category="spam")
+        old.get_model("walls", "WallDecision").objects.create(
+            moderator=mod, comment=comment, action="hide", from_status="approved",
+            to_status="hidden", reason="spam",
+        )  # fmt: skip
+    finally:
+        migrate_forward()
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from moderation.models import BannedPhrase, Decision, Report
+
+    ContentType.objects.clear_cache()
+    reports = {(r.content_type.model, r.object_id, r.reporter.username, r.category, r.outcome)
+               for r in Report.objects.all()}  # fmt: skip
+    assert reports == {("confession", confession.pk, "bob", "spam", "removed"),
+                       ("post", post.pk, "bob", "hate", ""),
+                       ("comment", comment.pk, "alice", "spam", "")}  # fmt: skip
+    decisions = {(d.content_type.model, d.object_id, d.action, d.to_status)
+                 for d in Decision.objects.all()}  # fmt: skip
+    assert decisions == {("confession", confession.pk, "hide", "hidden"),
+                         ("reply", reply.pk, "reject", "rejected"),
+                         ("comment", comment.pk, "hide", "hidden")}  # fmt: skip
+    assert list(BannedPhrase.objects.values_list("phrase", "action")) == [("bad", "block")]
+    from messages_app.models import Confession as NewConfession
+
+    assert NewConfession.objects.get(pk=confession.pk).reports.get().category == "spam"

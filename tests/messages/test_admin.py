@@ -42,8 +42,16 @@ def reported(alice, bob) -> Confession:
 def test_the_moderators_group_has_exactly_the_moderating_permissions():
     permissions = Group.objects.get(name="Moderators").permissions
     codenames = set(permissions.values_list("codename", flat=True))
-    assert {"moderate_confession", "moderate_reply", "view_confession", "view_decision",
-            "view_report", "change_bannedphrase", "moderate_post", "moderate_comment"} <= codenames  # fmt: skip
+    assert {
+        "moderate_confession",
+        "moderate_reply",
+        "view_confession",
+        "view_decision",
+        "view_report",
+        "change_bannedphrase",
+        "moderate_post",
+        "moderate_comment",
+    } <= codenames
     assert not {"change_confession", "change_user", "change_decision", "delete_decision",
                 "change_report", "delete_confession", "view_media", "view_user",
                 "view_match"} & codenames  # fmt: skip

@@ -55,6 +55,12 @@ def copy_back(apps, schema_editor):
             "WHERE content_type_id IN (%s, %s) ORDER BY id",
             [post, comment, post, comment],
         )
+        # A move, not a copy: forward again finds them where they were.
+        for table in ("moderation_report", "moderation_decision"):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE content_type_id IN (%s, %s)",  # noqa: S608
+                [post, comment],
+            )
 
 
 def forget_old_tables(apps, schema_editor):
