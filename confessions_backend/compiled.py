@@ -13,6 +13,9 @@ shape, so each length compiles once). Anything else that changes the SQL (a LIMI
 filter) is a keyword of the builder that is part of the cache key ("shape"). A value may be
 None where the shape leaves its parameter out.
 
+A query built with `window=True` takes `limit` and `offset` as parameters of its own (a LIMIT
+and OFFSET put after the compiled SQL): a page by position compiles once, not once per page.
+
 Rows come back as dicts keyed by the `values()` names, through the backend's converters
 (SQLite's dates and booleans), exactly as `QuerySet.values()` would give them.
 """
@@ -45,15 +48,19 @@ class CompiledQuery:
     """`build(**values, **shape)` returns a `values(...)` queryset; `rows(**values, **shape)`
     runs its SQL, compiled once per database and shape."""
 
-    def __init__(self, build: Callable[..., QuerySet], **kinds: type | str) -> None:
+    def __init__(
+        self, build: Callable[..., QuerySet], *, window: bool = False, **kinds: type | str
+    ) -> None:
         for name, kind in kinds.items():
             if kind not in (int, str, datetime, "list[int]"):
                 raise TypeError(f"{name}: stand-ins exist for int, str, datetime, 'list[int]'")
         self._build = build
         self._kinds = kinds
+        self._window = window
         self._plans: dict[Hashable, _Plan] = {}
 
     def rows(self, **arguments: Any) -> list[dict[str, Any]]:
+        window = (arguments.pop("limit"), arguments.pop("offset")) if self._window else ()
         values = {name: arguments.pop(name) for name in self._kinds}
         lengths = tuple(
             len(values[name]) for name, kind in self._kinds.items() if kind == "list[int]"
@@ -74,9 +81,13 @@ class CompiledQuery:
                 adapted = adapt(value)
                 for position in positions:
                     params[position] = adapted
+        sql = plan.sql
+        if window:
+            sql = f"{sql} LIMIT %s OFFSET %s"
+            params.extend(int(number) for number in window)
         connection = connections[plan.compiler.using]
         with connection.cursor() as cursor:
-            cursor.execute(plan.sql, params)
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         if plan.converters:
             rows = plan.compiler.apply_converters(rows, plan.converters)
@@ -98,6 +109,8 @@ class CompiledQuery:
                 stand_ins[name] = list(range(next_int, next_int - count, -1))
                 next_int -= count
         queryset = self._build(**stand_ins, **shape)
+        if self._window and queryset.query.is_sliced:
+            raise TypeError("a window=True query takes its LIMIT and OFFSET from rows()")
         connection = connections[queryset.db]
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import (
     Count,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
@@ -46,7 +47,8 @@ class EpochSeconds(Func):
     template = "EXTRACT(EPOCH FROM %(expressions)s)"
 
     def as_sqlite(self, compiler, connection, **extra):
-        template = "CAST(strftime('%%s', %(expressions)s) AS REAL)"
+        # Not strftime('%s', ...): the backend would read that '%s' as a parameter's place.
+        template = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
@@ -72,6 +74,21 @@ def wall_get(*, user_id: int, slug: str) -> Wall:
     if wall is None:
         raise Http404
     return wall
+
+
+_readable_wall_id = CompiledQuery(
+    lambda viewer, slug: walls_for(user_id=viewer).filter(slug=slug).values("id"),
+    viewer=int,
+    slug=str,
+)
+
+
+def readable_wall_id(*, user_id: int, slug: str) -> int:
+    """`wall_get`'s rule for a read that needs only the wall's id (the feed), precompiled."""
+    rows = _readable_wall_id.rows(viewer=user_id, slug=slug)
+    if not rows:
+        raise Http404
+    return rows[0]["id"]
 
 
 def _hidden_by_block(viewer_id: int) -> Q:
@@ -116,27 +133,41 @@ def _with_counts(posts: QuerySet[Post], viewer_id: int) -> QuerySet[Post]:
     )
 
 
-def feed_hot(*, user_id: int, wall: Wall) -> QuerySet[Post]:
-    """A wall's posts as `user_id` sees them, by
+def _hot(viewer: int, wall: int, now: datetime, since: datetime) -> QuerySet:
+    """A wall's posts as `viewer` sees them, by
 
         score = (likes + 2 × comments) / (hours since posted + 2) ^ 1.5
 
     over the last WALL_HOT_DAYS days (likes and comments with time decay, as Hacker News
     ranks; a comment weighs two likes), newest first among equals (so posts nobody reacted to
     yet follow in `new` order). The `new` order is `feed_new_page`'s."""
-    posts = _with_counts(Post.objects.filter(_visible_posts(user_id), wall=wall), user_id)
-    now = timezone.now()
-    hours = ExpressionWrapper((Value(now.timestamp()) - EpochSeconds(F("created_at"))) / 3600.0,
+    moment = EpochSeconds(Value(now, output_field=DateTimeField()))
+    hours = ExpressionWrapper((moment - EpochSeconds(F("created_at"))) / 3600.0,
                               output_field=FloatField())  # fmt: skip
     score = ExpressionWrapper(
         (F("like_count") + 2 * F("comment_count")) / Power(hours + Value(2.0), Value(1.5)),
         output_field=FloatField(),
     )
     return (
-        posts.filter(created_at__gte=now - timedelta(days=settings.WALL_HOT_DAYS))
+        Post.objects.filter(_visible_posts(viewer), wall_id=wall, created_at__gte=since)
+        .annotate(**_counts(viewer))
+        .values(*POST_VALUES)
         .annotate(score=score)
         .order_by("-score", "-created_at", "-id")
     )
+
+
+_feed_hot = CompiledQuery(_hot, window=True, viewer=int, wall=int, now=datetime, since=datetime)
+
+
+def feed_hot_page(*, user_id: int, wall_id: int, limit: int, offset: int) -> list[dict]:
+    """`limit` posts of the `hot` ranking from position `offset`, as rows with their media."""
+    now = timezone.now()
+    rows = _feed_hot.rows(viewer=user_id, wall=wall_id, now=now,
+                          since=now - timedelta(days=settings.WALL_HOT_DAYS), limit=limit,
+                          offset=offset)  # fmt: skip
+    _with_media_rows(rows)
+    return rows
 
 
 def post_get(*, user_id: int, post_id: int) -> Post:
@@ -251,13 +282,13 @@ _post_media = CompiledQuery(
 )
 
 
-def feed_new_page(*, user_id: int, wall: Wall, keyset) -> tuple[list[dict], list[dict]]:
+def feed_new_page(*, user_id: int, wall_id: int, keyset) -> tuple[list[dict], list[dict]]:
     """A page of the `new` feed as rows with their media: the posts moderators pinned (first
     page only), and the page's other posts, `limit + 1` of them when more follow (for the
     cursor)."""
     pinned = [] if keyset.after_id is not None else _feed_pinned.rows(viewer=user_id,
-                                                                      wall=wall.pk)  # fmt: skip
-    rows = _feed_new.rows(viewer=user_id, wall=wall.pk, after_at=keyset.after_at,
+                                                                      wall=wall_id)  # fmt: skip
+    rows = _feed_new.rows(viewer=user_id, wall=wall_id, after_at=keyset.after_at,
                           after_id=keyset.after_id, limit=keyset.limit,
                           cursor=keyset.after_id is not None)  # fmt: skip
     _with_media_rows([*pinned, *rows])

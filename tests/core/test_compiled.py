@@ -96,3 +96,27 @@ def test_an_annotation_named_among_fields_keeps_its_name(users):
     assert rows == list(shaped(users[0].pk))
     assert rows[0]["shout"] == rows[0]["username"] + "!"
     assert rows[0]["twice"] == 2 * rows[0]["id"]
+
+
+def test_a_window_takes_limit_and_offset_as_parameters(users):
+    ranked = CompiledQuery(
+        lambda since: (
+            User.objects.filter(date_joined__gte=since).order_by("-date_joined").values("username")
+        ),
+        window=True,
+        since=type(users[0].date_joined),
+    )
+    since = users[1].date_joined
+    everyone = [row["username"] for row in ranked.rows(since=since, limit=100, offset=0)]
+    assert everyone == [f"user{index}" for index in range(5, 0, -1)]
+    for offset in range(6):
+        for limit in (1, 2, 5):
+            page = ranked.rows(since=since, limit=limit, offset=offset)
+            assert [row["username"] for row in page] == everyone[offset : offset + limit]
+    assert len(ranked._plans) == 1  # one compilation for every page
+
+
+def test_a_window_query_must_not_slice_itself():
+    sliced = CompiledQuery(lambda user: User.objects.values("id")[:5], window=True, user=int)
+    with pytest.raises(TypeError, match="LIMIT and OFFSET"):
+        sliced.rows(user=1, limit=5, offset=0)

@@ -3,6 +3,7 @@ comments, blocks, reports, and the anonymity walk over all of it."""
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 import pytest
@@ -234,6 +235,33 @@ def test_hot_ranks_liked_posts_first(alice, bob, carol, town):
     page = alices.get("/api/v1/walls/town/posts", {"sort": "hot", "limit": 1}).json()
     assert [p["id"] for p in page["results"]] == [older["id"]]
     assert [p["id"] for p in alices.get(page["next"]).json()["results"]] == [newer["id"]]
+
+
+def test_hot_decays_with_time_and_pages_without_more_queries(
+    alice, bob, carol, town, django_assert_num_queries
+):
+    alices = joined(alice)
+    with time_machine.travel(timezone.now() - timedelta(days=2)):
+        old = posted(alices, body="loved two days ago")
+    for user in (bob, carol):
+        joined(user).post(f"/api/v1/posts/{old['id']}/like")
+    fresh = posted(alices, body="one like, just now")
+    joined(bob).post(f"/api/v1/posts/{fresh['id']}/like")
+    # 2 / 50^1.5 < 1 / 2^1.5: a like now outweighs two from two days ago.
+    assert [p["id"] for p in feed(alices, sort="hot")] == [fresh["id"], old["id"]]
+    for _ in range(3):
+        posted(alices, media=[make_media(alice).pk])
+    url = "/api/v1/walls/town/posts?sort=hot&limit=2"
+    # The user, the wall, the page, its media: the same four for any page.
+    with django_assert_num_queries(4):
+        first = alices.get(url).json()
+    with django_assert_num_queries(4):
+        second = alices.get(first["next"]).json()
+    seen = [p["id"] for p in first["results"] + second["results"]]
+    assert len(seen) == len(set(seen)) == 4
+    too_deep = alices.get(url + "&cursor=" + base64.b64encode(b"10001").decode())
+    assert too_deep.status_code == 400
+    assert too_deep.json()["error"]["code"] == "invalid_cursor"
 
 
 def test_posts_are_limited_per_hour(alice, town, settings):

@@ -50,7 +50,11 @@ class OldestFirst(CursorPagination):
     ordering = ("created_at", "id")
 
 
-def _hot_page(request: Request, posts, render) -> Response:
+# How deep `hot` pages: a cursor past it is refused (an OFFSET costs what it skips).
+HOT_DEPTH = 10_000
+
+
+def _hot_page(request: Request, wall_id: int, urls: Urls) -> Response:
     """`hot` pages by position in the ranking (the cursor is an offset): scores move as time
     passes, so a later page may repeat or skip a post that moved meanwhile."""
     limit = limit_of(request.query_params, default=20, maximum=100)
@@ -61,14 +65,16 @@ def _hot_page(request: Request, posts, render) -> Response:
             offset = int(base64.b64decode(raw.encode("ascii"), validate=True).decode("ascii"))
         except (ValueError, UnicodeError, binascii.Error):
             raise _invalid_cursor() from None
-        if offset < 0:
+        if not 0 <= offset <= HOT_DEPTH:
             raise _invalid_cursor()
-    page = list(posts[offset : offset + limit + 1])
+    page = selectors.feed_hot_page(user_id=request.user.pk, wall_id=wall_id, limit=limit + 1,
+                                   offset=offset)  # fmt: skip
     following = None
     if len(page) > limit:
         token = base64.b64encode(str(offset + limit).encode("ascii")).decode("ascii")
         following = replace_query_param(request.build_absolute_uri(), "cursor", token)
-    return Response({"results": [render(post) for post in page[:limit]], "next": following})
+    shown = [post_row_render(row, viewer_id=request.user.pk, urls=urls) for row in page[:limit]]
+    return Response({"results": shown, "next": following})
 
 
 class WallPostsApi(generics.GenericAPIView):
@@ -81,14 +87,13 @@ class WallPostsApi(generics.GenericAPIView):
         """A wall's feed: `new` newest first (the first page starts with the posts moderators
         pinned), or `hot` (see the README for the formula)."""
         sort = parse(s.FeedQuery, request, query=True)["sort"]
-        wall = selectors.wall_get(user_id=request.user.pk, slug=slug)
+        wall_id = selectors.readable_wall_id(user_id=request.user.pk, slug=slug)
         urls = Urls(request)
         if sort == "hot":
-            posts = selectors.feed_hot(user_id=request.user.pk, wall=wall)
-            return _hot_page(request, posts, lambda post: post_render(
-                post, viewer_id=request.user.pk, urls=urls))  # fmt: skip
+            return _hot_page(request, wall_id, urls)
         keyset = Keyset.of(request)
-        pinned, rows = selectors.feed_new_page(user_id=request.user.pk, wall=wall, keyset=keyset)
+        pinned, rows = selectors.feed_new_page(user_id=request.user.pk, wall_id=wall_id,
+                                               keyset=keyset)  # fmt: skip
         page = keyset.response(request, rows, [
             post_row_render(row, viewer_id=request.user.pk, urls=urls) for row in rows
         ])  # fmt: skip
