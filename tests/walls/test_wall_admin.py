@@ -95,3 +95,17 @@ def test_moderators_cannot_edit_text_or_walls(moderator_client, work):
     assert response.status_code == 403
     assert moderator_client.post("/admin/walls/wall/add/", {"name": "x"}).status_code == 403
     assert Wall.objects.count() == 1
+
+
+def test_a_posts_page_shows_its_reports_and_decisions(moderator_client, work, bob, alice):
+    post, comment = work
+    act(moderator_client, POSTS, "approve", post.pk, note="NOTE-FOR-THE-LOG")
+    services.report_create(user=bob, post_id=post.pk, category="self_harm", text="REPORT-TEXT")
+    page = moderator_client.get(f"{POSTS}{post.pk}/change/").content.decode()
+    assert "REPORT-TEXT" in page
+    assert "Self-harm" in page
+    assert "NOTE-FOR-THE-LOG" in page
+    # A comment's page has its own log, not the post's.
+    other = moderator_client.get(f"{COMMENTS}{comment.pk}/change/").content.decode()
+    assert "NOTE-FOR-THE-LOG" not in other
+    assert "REPORT-TEXT" not in other
