@@ -31,7 +31,9 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyTabularInline(admin.TabularInline):
+class ReadOnlyInline:
+    """An inline of rows that only services write (mixed into any kind of inline)."""
+
     extra = 0
     can_delete = False
 
@@ -40,6 +42,10 @@ class ReadOnlyTabularInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyTabularInline(ReadOnlyInline, admin.TabularInline):
+    pass
 
 
 class _SortableOnlyChangeList(ChangeList):

@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from confessions_backend.admin_bases import PeopleGuardedAdmin, ReadOnlyModelAdmin
+from confessions_backend.admin_bases import PeopleGuardedAdmin, ReadOnlyInline, ReadOnlyModelAdmin
 from confessions_backend.errors import ApplicationError
 from moderation.models import BannedPhrase, Decision, ReasonCategory, Report
 
@@ -82,15 +82,8 @@ def moderation_action(
     return admin.action(description=title, permissions=(permission,))(action)
 
 
-class _ReadOnlyGenericInline(GenericTabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+class _ReadOnlyGenericInline(ReadOnlyInline, GenericTabularInline):
+    pass
 
 
 class ReportInline(_ReadOnlyGenericInline):
