@@ -44,7 +44,7 @@ from accounts.models import User
 from confessions_backend.compiled import CompiledQuery
 from confessions_backend.errors import ApplicationError
 from confessions_backend.pagination import Keyset
-from media_app.rendering import MEDIA_FIELDS
+from media_app.selectors import Attachments
 from messages_app.models import Confession, ConfessionMedia, Match, Reply
 
 
@@ -349,14 +349,7 @@ _by_link = CompiledQuery(
     ),
     viewer=int, token=str, now=datetime,
 )  # fmt: skip
-_media = CompiledQuery(
-    lambda confessions: (
-        ConfessionMedia.objects.filter(confession_id__in=confessions)
-        .order_by("confession_id", "position")
-        .values("confession_id", *(f"media__{name}" for name in MEDIA_FIELDS))
-    ),
-    confessions="list[int]",
-)
+_media = Attachments(ConfessionMedia, "confession")
 
 
 def _viewing_of_row(row: Row, viewer_id: int) -> Viewing:
@@ -364,18 +357,8 @@ def _viewing_of_row(row: Row, viewer_id: int) -> Viewing:
                     anonymous=row["anonymous"], pair_matched=row["matched"])  # fmt: skip
 
 
-def _with_media(rows: list[Row]) -> list[Row]:
-    by_confession: dict[int, list[Row]] = {row["id"]: [] for row in rows}
-    if rows:
-        for media in _media.rows(confessions=list(by_confession)):
-            by_confession[media["confession_id"]].append(media)
-    for row in rows:
-        row["media"] = by_confession[row["id"]]
-    return rows
-
-
 def _shown(rows: list[Row], viewer_id: int) -> list[tuple[Row, Viewing]]:
-    return [(row, _viewing_of_row(row, viewer_id)) for row in _with_media(rows)]
+    return [(row, _viewing_of_row(row, viewer_id)) for row in _media.attach(rows)]
 
 
 def inbox_page(*, user_id: int, keyset: Keyset) -> tuple[list[Row], list[tuple[Row, Viewing]]]:

@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from accounts import selectors as account_selectors
 from confessions_backend.compiled import CompiledQuery
-from media_app.rendering import MEDIA_FIELDS
+from media_app.selectors import Attachments
 from walls.models import Comment, Like, Membership, Post, PostMedia, Status, Wall
 
 
@@ -133,43 +133,6 @@ def _with_counts(posts: QuerySet[Post], viewer_id: int) -> QuerySet[Post]:
     )
 
 
-def _hot(viewer: int, wall: int, now: datetime, since: datetime) -> QuerySet:
-    """A wall's posts as `viewer` sees them, by
-
-        score = (likes + 2 × comments) / (hours since posted + 2) ^ 1.5
-
-    over the last WALL_HOT_DAYS days (likes and comments with time decay, as Hacker News
-    ranks; a comment weighs two likes), newest first among equals (so posts nobody reacted to
-    yet follow in `new` order). The `new` order is `feed_new_page`'s."""
-    moment = EpochSeconds(Value(now, output_field=DateTimeField()))
-    hours = ExpressionWrapper((moment - EpochSeconds(F("created_at"))) / 3600.0,
-                              output_field=FloatField())  # fmt: skip
-    score = ExpressionWrapper(
-        (F("like_count") + 2 * F("comment_count")) / Power(hours + Value(2.0), Value(1.5)),
-        output_field=FloatField(),
-    )
-    return (
-        Post.objects.filter(_visible_posts(viewer), wall_id=wall, created_at__gte=since)
-        .annotate(**_counts(viewer))
-        .values(*POST_VALUES)
-        .annotate(score=score)
-        .order_by("-score", "-created_at", "-id")
-    )
-
-
-_feed_hot = CompiledQuery(_hot, window=True, viewer=int, wall=int, now=datetime, since=datetime)
-
-
-def feed_hot_page(*, user_id: int, wall_id: int, limit: int, offset: int) -> list[dict]:
-    """`limit` posts of the `hot` ranking from position `offset`, as rows with their media."""
-    now = timezone.now()
-    rows = _feed_hot.rows(viewer=user_id, wall=wall_id, now=now,
-                          since=now - timedelta(days=settings.WALL_HOT_DAYS), limit=limit,
-                          offset=offset)  # fmt: skip
-    _with_media_rows(rows)
-    return rows
-
-
 def post_get(*, user_id: int, post_id: int) -> Post:
     """A post `user_id` may see (on a wall they may read), with its counts; else 404."""
     readable = Wall.objects.filter(_readable_walls(user_id))
@@ -254,9 +217,10 @@ def _newest(posts, after_at, after_id, *, limit: int, cursor: bool):
     return posts.order_by("-created_at", "-id")[: limit + 1]
 
 
-def _feed_rows(viewer, wall, *, pinned: bool):
+def _feed_rows(viewer, wall, **narrower):
+    """A wall's posts as `viewer` sees them, as rows with their counts."""
     return (
-        Post.objects.filter(_visible_posts(viewer), wall_id=wall, pinned=pinned)
+        Post.objects.filter(_visible_posts(viewer), wall_id=wall, **narrower)
         .annotate(**_counts(viewer)).values(*POST_VALUES)
     )  # fmt: skip
 
@@ -272,14 +236,7 @@ _feed_pinned = CompiledQuery(
     viewer=int,
     wall=int,
 )
-_post_media = CompiledQuery(
-    lambda posts: (
-        PostMedia.objects.filter(post_id__in=posts)
-        .order_by("post_id", "position")
-        .values("post_id", *(f"media__{name}" for name in MEDIA_FIELDS))
-    ),
-    posts="list[int]",
-)
+_post_media = Attachments(PostMedia, "post")
 
 
 def feed_new_page(*, user_id: int, wall_id: int, keyset) -> tuple[list[dict], list[dict]]:
@@ -291,14 +248,40 @@ def feed_new_page(*, user_id: int, wall_id: int, keyset) -> tuple[list[dict], li
     rows = _feed_new.rows(viewer=user_id, wall=wall_id, after_at=keyset.after_at,
                           after_id=keyset.after_id, limit=keyset.limit,
                           cursor=keyset.after_id is not None)  # fmt: skip
-    _with_media_rows([*pinned, *rows])
+    _post_media.attach([*pinned, *rows])
     return pinned, rows
 
 
-def _with_media_rows(rows: list[dict]) -> None:
-    by_post: dict[int, list[dict]] = {row["id"]: [] for row in rows}
-    if rows:
-        for media in _post_media.rows(posts=list(by_post)):
-            by_post[media["post_id"]].append(media)
-    for row in rows:
-        row["media"] = by_post[row["id"]]
+def _hot(viewer: int, wall: int, now: datetime, since: datetime) -> QuerySet:
+    """A wall's posts as `viewer` sees them, by
+
+        score = (likes + 2 × comments) / (hours since posted + 2) ^ 1.5
+
+    over the last WALL_HOT_DAYS days (likes and comments with time decay, as Hacker News
+    ranks; a comment weighs two likes), newest first among equals (so posts nobody reacted to
+    yet follow in `new` order). The `new` order is `feed_new_page`'s."""
+    moment = EpochSeconds(Value(now, output_field=DateTimeField()))
+    hours = ExpressionWrapper((moment - EpochSeconds(F("created_at"))) / 3600.0,
+                              output_field=FloatField())  # fmt: skip
+    score = ExpressionWrapper(
+        (F("like_count") + 2 * F("comment_count")) / Power(hours + Value(2.0), Value(1.5)),
+        output_field=FloatField(),
+    )
+    return (
+        _feed_rows(viewer, wall, created_at__gte=since)
+        .annotate(score=score)
+        .order_by("-score", "-created_at", "-id")
+    )
+
+
+_feed_hot = CompiledQuery(_hot, window=True, viewer=int, wall=int, now=datetime, since=datetime)
+
+
+def feed_hot_page(*, user_id: int, wall_id: int, limit: int, offset: int) -> list[dict]:
+    """`limit` posts of the `hot` ranking from position `offset`, as rows with their media."""
+    now = timezone.now()
+    rows = _feed_hot.rows(viewer=user_id, wall=wall_id, now=now,
+                          since=now - timedelta(days=settings.WALL_HOT_DAYS), limit=limit,
+                          offset=offset)  # fmt: skip
+    _post_media.attach(rows)
+    return rows
