@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import User
-from realtime.events import register
+from realtime.events import person, register
 
 RECEIVED = register(
     "confession.received",
@@ -59,17 +59,13 @@ REPORT_RESOLVED = register(
 Event = dict[str, Any]
 
 
-def _person(user: User) -> dict[str, str]:
-    return {"username": user.username, "display_name": user.display_name}
-
-
 def confession_received(
     *, confession_id: int, anonymous: bool, sender: User, sender_visible: bool, has_media: bool
 ) -> Event:
     return {"type": RECEIVED, "data": {
         "confession_id": confession_id,
         "anonymous": anonymous,
-        "sender": _person(sender) if sender_visible else None,
+        "sender": person(sender) if sender_visible else None,
         "has_media": has_media,
     }}  # fmt: skip
 
@@ -85,13 +81,13 @@ def confession_replied(
         "confession_id": confession_id,
         "reply_id": reply_id,
         "from": "sender" if from_sender else "recipient",
-        "author": _person(author) if author_visible else None,
+        "author": person(author) if author_visible else None,
     }}  # fmt: skip
 
 
 def confession_matched(*, confession_id: int, other: User) -> Event:
     # A match is exactly when both may see who: the one place a person is always named.
-    return {"type": MATCHED, "data": {"confession_id": confession_id, "with": _person(other)}}
+    return {"type": MATCHED, "data": {"confession_id": confession_id, "with": person(other)}}
 
 
 def confession_moderated(
@@ -108,7 +104,7 @@ def confession_retracted(*, confession_id: int) -> Event:
 
 
 def confession_claimed(*, confession_id: int, by: User) -> Event:
-    return {"type": CLAIMED, "data": {"confession_id": confession_id, "by": _person(by)}}
+    return {"type": CLAIMED, "data": {"confession_id": confession_id, "by": person(by)}}
 
 
 def report_resolved(*, report_id: int, confession_id: int, outcome: str) -> Event:

@@ -9,6 +9,10 @@ README's event table is `events_table()`: a test holds the two together.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,12 @@ def register(name: str, *, to: str, data: str) -> str:
         raise ValueError(f"event type {name!r} is registered twice, differently")
     _registry[name] = event
     return name
+
+
+def person(user: User) -> dict[str, str]:
+    """Who someone is in an event's data: no URLs (they would expire in a stored notification),
+    and only where the declaring app's rules let the receiver see who."""
+    return {"username": user.username, "display_name": user.display_name}
 
 
 def is_registered(name: str) -> bool:

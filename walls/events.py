@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from realtime.events import register
+from accounts.models import User
+from realtime.events import person, register
 
 COMMENTED = register(
     "wall.commented",
@@ -31,9 +32,11 @@ MODERATED = register(
 Event = dict[str, Any]
 
 
-def commented(*, post_id: int, comment_id: int, reply: bool, author: dict | None) -> Event:
+def commented(*, post_id: int, comment_id: int, reply: bool, author: User,
+              author_visible: bool) -> Event:  # fmt: skip
     return {"type": COMMENTED, "data": {
-        "post_id": post_id, "comment_id": comment_id, "reply": reply, "author": author,
+        "post_id": post_id, "comment_id": comment_id, "reply": reply,
+        "author": person(author) if author_visible else None,
     }}  # fmt: skip
 
 

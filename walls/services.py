@@ -198,10 +198,9 @@ def _announce_comment(comment: Comment, post: Post) -> None:
         if not account_selectors.can_reach(author=comment.author, recipient=recipient):
             continue  # a block either way: the comment does not reach them
         shown, _ = selectors.comment_author_shown(comment, post, viewer_id=recipient.pk)
-        author = ({"username": comment.author.username,
-                   "display_name": comment.author.display_name} if shown else None)  # fmt: skip
         notify(user=recipient, preview=comment.body, **events.commented(
-            post_id=post.pk, comment_id=comment.pk, reply=reply, author=author,
+            post_id=post.pk, comment_id=comment.pk, reply=reply, author=comment.author,
+            author_visible=shown,
         ))  # fmt: skip
 
 
