@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 from accounts import wechat
 from accounts.models import User
 from confessions_backend.compiled import CompiledQuery
+from confessions_backend.errors import ApplicationError
 from moderation.models import BannedPhrase
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,17 @@ def check(text: str, *, author: User | None = None, purpose: str = "post") -> Ve
         if _SEVERITY[verdict.kind] > _SEVERITY[strictest.kind]:
             strictest = verdict
     return strictest
+
+
+def check_or_refuse(text: str, *, author: User, done: str) -> Verdict:
+    """`check`, where a block refuses the text: 400 `content_rejected` ("This text cannot be
+    <done>"), so nothing is stored. Otherwise the verdict, pass or review."""
+    verdict = check(text, author=author)
+    if verdict.kind == "block":
+        raise ApplicationError(
+            "content_rejected", f"This text cannot be {done}: it breaks the community rules."
+        )
+    return verdict
 
 
 class WeChatContentChecker:

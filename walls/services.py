@@ -54,11 +54,7 @@ def _require_member(user: User, wall: Wall) -> None:
 def _verdict_status(text: str, author: User, wall: Wall) -> tuple[str, str]:
     """The status new work starts in: the checker chain (a block is a 400 and stores
     nothing), then the wall's mode (pre-moderation: nothing public until approved)."""
-    verdict = checkers.check(text, author=author)
-    if verdict.kind == "block":
-        raise ApplicationError(
-            "content_rejected", "This text cannot be posted: it breaks the community rules."
-        )
+    verdict = checkers.check_or_refuse(text, author=author, done="posted")
     if verdict.kind == "review":
         return Status.PENDING, verdict.reason
     if wall.moderation == Wall.Moderation.PRE:

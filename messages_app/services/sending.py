@@ -76,15 +76,6 @@ def _schedule_delivery(confession: Confession) -> None:
         tasks.confession_deliver.using(run_after=confession.deliver_at).enqueue(confession.pk)
 
 
-def _checked(text: str, author: User) -> checkers.Verdict:
-    verdict = checkers.check(text, author=author)
-    if verdict.kind == "block":
-        raise ApplicationError(
-            "content_rejected", "This text cannot be sent: it breaks the community rules."
-        )
-    return verdict
-
-
 def check_rate(recent: CompiledQuery, *, author_id: int, limit: int, what: str) -> None:
     """At most `limit` of the author's rows in the last hour (`recent`: `_recent_confessions`,
     `_recent_replies` or the walls' posts: `in_the_window`'s precompiled count and oldest)."""
@@ -254,7 +245,7 @@ def confession_send(
     media = media_services.media_for_attachment(owner=sender, media_ids=list(media_ids))
     check_rate(_recent_confessions, author_id=sender.pk, limit=settings.CONFESSIONS_PER_HOUR,
                 what="confessions")  # fmt: skip
-    verdict = _checked(body, sender)
+    verdict = checkers.check_or_refuse(body, author=sender, done="sent")
     approved, note = verdict.kind == "pass", verdict.reason
     if approved and holds(media):
         # Held like a review until WeChat's image check decides (moderation.images).
@@ -472,7 +463,7 @@ def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confessi
     body = clean_text(body)
     check_rate(_recent_replies, author_id=user.pk, limit=settings.REPLIES_PER_HOUR,
                 what="replies")  # fmt: skip
-    verdict = _checked(body, user)
+    verdict = checkers.check_or_refuse(body, author=user, done="sent")
     with transaction.atomic():
         confession = selectors.confession_get_for_user(user=user, confession_id=confession_id)
         # A suppressed one looks delivered to its sender, so its thread takes replies too
