@@ -11,7 +11,7 @@ from django.contrib import admin
 
 from confessions_backend.admin_bases import PeopleGuardedAdmin, ReadOnlyModelAdmin
 from moderation.admin import OPEN_REPORTS, DecisionInline, ReportInline, moderation_action
-from walls import services
+from walls import selectors, services
 from walls.models import Comment, Post, Wall
 
 
@@ -61,7 +61,12 @@ class _WorkAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
 
     @admin.display(description="author")
     def author_unless_anonymous(self, item) -> str:
-        return "(anonymous)" if item.anonymous else item.author.username
+        # The rule the API follows, for a viewer who wrote nothing here.
+        return item.author.username if self.author_shown(item) else "(anonymous)"
+
+    def author_shown(self, post: Post) -> bool:
+        return selectors.post_author_shown(anonymous=post.anonymous, author_id=post.author_id,
+                                           viewer_id=None)  # fmt: skip
 
     def has_moderate_permission(self, request) -> bool:
         return request.user.has_perm(f"walls.moderate_{self.model._meta.model_name}")
@@ -93,10 +98,7 @@ class CommentAdmin(_WorkAdmin):
     inlines = (ReportInline, DecisionInline)
     actions = _actions(services.comment_decide, "comment_id", pins=False)
 
-    @admin.display(description="author")
-    def author_unless_anonymous(self, comment: Comment) -> str:
+    def author_shown(self, comment: Comment) -> bool:
         # The author of an anonymous post commenting on it is as anonymous as the post.
-        masked = comment.anonymous or (
-            comment.post.anonymous and comment.author_id == comment.post.author_id
-        )
-        return "(anonymous)" if masked else comment.author.username
+        shown, _ = selectors.comment_author_shown(comment, comment.post, viewer_id=None)
+        return shown

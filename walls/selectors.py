@@ -165,13 +165,15 @@ def comment_get(*, user_id: int, comment_id: int) -> Comment:
     return comment
 
 
-def post_author_shown(*, anonymous: bool, author_id: int, viewer_id: int) -> bool:
+def post_author_shown(*, anonymous: bool, author_id: int, viewer_id: int | None) -> bool:
     """The anonymity rule for a post: who wrote it is shown unless it is anonymous and not
-    the viewer's own."""
+    the viewer's own (`viewer_id` None: a moderator's desk, where nothing is their own)."""
     return not anonymous or author_id == viewer_id
 
 
-def comment_author_shown(comment: Comment, post: Post, *, viewer_id: int) -> tuple[bool, bool]:
+def comment_author_shown(
+    comment: Comment, post: Post, *, viewer_id: int | None
+) -> tuple[bool, bool]:
     """`(shown, post_author)` for a comment: whether its author is shown, and whether it says
     "the post's author". An anonymous post's author commenting on it is always "the author"
     and never who; on a signed post, an anonymous comment of its author is just anonymous."""
