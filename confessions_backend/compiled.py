@@ -86,7 +86,7 @@ class CompiledQuery:
             sql = f"{sql} LIMIT %s OFFSET %s"
             params.extend(int(number) for number in window)
         connection = connections[plan.compiler.using]
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if plan.converters:
@@ -148,6 +148,35 @@ class CompiledQuery:
             compiler=compiler,
             converters=compiler.get_converters(fields),
         )
+
+
+def _cursor(connection):
+    """A cursor for a compiled query: on PostgreSQL, one that binds on the server and runs
+    the statement prepared (planned once per connection, not on every request); elsewhere the
+    connection's own. Wrapped as Django wraps its cursors (errors, query logging)."""
+    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get(
+        "prepare_threshold"
+    ) is None:
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        raw = _PreparedCursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
+try:
+    from django.db.backends.postgresql.base import ServerBindingCursor
+except ImportError:  # no psycopg: SQLite only
+    _PreparedCursor = None
+else:
+
+    class _PreparedCursor(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
 
 
 def _same(value: Any) -> Any:

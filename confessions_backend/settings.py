@@ -242,6 +242,13 @@ if _database["ENGINE"] == "confessions_backend.postgresql":
             "max_size": _pool_size,
             "timeout": _pool_timeout,
         }
+_prepared_statements = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+if _database["ENGINE"] == "confessions_backend.postgresql" and _prepared_statements:
+    # The hot reads (confessions_backend.compiled) run as prepared statements, planned once
+    # per connection: an inbox page's query is ~1 ms of PostgreSQL's planning otherwise. Only
+    # they ask for it (the ORM's own queries bind on the client and are never prepared). Turn
+    # it off behind a transaction-pooling PgBouncer older than 1.21.
+    _database["OPTIONS"]["prepare_threshold"] = 5
 DATABASES = {"default": _database}
 
 # --- Redis: channel layer and cache -----------------------------------------------------------

@@ -120,3 +120,22 @@ def test_a_window_query_must_not_slice_itself():
     sliced = CompiledQuery(lambda user: User.objects.values("id")[:5], window=True, user=int)
     with pytest.raises(TypeError, match="LIMIT and OFFSET"):
         sliced.rows(user=1, limit=5, offset=0)
+
+
+@pytest.mark.service("postgres")
+def test_on_postgresql_a_compiled_query_runs_prepared(users):
+    """Planned once per connection (DATABASE_PREPARED_STATEMENTS): PostgreSQL keeps the
+    statement, and running it again gives the same rows with a plan from its cache."""
+    from django.db import connection
+
+    compiled = CompiledQuery(joined_before, at=type(users[0].date_joined), after_id=int)
+    first = compiled.rows(at=timezone.now(), after_id=0, newest_first=True)
+    for _ in range(6):  # past PostgreSQL's five custom plans, onto its cached generic one
+        assert compiled.rows(at=timezone.now(), after_id=0, newest_first=True) == first
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ['%"accounts_user"."date_joined" AS "date_joined"%'],
+        )
+        assert cursor.fetchall() == [(7,)]
