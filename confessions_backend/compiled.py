@@ -154,9 +154,10 @@ def _cursor(connection):
     """A cursor for a compiled query: on PostgreSQL, one that binds on the server and runs
     the statement prepared (planned once per connection, not on every request); elsewhere the
     connection's own. Wrapped as Django wraps its cursors (errors, query logging)."""
-    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get(
-        "prepare_threshold"
-    ) is None:
+    if (
+        connection.vendor != "postgresql"
+        or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None
+    ):
         return connection.cursor()
     connection.close_if_health_check_failed()
     connection.ensure_connection()
