@@ -151,33 +151,10 @@ class CompiledQuery:
 
 
 def _cursor(connection):
-    """A cursor for a compiled query: on PostgreSQL, one that binds on the server and runs
-    the statement prepared (planned once per connection, not on every request); elsewhere the
-    connection's own. Wrapped as Django wraps its cursors (errors, query logging)."""
-    if (
-        connection.vendor != "postgresql"
-        or connection.settings_dict["OPTIONS"].get("prepare_threshold") is None
-    ):
-        return connection.cursor()
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    with connection.wrap_database_errors:
-        raw = _PreparedCursor(connection.connection)
-    if connection.queries_logged:
-        return connection.make_debug_cursor(raw)
-    return connection.make_cursor(raw)
-
-
-try:
-    from django.db.backends.postgresql.base import ServerBindingCursor
-except ImportError:  # no psycopg: SQLite only
-    _PreparedCursor = None
-else:
-
-    class _PreparedCursor(ServerBindingCursor):
-        def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
+    """A cursor for a compiled query: the backend's prepared one where it has one (our
+    PostgreSQL backend: planned once per connection), else the connection's own."""
+    prepared = getattr(connection, "prepared_cursor", None)
+    return prepared() if prepared is not None else connection.cursor()
 
 
 def _same(value: Any) -> Any:

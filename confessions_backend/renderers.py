@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -31,3 +32,18 @@ class OrjsonRenderer(JSONRenderer):
                 b"\xe2\x80\xa9", b"\\u2029"
             )
         return rendered
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """DRF's negotiation, answered at once in the common case: a client that takes anything
+    (`*/*`, or no Accept header at all, as `wx.request` sends) or JSON itself, without a
+    `?format=`, gets the view's first renderer, as DRF would choose. Anything else goes
+    through DRF's full parse (and its 406)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        accept = request.META.get("HTTP_ACCEPT", "*/*")
+        if format_suffix is None and self.settings.URL_FORMAT_OVERRIDE not in request.GET:
+            first = renderers[0]
+            if accept == "*/*" or accept == first.media_type:
+                return first, first.media_type
+        return super().select_renderer(request, renderers, format_suffix)

@@ -237,6 +237,7 @@ if _database["ENGINE"] == "confessions_backend.postgresql":
                 "DATABASE_CONN_MAX_AGE must be 0 when DATABASE_POOL_SIZE is set: "
                 "the pool keeps the connections"
             )
+        # Health-checked as confessions_backend.postgresql.pool says.
         _database["OPTIONS"]["pool"] = {
             "min_size": 1,
             "max_size": _pool_size,
@@ -249,6 +250,9 @@ if _database["ENGINE"] == "confessions_backend.postgresql" and _prepared_stateme
     # they ask for it (the ORM's own queries bind on the client and are never prepared). Turn
     # it off behind a transaction-pooling PgBouncer older than 1.21.
     _database["OPTIONS"]["prepare_threshold"] = 5
+    _database["OPTIONS"]["options"] = (
+        _database["OPTIONS"].get("options", "") + " -c plan_cache_mode=force_generic_plan"
+    ).strip()
 DATABASES = {"default": _database}
 
 # --- Redis: channel layer and cache -----------------------------------------------------------
@@ -432,6 +436,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["confessions_backend.renderers.OrjsonRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "confessions_backend.renderers.ContentNegotiation",
     "DEFAULT_PARSER_CLASSES": ["confessions_backend.parsing.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "confessions_backend.pagination.CursorPagination",
     "PAGE_SIZE": 20,

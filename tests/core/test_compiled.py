@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
@@ -139,3 +140,8 @@ def test_on_postgresql_a_compiled_query_runs_prepared(users):
             ['%"accounts_user"."date_joined" AS "date_joined"%'],
         )
         assert cursor.fetchall() == [(7,)]
+    # Logged with its values, as Django logs its own queries (assertNumQueries' report).
+    with CaptureQueriesContext(connection) as queries:
+        compiled.rows(at=users[2].date_joined, after_id=0, newest_first=False)
+    assert "ORDER BY" in queries[0]["sql"]
+    assert str(users[2].date_joined.year) in queries[0]["sql"]

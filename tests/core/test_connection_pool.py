@@ -11,6 +11,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import psycopg
 import pytest
 import requests
 from django.db import connection
@@ -86,3 +87,52 @@ def test_a_threaded_server_under_load_stays_within_its_pool(alice, bob, tmp_path
         server.wait(timeout=10)
     assert statuses.count(200) == CLIENTS * REQUESTS_EACH, sorted(set(statuses))
     assert 1 <= peak[0] <= POOL, peak[0]
+
+
+def inbox_status(token: str) -> int:
+    """One request as a WSGI server makes it (unlike Django's test client, which keeps the
+    thread's connection across requests, the handler gives it back to the pool after each)."""
+    import io
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    statuses = []
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/api/v1/confessions/inbox",
+               "SERVER_NAME": "testserver", "SERVER_PORT": "80", "wsgi.url_scheme": "http",
+               "wsgi.input": io.BytesIO(), "HTTP_AUTHORIZATION": f"Bearer {token}"}  # fmt: skip
+    response = WSGIHandler()(environ, lambda status, headers: statuses.append(status))
+    response.close()
+    return int(statuses[0].split()[0])
+
+
+@pytest.mark.service("postgres")
+@pytest.mark.django_db(transaction=True)
+def test_a_pooled_connection_dropped_while_it_waited_is_replaced(bob, monkeypatch):
+    """The pool checks a connection that has waited (confessions_backend.postgresql.pool), so
+    the request after a quiet spell in which the server dropped it still answers; one that
+    has just worked goes out unchecked."""
+    from confessions_backend.postgresql import pool
+
+    if not connection.settings_dict["OPTIONS"].get("pool"):
+        pytest.fail("the suite runs with the pool on (DATABASE_POOL_SIZE)")
+    token = access_token_for(bob)
+    # A pool of its own, its connections named, so that only they are dropped.
+    connection.close()
+    connection.close_pool()
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "application_name", "pool-check")
+    try:
+        assert inbox_status(token) == 200
+        monkeypatch.setattr(pool, "RECENT_SECONDS", 0.05)
+        params = connection.get_connection_params() | {"autocommit": True}
+        with psycopg.connect(**params) as killer:
+            # What a PostgreSQL restart does: the server ends the pooled connections.
+            killer.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = 'pool-check' AND pid <> pg_backend_pid()"
+            )
+        time.sleep(0.1)
+        assert inbox_status(token) == 200
+        assert inbox_status(token) == 200
+    finally:
+        connection.close()
+        connection.close_pool()

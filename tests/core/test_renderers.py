@@ -46,3 +46,38 @@ def test_indent_still_honoured():
 
 def test_none_is_empty():
     assert OrjsonRenderer().render(None) == b""
+
+
+def chosen(negotiation, request, renderers) -> tuple:
+    from rest_framework.exceptions import NotAcceptable
+
+    try:
+        renderer, media_type = negotiation.select_renderer(request, renderers)
+    except NotAcceptable:
+        return ("406",)
+    return type(renderer), media_type
+
+
+def test_the_negotiation_chooses_what_drf_chooses():
+    from rest_framework.negotiation import DefaultContentNegotiation
+    from rest_framework.renderers import BrowsableAPIRenderer
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from confessions_backend.renderers import ContentNegotiation
+
+    renderers = [OrjsonRenderer(), BrowsableAPIRenderer()]
+    headers = [None, "*/*", "application/json", "text/html", "application/json; indent=2",
+               "text/html;q=0.9, */*;q=0.8", "application/*"]  # fmt: skip
+    for accept in headers:
+        for query in ("", "?format=api", "?format=json"):
+            extra = {"HTTP_ACCEPT": accept} if accept is not None else {}
+            request = Request(APIRequestFactory().get(f"/x{query}", **extra))
+            assert chosen(ContentNegotiation(), request, renderers) == chosen(
+                DefaultContentNegotiation(), request, renderers
+            ), (accept, query)
+
+
+def test_what_the_api_cannot_render_is_still_406(client):
+    response = client.get("/api/v1/confessions/inbox", HTTP_ACCEPT="text/html")
+    assert response.status_code == 406
