@@ -2,16 +2,23 @@
 DRF, the database and S3 signing; no network server): `time.process_time` over many requests
 after a warm-up. Run by bench/run.py; prints JSON {path label: ms of CPU per request}.
 
+Requests are WSGI calls, made as a WSGI server makes them (since 2026-11-21, fifth session;
+Django's test client before): the test client adds work of its own (signals for templates,
+copies of the request) and leaves out some of production's (it keeps the thread's database
+connection across requests, where a server gives it back to the pool after each one).
+
     inprocess.py project <seed.json> <count>   the project's hot paths
     inprocess.py baseline <count>              the one-file Django JSON view (bench/baseline_app.py)
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,51 +34,61 @@ def cpu_ms(request, count: int) -> float:
     return (time.process_time() - start) / count * 1000
 
 
+def caller(application: Callable, method: str, path: str, expected: int, *,
+           token: str | None = None, body: bytes = b"") -> Callable[[], None]:  # fmt: skip
+    """One request to `application`, as a WSGI server (gunicorn) calls it: the environ, the
+    body read from wsgi.input, the response iterated and closed."""
+    base = {
+        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "127.0.0.1:8000", "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http",
+        "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": False,
+        "wsgi.run_once": False, "wsgi.version": (1, 0),
+    }  # fmt: skip
+    if token:
+        base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    if body:
+        base |= {"CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body))}
+    wanted = f"{expected} "
+
+    def request() -> None:
+        statuses: list[str] = []
+        response = application(base | {"wsgi.input": io.BytesIO(body)},
+                               lambda status, headers, exc_info=None: statuses.append(status))  # fmt: skip
+        try:
+            content = b"".join(response)
+        finally:
+            response.close()
+        assert statuses[0].startswith(wanted), (path, statuses[0], content[:300])
+
+    return request
+
+
 def project(seed: dict, count: int) -> dict[str, float]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confessions_backend.settings")
     # Loaded as gunicorn loads it (Django set up, the heap settled: confessions_backend.startup).
-    from django.test import Client
+    from confessions_backend.wsgi import application
 
-    import confessions_backend.wsgi  # noqa: F401
+    def get(who: str, path: str) -> Callable[[], None]:
+        return caller(application, "GET", path, 200, token=seed["tokens"][who])
 
-    def client(name: str) -> Client:
-        return Client(HTTP_AUTHORIZATION=f"Bearer {seed['tokens'][name]}")
-
-    bob, alice, dave = client("bob"), client("alice"), client("dave")
-
-    def get(who: Client, path: str):
-        def request():
-            response = who.get(path)
-            assert response.status_code == 200, (path, response.status_code)
-
-        return request
-
-    def send():
-        response = dave.post(
-            "/api/v1/confessions",
-            {"recipient": "carol", "body": "a benchmark confession", "anonymous": True},
-            content_type="application/json",
-        )
-        assert response.status_code == 201, response.content
-
+    send = caller(application, "POST", "/api/v1/confessions", 201, token=seed["tokens"]["dave"],
+                  body=json.dumps({"recipient": "carol", "body": "a benchmark confession",
+                                   "anonymous": True}).encode())  # fmt: skip
     return {
-        "inbox": cpu_ms(get(bob, "/api/v1/confessions/inbox"), count),
-        "sent": cpu_ms(get(alice, "/api/v1/confessions/sent"), count),
-        "replies": cpu_ms(get(bob, f"/api/v1/confessions/{seed['thread']}/replies"), count),
-        "feed": cpu_ms(get(bob, "/api/v1/walls/bench/posts"), count),
+        "inbox": cpu_ms(get("bob", "/api/v1/confessions/inbox"), count),
+        "sent": cpu_ms(get("alice", "/api/v1/confessions/sent"), count),
+        "replies": cpu_ms(get("bob", f"/api/v1/confessions/{seed['thread']}/replies"), count),
+        "feed": cpu_ms(get("bob", "/api/v1/walls/bench/posts"), count),
         "send": cpu_ms(send, max(count // 2, 5)),
     }
 
 
 def baseline(count: int) -> dict[str, float]:
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.baseline_app"
-    import django
+    from bench.baseline_app import application
 
-    django.setup()
-    from django.test import Client
-
-    client = Client()
-    return {"baseline": cpu_ms(lambda: client.get("/"), count)}
+    return {"baseline": cpu_ms(caller(application, "GET", "/", 200), count)}
 
 
 if __name__ == "__main__":

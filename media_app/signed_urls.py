@@ -156,6 +156,7 @@ class Signer:
         self.expires = 2 * ttl  # the rest of the window, then a full TTL after it
         self.target = s3_target(storage) if isinstance(storage, S3Storage) else None
         self.secret = settings.SECRET_KEY
+        self.renderings: dict = {}  # media_app.rendering's, for this window
 
     def path_or_url(self, key: str, content_type: str) -> str:
         """An absolute S3 URL, or the path of our signed file view (to be made absolute)."""

@@ -50,3 +50,37 @@ def test_our_presigned_urls_are_botocores(monkeypatch, style, token, key):
 def test_a_window_gives_one_url_then_the_next_window_another():
     assert window_start(1000.0, 300) == window_start(1199.9, 300) == 900
     assert window_start(1200.0, 300) == 1200
+
+
+def test_a_remembered_rendering_is_the_rendering_of_those_values_for_that_site(settings,
+                                                                           tmp_path):
+    """Renderings are remembered for a window (media_app.rendering): a changed row, another
+    site (filesystem URLs are made absolute against the request) or another window renders
+    anew, and what a caller gets is its own copy."""
+    from django.test import RequestFactory
+
+    from media_app.rendering import MEDIA_FIELDS, Urls, media_values_render
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tmp_path, "base_url": "/media/"}}}  # fmt: skip
+    settings.ALLOWED_HOSTS = ["one.example", "two.example"]
+    row = dict.fromkeys(MEDIA_FIELDS) | {"id": 1, "kind": "image", "content_type": "image/jpeg",
+                                        "storage_key": "m/a.jpg", "size": 10}  # fmt: skip
+    factory = RequestFactory()
+    here = Urls(factory.get("/", HTTP_HOST="one.example"))
+    first = media_values_render(row, here)
+    assert first["url"].startswith("http://one.example/")
+    assert first["thumbnail_url"] is None
+    first["url"] = "tampered"
+    assert media_values_render(row, here)["url"].startswith("http://one.example/")
+    processed = row | {"thumbnail_key": "m/a_thumb.jpg"}
+    assert media_values_render(processed, here)["thumbnail_url"].startswith("http://one.example/")
+    there = Urls(factory.get("/", HTTP_HOST="two.example"))
+    assert media_values_render(row, there)["url"].startswith("http://two.example/")
+    assert there.avatar("m/a.jpg", None).startswith("http://two.example/")
+    assert here.avatar("m/a.jpg", None).startswith("http://one.example/")
+    settings.MEDIA_URL_TTL_SECONDS = settings.MEDIA_URL_TTL_SECONDS + 1  # a new signer
+    assert media_values_render(row, Urls(factory.get("/", HTTP_HOST="one.example")))["url"] != (
+        media_values_render(row, here)["url"]
+    )
