@@ -35,9 +35,10 @@ def cpu_ms(request, count: int) -> float:
 
 
 def caller(application: Callable, method: str, path: str, expected: int, *,
-           token: str | None = None, body: bytes = b"") -> Callable[[], None]:  # fmt: skip
+           token: str | None = None, body: bytes = b"",
+           sink: Callable[[bytes], object] | None = None) -> Callable[[], None]:  # fmt: skip
     """One request to `application`, as a WSGI server (gunicorn) calls it: the environ, the
-    body read from wsgi.input, the response iterated and closed."""
+    body read from wsgi.input, the response iterated (its content to `sink`) and closed."""
     base = {
         "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "",
         "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
@@ -53,13 +54,18 @@ def caller(application: Callable, method: str, path: str, expected: int, *,
 
     def request() -> None:
         statuses: list[str] = []
-        response = application(base | {"wsgi.input": io.BytesIO(body)},
-                               lambda status, headers, exc_info=None: statuses.append(status))  # fmt: skip
+
+        def start_response(status, headers, exc_info=None):
+            statuses.append(status)
+
+        response = application(base | {"wsgi.input": io.BytesIO(body)}, start_response)
         try:
             content = b"".join(response)
         finally:
             response.close()
         assert statuses[0].startswith(wanted), (path, statuses[0], content[:300])
+        if sink is not None:
+            sink(content)
 
     return request
 

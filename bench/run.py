@@ -8,7 +8,8 @@ realistic data set (bench/seed.py), then measures:
    feed and a send, and for the one-file view;
 2. throughput through the production HTTP server on one core (gunicorn, one gthread worker
    of 4 threads as in the Dockerfile, pinned to core 0) under wrk (pinned to core 1), the
-   same paths, sends, and the one-file view;
+   same paths, sends, the one-file view, and the inbox's floor (bench/floor_app.py: the
+   statements of one inbox request in a bare view, answering the page's bytes);
 3. the inbox page's JSON size, plain and gzip-compressed;
 4. POST -> frame latency at half the most sends a second, with the socket server (uvicorn)
    beside gunicorn on core 0 and Redis between them (bench/latency.py);
@@ -206,6 +207,16 @@ def measure(smoke: bool) -> dict:
             rps["baseline"] = wrk(f"http://127.0.0.1:{server.port}/", seconds, None)
         finally:
             server.stop()
+        floor_file = scratch / "floor.json"
+        subprocess.run([PYTHON, "bench/floor_app.py", "capture", str(seed_file), str(floor_file)],
+                       cwd=ROOT, env=env, check=True)  # fmt: skip
+        floor_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.floor_app",
+                     "FLOOR_FILE": str(floor_file)}  # fmt: skip
+        server = gunicorn("bench.floor_app:application", floor_env, free_port(), "/")
+        try:
+            rps["floor"] = wrk(f"http://127.0.0.1:{server.port}/", seconds, None)
+        finally:
+            server.stop()
         server = gunicorn("confessions_backend.wsgi:application", env, free_port(), "/healthz")
         try:
             for name, (who, path) in PATHS.items():
@@ -263,6 +274,8 @@ def table(results: dict) -> str:
         f"| one-file Django JSON view | {cpu['baseline']:.3f} | 1.0 | {rps['baseline']:.0f} | "
         "100 % |",
     ]
+    rows.append(f"| the inbox's floor: its statements in a bare view (bench/floor_app.py) | | | "
+                f"{rps['floor']:.0f} | {rps['floor'] / rps['baseline'] * 100:.0f} % |")  # fmt: skip
     for name in ("inbox", "sent", "replies", "feed"):
         rows.append(
             f"| `{PATHS[name][1]}` | {cpu[name]:.3f} | {cpu[name] / cpu['baseline']:.1f} | "

@@ -31,7 +31,7 @@ def test_the_benchmark_runs_and_reports_every_figure(settings):
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     for name in ("baseline", "inbox", "sent", "replies", "send"):
         assert figures["cpu_ms"][name] > 0, name
-    for name in ("baseline", "inbox", "sent", "replies", "send"):
+    for name in ("baseline", "floor", "inbox", "sent", "replies", "feed", "send"):
         assert figures["rps"][name] > 0, name
     latency = figures["latency"]
     assert latency["sends"] == latency["frames"] > 0
@@ -42,3 +42,4 @@ def test_the_benchmark_runs_and_reports_every_figure(settings):
     assert figures["sockets"]["frames_per_second"] > 0
     assert figures["sockets"]["server_cpu_us_per_frame"] >= 0
     assert "| `/api/v1/confessions/inbox` |" in result.stdout
+    assert "| the inbox's floor" in result.stdout

@@ -52,8 +52,7 @@ def test_a_window_gives_one_url_then_the_next_window_another():
     assert window_start(1200.0, 300) == 1200
 
 
-def test_a_remembered_rendering_is_the_rendering_of_those_values_for_that_site(settings,
-                                                                           tmp_path):
+def test_a_remembered_rendering_is_the_rendering_of_those_values_for_that_site(settings, tmp_path):
     """Renderings are remembered for a window (media_app.rendering): a changed row, another
     site (filesystem URLs are made absolute against the request) or another window renders
     anew, and what a caller gets is its own copy."""
@@ -81,6 +80,7 @@ def test_a_remembered_rendering_is_the_rendering_of_those_values_for_that_site(s
     assert there.avatar("m/a.jpg", None).startswith("http://two.example/")
     assert here.avatar("m/a.jpg", None).startswith("http://one.example/")
     settings.MEDIA_URL_TTL_SECONDS = settings.MEDIA_URL_TTL_SECONDS + 1  # a new signer
-    assert media_values_render(row, Urls(factory.get("/", HTTP_HOST="one.example")))["url"] != (
-        media_values_render(row, here)["url"]
+    assert (
+        media_values_render(row, Urls(factory.get("/", HTTP_HOST="one.example")))["url"]
+        != (media_values_render(row, here)["url"])
     )
