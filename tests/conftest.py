@@ -180,6 +180,36 @@ def bob(django_user_model):
     return django_user_model.objects.create_user(username="bob", password="bob-pass-2026!")
 
 
+@pytest.fixture
+def moderator(django_user_model):
+    """A member of `Moderators`: the desk's everyday user (confessions and walls)."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username="mod", password="mod-pass-2026!", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(moderator)
+    return client
+
+
+@pytest.fixture
+def superuser_client(django_user_model):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser(username="root"))
+    return client
+
+
 def access_token_for(user) -> str:
     return str(RefreshToken.for_user(user).access_token)
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
-from django.test import Client
 
 from moderation.models import Decision
 from realtime.models import Notification
@@ -15,22 +13,6 @@ pytestmark = pytest.mark.django_db
 
 POSTS = "/admin/walls/post/"
 COMMENTS = "/admin/walls/comment/"
-
-
-@pytest.fixture
-def moderator_client(django_user_model) -> Client:
-    user = django_user_model.objects.create_user(username="mod", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def superuser_client(django_user_model) -> Client:
-    client = Client()
-    client.force_login(django_user_model.objects.create_superuser(username="root"))
-    return client
 
 
 @pytest.fixture
