@@ -224,6 +224,7 @@ _database["CONN_HEALTH_CHECKS"] = True
 # Read (and checked) whatever the engine, so a compose file or .env means the same everywhere.
 _pool_size = env.int("DATABASE_POOL_SIZE", default=4)
 _pool_timeout = env.positive_int("DATABASE_POOL_TIMEOUT", default=3)
+_prepared_statements = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 if _database["ENGINE"] == "confessions_backend.postgresql":
     # A bounded pool per process (Django 5.2's psycopg pool): however many threads a server
     # runs, a process holds at most this many connections, so load cannot exhaust
@@ -243,16 +244,15 @@ if _database["ENGINE"] == "confessions_backend.postgresql":
             "max_size": _pool_size,
             "timeout": _pool_timeout,
         }
-_prepared_statements = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
-if _database["ENGINE"] == "confessions_backend.postgresql" and _prepared_statements:
-    # The hot reads (confessions_backend.compiled) run as prepared statements, planned once
-    # per connection: an inbox page's query is ~1 ms of PostgreSQL's planning otherwise. Only
-    # they ask for it (the ORM's own queries bind on the client and are never prepared). Turn
-    # it off behind a transaction-pooling PgBouncer older than 1.21.
-    _database["OPTIONS"]["prepare_threshold"] = 5
-    _database["OPTIONS"]["options"] = (
-        _database["OPTIONS"].get("options", "") + " -c plan_cache_mode=force_generic_plan"
-    ).strip()
+    if _prepared_statements:
+        # The hot reads (confessions_backend.compiled) run as prepared statements, planned once
+        # per connection: an inbox page's query is ~1 ms of PostgreSQL's planning otherwise.
+        # Only they ask for it (the ORM's own queries bind on the client and are never
+        # prepared). Turn it off behind a transaction-pooling PgBouncer older than 1.21.
+        _database["OPTIONS"]["prepare_threshold"] = 5
+        _database["OPTIONS"]["options"] = (
+            _database["OPTIONS"].get("options", "") + " -c plan_cache_mode=force_generic_plan"
+        ).strip()
 DATABASES = {"default": _database}
 
 # --- Redis: channel layer and cache -----------------------------------------------------------

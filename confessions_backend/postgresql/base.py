@@ -110,12 +110,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         (DATABASE_PREPARED_STATEMENTS)."""
         if self.settings_dict["OPTIONS"].get("prepare_threshold") is None:
             return self.cursor()
+        # Django's own `_cursor`, with this cursor class instead of the connection's.
         self.close_if_health_check_failed()
         self.ensure_connection()
-        self.validate_thread_sharing()
         with self.wrap_database_errors:
-            raw = PreparedCursor(self.connection)
-        return self.make_debug_cursor(raw) if self.queries_logged else self.make_cursor(raw)
+            return self._prepare_cursor(PreparedCursor(self.connection))
 
     def get_connection_params(self):
         params = super().get_connection_params()
