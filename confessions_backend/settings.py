@@ -137,11 +137,13 @@ MIDDLEWARE = [
     "confessions_backend.middleware.RefuseNulMiddleware",
     "confessions_backend.compression.JsonGZipMiddleware",
     "confessions_backend.errors.ApiErrorEnvelopeMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # The session, the user and flash messages are the admin's: passed by on the API
+    # (confessions_backend.middleware).
+    "confessions_backend.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "confessions_backend.middleware.AuthenticationMiddleware",
+    "confessions_backend.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
