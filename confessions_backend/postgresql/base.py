@@ -25,7 +25,6 @@ from django.db.backends.base.base import NO_DB_ALIAS
 from django.db.backends.postgresql import base, operations
 from psycopg import RawCursor, adapt, adapters, errors
 from psycopg.pq import Format
-from psycopg_pool import ConnectionPool
 
 from confessions_backend.postgresql import pool
 
@@ -87,19 +86,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     @property
     def pool(self):
-        """Django's pool, made as Django makes it, but health-checked by `pool.check` (a
-        connection that has just worked goes out without a round trip) instead of on every
-        checkout."""
+        """Django's pool, made as Django makes it, but of `pool.ConnectionPool`, which
+        health-checks a connection only when it has waited (one that has just worked goes out
+        without a round trip) instead of on every checkout."""
         options = self.settings_dict["OPTIONS"].get("pool")
         if options and self.alias != NO_DB_ALIAS and self.alias not in self._connection_pools:
             if self.settings_dict.get("CONN_MAX_AGE", 0) != 0:
                 raise ImproperlyConfigured("Pooling doesn't support persistent connections.")
-            self._connection_pools.setdefault(self.alias, ConnectionPool(
+            self._connection_pools.setdefault(self.alias, pool.ConnectionPool(
                 kwargs={**self.get_connection_params(), "autocommit": True},
                 open=False,
                 configure=self._configure_connection,
-                check=pool.check,
-                reset=pool.returned,
                 **({} if options is True else options),
             ))  # fmt: skip
         return super().pool
