@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Block
 from messages_app import services
-from messages_app.models import Confession, Reply
+from messages_app.models import Confession, ConfessionMedia, Reply
 from realtime.models import Notification
 from realtime.previews import frames_of
 from tests.factories import client_of, make_media
@@ -366,3 +366,32 @@ def test_a_send_costs_a_fixed_number_of_queries(alice, alice_client, bob, settin
     assert two == nine
     # The media read; marked used (in a savepoint, so a refusal changes nothing); linked.
     assert two <= plain + 5
+
+
+def test_media_come_in_the_order_they_were_sent_on_every_list(alice, alice_client, bob,
+                                                              bob_client):  # fmt: skip
+    """Each page reads its media apart from its rows (media_app.selectors.Attachments); they
+    come in position order (the order the sender gave), not by id or as stored."""
+    made = [make_media(alice).pk for _ in range(4)]
+    order = [made[2], made[0], made[3], made[1]]
+    sent = alice_client.post("/api/v1/confessions", {"recipient": "bob", "body": "look",
+                                                     "media": order}, format="json")  # fmt: skip
+    assert sent.status_code == 201, sent.content
+    assert [media["id"] for media in sent.json()["media"]] == order  # as given
+    plain = alice_client.post("/api/v1/confessions", {"recipient": "bob", "body": "no photos"},
+                              format="json")  # fmt: skip
+    confession = sent.json()["id"]
+    # Positions against the rows' order on disk: each row rewritten, first to last, with a
+    # position that puts it after those rewritten after it.
+    attachments = ConfessionMedia.objects.filter(confession_id=confession).order_by("position")
+    for attachment in attachments:
+        ConfessionMedia.objects.filter(pk=attachment.pk).update(position=20 - attachment.position)
+    order.reverse()
+    for client, path in [(bob_client, "/api/v1/confessions/inbox"),
+                         (alice_client, "/api/v1/confessions/sent")]:  # fmt: skip
+        items = {item["id"]: item for item in client.get(path).json()["results"]}
+        assert [media["id"] for media in items[confession]["media"]] == order, path
+        assert items[plain.json()["id"]]["media"] == [], path
+        one = client.get(f"/api/v1/confessions/{confession}").json()
+        assert [media["id"] for media in one["media"]] == order
+        assert one["media"][0] == items[confession]["media"][0]  # the same rendering

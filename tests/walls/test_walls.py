@@ -331,3 +331,20 @@ def test_an_image_wechat_sent_to_review_holds_the_post_as_it_holds_a_confession(
     Media.objects.filter(pk=photo.pk).update(check_status=Media.Check.REVIEW)
     post = posted(alices, media=[photo.pk])
     assert post["status"] == "pending"
+
+
+def test_a_posts_media_come_in_the_order_given_in_every_feed(alice, bob, town):
+    """The feed reads its posts' media apart from its rows (media_app.selectors.Attachments),
+    in the order the author gave, for the pinned posts, `new` and `hot`."""
+    alices, bobs = joined(alice), joined(bob)
+    made = [make_media(alice).pk for _ in range(3)]
+    order = [made[1], made[2], made[0]]
+    post = posted(alices, media=order)
+    pinned = posted(alices, media=[made_one := make_media(alice).pk])
+    Post.objects.filter(pk=pinned["id"]).update(pinned=True)
+    posted(alices)
+    for sort in ("new", "hot"):
+        items = {item["id"]: item for item in feed(bobs, sort=sort)}
+        assert [media["id"] for media in items[post["id"]]["media"]] == order, sort
+        assert [media["id"] for media in items[pinned["id"]]["media"]] == [made_one], sort
+        assert [item["media"] for item in items.values()].count([]) == 1, sort
