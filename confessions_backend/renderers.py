@@ -27,7 +27,12 @@ class OrjsonRenderer(JSONRenderer):
         if self.get_indent(accepted_media_type, renderer_context or {}) is not None:
             return super().render(data, accepted_media_type, renderer_context)
         rendered = orjson.dumps(data, default=_fallback, option=_OPTIONS)
-        if b"\xe2\x80\xa8" in rendered or b"\xe2\x80\xa9" in rendered:
+        # A single byte is looked for at memchr's speed; the two sequences are two slower
+        # scans (some 120 µs for an 80 KB page), needed only when a last byte of theirs is
+        # there at all (never in ASCII, in few of the characters of any other script).
+        if (b"\xa8" in rendered or b"\xa9" in rendered) and (
+            b"\xe2\x80\xa8" in rendered or b"\xe2\x80\xa9" in rendered
+        ):
             rendered = rendered.replace(b"\xe2\x80\xa8", b"\\u2028").replace(
                 b"\xe2\x80\xa9", b"\\u2029"
             )

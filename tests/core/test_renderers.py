@@ -38,6 +38,14 @@ def test_same_bytes_as_drf():
     assert OrjsonRenderer().render(PAYLOAD) == JSONRenderer().render(PAYLOAD)
 
 
+def test_the_separators_are_escaped_wherever_they_are_and_nothing_else_is():
+    # The renderer looks for the separators' last bytes (0xA8, 0xA9) before the separators:
+    # texts with those bytes in other characters (¨ ©, 計 is E8 A8 88) or with none at all.
+    for body in ["plain ASCII", "¨ © 計", "計\u2028", "\u2029 only", "\u2028", "“—…”", ""]:
+        payload = {"body": body, "list": [body, {"name": body}]}
+        assert OrjsonRenderer().render(payload) == JSONRenderer().render(payload), body
+
+
 def test_indent_still_honoured():
     rendered = OrjsonRenderer().render({"a": [1]}, "application/json; indent=2", {})
     assert rendered == JSONRenderer().render({"a": [1]}, "application/json; indent=2", {})
