@@ -8,19 +8,20 @@ from confessions_backend import health
 from media_app.api.views import media_file
 from wechat.views import wechat_push
 
+# The most read first (URLs are tried in order; the apps' paths never overlap).
 api_v1 = [
+    path("", include("messages_app.api.urls")),
+    path("", include("walls.api.urls")),
     path("", include("accounts.api.urls")),
     path("", include("realtime.api.urls")),
     path("", include("media_app.api.urls")),
-    path("", include("messages_app.api.urls")),
     path("", include("wechat.api.urls")),
-    path("", include("walls.api.urls")),
 ]
 
 urlpatterns = [
+    path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("api/v1/", include((api_v1, "api"), namespace="v1")),
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("admin/", admin.site.urls),
