@@ -31,7 +31,8 @@ class RefuseNulMiddleware:
         return self.get_response(request)
 
 
-API_PREFIX = "/api/v1/"
+# The versioned, token-authenticated API; errors.API_PREFIX ("/api/") also covers the docs.
+VERSIONED_API_PREFIX = "/api/v1/"
 
 
 def _browser_only(middleware: type) -> type:
@@ -46,14 +47,14 @@ def _browser_only(middleware: type) -> type:
     authentication and the messages middleware still find them."""
 
     def __call__(self, request: HttpRequest):
-        if request.path_info.startswith(API_PREFIX):
+        if request.path_info.startswith(VERSIONED_API_PREFIX):
             return self.get_response(request)  # a coroutine in an async chain, as wanted
         return middleware.__call__(self, request)
 
     return type(middleware.__name__, (middleware,), {
         "__call__": __call__,
         "__module__": __name__,
-        "__doc__": f"{middleware.__module__}.{middleware.__name__}, not on {API_PREFIX}.",
+        "__doc__": f"{middleware.__module__}.{middleware.__name__}, not on {VERSIONED_API_PREFIX}.",
     })  # fmt: skip
 
 
