@@ -6,7 +6,7 @@ by a sender or an author (`PeopleGuardedAdmin`)."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Q
 from django.utils.html import format_html_join
 
@@ -15,11 +15,16 @@ from confessions_backend.admin_bases import (
     ReadOnlyModelAdmin,
     ReadOnlyTabularInline,
 )
-from confessions_backend.errors import ApplicationError
 from media_app.rendering import media_render
 from messages_app import services
 from messages_app.models import Confession, QueuedConfession, Reply
-from moderation.admin import OPEN_REPORTS, DecisionInline, ReportInline, moderation_action
+from moderation.admin import (
+    OPEN_REPORTS,
+    DecisionInline,
+    ReportInline,
+    decide_each,
+    moderation_action,
+)
 from moderation.models import ReasonCategory
 
 
@@ -159,16 +164,8 @@ class ReplyAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
             moderator=request.user, reply_id=reply.pk, reason=ReasonCategory.OTHER))  # fmt: skip
 
     def _decide(self, request, queryset, decide) -> None:
-        done, refused = 0, []
-        for reply in queryset.filter(status=Reply.Status.PENDING):
-            try:
-                decide(reply)
-                done += 1
-            except ApplicationError as exc:
-                refused.append(f"#{reply.pk}: {exc.message}")
-        self.message_user(request, f"{done} pending reply(ies) decided.", messages.SUCCESS)
-        if refused:
-            self.message_user(request, " ".join(refused), messages.WARNING)
+        decide_each(self, request, queryset.filter(status=Reply.Status.PENDING), decide,
+                    lambda done: f"{done} pending reply(ies) decided.")  # fmt: skip
 
     def has_moderate_permission(self, request) -> bool:
         return request.user.has_perm("messages_app.moderate_reply")

@@ -5,7 +5,7 @@ the word list. What a decision does is the feature's service; nothing here edits
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib import admin, messages
@@ -30,6 +30,22 @@ class ModerationForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
 
+def decide_each(modeladmin, request: HttpRequest, items: Iterable, decide: Callable,
+                summary: Callable[[int], str]) -> None:  # fmt: skip
+    """Calls `decide(item)` for each item, then tells the moderator `summary(how many were
+    done)` and, apart, each item a service refused and why."""
+    done, refused = 0, []
+    for item in items:
+        try:
+            decide(item)
+            done += 1
+        except ApplicationError as exc:
+            refused.append(f"#{item.pk}: {exc.message}")
+    modeladmin.message_user(request, summary(done), messages.SUCCESS)
+    if refused:
+        modeladmin.message_user(request, " ".join(refused), messages.WARNING)
+
+
 def moderation_action(
     name: str,
     title: str,
@@ -50,19 +66,12 @@ def moderation_action(
             if needs_reason and not reason:
                 form.add_error("reason", "Choose the reason the author will see.")
             else:
-                done, refused = 0, []
-                for item in queryset:
-                    kwargs = {"moderator": request.user, "note": form.cleaned_data["note"]}
-                    if needs_reason:
-                        kwargs["reason"] = reason
-                    try:
-                        service(**{target: item.pk}, **kwargs)
-                        done += 1
-                    except ApplicationError as exc:
-                        refused.append(f"#{item.pk}: {exc.message}")
-                modeladmin.message_user(request, f"{title}: {done} done.", messages.SUCCESS)
-                if refused:
-                    modeladmin.message_user(request, " ".join(refused), messages.WARNING)
+                kwargs = {"moderator": request.user, "note": form.cleaned_data["note"]}
+                if needs_reason:
+                    kwargs["reason"] = reason
+                decide_each(modeladmin, request, queryset,
+                            lambda item: service(**{target: item.pk}, **kwargs),
+                            lambda done: f"{title}: {done} done.")  # fmt: skip
                 return None
         return TemplateResponse(
             request,
