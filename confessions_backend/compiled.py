@@ -85,10 +85,7 @@ class CompiledQuery:
         if window:
             sql = f"{sql} LIMIT %s OFFSET %s"
             params.extend(int(number) for number in window)
-        connection = connections[plan.compiler.using]
-        with _cursor(connection) as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        rows = _fetch(connections[plan.compiler.using], sql, params)
         if plan.converters:
             rows = plan.compiler.apply_converters(rows, plan.converters)
         names = plan.names
@@ -150,11 +147,15 @@ class CompiledQuery:
         )
 
 
-def _cursor(connection):
-    """A cursor for a compiled query: the backend's prepared one where it has one (our
-    PostgreSQL backend: planned once per connection), else the connection's own."""
-    prepared = getattr(connection, "prepared_cursor", None)
-    return prepared() if prepared is not None else connection.cursor()
+def _fetch(connection, sql: str, params: list) -> list[tuple]:
+    """A compiled query's rows: run prepared where the backend can (our PostgreSQL backend:
+    planned once per connection), else on the connection's own cursor."""
+    fetch = getattr(connection, "fetch_prepared", None)
+    if fetch is not None:
+        return fetch(sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _same(value: Any) -> Any:

@@ -6,10 +6,13 @@ runs for timestamps: about 15 µs a value, some 0.6 ms of an inbox page's CPU. T
 parses with the C one and sets the same tzinfo, which gives the same datetimes, because
 Django sets the session's time zone to that one. Everything else is Django's.
 
-It also gives `confessions_backend.compiled` its cursor (`prepared_cursor`): one that binds
-on the server and runs each statement prepared, so PostgreSQL plans an inbox page's query once
-per connection instead of on every request (about 1 ms of its CPU each time), and psycopg
-reads that long SQL once per process instead of on every execution.
+It also runs `confessions_backend.compiled`'s statements (`fetch_prepared`): bound on the
+server and prepared, so PostgreSQL plans an inbox page's query once per connection instead of
+on every request (about 1 ms of its CPU each time), and psycopg reads that long SQL once per
+process instead of on every execution. They run on one cursor kept per connection, without
+Django's cursor wrapper around each (a new cursor and its wrapper cost about as much as a
+one-row statement itself); Django's errors, its broken-transaction check and its query log
+(DEBUG, assertNumQueries) stay: with the log on, they go through Django's cursor as before.
 
 settings.py names this module as the ENGINE for postgres:// URLs.
 """
@@ -62,6 +65,9 @@ def _numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda m: f"${next(numbers)}" if m[1] == "s" else "%", sql)
 
 
+_KEPT_CURSOR = "_confessions_prepared_cursor"
+
+
 class PreparedCursor(RawCursor):
     """Takes Django's SQL, numbers its placeholders once, binds on the server and runs it as
     a prepared statement."""
@@ -101,11 +107,36 @@ class DatabaseWrapper(base.DatabaseWrapper):
             ))  # fmt: skip
         return super().pool
 
+    def fetch_prepared(self, sql: str, params: list) -> list[tuple]:
+        """All rows of `sql` run prepared (`prepared_cursor`), on the cursor this connection
+        keeps for it; through Django's own cursor when queries are logged or wrapped."""
+        if self.queries_logged or self.execute_wrappers or not self._prepares:
+            with self.prepared_cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        self.validate_no_broken_transaction()
+        # Kept on psycopg's connection, which outlives this wrapper's hold of it (the pool
+        # lends it to one thread at a time), so it serves each request that borrows it.
+        connection = self.connection
+        cursor = getattr(connection, _KEPT_CURSOR, None)
+        if cursor is None:
+            cursor = PreparedCursor(connection)
+            setattr(connection, _KEPT_CURSOR, cursor)
+        with self.wrap_database_errors:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    @property
+    def _prepares(self) -> bool:
+        return self.settings_dict["OPTIONS"].get("prepare_threshold") is not None
+
     def prepared_cursor(self):
         """A cursor whose statements run prepared, wrapped as Django wraps its own (errors,
         query logging); the connection's ordinary one when prepared statements are off
         (DATABASE_PREPARED_STATEMENTS)."""
-        if self.settings_dict["OPTIONS"].get("prepare_threshold") is None:
+        if not self._prepares:
             return self.cursor()
         # Django's own `_cursor`, with this cursor class instead of the connection's.
         self.close_if_health_check_failed()

@@ -38,3 +38,39 @@ def test_a_timestamp_comes_back_as_it_went_in(moment):
     assert loaded == moment
     assert loaded.utcoffset().total_seconds() == 0
     assert loaded.isoformat() == moment.isoformat()
+
+
+def test_compiled_statements_run_on_one_cursor_kept_per_connection():
+    """Without the query log, a compiled query runs on a cursor kept on psycopg's connection
+    (no new cursor, no Django wrapper per statement) and gives what its queryset gives."""
+    from confessions_backend.compiled import CompiledQuery
+    from confessions_backend.postgresql.base import _KEPT_CURSOR, PreparedCursor
+
+    users = [User.objects.create_user(username=f"kept{index}") for index in range(3)]
+    named = CompiledQuery(
+        lambda user: User.objects.filter(pk__gte=user).order_by("pk").values("id", "username"),
+        user=int,
+    )
+    assert not connection.queries_logged
+    first = named.rows(user=users[1].pk)
+    kept = getattr(connection.connection, _KEPT_CURSOR)
+    assert type(kept) is PreparedCursor
+    assert named.rows(user=users[0].pk) == list(
+        User.objects.filter(pk__gte=users[0].pk).order_by("pk").values("id", "username")
+    )
+    assert getattr(connection.connection, _KEPT_CURSOR) is kept
+    assert first == [{"id": user.pk, "username": user.username} for user in users[1:]]
+
+
+def test_the_kept_cursor_keeps_djangos_errors_and_transaction_rules():
+    from django.db import DataError, transaction
+    from django.db.transaction import TransactionManagementError
+
+    assert not connection.queries_logged
+    with pytest.raises(DataError), transaction.atomic():  # Django's error, not psycopg's
+        connection.fetch_prepared("SELECT 1 / %s", [0])
+    assert connection.fetch_prepared("SELECT %s::int + 1", [1]) == [(2,)]
+    with transaction.atomic():
+        transaction.set_rollback(True)
+        with pytest.raises(TransactionManagementError):
+            connection.fetch_prepared("SELECT 1", [])
