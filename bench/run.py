@@ -263,8 +263,8 @@ def measure(smoke: bool) -> dict:
                                 count], env)  # fmt: skip
         finally:
             sockets_server.stop()
-        return {"cpu_ms": cpu, "cpu_median_ms": cpu_median, "rps": rps, "inbox_bytes": size, "sockets": sockets,
-                "latency": latency}  # fmt: skip
+        return {"cpu_ms": cpu, "cpu_median_ms": cpu_median, "rps": rps, "inbox_bytes": size,
+                "sockets": sockets, "latency": latency}  # fmt: skip
     finally:
         seaweedfs.stop(process)
         shutil.rmtree(scratch, ignore_errors=True)
@@ -280,8 +280,7 @@ def table(results: dict) -> str:
         "| path | CPU ms / request, in-process: best round (median) | × one-file view | "
         "req/s, gunicorn, 1 core | % of one-file view |",
         "| --- | ---: | ---: | ---: | ---: |",
-        f"| one-file Django JSON view | {ms('baseline')} | 1.0 | {rps['baseline']:.0f} | "
-        "100 % |",
+        f"| one-file Django JSON view | {ms('baseline')} | 1.0 | {rps['baseline']:.0f} | 100 % |",
     ]
     rows.append(f"| the inbox's floor: its statements in a bare view (bench/floor_app.py) | | | "
                 f"{rps['floor']:.0f} | {rps['floor'] / rps['baseline'] * 100:.0f} % |")  # fmt: skip
