@@ -100,8 +100,10 @@ def project(seed: dict, count: int) -> dict:
     def get(who: str, path: str) -> Callable[[], None]:
         return caller(application, "GET", path, 200, token=seed["tokens"][who])
 
-    send = caller(application, "POST", "/api/v1/confessions", 201, token=seed["tokens"]["dave"],
-                  body=json.dumps({"recipient": "carol", "body": "a benchmark confession",
+    # Not dave's (the throughput and latency measures send as him afterwards): his count of
+    # sends in the hour, which every send reads, would start some 800 higher than it used to.
+    send = caller(application, "POST", "/api/v1/confessions", 201, token=seed["tokens"]["erin"],
+                  body=json.dumps({"recipient": "frank", "body": "a benchmark confession",
                                    "anonymous": True}).encode())  # fmt: skip
     return cpu_ms({
         "inbox": (get("bob", "/api/v1/confessions/inbox"), count),

@@ -83,6 +83,10 @@ def main() -> None:
         author = people["bob"] if index % 2 else first.sender
         services.reply_create(user=author, confession_id=first.pk, body=f"reply {index}")
     seed_wall(people)
+    # The in-process CPU measure's sends (bench/inprocess.py) are erin's, to frank: the
+    # throughput and latency measures that follow send as dave, with his hour as they found it.
+    for name in ("erin", "frank"):
+        people[name] = User.objects.create_user(username=name, display_name=name.title())
     tokens = {name: str(RefreshToken.for_user(user).access_token) for name, user in people.items()}
     fanout = [User.objects.create_user(username=f"fan{index}") for index in range(FANOUT_USERS)]
     fanout_tokens = {user.username: str(AccessToken.for_user(user)) for user in fanout}
