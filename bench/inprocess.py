@@ -100,8 +100,8 @@ def project(seed: dict, count: int) -> dict:
     def get(who: str, path: str) -> Callable[[], None]:
         return caller(application, "GET", path, 200, token=seed["tokens"][who])
 
-    # Not dave's (the throughput and latency measures send as him afterwards): his count of
-    # sends in the hour, which every send reads, would start some 800 higher than it used to.
+    # Its own sender and recipient: the throughput and latency measures' (SENDERS to carol)
+    # find their hour and carol's inbox as the seed left them.
     send = caller(application, "POST", "/api/v1/confessions", 201, token=seed["tokens"]["erin"],
                   body=json.dumps({"recipient": "frank", "body": "a benchmark confession",
                                    "anonymous": True}).encode())  # fmt: skip

@@ -3,9 +3,10 @@
 The recipient (carol) holds one socket on the ASGI server; confessions to her are POSTed to
 the WSGI server (another process: the push crosses Redis) at a fixed rate, open loop (each
 send starts at its scheduled time whatever the ones before are doing, over a few keep-alive
-connections). The latency of a send is from the moment its POST starts to the moment its
-frame arrives. Prints JSON: sends, frames, lost (sends whose frame never came), p50, p99 and
-max in ms, and p50 and p99 of the POST's own answer.
+connections), by the seed's senders in turn (bench/seed.py, SENDERS). The latency of a send
+is from the moment its POST starts to the moment its frame arrives. Prints JSON: sends,
+frames, lost (sends whose frame never came), p50, p99 and max in ms, and p50 and p99 of the
+POST's own answer.
 
     latency.py <seed.json> <http port> <ws port> <sends per second> <seconds>
 """
@@ -26,17 +27,17 @@ CONNECTIONS = 16
 class Http:
     """One keep-alive HTTP/1.1 connection, one request at a time."""
 
-    def __init__(self, port: int, token: str) -> None:
-        self.port, self.token = port, token
+    def __init__(self, port: int) -> None:
+        self.port = port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+    async def post(self, path: str, body: bytes, token: str) -> tuple[int, bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         head = (
             f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            f"Authorization: Bearer {self.token}\r\nContent-Length: {len(body)}\r\n\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Length: {len(body)}\r\n\r\n"
         )
         self.writer.write(head.encode() + body)
         status_line = await self.reader.readline()
@@ -78,13 +79,13 @@ async def main(seed: dict, http_port: int, ws_port: int, rate: float, seconds: f
     listener = asyncio.create_task(listen())
     idle: asyncio.Queue[Http] = asyncio.Queue()
     for _ in range(CONNECTIONS):
-        idle.put_nowait(Http(http_port, seed["tokens"]["dave"]))
+        idle.put_nowait(Http(http_port))
 
-    async def send() -> None:
+    async def send(token: str) -> None:
         client = await idle.get()
         begun = time.perf_counter()
         try:
-            status, payload = await client.post("/api/v1/confessions", BODY)
+            status, payload = await client.post("/api/v1/confessions", BODY, token)
         finally:
             idle.put_nowait(client)
         if status != 201:
@@ -94,13 +95,14 @@ async def main(seed: dict, http_port: int, ws_port: int, rate: float, seconds: f
         started[json.loads(payload)["id"]] = begun
 
     total = int(rate * seconds)
+    senders = seed["senders"]
     tasks = []
     origin = time.perf_counter()
     for index in range(total):
         delay = origin + index / rate - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(send()))
+        tasks.append(asyncio.create_task(send(senders[index % len(senders)])))
     await asyncio.gather(*tasks)
     deadline = time.perf_counter() + 5
     while set(started) - set(arrived) and time.perf_counter() < deadline:

@@ -47,10 +47,14 @@ PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 START, END = "<!-- bench:run start -->", "<!-- bench:run end -->"
-SEND_SCRIPT = """wrk.method = "POST"
-wrk.body = '{{"recipient": "carol", "body": "a benchmark confession", "anonymous": true}}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer {token}"
+SEND_SCRIPT = """tokens = {{{tokens}}}
+body = '{{"recipient": "carol", "body": "a benchmark confession", "anonymous": true}}'
+sent = 0
+request = function()
+  sent = sent + 1
+  return wrk.format("POST", nil, {{["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. tokens[sent % #tokens + 1]}}, body)
+end
 """
 PATHS = {
     "inbox": ("bob", "/api/v1/confessions/inbox"),
@@ -253,7 +257,9 @@ def measure(smoke: bool) -> dict:
             sockets_server = uvicorn(env, free_port())
             try:
                 script = scratch / "send.lua"
-                script.write_text(SEND_SCRIPT.format(token=seed["tokens"]["dave"]))
+                # The seed's senders in turn (bench/seed.py, SENDERS), to carol.
+                tokens = ", ".join(f'"{token}"' for token in seed["senders"])
+                script.write_text(SEND_SCRIPT.format(tokens=tokens))
                 rps["send"] = wrk(f"http://127.0.0.1:{server.port}/api/v1/confessions", seconds,
                                   None, script)  # fmt: skip
                 latency = run_json([*pinned(1), PYTHON, "bench/latency.py", str(seed_file),

@@ -29,6 +29,10 @@ from media_app.services import new_storage_key_base  # noqa: E402
 from messages_app import services  # noqa: E402
 
 FANOUT_USERS = 1000  # 5 sockets each (SOCKETS_PER_USER): 5,000 sockets
+# Who makes the throughput and latency measures' sends to carol, in turn: a few thousand sends
+# a run, some 20 each, as many people confessing at once would (one sender making them all
+# made each send read an hour of thousands of that sender's rows, which no limit allows).
+SENDERS = 200
 CONFESSIONS = 25
 PHOTOS_EACH = 2
 REPLIES = 25
@@ -83,14 +87,16 @@ def main() -> None:
         author = people["bob"] if index % 2 else first.sender
         services.reply_create(user=author, confession_id=first.pk, body=f"reply {index}")
     seed_wall(people)
-    # The in-process CPU measure's sends (bench/inprocess.py) are erin's, to frank: the
-    # throughput and latency measures that follow send as dave, with his hour as they found it.
+    # The in-process CPU measure's sends (bench/inprocess.py) are erin's, to frank.
     for name in ("erin", "frank"):
         people[name] = User.objects.create_user(username=name, display_name=name.title())
     tokens = {name: str(RefreshToken.for_user(user).access_token) for name, user in people.items()}
     fanout = [User.objects.create_user(username=f"fan{index}") for index in range(FANOUT_USERS)]
     fanout_tokens = {user.username: str(AccessToken.for_user(user)) for user in fanout}
-    json.dump({"tokens": tokens, "thread": first.pk, "fanout": fanout_tokens}, sys.stdout)
+    senders = [User.objects.create_user(username=f"sender{index}") for index in range(SENDERS)]
+    json.dump({"tokens": tokens, "thread": first.pk, "fanout": fanout_tokens,
+               "senders": [str(AccessToken.for_user(user)) for user in senders]},
+              sys.stdout)  # fmt: skip
 
 
 if __name__ == "__main__":
