@@ -72,6 +72,8 @@ class Post(models.Model):
             models.Index(fields=("wall", "-created_at", "-id"), name="wall_feed",
                          condition=Q(status="approved", deleted_at__isnull=True)),
             models.Index(fields=("author", "-created_at"), name="wall_post_author"),
+            # The few pinned posts of a wall, found without reading its feed.
+            models.Index(fields=("wall",), name="wall_pinned", condition=Q(pinned=True)),
         ]  # fmt: skip
         permissions = [("moderate_post", "Can approve, hide or remove wall posts")]
 

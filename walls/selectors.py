@@ -76,19 +76,24 @@ def wall_get(*, user_id: int, slug: str) -> Wall:
     return wall
 
 
-_readable_wall_id = CompiledQuery(
-    lambda viewer, slug: walls_for(user_id=viewer).filter(slug=slug).values("id"),
-    viewer=int,
-    slug=str,
-)
+_readable_wall = CompiledQuery(
+    lambda viewer, slug: (
+        walls_for(user_id=viewer).filter(slug=slug)
+        .annotate(any_pinned=Exists(Post.objects.filter(wall_id=OuterRef("pk"), pinned=True)))
+        .values("id", "any_pinned")
+    ),
+    viewer=int, slug=str,
+)  # fmt: skip
 
 
-def readable_wall_id(*, user_id: int, slug: str) -> int:
-    """`wall_get`'s rule for a read that needs only the wall's id (the feed), precompiled."""
-    rows = _readable_wall_id.rows(viewer=user_id, slug=slug)
+def readable_wall(*, user_id: int, slug: str) -> tuple[int, bool]:
+    """`wall_get`'s rule for the feed, which needs only the wall's id, precompiled: the id,
+    and whether any post of the wall is pinned at all (which of them the viewer sees is
+    `feed_new_page`'s to say; when none is, it need not ask)."""
+    rows = _readable_wall.rows(viewer=user_id, slug=slug)
     if not rows:
         raise Http404
-    return rows[0]["id"]
+    return rows[0]["id"], rows[0]["any_pinned"]
 
 
 def _hidden_by_block(viewer_id: int) -> Q:
@@ -241,12 +246,15 @@ _feed_pinned = CompiledQuery(
 _post_media = Attachments(PostMedia, "post")
 
 
-def feed_new_page(*, user_id: int, wall_id: int, keyset) -> tuple[list[dict], list[dict]]:
+def feed_new_page(
+    *, user_id: int, wall_id: int, keyset, any_pinned: bool = True
+) -> tuple[list[dict], list[dict]]:
     """A page of the `new` feed as rows with their media: the posts moderators pinned (first
     page only), and the page's other posts, `limit + 1` of them when more follow (for the
-    cursor)."""
-    pinned = [] if keyset.after_id is not None else _feed_pinned.rows(viewer=user_id,
-                                                                      wall=wall_id)  # fmt: skip
+    cursor). `any_pinned=False` (`readable_wall`: the wall has no pinned post at all) spares
+    the look for pinned posts."""
+    first = keyset.after_id is None
+    pinned = _feed_pinned.rows(viewer=user_id, wall=wall_id) if first and any_pinned else []
     rows = _feed_new.rows(viewer=user_id, wall=wall_id, after_at=keyset.after_at,
                           after_id=keyset.after_id, limit=keyset.limit,
                           cursor=keyset.after_id is not None)  # fmt: skip

@@ -264,6 +264,32 @@ def test_hot_decays_with_time_and_pages_without_more_queries(
     assert too_deep.json()["error"]["code"] == "invalid_cursor"
 
 
+def test_the_first_page_looks_for_pinned_posts_only_on_a_wall_that_has_one(
+    alice, bob, town, django_assert_num_queries
+):
+    """The wall's read says whether any of its posts is pinned; the look for the pinned
+    posts the viewer may see runs only then, and stays the rule of what is shown."""
+    alices, bobs = joined(alice), joined(bob)
+    plain = posted(alices)
+    hidden = posted(alices)
+    # The user, the wall, the page, its media.
+    with django_assert_num_queries(4):
+        assert [p["id"] for p in feed(bobs)] == [hidden["id"], plain["id"]]
+    # Pinned but hidden by moderators: looked for (one more statement), not shown.
+    Post.objects.filter(pk=hidden["id"]).update(pinned=True, status=Status.HIDDEN)
+    with django_assert_num_queries(5):
+        assert [p["id"] for p in feed(bobs)] == [plain["id"]]
+    Post.objects.filter(pk=plain["id"]).update(pinned=True)
+    shown = feed(bobs)
+    assert [(p["id"], p["pinned"]) for p in shown] == [(plain["id"], True)]
+    # A later page never looks for them.
+    for _ in range(2):
+        posted(alices)
+    first = bobs.get("/api/v1/walls/town/posts?limit=1").json()
+    with django_assert_num_queries(4):
+        assert bobs.get(first["next"]).status_code == 200
+
+
 def test_posts_are_limited_per_hour(alice, town, settings):
     settings.WALL_POSTS_PER_HOUR = 2
     alices = joined(alice)

@@ -87,13 +87,13 @@ class WallPostsApi(generics.GenericAPIView):
         """A wall's feed: `new` newest first (the first page starts with the posts moderators
         pinned), or `hot` (see the README for the formula)."""
         sort = parse(s.FeedQuery, request, query=True)["sort"]
-        wall_id = selectors.readable_wall_id(user_id=request.user.pk, slug=slug)
+        wall_id, any_pinned = selectors.readable_wall(user_id=request.user.pk, slug=slug)
         urls = Urls(request)
         if sort == "hot":
             return _hot_page(request, wall_id, urls)
         keyset = Keyset.of(request)
         pinned, rows = selectors.feed_new_page(user_id=request.user.pk, wall_id=wall_id,
-                                               keyset=keyset)  # fmt: skip
+                                               keyset=keyset, any_pinned=any_pinned)  # fmt: skip
         page = keyset.response(request, rows, [
             post_row_render(row, viewer_id=request.user.pk, urls=urls) for row in rows
         ])  # fmt: skip
