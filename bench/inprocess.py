@@ -1,22 +1,23 @@
 """CPU per request, in one process, through Django's whole stack (WSGI handler, middleware,
 DRF, the database and S3 signing; no network server): `time.process_time` over many requests
-after a warm-up. Run by bench/run.py; prints JSON {"best": {path label: ms of CPU per
-request}, "median": {...}}.
+after a warm-up, in one or more rounds (the paths taking turns). Run by bench/run.py; prints
+JSON {"best": {path label: ms of CPU per request}, "median": {...}} over its rounds.
 
-Each path is measured in ROUNDS rounds, the paths taking turns, and the figure is the best
-round (since 2026-11-21, seventh session; one round before). On a shared 2-core machine a
-round's CPU time also holds what others cost it (cache and memory bandwidth, steal): the same
-code measured 1.35 and 1.95 ms a request ten minutes apart. The best round is the closest to
-what the code itself costs, as `timeit` advises; the median is kept beside it, for how noisy
-the run was.
+bench/run.py runs it in rounds, alternating the project's process with the one-file view's
+(since 2026-11-22, seventh session; one round of each before, the project first): on this
+shared 2-core machine a round's CPU time also holds what neighbours cost it (cache, memory
+bandwidth, steal), and the same code measured 1.0 and 2.1 ms a request in two runs an hour
+apart. Taking turns puts each slow spell on both sides of a ratio; the best round is the
+closest to what the code itself costs, as `timeit` advises.
 
 Requests are WSGI calls, made as a WSGI server makes them (since 2026-11-21, fifth session;
 Django's test client before): the test client adds work of its own (signals for templates,
 copies of the request) and leaves out some of production's (it keeps the thread's database
 connection across requests, where a server gives it back to the pool after each one).
 
-    inprocess.py project <seed.json> <count>   the project's hot paths
-    inprocess.py baseline <count>              the one-file Django JSON view (bench/baseline_app.py)
+    inprocess.py project <seed.json> <count> [rounds]   the project's hot paths
+    inprocess.py baseline <count> [rounds]              the one-file Django JSON view
+                                                        (bench/baseline_app.py)
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ def caller(application: Callable, method: str, path: str, expected: int, *,
     return request
 
 
-def project(seed: dict, count: int) -> dict:
+def project(seed: dict, count: int, rounds: int = ROUNDS) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confessions_backend.settings")
     # Loaded as gunicorn loads it (Django set up, the heap settled: confessions_backend.startup).
     from confessions_backend.wsgi import application
@@ -111,19 +112,21 @@ def project(seed: dict, count: int) -> dict:
         "replies": (get("bob", f"/api/v1/confessions/{seed['thread']}/replies"), count),
         "feed": (get("bob", "/api/v1/walls/bench/posts"), count),
         "send": (send, max(count // 2, 5)),
-    })  # fmt: skip
+    }, rounds)  # fmt: skip
 
 
-def baseline(count: int) -> dict:
+def baseline(count: int, rounds: int = ROUNDS) -> dict:
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.baseline_app"
     from bench.baseline_app import application
 
-    return cpu_ms({"baseline": (caller(application, "GET", "/", 200), count)})
+    return cpu_ms({"baseline": (caller(application, "GET", "/", 200), count)}, rounds)
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "project":
-        result = project(json.loads(Path(sys.argv[2]).read_text()), int(sys.argv[3]))
+        rounds = int(sys.argv[4]) if len(sys.argv) > 4 else ROUNDS
+        result = project(json.loads(Path(sys.argv[2]).read_text()), int(sys.argv[3]), rounds)
     else:
-        result = baseline(int(sys.argv[2]))
+        rounds = int(sys.argv[3]) if len(sys.argv) > 3 else ROUNDS
+        result = baseline(int(sys.argv[2]), rounds)
     json.dump(result, sys.stdout)
