@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint format clean
+.PHONY: run test bench lint format messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -37,6 +37,14 @@ test: $(VENV)/.installed-dev
 ## writes bench/RESULTS.md
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
+
+# After adding or changing a message for people: gather them into the Chinese catalog (then
+# translate what is new in locale/zh_Hans/LC_MESSAGES/django.po) and compile it (needs gettext).
+PO = locale/zh_Hans/LC_MESSAGES/django.po
+messages: $(VENV)/.installed-dev
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-location --ignore=var --ignore=bench \
+		--ignore=tests --ignore=deploy
+	msgfmt --check -o $(PO:.po=.mo) $(PO)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

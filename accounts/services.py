@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -38,7 +39,9 @@ PROFILE_FIELDS = frozenset({"username", "display_name", "bio", "avatar", "accept
 
 def _refresh_refused() -> ApplicationError:
     return ApplicationError(
-        "not_authenticated", "Refresh token is invalid, expired or no longer usable.", status=401
+        "not_authenticated",
+        gettext("Refresh token is invalid, expired or no longer usable."),
+        status=401,
     )
 
 
@@ -50,10 +53,10 @@ def _check_username_free(username: str, *, user: User | None = None) -> None:
         raise ValidationError({"username": exc.messages}) from None
     others = User.objects.exclude(pk=user.pk) if user is not None else User.objects.all()
     if others.filter(username_key=usernames.key(username)).exists():
-        raise ValidationError({"username": ["That username is taken."]})
+        raise ValidationError({"username": [gettext("That username is taken.")]})
     if others.filter(username_skeleton=usernames.skeleton(username)).exists():
         raise ValidationError({"username": [
-            "That username looks too much like someone else's; choose another."
+            gettext("That username looks too much like someone else's; choose another.")
         ]})  # fmt: skip
 
 
@@ -65,7 +68,7 @@ def _save_checked(user: User) -> None:
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        raise ValidationError({"username": ["That username is taken."]}) from None
+        raise ValidationError({"username": [gettext("That username is taken.")]}) from None
 
 
 def token_pair_for(user: User) -> dict[str, str]:
@@ -97,8 +100,10 @@ def auth_login(*, username: str, password: str) -> User:
         return user
     candidate = User.objects.filter(username_key=usernames.key(username), is_active=False).first()
     if candidate is not None and candidate.check_password(password):
-        raise ApplicationError("account_disabled", "This account is disabled.", status=403)
-    raise ApplicationError("invalid_credentials", "Wrong username or password.", status=401)
+        raise ApplicationError("account_disabled", gettext("This account is disabled."),
+                               status=403)  # fmt: skip
+    raise ApplicationError("invalid_credentials", gettext("Wrong username or password."),
+                           status=401)  # fmt: skip
 
 
 def _outstanding(token: RefreshToken, raw: str, user: User) -> OutstandingToken:
@@ -126,7 +131,7 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
         token = _RefreshToken(refresh)  # signature, expiry and type
     except ExpiredTokenError:
         raise ApplicationError(
-            "token_expired", "The refresh token has expired: sign in again.", status=401
+            "token_expired", gettext("The refresh token has expired: sign in again."), status=401
         ) from None
     except TokenError:
         raise _refresh_refused() from None
@@ -194,9 +199,11 @@ def auth_logout(*, user: User, refresh: str) -> None:
     try:
         token = RefreshToken(refresh)
     except TokenError:
-        raise ValidationError({"refresh": ["Token is invalid, expired or not yours."]}) from None
+        raise ValidationError(
+            {"refresh": [gettext("Token is invalid, expired or not yours.")]}
+        ) from None
     if str(token.get("user_id")) != str(user.pk):
-        raise ValidationError({"refresh": ["Token is invalid, expired or not yours."]})
+        raise ValidationError({"refresh": [gettext("Token is invalid, expired or not yours.")]})
     outstanding = _outstanding(token, refresh, user)
     BlacklistedToken.objects.get_or_create(token=outstanding)
 
@@ -211,26 +218,28 @@ _WECHAT_RISKY_USER = 40226
 def _wechat_application_error(exc: Exception) -> ApplicationError:
     if isinstance(exc, wechat.WeChatNotConfigured):
         return ServiceUnavailable(
-            "WeChat login is not configured on this server.", code="wechat_unavailable"
+            gettext("WeChat login is not configured on this server."), code="wechat_unavailable"
         )
     if isinstance(exc, wechat.WeChatError):
         if exc.errcode in _WECHAT_CODE_INVALID:
             return ApplicationError(
                 "wechat_code_invalid",
-                "This WeChat login code is invalid or was already used; call wx.login again.",
+                gettext(
+                    "This WeChat login code is invalid or was already used; call wx.login again."
+                ),
                 status=401,
             )
         if exc.errcode == _WECHAT_RATE_LIMITED:
             return ApplicationError(
                 "throttled",
-                "WeChat is limiting logins right now; try again in a minute.",
+                gettext("WeChat is limiting logins right now; try again in a minute."),
                 status=429,
                 headers={"Retry-After": "60"},
             )
         if exc.errcode == _WECHAT_RISKY_USER:
             return ApplicationError(
                 "wechat_user_restricted",
-                "WeChat has restricted this user; login is refused.",
+                gettext("WeChat has restricted this user; login is refused."),
                 status=403,
             )
     return ServiceUnavailable(
@@ -259,7 +268,8 @@ def auth_wechat(*, code: str, display_name: str = "") -> tuple[User, bool]:
         openid=session.openid, unionid=session.unionid, display_name=display_name
     )
     if not user.is_active:
-        raise ApplicationError("account_disabled", "This account is disabled.", status=403)
+        raise ApplicationError("account_disabled", gettext("This account is disabled."),
+                               status=403)  # fmt: skip
     return user, created
 
 
@@ -331,6 +341,11 @@ def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
 
 # Profile texts others see pass the moderation chain (accounts.text_checks).
 MODERATED_PROFILE_FIELDS = ("display_name", "bio")
+_BREAKS_RULES = {
+    "display_name": lambda: gettext("This display name breaks the community rules."),
+    "bio": lambda: gettext("This bio breaks the community rules."),
+    "text": lambda: gettext("This text breaks the community rules."),
+}
 
 
 def _moderated_change(user: User, field: str, value: str) -> None:
@@ -343,7 +358,7 @@ def _moderated_change(user: User, field: str, value: str) -> None:
     kind, reason = text_checks.verdict(value, author=user)
     if kind == "block":
         raise ApplicationError(
-            "content_rejected", f"This {field.replace('_', ' ')} breaks the community rules."
+            "content_rejected", _BREAKS_RULES.get(field, _BREAKS_RULES["text"])()
         )
     if kind == "review":
         setattr(user, pending, value)
@@ -423,9 +438,9 @@ def block_create(*, blocker: User, username: str) -> tuple[Block, bool]:
     is harmless."""
     blocked = User.objects.filter(username_key=usernames.key(username)).first()
     if blocked is None:
-        raise ValidationError({"username": ["No user with that username."]})
+        raise ValidationError({"username": [gettext("No user with that username.")]})
     if blocked.pk == blocker.pk:
-        raise ValidationError({"username": ["You cannot block yourself."]})
+        raise ValidationError({"username": [gettext("You cannot block yourself.")]})
     return Block.objects.get_or_create(blocker=blocker, blocked=blocked, anonymous=False)
 
 
@@ -435,7 +450,7 @@ def block_create_anonymous(*, blocker: User, blocked: User) -> Block:
     The confessions app calls this with the sender it looked up, once per confession: every
     call makes a new block (see `Block`)."""
     if blocked.pk == blocker.pk:
-        raise ValidationError("You cannot block yourself.")
+        raise ValidationError(gettext("You cannot block yourself."))
     return Block.objects.create(blocker=blocker, blocked=blocked, anonymous=True)
 
 
@@ -470,7 +485,7 @@ def phone_bind(*, user: User, code: str) -> User:
         if isinstance(exc, wechat.WeChatError) and exc.errcode in _WECHAT_CODE_INVALID:
             raise ApplicationError(
                 "wechat_code_invalid",
-                "This phone code is invalid or was already used; ask the user again.",
+                gettext("This phone code is invalid or was already used; ask the user again."),
                 status=400,
             ) from None
         raise _wechat_application_error(exc) from None  # fmt: skip
@@ -478,7 +493,7 @@ def phone_bind(*, user: User, code: str) -> User:
     phone = info.get("purePhoneNumber") or info.get("phoneNumber")
     watermark = info.get("watermark") or {}
     if not isinstance(phone, str) or not phone or watermark.get("appid") != client.appid:
-        raise ServiceUnavailable("WeChat did not answer properly; try again soon.",
+        raise ServiceUnavailable(gettext("WeChat did not answer properly; try again soon."),
                                  code="wechat_unavailable")  # fmt: skip
     country = str(info.get("countryCode") or "")
     user.phone_sealed = phones.seal(f"+{country} {phone}" if country and country != "86" else phone)
@@ -495,7 +510,5 @@ def phone_unbind(*, user: User) -> None:
 def require_phone_to_post(user: User) -> None:
     """With POSTING_REQUIRES_PHONE: 403 `phone_required` for an author without a bound phone."""
     if settings.POSTING_REQUIRES_PHONE and not user.phone_sealed:
-        raise ApplicationError(
-            "phone_required", "Bind a phone number before posting (POST /api/v1/me/phone).",
-            status=403,
-        )  # fmt: skip
+        message = gettext("Bind a phone number before posting (POST /api/v1/me/phone).")
+        raise ApplicationError("phone_required", message, status=403)

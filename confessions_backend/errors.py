@@ -22,6 +22,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -70,7 +71,7 @@ class ServiceUnavailable(ApplicationError):
 
     def __init__(
         self,
-        message: str = "A service we depend on is unavailable; try again soon.",
+        message: str = _("A service we depend on is unavailable; try again soon."),
         *,
         code: str = "service_unavailable",
     ) -> None:
@@ -91,24 +92,26 @@ DEPENDENCY_ERRORS: tuple[type[BaseException], ...] = (
 
 # Codes for statuses that reach the middleware without an exception to name them.
 _STATUS_CODES = {
-    400: ("bad_request", "The request could not be understood."),
-    401: ("not_authenticated", "Authentication credentials were not provided or are invalid."),
-    403: ("permission_denied", "You do not have permission to perform this action."),
-    404: ("not_found", "Not found."),
-    405: ("method_not_allowed", "Method not allowed."),
-    406: ("not_acceptable", "Could not satisfy the request's Accept header."),
-    413: ("payload_too_large", "The request body is too large."),
-    415: ("unsupported_media_type", "Unsupported media type in request."),
-    429: ("throttled", "Request was throttled."),
-    500: ("internal_error", "Internal server error."),
-    502: ("service_unavailable", "A service we depend on is unavailable; try again soon."),
-    503: ("service_unavailable", "A service we depend on is unavailable; try again soon."),
-    504: ("service_unavailable", "A service we depend on is unavailable; try again soon."),
+    400: ("bad_request", _("The request could not be understood.")),
+    401: ("not_authenticated", _("Authentication credentials were not provided or are invalid.")),
+    403: ("permission_denied", _("You do not have permission to perform this action.")),
+    404: ("not_found", _("Not found.")),
+    405: ("method_not_allowed", _("Method not allowed.")),
+    406: ("not_acceptable", _("Could not satisfy the request's Accept header.")),
+    413: ("payload_too_large", _("The request body is too large.")),
+    415: ("unsupported_media_type", _("Unsupported media type in request.")),
+    429: ("throttled", _("Request was throttled.")),
+    500: ("internal_error", _("Internal server error.")),
+    502: ("service_unavailable", _("A service we depend on is unavailable; try again soon.")),
+    503: ("service_unavailable", _("A service we depend on is unavailable; try again soon.")),
+    504: ("service_unavailable", _("A service we depend on is unavailable; try again soon.")),
 }
+_INVALID_INPUT = _("Invalid input.")
 
 
 def envelope(code: str, message: str, fields: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    error: dict[str, Any] = {"code": code, "message": message}
+    # str(): a message may be lazy (translated into the request's language only now).
+    error: dict[str, Any] = {"code": code, "message": str(message)}
     if fields:
         error["fields"] = fields
     return {"error": error}
@@ -169,14 +172,14 @@ def _render(exc: BaseException) -> tuple[int, dict[str, Any], dict[str, str]]:
         return exc.status_code, envelope(exc.code, exc.message, exc.fields), exc.headers
     if isinstance(exc, DjangoValidationError):
         fields = _django_validation_fields(exc)
-        return 400, envelope("validation_error", "Invalid input.", fields), {}
+        return 400, envelope("validation_error", _INVALID_INPUT, fields), {}
     if isinstance(exc, RequestDataTooBig):
         return 413, envelope("payload_too_large", _STATUS_CODES[413][1]), {}
     if isinstance(exc, SuspiciousOperation):
         logger.warning("suspicious request: %s: %s", type(exc).__name__, exc)
         return 400, envelope("bad_request", _STATUS_CODES[400][1]), {}
     if isinstance(exc, Http404):
-        return 404, envelope("not_found", "Not found."), {}
+        return 404, envelope("not_found", _STATUS_CODES[404][1]), {}
     if isinstance(exc, DjangoPermissionDenied):
         return 403, envelope("permission_denied", _STATUS_CODES[403][1]), {}
     if isinstance(exc, DEPENDENCY_ERRORS):
@@ -190,11 +193,11 @@ def _render(exc: BaseException) -> tuple[int, dict[str, Any], dict[str, str]]:
         if isinstance(exc, drf.Throttled) and exc.wait is not None:
             headers["Retry-After"] = str(int(exc.wait))
         if isinstance(exc, drf.ValidationError):
-            body = envelope("validation_error", "Invalid input.", _field_errors(exc.detail))
+            body = envelope("validation_error", _INVALID_INPUT, _field_errors(exc.detail))
             return exc.status_code, body, headers
         if isinstance(exc, TokenExpired):
             return exc.status_code, envelope(
-                "token_expired", "The access token has expired: refresh it."
+                "token_expired", _("The access token has expired: refresh it.")
             ), headers  # fmt: skip
         if isinstance(
             exc,
@@ -208,7 +211,7 @@ def _render(exc: BaseException) -> tuple[int, dict[str, Any], dict[str, str]]:
         message = " ".join(_flatten(exc.detail)) if not isinstance(exc.detail, str) else exc.detail
         if isinstance(exc, InvalidToken):
             # simplejwt puts every token it tried into `detail`; one sentence is enough.
-            message = "Token is invalid or expired."
+            message = _("Token is invalid or expired.")
         return exc.status_code, envelope(code, message), headers
     logger.error("unhandled exception", exc_info=(type(exc), exc, exc.__traceback__))
     code, message = _STATUS_CODES[500]
@@ -225,7 +228,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
 
 def error_response(status: int, *, message: str | None = None) -> JsonResponse:
     code, default_message = _STATUS_CODES.get(
-        status, ("internal_error" if status >= 500 else "bad_request", "Request failed.")
+        status, ("internal_error" if status >= 500 else "bad_request", _("Request failed."))
     )
     return JsonResponse(envelope(code, message or default_message), status=status)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, QueryDict
+from django.utils.translation import gettext
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -158,11 +159,14 @@ def one_query_value(
 
 
 def _invalid_limit(maximum: int) -> ApplicationError:
-    return ApplicationError("invalid_limit", f"limit must be a whole number from 1 to {maximum}.")
+    return ApplicationError(
+        "invalid_limit",
+        gettext("limit must be a whole number from 1 to %(max)d.") % {"max": maximum},
+    )
 
 
 def _invalid_cursor() -> ApplicationError:
-    return ApplicationError("invalid_cursor", "This cursor is not valid.")
+    return ApplicationError("invalid_cursor", gettext("This cursor is not valid."))
 
 
 def _cursor_text(at: datetime, row_id: int) -> str:

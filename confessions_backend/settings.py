@@ -136,6 +136,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "confessions_backend.middleware.RefuseNulMiddleware",
     "confessions_backend.compression.JsonGZipMiddleware",
+    # The language of every message, errors included (Accept-Language; the admin's cookie).
+    "django.middleware.locale.LocaleMiddleware",
     "confessions_backend.errors.ApiErrorEnvelopeMiddleware",
     # The session, the user and flash messages are the admin's: passed by on the API
     # (confessions_backend.middleware).
@@ -178,7 +180,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# Every message for people (API errors, the admin) in English or Simplified Chinese, as the
+# request's Accept-Language asks (django.middleware.locale); error codes never change.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from accounts.models import User
 from media_app import rendering, services
@@ -16,15 +17,15 @@ class MediaAvatars:
     def take(self, *, user: User, media_id: int) -> Media:
         media = Media.objects.filter(pk=media_id, owner=user, kind=Media.Kind.IMAGE).first()
         if media is None:
-            raise ValidationError({"avatar": ["No such image of yours."]})
+            raise ValidationError({"avatar": [gettext("No such image of yours.")]})
         try:
             services.media_attach(media=[media])
         except ValidationError:
             # The same object under a named profile and in an anonymous confession would
             # tell the recipient who sent it.
             raise ValidationError(
-                {"avatar": ["This image is already in use: a photo sent in a confession "
-                            "cannot be an avatar."]}
+                {"avatar": [gettext("This image is already in use: a photo sent in a "
+                                    "confession cannot be an avatar.")]}
             ) from None  # fmt: skip
         return media
 

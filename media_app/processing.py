@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
@@ -115,25 +116,31 @@ def sniff(head: bytes) -> tuple[str, str]:
         if brand in _ISO_IMAGE_BRANDS:
             return "image", _ISO_IMAGE_BRANDS[brand]
         if brand == b"crx ":
-            raise MediaRejected("unsupported_media_type", "Camera RAW files are not accepted; "
-                                "send JPEG, PNG, WebP or HEIC.", status=415)  # fmt: skip
+            raise MediaRejected("unsupported_media_type", gettext(
+                "Camera RAW files are not accepted; send JPEG, PNG, WebP or HEIC."
+            ), status=415)  # fmt: skip
         return "video", brand.decode("latin1")
     if head.startswith((b"GIF87a", b"GIF89a")):
-        raise MediaRejected("unsupported_media_type", "GIFs and stickers are not accepted: send "
-                            "a photo, or a short video for something that moves.", 415)  # fmt: skip
+        raise MediaRejected("unsupported_media_type", gettext(
+            "GIFs and stickers are not accepted: send a photo, or a short video for something "
+            "that moves."
+        ), 415)  # fmt: skip
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
-        raise MediaRejected("unsupported_media_type", "AVI is not accepted; send MP4.", 415)
+        raise MediaRejected(
+            "unsupported_media_type", gettext("AVI is not accepted; send MP4."), 415
+        )
     for signature, name in _KNOWN_UNSUPPORTED:
         if head.startswith(signature):
             raise MediaRejected(
                 "unsupported_media_type",
-                f"{name} files are not accepted; send JPEG, PNG, WebP, HEIC or MP4/MOV.",
+                gettext("%(name)s files are not accepted; send JPEG, PNG, WebP, HEIC or MP4/MOV.")
+                % {"name": name},
                 status=415,
             )
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<svg", b"<?xml", b"<!doctype svg")):
-        raise MediaRejected("unsupported_media_type", "SVG files are not accepted.", 415)
-    raise MediaRejected("invalid_media", "This is not an image or a video we can read.")
+        raise MediaRejected("unsupported_media_type", gettext("SVG files are not accepted."), 415)
+    raise MediaRejected("invalid_media", gettext("This is not an image or a video we can read."))
 
 
 # --- images ------------------------------------------------------------------------------------
@@ -192,8 +199,8 @@ def process_image(file, pil_formats: str) -> ProcessedImage:
             if width * height > max_pixels or max(width, height) > MAX_SIDE:
                 raise MediaRejected(
                     "image_too_large",
-                    f"Images may have at most {max_pixels // 1_000_000} megapixels "
-                    f"and {MAX_SIDE} pixels a side.",
+                    gettext("Images may have at most %(mp)d megapixels and %(side)d pixels a side.")
+                    % {"mp": max_pixels // 1_000_000, "side": MAX_SIDE},
                 )
             image.load()
             image = ImageOps.exif_transpose(image)
@@ -203,15 +210,19 @@ def process_image(file, pil_formats: str) -> ProcessedImage:
         except (Image.DecompressionBombWarning, Image.DecompressionBombError):
             # Pillow's own bomb guard fires inside open() for sizes far past ours.
             raise MediaRejected(
-                "image_too_large", f"Images may have at most {max_pixels // 1_000_000} megapixels."
+                "image_too_large",
+                gettext("Images may have at most %(mp)d megapixels.")
+                % {"mp": max_pixels // 1_000_000},
             ) from None
         except UnidentifiedImageError as exc:
             # Pillow's message names our file object: it goes to the log, not to the client.
             logger.info("unreadable image: %s", exc)
-            raise MediaRejected("invalid_media", "This image cannot be read.") from None
+            raise MediaRejected("invalid_media", gettext("This image cannot be read.")) from None
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             logger.info("damaged image: %s: %s", type(exc).__name__, exc)
-            raise MediaRejected("invalid_media", "The image is damaged or truncated.") from None
+            raise MediaRejected(
+                "invalid_media", gettext("The image is damaged or truncated.")
+            ) from None
     return ProcessedImage(
         main=_encode(image),
         display=_encode(_fit(image, DISPLAY_SIDE)) if max(image.size) > DISPLAY_SIDE else None,
@@ -245,7 +256,7 @@ def _ffmpeg(arguments: list[str]) -> subprocess.CompletedProcess:
             command, capture_output=True, timeout=settings.MEDIA_FFMPEG_TIMEOUT_SECONDS
         )
     except subprocess.TimeoutExpired:
-        raise MediaRejected("invalid_media", "The video took too long to read.") from None
+        raise MediaRejected("invalid_media", gettext("The video took too long to read.")) from None
 
 
 def probe_video(path: Path, brand: str) -> ProbedVideo:
@@ -254,26 +265,31 @@ def probe_video(path: Path, brand: str) -> ProbedVideo:
     # timestamp is the real length, whatever the container's header claims.
     probe = _ffmpeg(["-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "null", "-"])
     if probe.returncode != 0:
-        raise MediaRejected("invalid_media", "This is not a video we can read.")
+        raise MediaRejected("invalid_media", gettext("This is not a video we can read."))
     claimed = [_seconds(*found) for found in _DURATION.findall(probe.stderr)]
     measured = [_seconds(*found) for found in _PROGRESS_TIME.findall(probe.stderr)]
     duration = max([0.0, *claimed[:1], *measured[-1:]])
     if duration <= 0:
-        raise MediaRejected("invalid_media", "The video has no playable frames.")
+        raise MediaRejected("invalid_media", gettext("The video has no playable frames."))
     limit = settings.MEDIA_MAX_VIDEO_SECONDS
     if duration > limit + 0.5:
-        raise MediaRejected("video_too_long", f"Videos may be at most {limit} seconds long.")
+        raise MediaRejected(
+            "video_too_long",
+            gettext("Videos may be at most %(seconds)d seconds long.") % {"seconds": limit},
+        )
 
     frame = _ffmpeg(["-i", str(path), "-map", "0:v:0", "-frames:v", "1",
                      "-f", "image2pipe", "-c:v", "png", "-"])  # fmt: skip
     if frame.returncode != 0 or not frame.stdout:
-        raise MediaRejected("invalid_media", "No frame of this video could be decoded.")
+        raise MediaRejected("invalid_media", gettext("No frame of this video could be decoded."))
     try:
         poster = Image.open(io.BytesIO(frame.stdout), formats=["PNG"])
         poster.load()
     except (OSError, UnidentifiedImageError) as exc:
         logger.info("unreadable video frame: %s", exc)
-        raise MediaRejected("invalid_media", "No frame of this video could be decoded.") from None
+        raise MediaRejected(
+            "invalid_media", gettext("No frame of this video could be decoded.")
+        ) from None
     width, height = poster.size  # after ffmpeg's rotation: as the video is watched
     poster = _normalise_mode(poster)
     poster.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from confessions_backend.errors import ApplicationError, ServiceUnavailable
@@ -58,14 +59,15 @@ def _check_quota(owner: User, size: int) -> None:
     ):
         raise ApplicationError(
             "throttled",
-            f"At most {settings.MEDIA_UPLOADS_PER_DAY} uploads a day.",
+            gettext("At most %(limit)d uploads a day.") % {"limit": settings.MEDIA_UPLOADS_PER_DAY},
             status=429,
             headers={"Retry-After": "3600"},
         )
     used = Media.objects.filter(owner=owner).aggregate(total=Sum("size"))["total"] or 0
     if used + size > settings.MEDIA_QUOTA_BYTES:
         raise ApplicationError(
-            "payload_too_large", "Your media storage quota is full; delete something first.",
+            "payload_too_large",
+            gettext("Your media storage quota is full; delete something first."),
             status=413,
         )  # fmt: skip
 
@@ -107,7 +109,9 @@ def media_upload(*, owner: User, file: UploadedFile) -> Media:
     limit = settings.MEDIA_MAX_IMAGE_BYTES if kind == "image" else settings.MEDIA_MAX_VIDEO_BYTES
     if file.size > limit:
         raise ApplicationError(
-            "payload_too_large", f"{kind.capitalize()}s may be at most {limit // 2**20} MB.",
+            "payload_too_large",
+            (gettext("Images may be at most %(mb)d MB.") if kind == "image"
+             else gettext("Videos may be at most %(mb)d MB.")) % {"mb": limit // 2**20},
             status=413,
         )  # fmt: skip
     _check_quota(owner, file.size)
@@ -187,7 +191,7 @@ def media_delete(*, user: User, media_id: int) -> None:
     if media.attached_at is not None:
         raise ApplicationError(
             "media_attached",
-            "This media is in use (a confession carries it, or it is your avatar).",
+            gettext("This media is in use (a confession carries it, or it is your avatar)."),
             status=409,
         )  # fmt: skip
     media.delete()  # the post_delete receiver removes the objects after commit
@@ -207,21 +211,28 @@ def media_for_attachment(*, owner: User, media_ids: list[int]) -> list[Media]:
     if not media_ids:
         return []
     if len(set(media_ids)) != len(media_ids):
-        raise ValidationError({"media": ["The same media is listed twice."]})
+        raise ValidationError({"media": [gettext("The same media is listed twice.")]})
     found = {m.pk: m for m in Media.objects.filter(pk__in=media_ids, owner=owner)}
     if len(found) != len(media_ids):
-        raise ValidationError({"media": ["No such media of yours."]})
+        raise ValidationError({"media": [gettext("No such media of yours.")]})
     media = [found[media_id] for media_id in media_ids]
     if any(item.attached_at is not None for item in media):
-        raise ValidationError({"media": ["This media is already in use (sent, or your avatar)."]})
+        raise ValidationError(
+            {"media": [gettext("This media is already in use (sent, or your avatar).")]}
+        )
     if any(item.check_status == Media.Check.REJECTED for item in media):
-        raise ValidationError({"media": ["This image was refused by the content check."]})
+        raise ValidationError({"media": [gettext("This image was refused by the content check.")]})
     videos = [item for item in media if item.kind == Media.Kind.VIDEO]
     if videos and len(media) > 1:
-        raise ValidationError({"media": ["A video goes alone, without other media."]})
+        raise ValidationError({"media": [gettext("A video goes alone, without other media.")]})
     if len(media) > MAX_IMAGES_PER_CONFESSION:
         raise ValidationError(
-            {"media": [f"At most {MAX_IMAGES_PER_CONFESSION} images per confession."]}
+            {
+                "media": [
+                    gettext("At most %(count)d images per confession.")
+                    % {"count": MAX_IMAGES_PER_CONFESSION}
+                ]
+            }
         )
     return media
 
@@ -239,7 +250,7 @@ def media_attach(*, media: list[Media]) -> None:
         ).update(attached_at=timezone.now())
         if marked != len(media):
             raise ValidationError(
-                {"media": ["This media is already in use (sent, or your avatar)."]}
+                {"media": [gettext("This media is already in use (sent, or your avatar).")]}
             )
 
 

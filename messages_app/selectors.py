@@ -38,6 +38,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts import selectors as account_selectors
 from accounts.models import User
@@ -182,10 +183,12 @@ def link_refusal(token: str, *, viewer_id: int) -> Exception:
     if link is None:
         return Http404()
     if link["retracted_at"] is not None:
-        return ApplicationError("retracted", "Its sender took this confession back.", status=410)
+        return ApplicationError(
+            "retracted", gettext("Its sender took this confession back."), status=410
+        )
     if not _may_open_link(link["sender_id"], link["recipient_id"], viewer_id=viewer_id):
         return ApplicationError(
-            "already_claimed", "Someone else has already opened this link.", status=410
+            "already_claimed", gettext("Someone else has already opened this link."), status=410
         )
     return Http404()
 

@@ -19,6 +19,7 @@ from typing import Literal, Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from accounts import wechat
 from accounts.models import User
@@ -101,14 +102,18 @@ def check(text: str, *, author: User | None = None, purpose: str = "post") -> Ve
     return strictest
 
 
+_CANNOT_BE = {
+    "sent": lambda: gettext("This text cannot be sent: it breaks the community rules."),
+    "posted": lambda: gettext("This text cannot be posted: it breaks the community rules."),
+}
+
+
 def check_or_refuse(text: str, *, author: User, done: str) -> Verdict:
     """`check`, where a block refuses the text: 400 `content_rejected` ("This text cannot be
     <done>"), so nothing is stored. Otherwise the verdict, pass or review."""
     verdict = check(text, author=author)
     if verdict.kind == "block":
-        raise ApplicationError(
-            "content_rejected", f"This text cannot be {done}: it breaks the community rules."
-        )
+        raise ApplicationError("content_rejected", _CANNOT_BE[done]())
     return verdict
 
 

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from confessions_backend.errors import ApplicationError
@@ -62,12 +63,25 @@ def reports_resolve(target: models.Model, outcome: str) -> list[Report]:
     return reports
 
 
+# What a second report of the same thing says, by the model's verbose name.
+_ALREADY_REPORTED = {
+    "confession": lambda: gettext("You already reported this confession."),
+    "reply": lambda: gettext("You already reported this reply."),
+    "post": lambda: gettext("You already reported this post."),
+    "comment": lambda: gettext("You already reported this comment."),
+    "it": lambda: gettext("You already reported this."),
+}
+
+
 def report_file(*, target: models.Model, reporter: User, category: str, text: str = "") -> Report:
     """`reporter` reports `target` (the feature has checked they may see it): once each
     (409 `already_reported` after). When REPORTS_TO_HIDE distinct users have open reports on
     an approved target, it is hidden until a moderator decides, and the log says so."""
     if category not in ReasonCategory.values:
-        raise ValidationError({"category": [f"One of: {', '.join(ReasonCategory.values)}."]})
+        choices = ", ".join(ReasonCategory.values)
+        raise ValidationError(
+            {"category": [gettext("One of: %(choices)s.") % {"choices": choices}]}
+        )
     model = type(target)
     noun = model._meta.verbose_name
     with transaction.atomic():
@@ -85,7 +99,9 @@ def report_file(*, target: models.Model, reporter: User, category: str, text: st
                 )
         except IntegrityError:
             raise ApplicationError(
-                "already_reported", f"You already reported this {noun}.", status=409
+                "already_reported",
+                _ALREADY_REPORTED.get(noun, _ALREADY_REPORTED["it"])(),
+                status=409,
             ) from None
         reporters = open_reports(target).values("reporter").distinct().count()
         if reporters >= settings.REPORTS_TO_HIDE and status == APPROVED:

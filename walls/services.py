@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts import selectors as account_selectors
 from accounts.models import User
@@ -39,16 +40,15 @@ def wall_join(*, user: User, slug: str, code: str = "") -> Wall:
         raise Http404
     if wall.invite_only and not selectors.is_member(user_id=user.pk, wall_id=wall.pk):
         if not code or code != wall.invite_code:
-            raise ApplicationError("invalid_invite_code",
-                                   "This wall is invite-only: ask its members for the code.",
-                                   status=403)  # fmt: skip
+            message = gettext("This wall is invite-only: ask its members for the code.")
+            raise ApplicationError("invalid_invite_code", message, status=403)
     Membership.objects.get_or_create(wall=wall, user=user)
     return wall
 
 
 def _require_member(user: User, wall: Wall) -> None:
     if not selectors.is_member(user_id=user.pk, wall_id=wall.pk):
-        raise ApplicationError("not_a_member", "Join this wall first.", status=403)
+        raise ApplicationError("not_a_member", gettext("Join this wall first."), status=403)
 
 
 def _verdict_status(text: str, author: User, wall: Wall) -> tuple[str, str]:
@@ -74,7 +74,9 @@ def post_create(*, user: User, slug: str, body: str, to: str = "", anonymous: bo
     body = clean_text(body)
     to = to.strip()
     if len(to) > TO_MAX_CHARS or "\x00" in to:
-        raise ValidationError({"to": [f"At most {TO_MAX_CHARS} characters."]})
+        raise ValidationError(
+            {"to": [gettext("At most %(count)d characters.") % {"count": TO_MAX_CHARS}]}
+        )
     media = media_services.media_for_attachment(owner=user, media_ids=list(media_ids))
     check_rate(_recent_posts, author_id=user.pk, limit=settings.WALL_POSTS_PER_HOUR,
                what="posts")  # fmt: skip
@@ -104,7 +106,7 @@ def _open_post(user: User, post_id: int) -> Post:
     """A post `user` may see and act on: public, on a wall they are a member of."""
     post = selectors.post_get(user_id=user.pk, post_id=post_id)
     if post.status != Status.APPROVED:
-        raise ApplicationError("not_public", "This post is not public.", status=409)
+        raise ApplicationError("not_public", gettext("This post is not public."), status=409)
     _require_member(user, post.wall)
     return post
 
@@ -164,14 +166,18 @@ def comment_create(*, user: User, post_id: int, body: str, anonymous: bool = Fal
     post = _open_post(user, post_id)
     body = clean_text(body)
     if len(body) > COMMENT_MAX_CHARS:
-        raise ValidationError({"body": [f"At most {COMMENT_MAX_CHARS} characters."]})
+        raise ValidationError(
+            {"body": [gettext("At most %(count)d characters.") % {"count": COMMENT_MAX_CHARS}]}
+        )
     parent = None
     if parent_id is not None:
         parent = Comment.objects.filter(
             selectors.visible_comments(user.pk), pk=parent_id, post=post, parent__isnull=True
         ).first()
         if parent is None:
-            raise ValidationError({"parent": ["No such comment on this post to reply to."]})
+            raise ValidationError(
+                {"parent": [gettext("No such comment on this post to reply to.")]}
+            )
     status, note = _verdict_status(body, user, post.wall)
     with transaction.atomic():
         comment = Comment.objects.create(post=post, parent=parent, author=user, body=body,
@@ -219,7 +225,7 @@ def report_create(*, user: User, category: str, text: str = "", post_id: int | N
         target = selectors.comment_get(user_id=user.pk, comment_id=comment_id)
         _require_member(user, target.post.wall)
     if target.author_id == user.pk:
-        raise ValidationError("You cannot report your own.")
+        raise ValidationError(gettext("You cannot report your own."))
     return moderation.report_file(target=target, reporter=user, category=category, text=text)
 
 
@@ -255,7 +261,7 @@ def _decide(model, target_id: int, *, moderator, action: str, reason: str, note:
         .first()
     )
     if target is None:
-        raise ApplicationError("not_found", "It was deleted meanwhile.", status=404)
+        raise ApplicationError("not_found", gettext("It was deleted meanwhile."), status=404)
     before = target.status
     changes = {}
     if action in _TO_STATUS:
@@ -286,7 +292,7 @@ def post_decide(*, moderator, post_id: int, action: str, reason: str = "",
     """A moderator approves, rejects, hides, pins or unpins a post (reject and hide need a
     reason category, which its author is told)."""
     if action in ("reject", "hide") and reason not in ReasonCategory.values:
-        raise ApplicationError("reason_required", "Choose the reason its author will see.")
+        raise ApplicationError("reason_required", gettext("Choose the reason its author will see."))
     post, before = _decide(Post, post_id, moderator=moderator, action=action, reason=reason,
                            note=note)  # fmt: skip
     if action in ("reject", "hide") and before != _TO_STATUS[action]:
@@ -299,9 +305,9 @@ def comment_decide(*, moderator, comment_id: int, action: str, reason: str = "",
     """A moderator approves, rejects or hides a comment. An approved one that was waiting is
     announced as a comment that passed at once would have been."""
     if action not in _TO_STATUS:
-        raise ApplicationError("bad_action", "Comments are approved, rejected or hidden.")
+        raise ApplicationError("bad_action", gettext("Comments are approved, rejected or hidden."))
     if action in ("reject", "hide") and reason not in ReasonCategory.values:
-        raise ApplicationError("reason_required", "Choose the reason its author will see.")
+        raise ApplicationError("reason_required", gettext("Choose the reason its author will see."))
     comment, before = _decide(Comment, comment_id, moderator=moderator, action=action,
                               reason=reason, note=note)  # fmt: skip
     if action == "approve" and before == Status.PENDING:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -60,7 +61,8 @@ class MediaUploadApi(APIView):
         largest = max(settings.MEDIA_MAX_IMAGE_BYTES, settings.MEDIA_MAX_VIDEO_BYTES)
         if declared > largest + _ENVELOPE_BYTES:
             # Refuse before reading (and spooling) the body at all.
-            raise ApplicationError("payload_too_large", "The upload is too large.", status=413)
+            raise ApplicationError("payload_too_large", gettext("The upload is too large."),
+                                   status=413)  # fmt: skip
         media = services.media_upload(owner=request.user, **parse(MediaUploadInput, request))
         return Response(media_render(media, request=request), status=status.HTTP_201_CREATED)
 

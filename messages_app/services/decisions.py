@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext
 
 from accounts.models import User
 from confessions_backend.errors import ApplicationError
@@ -39,7 +40,8 @@ def _transition(confession: Confession, allowed: tuple[str, ...], verb: str) -> 
     if confession.status not in allowed:
         raise ApplicationError(
             "invalid_transition",
-            f"A {confession.get_status_display().lower()} confession cannot be {verb}.",
+            gettext("A %(status)s confession cannot be %(verb)s.")
+            % {"status": confession.get_status_display().lower(), "verb": verb},
             status=409,
         )
 
@@ -128,7 +130,7 @@ def reports_dismiss(*, moderator: User, confession_id: int, note: str = "") -> C
     confession = _locked(confession_id)
     if not confession.reports.filter(resolved_at=None).exists():
         raise ApplicationError(
-            "no_open_reports", "This confession has no open reports.", status=409
+            "no_open_reports", gettext("This confession has no open reports."), status=409
         )
     restored = Status.APPROVED if confession.status == Status.HIDDEN else confession.status
     _decide(moderator=moderator, confession=confession, action=Action.DISMISS_REPORTS,
@@ -176,7 +178,7 @@ def reply_approve(*, moderator: User, reply_id: int) -> Reply:
     )
     if reply.status != Reply.Status.PENDING:
         raise ApplicationError(
-            "invalid_transition", "Only a pending reply can be approved.", status=409
+            "invalid_transition", gettext("Only a pending reply can be approved."), status=409
         )
     _decide(moderator=moderator, confession=reply.confession, reply=reply,
             action=Action.APPROVE, to_status=Reply.Status.APPROVED)  # fmt: skip
@@ -193,7 +195,7 @@ def reply_reject(*, moderator: User, reply_id: int, reason: str) -> Reply:
     reply = Reply.objects.select_for_update().select_related("confession").get(pk=reply_id)
     if reply.status != Reply.Status.PENDING:
         raise ApplicationError(
-            "invalid_transition", "Only a pending reply can be rejected.", status=409
+            "invalid_transition", gettext("Only a pending reply can be rejected."), status=409
         )
     _decide(moderator=moderator, confession=reply.confession, reply=reply,
             action=Action.REJECT, to_status=Reply.Status.REJECTED, reason=reason)  # fmt: skip

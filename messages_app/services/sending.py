@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, Min, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
@@ -43,24 +44,26 @@ DELIVER_AT_LATEST = timedelta(days=366)
 def clean_text(text: str, *, field: str = "body") -> str:
     """A body as stored: trimmed, not empty, at most 2,000 characters, no NUL."""
     if "\x00" in text:
-        raise ValidationError({field: ["NUL characters are not allowed."]})
+        raise ValidationError({field: [gettext("NUL characters are not allowed.")]})
     text = text.strip()
     if not text:
-        raise ValidationError({field: ["Write something first."]})
+        raise ValidationError({field: [gettext("Write something first.")]})
     if len(text) > BODY_MAX_CHARS:
-        raise ValidationError({field: [f"At most {BODY_MAX_CHARS} characters."]})
+        raise ValidationError(
+            {field: [gettext("At most %(count)d characters.") % {"count": BODY_MAX_CHARS}]}
+        )
     return text
 
 
 def checked_deliver_at(deliver_at: datetime) -> datetime:
     """A time to deliver at: with its offset, from 1 minute to 366 days ahead."""
     if timezone.is_naive(deliver_at):
-        raise ValidationError({"deliver_at": ["Give the time with its UTC offset."]})
+        raise ValidationError({"deliver_at": [gettext("Give the time with its UTC offset.")]})
     now = timezone.now()
     if deliver_at < now + DELIVER_AT_SOONEST:
-        raise ValidationError({"deliver_at": ["Choose a time at least 1 minute ahead."]})
+        raise ValidationError({"deliver_at": [gettext("Choose a time at least 1 minute ahead.")]})
     if deliver_at > now + DELIVER_AT_LATEST:
-        raise ValidationError({"deliver_at": ["Choose a time at most 366 days ahead."]})
+        raise ValidationError({"deliver_at": [gettext("Choose a time at most 366 days ahead.")]})
     return deliver_at
 
 
@@ -76,6 +79,14 @@ def _schedule_delivery(confession: Confession) -> None:
         tasks.confession_deliver.using(run_after=confession.deliver_at).enqueue(confession.pk)
 
 
+# What `check_rate` says, by what it counts (each with its `%(limit)d`).
+_PER_HOUR = {
+    "confessions": lambda: gettext("At most %(limit)d confessions an hour."),
+    "replies": lambda: gettext("At most %(limit)d replies an hour."),
+    "posts": lambda: gettext("At most %(limit)d posts an hour."),
+}
+
+
 def check_rate(recent: CompiledQuery, *, author_id: int, limit: int, what: str) -> None:
     """At most `limit` of the author's rows in the last hour (`recent`: `_recent_confessions`,
     `_recent_replies` or the walls' posts: `in_the_window`'s precompiled count and oldest)."""
@@ -85,7 +96,7 @@ def check_rate(recent: CompiledQuery, *, author_id: int, limit: int, what: str) 
         wait = max(int((rows[0]["oldest"] + timedelta(hours=1) - now).total_seconds()), 1)
         raise ApplicationError(
             "throttled",
-            f"At most {limit} {what} an hour.",
+            _PER_HOUR[what]() % {"limit": limit},
             status=429,
             headers={"Retry-After": str(wait)},
         )
@@ -235,12 +246,12 @@ def confession_send(
     if recipient_username is not None:
         recipient = account_selectors.active_user_named(username=recipient_username)
         if recipient is None:
-            raise ValidationError({"recipient": ["No user with that username."]})
+            raise ValidationError({"recipient": [gettext("No user with that username.")]})
         if recipient.pk == sender.pk:
-            raise ValidationError({"recipient": ["You cannot confess to yourself."]})
+            raise ValidationError({"recipient": [gettext("You cannot confess to yourself.")]})
         if anonymous and not recipient.accepts_anonymous:
             raise ValidationError(
-                {"anonymous": ["This user does not accept anonymous confessions."]}
+                {"anonymous": [gettext("This user does not accept anonymous confessions.")]}
             )
     media = media_services.media_for_attachment(owner=sender, media_ids=list(media_ids))
     check_rate(_recent_confessions, author_id=sender.pk, limit=settings.CONFESSIONS_PER_HOUR,
@@ -302,19 +313,21 @@ def _check_anonymous_places(sender: User, recipient: User) -> None:
     if recipient.pk in places or len(places) < limit:
         return
     freeing = [row["last_retracted"] + cooldown for row in places.values() if not row["open"]]
-    message = (
-        f"Your anonymous confessions are open to {len(places)} people, the most at once "
-        f"({limit}), so that nobody can confess to many to learn who confesses back. "
-    )
+    message = gettext(
+        "Your anonymous confessions are open to %(open)d people, the most at once "
+        "(%(limit)d), so that nobody can confess to many to learn who confesses back."
+    ) % {"open": len(places), "limit": limit}
     headers = {}
     if freeing:
         frees_at = min(freeing)
-        message += f"A place frees at {frees_at.isoformat(timespec='minutes')}."
+        message += " " + gettext("A place frees at %(time)s.") % {
+            "time": frees_at.isoformat(timespec="minutes")
+        }
         headers["Retry-After"] = str(max(int((frees_at - now).total_seconds()), 1))
     else:
-        days = settings.ANONYMOUS_SLOT_COOLDOWN_DAYS
-        message += (f"Retracting one frees its place {days} days later; or send this one "
-                    "signed.")  # fmt: skip
+        message += " " + gettext(
+            "Retracting one frees its place %(days)d days later; or send this one signed."
+        ) % {"days": settings.ANONYMOUS_SLOT_COOLDOWN_DAYS}
     raise ApplicationError("anonymous_limit", message, status=429, headers=headers)
 
 
@@ -371,10 +384,8 @@ def confession_reschedule(*, user: User, confession_id: int, deliver_at: datetim
             raise PermissionDenied
         confession = Confession.objects.select_for_update(of=("self",)).get(pk=confession.pk)
         if not is_scheduled(confession):
-            raise ApplicationError(
-                "not_scheduled", "Only a confession still waiting for its time can be moved.",
-                status=409,
-            )  # fmt: skip
+            message = gettext("Only a confession still waiting for its time can be moved.")
+            raise ApplicationError("not_scheduled", message, status=409)
         confession.deliver_at = deliver_at
         confession.save(update_fields=["deliver_at"])
         # The task for the old time finds it not due (or, moved earlier, delivered) and stops.
@@ -414,7 +425,7 @@ def confession_claim(*, user: User, token: str) -> Confession:
         if confession.recipient_id == user.pk:
             return confession
         if confession.sender_id == user.pk:
-            raise ValidationError("You cannot claim your own confession.")
+            raise ValidationError(gettext("You cannot claim your own confession."))
         if not confession.sender.is_active:
             raise Http404
         confession.recipient = user  # saved below, unless the claimer's block closes it
@@ -470,7 +481,7 @@ def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confessi
         # (which reach nobody); one still unclaimed or under review has no thread yet.
         undelivered = confession.delivered_at is None and not confession.suppressed
         if confession.recipient_id is None or undelivered:
-            raise ValidationError("Nobody has received this confession yet.")
+            raise ValidationError(gettext("Nobody has received this confession yet."))
         reply = Reply.objects.create(
             confession=confession,
             author=user,

@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.utils.translation import gettext
 
 from accounts import wechat
 from accounts.models import User
@@ -30,7 +31,8 @@ def share_code(*, user: User, confession_id: int) -> bytes:
     if not (confession.share_token and confession.recipient_id is None
             and confession.status == Confession.Status.APPROVED):  # fmt: skip
         raise ApplicationError(
-            "not_shareable", "Only an approved share link nobody has claimed has a share code.",
+            "not_shareable",
+            gettext("Only an approved share link nobody has claimed has a share code."),
             status=409,
         )  # fmt: skip
     stored = ShareCode.objects.filter(confession=confession).values_list("image", flat=True)
