@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
@@ -44,11 +44,19 @@ JPEG_QUALITY = 85
 class MediaRejected(Exception):
     """The file is not acceptable. `status` 400 (broken, too long), 413 (too big) or 415."""
 
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, message: str, status: int = 400, **values: object) -> None:
+        self.template, self.values = message, values
+        self.message = message % values if values else message  # English: logs, scripts
+        super().__init__(self.message)
         self.code = code
-        self.message = message
         self.status = status
+
+    def translated(self) -> str:
+        """The message in the active language (the request's). Processing may run where no
+        language is set up at all (a worker, a script), so it only marks its messages
+        (`gettext_noop`) and they are translated here, at the door."""
+        text = gettext(self.template)
+        return text % self.values if self.values else text
 
 
 @dataclass(frozen=True)
@@ -116,31 +124,37 @@ def sniff(head: bytes) -> tuple[str, str]:
         if brand in _ISO_IMAGE_BRANDS:
             return "image", _ISO_IMAGE_BRANDS[brand]
         if brand == b"crx ":
-            raise MediaRejected("unsupported_media_type", gettext(
+            raise MediaRejected("unsupported_media_type", gettext_noop(
                 "Camera RAW files are not accepted; send JPEG, PNG, WebP or HEIC."
             ), status=415)  # fmt: skip
         return "video", brand.decode("latin1")
     if head.startswith((b"GIF87a", b"GIF89a")):
-        raise MediaRejected("unsupported_media_type", gettext(
+        raise MediaRejected("unsupported_media_type", gettext_noop(
             "GIFs and stickers are not accepted: send a photo, or a short video for something "
             "that moves."
         ), 415)  # fmt: skip
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
         raise MediaRejected(
-            "unsupported_media_type", gettext("AVI is not accepted; send MP4."), 415
+            "unsupported_media_type", gettext_noop("AVI is not accepted; send MP4."), 415
         )
     for signature, name in _KNOWN_UNSUPPORTED:
         if head.startswith(signature):
             raise MediaRejected(
                 "unsupported_media_type",
-                gettext("%(name)s files are not accepted; send JPEG, PNG, WebP, HEIC or MP4/MOV.")
-                % {"name": name},
+                gettext_noop(
+                    "%(name)s files are not accepted; send JPEG, PNG, WebP, HEIC or MP4/MOV."
+                ),
                 status=415,
+                name=name,
             )
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<svg", b"<?xml", b"<!doctype svg")):
-        raise MediaRejected("unsupported_media_type", gettext("SVG files are not accepted."), 415)
-    raise MediaRejected("invalid_media", gettext("This is not an image or a video we can read."))
+        raise MediaRejected(
+            "unsupported_media_type", gettext_noop("SVG files are not accepted."), 415
+        )
+    raise MediaRejected(
+        "invalid_media", gettext_noop("This is not an image or a video we can read.")
+    )
 
 
 # --- images ------------------------------------------------------------------------------------
@@ -199,8 +213,11 @@ def process_image(file, pil_formats: str) -> ProcessedImage:
             if width * height > max_pixels or max(width, height) > MAX_SIDE:
                 raise MediaRejected(
                     "image_too_large",
-                    gettext("Images may have at most %(mp)d megapixels and %(side)d pixels a side.")
-                    % {"mp": max_pixels // 1_000_000, "side": MAX_SIDE},
+                    gettext_noop(
+                        "Images may have at most %(mp)d megapixels and %(side)d pixels a side."
+                    ),
+                    mp=max_pixels // 1_000_000,
+                    side=MAX_SIDE,
                 )
             image.load()
             image = ImageOps.exif_transpose(image)
@@ -211,17 +228,19 @@ def process_image(file, pil_formats: str) -> ProcessedImage:
             # Pillow's own bomb guard fires inside open() for sizes far past ours.
             raise MediaRejected(
                 "image_too_large",
-                gettext("Images may have at most %(mp)d megapixels.")
-                % {"mp": max_pixels // 1_000_000},
+                gettext_noop("Images may have at most %(mp)d megapixels."),
+                mp=max_pixels // 1_000_000,
             ) from None
         except UnidentifiedImageError as exc:
             # Pillow's message names our file object: it goes to the log, not to the client.
             logger.info("unreadable image: %s", exc)
-            raise MediaRejected("invalid_media", gettext("This image cannot be read.")) from None
+            raise MediaRejected(
+                "invalid_media", gettext_noop("This image cannot be read.")
+            ) from None
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             logger.info("damaged image: %s: %s", type(exc).__name__, exc)
             raise MediaRejected(
-                "invalid_media", gettext("The image is damaged or truncated.")
+                "invalid_media", gettext_noop("The image is damaged or truncated.")
             ) from None
     return ProcessedImage(
         main=_encode(image),
@@ -256,7 +275,9 @@ def _ffmpeg(arguments: list[str]) -> subprocess.CompletedProcess:
             command, capture_output=True, timeout=settings.MEDIA_FFMPEG_TIMEOUT_SECONDS
         )
     except subprocess.TimeoutExpired:
-        raise MediaRejected("invalid_media", gettext("The video took too long to read.")) from None
+        raise MediaRejected(
+            "invalid_media", gettext_noop("The video took too long to read.")
+        ) from None
 
 
 def probe_video(path: Path, brand: str) -> ProbedVideo:
@@ -265,30 +286,33 @@ def probe_video(path: Path, brand: str) -> ProbedVideo:
     # timestamp is the real length, whatever the container's header claims.
     probe = _ffmpeg(["-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "null", "-"])
     if probe.returncode != 0:
-        raise MediaRejected("invalid_media", gettext("This is not a video we can read."))
+        raise MediaRejected("invalid_media", gettext_noop("This is not a video we can read."))
     claimed = [_seconds(*found) for found in _DURATION.findall(probe.stderr)]
     measured = [_seconds(*found) for found in _PROGRESS_TIME.findall(probe.stderr)]
     duration = max([0.0, *claimed[:1], *measured[-1:]])
     if duration <= 0:
-        raise MediaRejected("invalid_media", gettext("The video has no playable frames."))
+        raise MediaRejected("invalid_media", gettext_noop("The video has no playable frames."))
     limit = settings.MEDIA_MAX_VIDEO_SECONDS
     if duration > limit + 0.5:
         raise MediaRejected(
             "video_too_long",
-            gettext("Videos may be at most %(seconds)d seconds long.") % {"seconds": limit},
+            gettext_noop("Videos may be at most %(seconds)d seconds long."),
+            seconds=limit,
         )
 
     frame = _ffmpeg(["-i", str(path), "-map", "0:v:0", "-frames:v", "1",
                      "-f", "image2pipe", "-c:v", "png", "-"])  # fmt: skip
     if frame.returncode != 0 or not frame.stdout:
-        raise MediaRejected("invalid_media", gettext("No frame of this video could be decoded."))
+        raise MediaRejected(
+            "invalid_media", gettext_noop("No frame of this video could be decoded.")
+        )
     try:
         poster = Image.open(io.BytesIO(frame.stdout), formats=["PNG"])
         poster.load()
     except (OSError, UnidentifiedImageError) as exc:
         logger.info("unreadable video frame: %s", exc)
         raise MediaRejected(
-            "invalid_media", gettext("No frame of this video could be decoded.")
+            "invalid_media", gettext_noop("No frame of this video could be decoded.")
         ) from None
     width, height = poster.size  # after ffmpeg's rotation: as the video is watched
     poster = _normalise_mode(poster)

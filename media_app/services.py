@@ -90,7 +90,7 @@ def _delete_objects(keys: list[str]) -> None:
 
 
 def _rejected(exc: processing.MediaRejected) -> ApplicationError:
-    return ApplicationError(exc.code, exc.message, status=exc.status)
+    return ApplicationError(exc.code, exc.translated(), status=exc.status)
 
 
 def media_upload(*, owner: User, file: UploadedFile) -> Media:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from tests.factories import client_of
@@ -52,6 +53,11 @@ def errors(alice) -> dict:
         "validation_error (DRF's required)": lambda lang: alices.post(
             "/api/v1/confessions", {}, format="json", HTTP_ACCEPT_LANGUAGE=lang
         ),
+        "unsupported_media_type (processing's own)": lambda lang: alices.post(
+            "/api/v1/media",
+            {"file": SimpleUploadedFile("x.svg", b"<svg></svg>", content_type="image/svg+xml")},
+            format="multipart", HTTP_ACCEPT_LANGUAGE=lang,
+        ),
         "invalid_credentials": lambda lang: APIClient().post(
             "/api/v1/auth/login", {"username": "alice", "password": "wrong password"},
             format="json", HTTP_ACCEPT_LANGUAGE=lang,
@@ -80,7 +86,8 @@ def test_what_phones_send_for_chinese_is_understood(alice):
 
 
 def _literal_messages() -> list[tuple[str, str]]:
-    """Every `gettext("...")`/`gettext_lazy`/`_` call with a literal in our code."""
+    """Every `gettext("...")` (`gettext_lazy`, `gettext_noop`, `_`) call with a literal in our
+    code."""
     found = []
     for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
@@ -88,7 +95,7 @@ def _literal_messages() -> list[tuple[str, str]]:
                 continue
             for node in ast.walk(ast.parse(path.read_text())):
                 if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                        and node.func.id in ("gettext", "gettext_lazy", "_")
+                        and node.func.id in ("gettext", "gettext_lazy", "gettext_noop", "_")
                         and node.args and isinstance(node.args[0], ast.Constant)):  # fmt: skip
                     found.append((f"{path.relative_to(ROOT)}:{node.lineno}", node.args[0].value))
     return found
