@@ -42,7 +42,7 @@ bench: $(VENV)/.installed-dev
 # translate what is new in locale/zh_Hans/LC_MESSAGES/django.po) and compile it (needs gettext).
 PO = locale/zh_Hans/LC_MESSAGES/django.po
 messages: $(VENV)/.installed-dev
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-location --ignore=var --ignore=bench \
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-location --no-obsolete --ignore=var --ignore=bench \
 		--ignore=tests --ignore=deploy
 	msgfmt --check -o $(PO:.po=.mo) $(PO)
 

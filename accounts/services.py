@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -342,9 +342,8 @@ def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
 # Profile texts others see pass the moderation chain (accounts.text_checks).
 MODERATED_PROFILE_FIELDS = ("display_name", "bio")
 _BREAKS_RULES = {
-    "display_name": lambda: gettext("This display name breaks the community rules."),
-    "bio": lambda: gettext("This bio breaks the community rules."),
-    "text": lambda: gettext("This text breaks the community rules."),
+    "display_name": gettext_lazy("This display name breaks the community rules."),
+    "bio": gettext_lazy("This bio breaks the community rules."),
 }
 
 
@@ -357,9 +356,7 @@ def _moderated_change(user: User, field: str, value: str) -> None:
         return
     kind, reason = text_checks.verdict(value, author=user)
     if kind == "block":
-        raise ApplicationError(
-            "content_rejected", _BREAKS_RULES.get(field, _BREAKS_RULES["text"])()
-        )
+        raise ApplicationError("content_rejected", str(_BREAKS_RULES[field]))
     if kind == "review":
         setattr(user, pending, value)
         user.pending_note = reason[:255]

@@ -64,6 +64,9 @@ class ApplicationError(Exception):
         self.headers = dict(headers or {})
 
 
+_UNAVAILABLE = _("A service we depend on is unavailable; try again soon.")
+
+
 class ServiceUnavailable(ApplicationError):
     """A dependency (database, Redis, S3, WeChat) did not answer; the client may retry."""
 
@@ -71,7 +74,7 @@ class ServiceUnavailable(ApplicationError):
 
     def __init__(
         self,
-        message: str = _("A service we depend on is unavailable; try again soon."),
+        message: str = _UNAVAILABLE,
         *,
         code: str = "service_unavailable",
     ) -> None:
@@ -102,9 +105,9 @@ _STATUS_CODES = {
     415: ("unsupported_media_type", _("Unsupported media type in request.")),
     429: ("throttled", _("Request was throttled.")),
     500: ("internal_error", _("Internal server error.")),
-    502: ("service_unavailable", _("A service we depend on is unavailable; try again soon.")),
-    503: ("service_unavailable", _("A service we depend on is unavailable; try again soon.")),
-    504: ("service_unavailable", _("A service we depend on is unavailable; try again soon.")),
+    502: ("service_unavailable", _UNAVAILABLE),
+    503: ("service_unavailable", _UNAVAILABLE),
+    504: ("service_unavailable", _UNAVAILABLE),
 }
 _INVALID_INPUT = _("Invalid input.")
 

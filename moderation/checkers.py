@@ -19,7 +19,7 @@ from typing import Literal, Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy
 
 from accounts import wechat
 from accounts.models import User
@@ -103,8 +103,8 @@ def check(text: str, *, author: User | None = None, purpose: str = "post") -> Ve
 
 
 _CANNOT_BE = {
-    "sent": lambda: gettext("This text cannot be sent: it breaks the community rules."),
-    "posted": lambda: gettext("This text cannot be posted: it breaks the community rules."),
+    "sent": gettext_lazy("This text cannot be sent: it breaks the community rules."),
+    "posted": gettext_lazy("This text cannot be posted: it breaks the community rules."),
 }
 
 
@@ -113,7 +113,7 @@ def check_or_refuse(text: str, *, author: User, done: str) -> Verdict:
     <done>"), so nothing is stored. Otherwise the verdict, pass or review."""
     verdict = check(text, author=author)
     if verdict.kind == "block":
-        raise ApplicationError("content_rejected", _CANNOT_BE[done]())
+        raise ApplicationError("content_rejected", str(_CANNOT_BE[done]))
     return verdict
 
 

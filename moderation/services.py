@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from confessions_backend.errors import ApplicationError
@@ -65,11 +65,9 @@ def reports_resolve(target: models.Model, outcome: str) -> list[Report]:
 
 # What a second report of the same thing says, by the model's verbose name.
 _ALREADY_REPORTED = {
-    "confession": lambda: gettext("You already reported this confession."),
-    "reply": lambda: gettext("You already reported this reply."),
-    "post": lambda: gettext("You already reported this post."),
-    "comment": lambda: gettext("You already reported this comment."),
-    "it": lambda: gettext("You already reported this."),
+    "confession": gettext_lazy("You already reported this confession."),
+    "post": gettext_lazy("You already reported this post."),
+    "comment": gettext_lazy("You already reported this comment."),
 }
 
 
@@ -100,7 +98,7 @@ def report_file(*, target: models.Model, reporter: User, category: str, text: st
         except IntegrityError:
             raise ApplicationError(
                 "already_reported",
-                _ALREADY_REPORTED.get(noun, _ALREADY_REPORTED["it"])(),
+                str(_ALREADY_REPORTED[noun]),
                 status=409,
             ) from None
         reporters = open_reports(target).values("reporter").distinct().count()

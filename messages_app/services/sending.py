@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, Min, Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
@@ -81,9 +81,9 @@ def _schedule_delivery(confession: Confession) -> None:
 
 # What `check_rate` says, by what it counts (each with its `%(limit)d`).
 _PER_HOUR = {
-    "confessions": lambda: gettext("At most %(limit)d confessions an hour."),
-    "replies": lambda: gettext("At most %(limit)d replies an hour."),
-    "posts": lambda: gettext("At most %(limit)d posts an hour."),
+    "confessions": gettext_lazy("At most %(limit)d confessions an hour."),
+    "replies": gettext_lazy("At most %(limit)d replies an hour."),
+    "posts": gettext_lazy("At most %(limit)d posts an hour."),
 }
 
 
@@ -96,7 +96,7 @@ def check_rate(recent: CompiledQuery, *, author_id: int, limit: int, what: str) 
         wait = max(int((rows[0]["oldest"] + timedelta(hours=1) - now).total_seconds()), 1)
         raise ApplicationError(
             "throttled",
-            _PER_HOUR[what]() % {"limit": limit},
+            _PER_HOUR[what] % {"limit": limit},
             status=429,
             headers={"Retry-After": str(wait)},
         )
