@@ -5,6 +5,7 @@ the least any Django request costs on this machine."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from django.http import JsonResponse
 from django.urls import path
@@ -24,16 +25,24 @@ def hello(request):
 
 urlpatterns = [path("", hello)]
 
-_handler = None
+
+def one_file_application(settings_module: str, setup: Callable[[], None] = lambda: None):
+    """The WSGI app of a one-file Django app (this one, bench/floor_app.py), built on the first
+    request (after `setup`) so that importing its module as settings does not start Django
+    twice."""
+    handler = None
+
+    def application(environ, start_response):
+        nonlocal handler
+        if handler is None:
+            setup()
+            os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+            from django.core.wsgi import get_wsgi_application
+
+            handler = get_wsgi_application()
+        return handler(environ, start_response)
+
+    return application
 
 
-def application(environ, start_response):
-    """The WSGI app (`gunicorn bench.baseline_app:application`), built on the first request so
-    that importing this module as settings does not start Django twice."""
-    global _handler
-    if _handler is None:
-        os.environ["DJANGO_SETTINGS_MODULE"] = __name__
-        from django.core.wsgi import get_wsgi_application
-
-        _handler = get_wsgi_application()
-    return _handler(environ, start_response)
+application = one_file_application(__name__)  # gunicorn bench.baseline_app:application

@@ -23,13 +23,20 @@ from pathlib import Path
 from django.http import HttpResponse
 from django.urls import path
 
-SECRET_KEY = "bench-floor"  # noqa: S105 - a throwaway benchmark app
-DEBUG = False
-ALLOWED_HOSTS = ["*"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script, too
+
+# The one-file view's settings, with this module's URL.
+from bench.baseline_app import (  # noqa: E402, F401 - settings Django reads from this module
+    ALLOWED_HOSTS,
+    DEBUG,
+    INSTALLED_APPS,
+    MIDDLEWARE,
+    SECRET_KEY,
+    USE_TZ,
+    one_file_application,
+)
+
 ROOT_URLCONF = __name__
-USE_TZ = True
-MIDDLEWARE: list[str] = []
-INSTALLED_APPS: list[str] = []
 
 _state: dict = {}
 
@@ -80,25 +87,12 @@ def inbox(request):
 
 urlpatterns = [path("", inbox)]
 
-_handler = None
-
-
-def application(environ, start_response):
-    """The WSGI app, built on the first request (see bench/baseline_app.py)."""
-    global _handler
-    if _handler is None:
-        _state.update(_load())
-        os.environ["DJANGO_SETTINGS_MODULE"] = __name__
-        from django.core.wsgi import get_wsgi_application
-
-        _handler = get_wsgi_application()
-    return _handler(environ, start_response)
+application = one_file_application(__name__, lambda: _state.update(_load()))
 
 
 def capture(seed: dict, out: Path) -> None:
     """One inbox request through the project, its statements (as the prepared cursor sends
     them) and its answer, to `out`."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confessions_backend.settings")
     from django.db import connection
 
