@@ -208,6 +208,18 @@ def auth_logout(*, user: User, refresh: str) -> None:
     BlacklistedToken.objects.get_or_create(token=outstanding)
 
 
+def refresh_token_revoke(*, refresh: str) -> None:
+    """Kill a refresh token held by whoever holds it (the web client's sign-out, where the
+    cookie is the proof). One that is not ours, or already dead, is left as it is."""
+    try:
+        token = RefreshToken(refresh)
+    except TokenError:
+        return
+    user = User.objects.filter(pk=token.get("user_id")).first()
+    if user is not None:
+        BlacklistedToken.objects.get_or_create(token=_outstanding(token, refresh, user))
+
+
 # --- WeChat -----------------------------------------------------------------------------------
 
 _WECHAT_CODE_INVALID = frozenset({40029, 40163})

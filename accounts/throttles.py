@@ -42,3 +42,11 @@ class WeChatIpThrottle(AuthIpThrottle):
     campus address, and WeChat limits each user's code exchanges itself."""
 
     scope = "auth_wechat_ip"
+
+
+class SignedOutIpThrottle(AuthIpThrottle):
+    """An open door per client IP, at the sign-in doors' rate, for requests without a token
+    only (a signed-in user is not counted)."""
+
+    def allow_request(self, request, view) -> bool:
+        return request.user.is_authenticated or super().allow_request(request, view)

@@ -203,6 +203,11 @@ def visible_to_recipient(*, confession_id: int, recipient_id: int | None) -> boo
     )
 
 
+# The viewer id of someone signed out (no account has it): they may open an unclaimed share link
+# as any stranger would, and have no blocks.
+SIGNED_OUT = 0
+
+
 def _may_open_link(sender_id: int, recipient_id: int | None, *, viewer_id: int) -> bool:
     return recipient_id in (None, viewer_id) or sender_id == viewer_id
 

@@ -111,6 +111,15 @@ class AuthOutput(TokenPairOutput):
     user = UserSelfOutput()
 
 
+class WebAuthOutput(serializers.Serializer):
+    user = UserSelfOutput()
+    access = serializers.CharField()
+
+
+class AccessOutput(serializers.Serializer):
+    access = serializers.CharField()
+
+
 class WeChatAuthOutput(AuthOutput):
     created = serializers.BooleanField(help_text="Whether this login created the account.")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
@@ -12,6 +14,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.api import serializers as s
 from accounts.throttles import AuthIpThrottle, AuthUsernameThrottle, WeChatIpThrottle
+from confessions_backend.errors import ApplicationError
 from confessions_backend.parsing import parse
 
 
@@ -149,3 +152,103 @@ class BlockDeleteApi(APIView):
     def delete(self, request: Request, block_id: int) -> Response:
         services.block_delete(blocker=request.user, block_id=block_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- the web client's sign-in ------------------------------------------------------------------
+# A browser page keeps its access token in memory only, and its refresh token in a cookie that
+# its scripts cannot read (HttpOnly), sent only to these doors (Path) and only from our own
+# pages (SameSite=Strict). A script injected into the page could use the access token while the
+# page is open, but could not carry off a sign-in that outlives it; localStorage would give it
+# the refresh token too. Since a cookie goes with requests by itself, these doors also refuse
+# what a page of another site could send: they want the `X-Requested-With` header (which a
+# cross-site form cannot set, and a cross-site fetch only after a CORS preflight we never pass)
+# and, when the browser says where a request comes from (`Origin`), this site.
+
+REFRESH_COOKIE = "confessions_refresh"
+REFRESH_COOKIE_PATH = "/api/v1/auth/web/"
+
+
+def _same_site_only(request: Request) -> None:
+    origin = request.headers.get("Origin")
+    if "X-Requested-With" not in request.headers or (
+        origin is not None and origin != request.build_absolute_uri("/").rstrip("/")
+    ):
+        raise ApplicationError(
+            "cross_site", gettext("This request must come from this site's own pages."), status=403
+        )
+
+
+def _with_refresh_cookie(request: Request, response: Response, refresh: str) -> Response:
+    lifetime = settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]
+    response.set_cookie(
+        REFRESH_COOKIE, refresh, max_age=int(lifetime.total_seconds()),
+        path=REFRESH_COOKIE_PATH, secure=request.is_secure(), httponly=True, samesite="Strict",
+    )  # fmt: skip
+    return response
+
+
+class _WebSignInApi(_SignInApi):
+    def signed_in(self, request: Request, user, status_code: int = 200) -> Response:
+        pair = services.token_pair_for(user)
+        body = s.WebAuthOutput(
+            {"user": user, "access": pair["access"]}, context={"request": request}
+        )
+        return _with_refresh_cookie(
+            request, Response(body.data, status=status_code), pair["refresh"]
+        )
+
+
+class WebRegisterApi(_WebSignInApi):
+    throttle_scope = "register"
+
+    @extend_schema(operation_id="auth_web_register", request=s.RegisterInput,
+                   responses={201: s.WebAuthOutput})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        """`/auth/register` for a browser page: the refresh token comes as an HttpOnly cookie."""
+        _same_site_only(request)
+        user = services.user_create(**parse(s.RegisterInput, request))
+        return self.signed_in(request, user, status.HTTP_201_CREATED)
+
+
+class WebLoginApi(_WebSignInApi):
+    throttle_scope = "login"
+
+    @extend_schema(operation_id="auth_web_login", request=s.LoginInput,
+                   responses={200: s.WebAuthOutput})  # fmt: skip
+    def post(self, request: Request) -> Response:
+        """`/auth/login` for a browser page: the refresh token comes as an HttpOnly cookie."""
+        _same_site_only(request)
+        return self.signed_in(request, services.auth_login(**parse(s.LoginInput, request)))
+
+
+class WebRefreshApi(APIView):
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    @extend_schema(operation_id="auth_web_refresh", request=None, responses={200: s.AccessOutput})
+    def post(self, request: Request) -> Response:
+        """A fresh access token for the refresh cookie, which rotates (as `/auth/refresh`)."""
+        _same_site_only(request)
+        refresh = request.COOKIES.get(REFRESH_COOKIE)
+        if not refresh:
+            raise ApplicationError("not_authenticated", gettext("You are not signed in."),
+                                   status=401)  # fmt: skip
+        pair = services.token_refresh(refresh=refresh)
+        response = Response(s.AccessOutput(pair).data)
+        return _with_refresh_cookie(request, response, pair["refresh"])
+
+
+class WebLogoutApi(APIView):
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    @extend_schema(operation_id="auth_web_logout", request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        """Kill the refresh cookie's token and forget the cookie."""
+        _same_site_only(request)
+        refresh = request.COOKIES.get(REFRESH_COOKIE)
+        if refresh:
+            services.refresh_token_revoke(refresh=refresh)
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        response.delete_cookie(REFRESH_COOKIE, path=REFRESH_COOKIE_PATH, samesite="Strict")
+        return response

@@ -6,10 +6,12 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.throttles import SignedOutIpThrottle
 from confessions_backend.pagination import CursorPagination, Keyset
 from confessions_backend.parsing import parse
 from media_app.rendering import Urls
@@ -145,9 +147,17 @@ class ConfessionBlockSenderApi(APIView):
 
 
 class SharedConfessionApi(APIView):
-    @extend_schema(operation_id="confessions_shared_get", responses={200: s.ConfessionOutput})
+    # Anyone holding the link may see its card, signed in or not (the web client's landing
+    # page); claiming it takes an account. Signed out, it is throttled per address.
+    permission_classes = (AllowAny,)
+    throttle_classes = (SignedOutIpThrottle,)
+    throttle_scope = "shared"
+
+    @extend_schema(operation_id="confessions_shared_get", responses={200: s.ConfessionOutput},
+                   auth=[{"jwtAuth": []}, {}])  # fmt: skip
     def get(self, request: Request, token: str) -> Response:
-        row, viewing = selectors.shared_shown(user_id=request.user.pk, token=token)
+        viewer = request.user.pk or selectors.SIGNED_OUT
+        row, viewing = selectors.shared_shown(user_id=viewer, token=token)
         return Response(confession_render(row, viewing=viewing, urls=Urls(request)))
 
 
