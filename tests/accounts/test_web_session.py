@@ -36,7 +36,8 @@ def alice(django_user_model):
 def test_sign_in_answers_the_access_token_and_sets_the_refresh_token_as_a_cookie(alice):
     client = browser()
     body = sign_in(client)
-    assert set(body) == {"user", "access"} and body["user"]["username"] == "alice"
+    assert set(body) == {"user", "access"}
+    assert body["user"]["username"] == "alice"
     cookie = client.cookies[REFRESH_COOKIE]
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Strict"

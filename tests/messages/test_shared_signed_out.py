@@ -31,7 +31,8 @@ def test_signed_out_sees_an_anonymous_link_without_its_sender(sender, alice):
     assert response.status_code == 200, response.content
     card = response.json()
     assert card["body"] == "guess who"
-    assert card["anonymous"] is True and card["sender"] is None
+    assert card["anonymous"] is True
+    assert card["sender"] is None
     assert len(card["media"]) == 1
     text = json.dumps(card)
     for secret in ("secret_sender", "Hidden Name", "876543"):
