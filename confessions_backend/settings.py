@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "moderation",
     "messages_app",
     "walls",
+    "webclient",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Root URLs: the versioned API, probes, OpenAPI schema and docs, admin."""
+"""Root URLs: the versioned API, probes, OpenAPI schema and docs, admin, the web client."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -29,4 +29,6 @@ urlpatterns = [
     path("media/file/<str:token>", media_file, name="media-file"),
     # Where WeChat pushes events (message push): signed by WeChat, not a user's token.
     path("wechat/push", wechat_push, name="wechat-push"),
+    # The web client: its pages (/app/, share links at /s/<token>); its scripts are static.
+    path("", include("webclient.urls")),
 ]

@@ -18,6 +18,7 @@ LEVELS = [
     {"wechat", "moderation"},
     {"messages_app"},
     {"walls"},
+    {"webclient"},
 ]
 LEVEL = {app: index for index, apps in enumerate(LEVELS) for app in apps}
 

@@ -1,0 +1,130 @@
+// Signing in, the profile, blocks and the notifications list.
+
+import { api, signIn, upload } from "../api.js";
+import { h, replace } from "../dom.js";
+import { t } from "../i18n.js";
+import { errorBox, field, form, pagedList, person, showError, time } from "../ui.js";
+
+export function signInPage(onSignedIn) {
+  const page = h("section", { class: "page narrow", "data-page": "signin" });
+  let registering = false;
+  function render() {
+    const fields = [
+      field(t("username"), h("input", { name: "username", autocomplete: "username",
+                                        required: true, maxlength: 150 })),
+      field(t("password"), h("input", { name: "password", type: "password", required: true,
+                                        autocomplete: registering ? "new-password"
+                                          : "current-password" })),
+    ];
+    if (registering) {
+      fields.push(field(t("display_name"), h("input", { name: "display_name", maxlength: 50 })));
+    }
+    const toggle = h("button", { type: "button", class: "link" },
+      registering ? t("have_account") : t("no_account"));
+    toggle.addEventListener("click", () => {
+      registering = !registering;
+      render();
+    });
+    replace(page, h("h1", {}, registering ? t("register") : t("sign_in")),
+      form(fields, registering ? t("register") : t("sign_in"), async (values) => {
+        const user = await signIn(registering ? "register" : "login", values);
+        onSignedIn(user);
+      }, { class: "signin" }), toggle);
+  }
+  render();
+  return page;
+}
+
+export function profilePage(extra) {
+  const page = h("section", { class: "page", "data-page": "profile" }, h("h1", {}, t("profile")));
+  const box = errorBox();
+  api("GET", "/me").then((me) => {
+    const avatar = h("div", { class: "avatar-row" }, person(me));
+    const avatarInput = h("input", { type: "file", accept: "image/*", name: "_avatar" });
+    avatarInput.addEventListener("change", async () => {
+      try {
+        const media = await upload(avatarInput.files[0], () => {});
+        const updated = await api("PATCH", "/me", { avatar: media.id });
+        replace(avatar, person(updated));
+      } catch (error) {
+        showError(box, error);
+      }
+    });
+    const saved = h("p", { class: "done", hidden: true }, t("saved"));
+    page.append(avatar, field(t("change_avatar"), avatarInput), form([
+      field(t("display_name"), h("input", { name: "display_name", value: me.display_name,
+                                            maxlength: 50 })),
+      field(t("bio"), h("textarea", { name: "bio", maxlength: 300, rows: 3, value: me.bio })),
+      h("label", { class: "check" }, h("input", { type: "checkbox", name: "accepts_anonymous",
+                                                  checked: me.accepts_anonymous }),
+        t("accepts_anonymous")),
+    ], t("save"), async (values) => {
+      await api("PATCH", "/me", values);
+      saved.hidden = false;
+    }), saved, box, extra);
+  }, (error) => showError(box, error));
+  page.append(box);
+  return page;
+}
+
+export function blocksPage() {
+  const page = h("section", { class: "page", "data-page": "blocks" }, h("h1", {}, t("blocks")));
+  let list = null;
+  function reload() {
+    const fresh = pagedList("/blocks", (block) => {
+      const unblock = h("button", { type: "button" }, t("unblock"));
+      unblock.addEventListener("click", async () => {
+        await api("DELETE", `/blocks/${block.id}`);
+        reload();
+      });
+      return h("div", { class: "block-row" },
+        block.username ? person({ username: block.username,
+                                  display_name: block.display_name || block.username })
+          : h("span", {}, t("anonymous_block")),
+        " ", time(block.created_at), unblock);
+    }, { empty: t("no_blocks") });
+    if (list) list.replaceWith(fresh);
+    else page.append(fresh);
+    list = fresh;
+  }
+  page.append(form([field(t("block_user"), h("input", { name: "username", required: true }))],
+    t("block"), async (values, element) => {
+      await api("POST", "/blocks", values);
+      element.reset();
+      reload();
+    }));
+  reload();
+  return page;
+}
+
+export function eventText(notification) {
+  const key = `ev_${notification.type.replace(".", "_")}`;
+  const text = t(key);
+  return text === key ? t("ev_other") : text;
+}
+
+export function eventLink(notification) {
+  const data = notification.data || {};
+  if (data.confession_id) return `#/c/${data.confession_id}`;
+  if (data.post_id) return `#/p/${data.post_id}`;
+  return "#/notifications";
+}
+
+export function notificationsPage(onRead) {
+  const page = h("section", { class: "page", "data-page": "notifications" },
+    h("h1", {}, t("notifications")));
+  const markAll = h("button", { type: "button" }, t("mark_all_read"));
+  let newest = 0;
+  markAll.addEventListener("click", async () => {
+    if (newest) await api("POST", "/notifications/read", { up_to: newest });
+    onRead();
+  });
+  page.append(markAll, pagedList("/notifications?order=desc", (notification) => {
+    newest = Math.max(newest, notification.id);
+    return h("a", { href: eventLink(notification),
+                    class: `notification${notification.read_at ? "" : " unread"}` },
+      h("strong", {}, eventText(notification)), " ", time(notification.created_at),
+      notification.preview ? h("p", { class: "body", dir: "auto" }, notification.preview) : null);
+  }, { empty: t("no_notifications") }));
+  return page;
+}

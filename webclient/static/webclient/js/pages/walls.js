@@ -1,0 +1,116 @@
+// The confession walls (表白墙): the list, a wall's feed, a post with its comments.
+
+import { api } from "../api.js";
+import { body, h, name, replace } from "../dom.js";
+import { t } from "../i18n.js";
+import {
+  errorBox, field, form, gallery, pagedList, person, reportForm, showError, time,
+} from "../ui.js";
+import { photoPicker } from "./confessions.js";
+
+export function wallsPage() {
+  const page = h("section", { class: "page", "data-page": "walls" }, h("h1", {}, t("walls")));
+  const box = errorBox();
+  api("GET", "/walls").then(({ results }) => {
+    page.append(h("ul", { class: "list" }, results.map((wall) => {
+      const join = wall.joined ? h("span", { class: "badge" }, t("joined")) : form(
+        wall.invite_only ? [h("input", { name: "code", placeholder: t("invite_code") })] : [],
+        t("join"), async (values) => {
+          await api("POST", `/walls/${encodeURIComponent(wall.slug)}/join`,
+            wall.invite_only ? values : {});
+          location.hash = `#/w/${wall.slug}`;
+        }, { class: "inline" });
+      return h("li", {}, h("a", { href: `#/w/${wall.slug}`, class: "card" },
+        h("strong", {}, name(wall.name)), body(wall.description)), join);
+    })));
+  }, (error) => showError(box, error));
+  page.append(box);
+  return page;
+}
+
+function postCard(post) {
+  const like = h("button", { type: "button", class: post.liked ? "liked" : "",
+                             "aria-pressed": String(post.liked) },
+    `♥ ${t("likes", { n: post.like_count })}`);
+  like.addEventListener("click", async () => {
+    await api(post.liked ? "DELETE" : "POST", `/posts/${post.id}/like`);
+    post.liked = !post.liked;
+    post.like_count += post.liked ? 1 : -1;
+    like.replaceWith(postCard(post).querySelector("button"));
+  });
+  return h("div", { class: "post card", dataset: { id: post.id } },
+    h("div", { class: "card-head" }, person(post.author, t("anonymous")), time(post.created_at),
+      post.status !== "approved" ? h("span", { class: "badge" }, t(post.status)) : null),
+    post.to ? h("p", { class: "to" }, t("to", { name: "" }), name(post.to)) : null,
+    body(post.body), gallery(post.media, { thumbnails: true }),
+    h("div", { class: "post-foot" }, like,
+      h("a", { href: `#/p/${post.id}` }, t("comments", { n: post.comment_count }))));
+}
+
+export function wallPage(slug, sort = "new") {
+  const page = h("section", { class: "page", "data-page": "wall" });
+  const picker = photoPicker();
+  const feed = h("div", { class: "feed" });
+  function loadFeed() {
+    replace(feed, pagedList(`/walls/${encodeURIComponent(slug)}/posts?sort=${sort}`, postCard));
+  }
+  const sorts = h("nav", { class: "tabs" }, ["new", "hot"].map((kind) =>
+    h("a", { href: `#/w/${slug}/${kind}`, class: kind === sort ? "active" : "" }, t(kind))));
+  page.append(h("h1", {}, t("walls")), sorts, form([
+    field(t("to_line"), h("input", { name: "to", maxlength: 50 })),
+    field(t("message"), h("textarea", { name: "body", required: true, maxlength: 2000, rows: 3 })),
+    h("label", { class: "check" }, h("input", { type: "checkbox", name: "anonymous",
+                                                checked: true }), t("anonymous")),
+    picker,
+  ], t("post"), async (values, element) => {
+    await api("POST", `/walls/${encodeURIComponent(slug)}/posts`,
+      { ...values, media: await picker.mediaIds() });
+    element.reset();
+    loadFeed();
+  }, { class: "compose" }), feed);
+  loadFeed();
+  return page;
+}
+
+function commentItem(comment, postId, reload) {
+  const who = comment.post_author && !comment.author
+    ? h("span", { class: "person" }, t("the_author")) : person(comment.author, t("anonymous"));
+  const replyForm = comment.parent_id ? null : h("details", { class: "reply-to" },
+    h("summary", {}, t("reply_to")),
+    form([h("input", { name: "body", required: true, maxlength: 2000 }),
+      h("label", { class: "check" }, h("input", { type: "checkbox", name: "anonymous" }),
+        t("anonymous"))],
+    t("comment"), async (values) => {
+      await api("POST", `/posts/${postId}/comments`, { ...values, parent: comment.id });
+      reload();
+    }));
+  return h("div", { class: `comment${comment.parent_id ? " nested" : ""}`,
+                    dataset: { id: comment.id } },
+    h("div", { class: "card-head" }, who, time(comment.created_at)), body(comment.body),
+    replyForm, reportForm(`/comments/${comment.id}/report`));
+}
+
+export function postPage(id) {
+  const page = h("section", { class: "page", "data-page": "post" });
+  const box = errorBox();
+  const comments = h("div", { class: "comments" });
+  function loadComments() {
+    replace(comments, pagedList(`/posts/${id}/comments?limit=100`,
+      (comment) => commentItem(comment, id, loadComments), { empty: "—" }));
+  }
+  api("GET", `/posts/${id}`).then((post) => {
+    replace(page, postCard(post), reportForm(`/posts/${id}/report`), comments,
+      form([h("textarea", { name: "body", required: true, maxlength: 2000, rows: 2,
+                            placeholder: t("write_comment") }),
+        h("label", { class: "check" }, h("input", { type: "checkbox", name: "anonymous" }),
+          t("anonymous"))],
+      t("comment"), async (values, element) => {
+        await api("POST", `/posts/${id}/comments`, values);
+        element.reset();
+        loadComments();
+      }), box);
+    loadComments();
+  }, (error) => showError(box, error));
+  page.append(box);
+  return page;
+}

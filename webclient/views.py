@@ -1,0 +1,59 @@
+"""The web client's pages: one HTML shell for the whole app (`/app/`), and the share-link
+landing page (`/s/<token>`), the same shell with a share card's meta for link previews.
+
+The shell carries no user data: the page's scripts (static files, plain ES modules) fetch
+everything through the API as the mini program does. A share link's preview (Open Graph, and
+the `itemprop` meta WeChat reads) says only that a confession is waiting, with a neutral
+picture: nothing of the confession, its sender or whether the link still opens."""
+
+from __future__ import annotations
+
+import re
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils import translation
+from django.utils.translation import gettext
+from django.views.decorators.http import require_safe
+
+from webclient.csp import policy
+
+# Share tokens as we make them (secrets.token_urlsafe); anything else is no link of ours.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def _page(request: HttpRequest, context: dict) -> HttpResponse:
+    language = translation.get_language() or "en"
+    response = render(request, "webclient/shell.html", {
+        "html_lang": translation.to_locale(language).replace("_", "-"),
+        "language": language,
+        **context,
+    })  # fmt: skip
+    response["Content-Security-Policy"] = policy(request)
+    response["Cache-Control"] = "no-cache"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_safe
+def app_shell(request: HttpRequest) -> HttpResponse:
+    return _page(request, {"title": gettext("Confessions")})
+
+
+@require_safe
+def share_landing(request: HttpRequest, token: str) -> HttpResponse:
+    if not _TOKEN.fullmatch(token):
+        raise Http404
+    card = {
+        "title": gettext("Someone has a confession for you"),
+        "description": gettext("Open the link to read it. Only you will see who claims it."),
+        "image": request.build_absolute_uri(static("webclient/share.png")),
+        "url": request.build_absolute_uri(),
+    }
+    return _page(request, {"title": card["title"], "share": card, "share_token": token})
+
+
+@require_safe
+def root(request: HttpRequest) -> HttpResponse:
+    return redirect("webclient:app")
