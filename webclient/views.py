@@ -47,7 +47,7 @@ def share_landing(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     card = {
         "title": gettext("Someone has a confession for you"),
-        "description": gettext("Open the link to read it. Only you will see who claims it."),
+        "description": gettext("A message is waiting for you. Open the link to read it."),
         "image": request.build_absolute_uri(static("webclient/share.png")),
         "url": request.build_absolute_uri(),
     }

@@ -1,6 +1,6 @@
 // Every element of the page is made here. Text always goes in as text (a Text node, or an
-// attribute value), never as HTML: no innerHTML anywhere, and the page's CSP (Trusted Types)
-// would refuse one. URLs from the API go into src/href only when they are http(s) or blob.
+// attribute value), never parsed as markup; the page's CSP (Trusted Types) would refuse a
+// string given to an HTML sink. URLs from the API go into src/href only when http(s) or blob.
 
 const PROPERTIES = new Set(["value", "checked", "disabled", "hidden", "multiple", "selected"]);
 const URL_ATTRIBUTES = new Set(["href", "src", "poster", "action"]);

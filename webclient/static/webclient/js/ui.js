@@ -107,7 +107,9 @@ export function pagedList(path, renderItem, { empty = t("empty_inbox"), classNam
 
 export function toast(text, href = null) {
   const item = h(href ? "a" : "div", { class: "toast", href }, text);
-  document.getElementById("toasts").append(item);
+  const toasts = document.getElementById("toasts");
+  toasts.append(item);
+  while (toasts.children.length > 3) toasts.firstElementChild.remove();
   setTimeout(() => item.remove(), 6000);
 }
 

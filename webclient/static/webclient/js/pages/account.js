@@ -19,7 +19,7 @@ export function signInPage(onSignedIn) {
     if (registering) {
       fields.push(field(t("display_name"), h("input", { name: "display_name", maxlength: 50 })));
     }
-    const toggle = h("button", { type: "button", class: "link" },
+    const toggle = h("button", { type: "button", class: "link toggle-register" },
       registering ? t("have_account") : t("no_account"));
     toggle.addEventListener("click", () => {
       registering = !registering;

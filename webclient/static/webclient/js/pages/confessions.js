@@ -10,6 +10,12 @@ import {
 const STATUS_WORDS = ["pending", "rejected", "hidden", "removed"];
 
 function statusBadge(confession) {
+  const anonymous = confession.anonymous && confession.role === "sender"
+    ? h("span", { class: "badge" }, t("anonymous")) : null;
+  return [anonymous, stateBadge(confession)];
+}
+
+function stateBadge(confession) {
   if (confession.status === "scheduled") {
     return h("span", { class: "badge" }, t("scheduled", { time: when(confession.deliver_at) }));
   }

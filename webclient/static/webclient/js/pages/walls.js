@@ -1,6 +1,6 @@
 // The confession walls (表白墙): the list, a wall's feed, a post with its comments.
 
-import { api } from "../api.js";
+import { ApiError, api } from "../api.js";
 import { body, h, name, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import {
@@ -13,13 +13,8 @@ export function wallsPage() {
   const box = errorBox();
   api("GET", "/walls").then(({ results }) => {
     page.append(h("ul", { class: "list" }, results.map((wall) => {
-      const join = wall.joined ? h("span", { class: "badge" }, t("joined")) : form(
-        wall.invite_only ? [h("input", { name: "code", placeholder: t("invite_code") })] : [],
-        t("join"), async (values) => {
-          await api("POST", `/walls/${encodeURIComponent(wall.slug)}/join`,
-            wall.invite_only ? values : {});
-          location.hash = `#/w/${wall.slug}`;
-        }, { class: "inline" });
+      const join = wall.joined ? h("span", { class: "badge" }, t("joined"))
+        : joinForm(wall, () => { location.hash = `#/w/${wall.slug}`; });
       return h("li", {}, h("a", { href: `#/w/${wall.slug}`, class: "card" },
         h("strong", {}, name(wall.name)), body(wall.description)), join);
     })));
@@ -39,7 +34,9 @@ function postCard(post) {
     like.replaceWith(postCard(post).querySelector("button"));
   });
   return h("div", { class: "post card", dataset: { id: post.id } },
-    h("div", { class: "card-head" }, person(post.author, t("anonymous")), time(post.created_at),
+    h("div", { class: "card-head" }, person(post.author, t("anonymous")),
+      post.anonymous && post.author ? h("span", { class: "badge" }, t("anonymous")) : null,
+      time(post.created_at),
       post.status !== "approved" ? h("span", { class: "badge" }, t(post.status)) : null),
     post.to ? h("p", { class: "to" }, t("to", { name: "" }), name(post.to)) : null,
     body(post.body), gallery(post.media, { thumbnails: true }),
@@ -47,28 +44,55 @@ function postCard(post) {
       h("a", { href: `#/p/${post.id}` }, t("comments", { n: post.comment_count }))));
 }
 
+function joinForm(wall, onJoined) {
+  return form(
+    wall.invite_only ? [h("input", { name: "code", placeholder: t("invite_code") })] : [],
+    t("join"), async (values) => {
+      await api("POST", `/walls/${encodeURIComponent(wall.slug)}/join`,
+        wall.invite_only ? values : {});
+      onJoined();
+    }, { class: "inline join" });
+}
+
 export function wallPage(slug, sort = "new") {
   const page = h("section", { class: "page", "data-page": "wall" });
-  const picker = photoPicker();
+  const box = errorBox();
   const feed = h("div", { class: "feed" });
   function loadFeed() {
     replace(feed, pagedList(`/walls/${encodeURIComponent(slug)}/posts?sort=${sort}`, postCard));
   }
-  const sorts = h("nav", { class: "tabs" }, ["new", "hot"].map((kind) =>
-    h("a", { href: `#/w/${slug}/${kind}`, class: kind === sort ? "active" : "" }, t(kind))));
-  page.append(h("h1", {}, t("walls")), sorts, form([
-    field(t("to_line"), h("input", { name: "to", maxlength: 50 })),
-    field(t("message"), h("textarea", { name: "body", required: true, maxlength: 2000, rows: 3 })),
-    h("label", { class: "check" }, h("input", { type: "checkbox", name: "anonymous",
-                                                checked: true }), t("anonymous")),
-    picker,
-  ], t("post"), async (values, element) => {
-    await api("POST", `/walls/${encodeURIComponent(slug)}/posts`,
-      { ...values, media: await picker.mediaIds() });
-    element.reset();
-    loadFeed();
-  }, { class: "compose" }), feed);
-  loadFeed();
+  function postForm() {
+    const picker = photoPicker();
+    return form([
+      field(t("to_line"), h("input", { name: "to", maxlength: 50 })),
+      field(t("message"), h("textarea", { name: "body", required: true, maxlength: 2000,
+                                          rows: 3 })),
+      h("label", { class: "check" }, h("input", { type: "checkbox", name: "anonymous",
+                                                  checked: true }), t("anonymous")),
+      picker,
+    ], t("post"), async (values, element) => {
+      await api("POST", `/walls/${encodeURIComponent(slug)}/posts`,
+        { ...values, media: await picker.mediaIds() });
+      element.reset();
+      loadFeed();
+    }, { class: "compose wall-post" });
+  }
+  async function load() {
+    try {
+      const { results } = await api("GET", "/walls");
+      const wall = results.find((each) => each.slug === slug);
+      if (!wall) throw new ApiError(404, { error: { message: t("not_found") } });
+      const sorts = h("nav", { class: "tabs" }, ["new", "hot"].map((kind) =>
+        h("a", { href: `#/w/${slug}/${kind}`, class: kind === sort ? "active" : "" }, t(kind))));
+      replace(page, h("h1", {}, name(wall.name)), body(wall.description), sorts,
+        wall.joined ? postForm() : joinForm(wall, load), feed, box);
+      loadFeed();
+    } catch (error) {
+      replace(page, box);
+      showError(box, error);
+    }
+  }
+  load();
   return page;
 }
 

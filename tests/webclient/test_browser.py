@@ -1,0 +1,359 @@
+"""The web client in a real browser: Playwright driving Debian's Chromium (headless) against
+a real server process (uvicorn on PostgreSQL, Redis and SeaweedFS). Two people in two browser
+contexts go through the product as they would; a third opens a share link signed out.
+
+Each main page is saved as a screenshot under var/screenshots/ (CI keeps them as artifacts).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.servers import AsgiServer, s3_environment
+
+pytestmark = [
+    pytest.mark.service("browser"),
+    pytest.mark.service("redis"),
+    pytest.mark.django_db(transaction=True),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "var" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+# What a headless Chromium needs in a container with a closed network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]  # fmt: skip
+WAIT = 15_000  # ms: what a live event may take to show
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture
+def server(tmp_path, s3_server):
+    server = AsgiServer(tmp_path, env=s3_environment(s3_server))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def chromium(server, transactional_db, monkeypatch):
+    """A headless Chromium, started after the database and the server (and closed before
+    them). Playwright's sync API runs an event loop beside the test: the test may still read
+    the database meanwhile (it is the only user of its connection)."""
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Person:
+    """One person in their own browser context (cookies, storage and socket of their own)."""
+
+    def __init__(self, chromium, server: AsgiServer, username: str, locale: str = "en-US"):
+        self.base = server.http_url
+        self.username = username
+        self.context = chromium.new_context(locale=locale, viewport={"width": 1000, "height": 800})
+        self.context.set_default_timeout(WAIT)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("dialog", lambda dialog: dialog.accept())
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.base + path)
+
+    def open(self, hash_path: str, page: str) -> None:
+        self.goto("/app/" + hash_path)
+        self.page.wait_for_selector(f'[data-page="{page}"]')
+
+    def register(self, display_name: str = "") -> None:
+        self.goto("/app/")
+        self.page.click("button.toggle-register")  # "New here? Create an account"
+        self.fill_in_and_submit(display_name)
+
+    def fill_in_and_submit(self, display_name: str = "") -> None:
+        self.page.fill("input[name=username]", self.username)
+        self.page.fill("input[name=password]", PASSWORD)
+        if display_name:
+            self.page.fill("input[name=display_name]", display_name)
+        self.page.click("form.signin button[type=submit]")
+        self.page.wait_for_selector('[data-page="inbox"]')
+        self.wait_live()
+
+    def wait_live(self) -> None:
+        self.page.wait_for_selector(".live.on", timeout=WAIT)
+
+    def shot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+    def compose(self, *, to: str = "", body: str, anonymous: bool = False, photo=None) -> None:
+        self.open("#/compose", "compose")
+        self.page.fill("input[name=recipient]", to)
+        self.page.fill("textarea[name=body]", body)
+        if anonymous:
+            self.page.check("input[name=anonymous]")
+        if photo is not None:
+            self.page.set_input_files("input[name=_photos]", str(photo))
+            self.page.wait_for_selector(".uploads progress[value='100']", timeout=WAIT)
+        self.shot(f"compose-{self.username}")
+        self.page.click("form.compose button[type=submit]")
+        self.page.wait_for_selector(".result a")
+
+
+def account(django_user_model, username: str, **fields):
+    """A user the server process can sign in: hashed with a hasher the server has (the test
+    process hashes with a fast one of its own)."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    hasher = PBKDF2PasswordHasher()
+    password = hasher.encode(PASSWORD, hasher.salt(), iterations=1000)
+    return django_user_model.objects.create(username=username, password=password, **fields)
+
+
+def jpeg(path: Path) -> Path:
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), (200, 80, 120)).save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def card(person: Person, text: str):
+    return person.page.locator(".card", has_text=text)
+
+
+def test_two_people_and_a_share_link_through_the_whole_product(chromium, server, tmp_path):
+    from playwright.sync_api import expect
+
+    from accounts.models import Block
+    from moderation.models import Report
+
+    alice = Person(chromium, server, "alice")
+    bob = Person(chromium, server, "bob", locale="zh-CN")
+
+    # Sign up, both; sign-in survives a reload (the refresh cookie), the token stays in memory.
+    alice.goto("/app/")
+    alice.shot("sign-in")
+    alice.register(display_name="Alice")
+    bob.register(display_name="Bob")
+    alice.page.reload()
+    alice.page.wait_for_selector('[data-page="inbox"]')
+    assert (
+        alice.page.evaluate("() => JSON.stringify(localStorage) + JSON.stringify(sessionStorage)")
+        == "{}{}"
+    )
+    assert alice.page.evaluate("() => document.cookie") == ""  # the refresh cookie is HttpOnly
+
+    # An anonymous confession arrives live, and says nothing of who sent it.
+    bob.open("#/inbox", "inbox")
+    alice.open("#/inbox", "inbox")
+    alice.wait_live()
+    bob.compose(to="alice", body="I always save you the seat by the window.", anonymous=True)
+    arrived = card(alice, "seat by the window")
+    expect(arrived).to_be_visible(timeout=WAIT)
+    expect(arrived).to_contain_text("Anonymous")
+    expect(alice.page.locator('[data-badge="inbox"]')).to_have_text("1", timeout=WAIT)
+    assert "bob" not in alice.page.locator("main").inner_text().lower()
+    alice.shot("inbox")
+
+    # Alice writes to Bob with a photo; it arrives live; Bob opens it and Alice sees it read.
+    alice.compose(to="bob", body="Coffee on Friday?", photo=jpeg(tmp_path / "photo.jpg"))
+    alice.page.click(".result a")
+    alice.page.wait_for_selector('[data-page="thread"] .confession')
+    expect(alice.page.locator(".read-state")).to_have_text(re.compile("Not read"))
+    bob.open("#/inbox", "inbox")
+    letter = card(bob, "Coffee on Friday?")
+    expect(letter).to_be_visible(timeout=WAIT)
+    expect(letter.locator(".gallery img")).to_have_count(1)
+    letter.click()
+    bob.page.wait_for_selector('[data-page="thread"] .confession')
+    photo = bob.page.locator(".confession .gallery img")
+    expect(photo).to_be_visible()
+    assert (
+        bob.page.evaluate("(img) => img.complete && img.naturalWidth", photo.element_handle()) > 0
+    )
+    expect(bob.page.locator(".confession .gallery a")).to_have_attribute("target", "_blank")
+    bob.shot("thread-zh")
+    expect(alice.page.locator(".read-state")).to_have_text(re.compile("^Read "), timeout=WAIT)
+
+    # Bob replies; Alice's open thread shows it live.
+    bob.page.fill("form.reply-form textarea", "好啊！")
+    bob.page.click("form.reply-form button[type=submit]")
+    expect(bob.page.locator(".reply", has_text="好啊！")).to_be_visible()
+    expect(alice.page.locator(".reply", has_text="好啊！")).to_be_visible(timeout=WAIT)
+    alice.shot("thread")
+
+    # They confessed to each other: the anonymous confession now shows who, to both.
+    alice.open("#/inbox", "inbox")
+    card(alice, "seat by the window").click()
+    alice.page.wait_for_selector('[data-page="thread"] .confession')
+    expect(alice.page.locator(".matched")).to_be_visible()
+    expect(alice.page.locator(".confession .card-head")).to_contain_text("Bob")
+
+    # A share link: opened signed out by someone new, who signs up there and claims it.
+    alice.compose(body="To whoever opens this: you made my week.", anonymous=True)
+    link = alice.page.locator(".share-url").input_value()
+    assert re.fullmatch(rf"{server.http_url}/s/[A-Za-z0-9_-]+", link)
+    carol = Person(chromium, server, "carol")
+    carol.page.goto(link)
+    carol.page.wait_for_selector('[data-page="share"] .confession')
+    expect(carol.page.locator(".confession")).to_contain_text("you made my week")
+    expect(carol.page.locator(".confession .card-head")).to_contain_text("Anonymous")
+    assert "alice" not in carol.page.content().lower()
+    carol.shot("share-signed-out")
+    carol.page.click('[data-page="share"] button.primary')  # sign in to claim
+    carol.page.click("button.toggle-register")  # create an account
+    carol.page.fill("input[name=username]", "carol")
+    carol.page.fill("input[name=password]", PASSWORD)
+    carol.page.click("form.signin button[type=submit]")
+    carol.page.click('[data-page="share"] button.primary')  # claim
+    carol.page.wait_for_selector('[data-page="thread"] .confession')
+    expect(carol.page.locator(".confession")).to_contain_text("you made my week")
+    # Her claim tells Alice, live.
+    expect(alice.page.locator(".toast").first).to_be_visible(timeout=WAIT)
+
+    # Carol reports it, then blocks its (anonymous) sender: it leaves her inbox.
+    carol.page.click("details.report summary")
+    carol.page.select_option("details.report select[name=category]", "spam")
+    carol.page.click("details.report button[type=submit]")
+    expect(carol.page.locator("details.report .done")).to_be_visible()
+    assert Report.objects.filter(reporter__username="carol", category="spam").count() == 1
+    carol.page.click("text=Block the sender")
+    carol.page.wait_for_selector('[data-page="inbox"]')
+    expect(card(carol, "you made my week")).to_have_count(0)
+    carol.open("#/blocks", "blocks")
+    expect(carol.page.locator(".block-row")).to_contain_text("An anonymous sender")
+    carol.shot("blocks")
+    assert Block.objects.filter(blocker__username="carol", anonymous=True).count() == 1
+
+    # Bob blocks Alice by name from the blocks page.
+    bob.open("#/blocks", "blocks")
+    bob.page.fill("input[name=username]", "alice")
+    bob.page.click("form button[type=submit]")
+    expect(bob.page.locator(".block-row")).to_contain_text("Alice", timeout=WAIT)
+
+    # The wall: Alice joins the campus wall and posts; it waits for moderators, and she
+    # sees it so.
+    alice.open("#/w/campus", "wall")
+    alice.page.click("form.join button[type=submit]")
+    alice.page.fill("form.wall-post input[name=to]", "the one in the white coat")
+    alice.page.fill("form.wall-post textarea[name=body]", "Third floor, every Tuesday.")
+    alice.page.click("form.wall-post button[type=submit]")
+    post = alice.page.locator(".post", has_text="every Tuesday")
+    expect(post).to_contain_text("Under review")
+    expect(post).to_contain_text("Anonymous")
+    alice.shot("wall")
+
+    # The other main pages, for the record.
+    for person, hash_path, page in [
+        (alice, "#/sent", "sent"), (alice, "#/notifications", "notifications"),
+        (alice, "#/profile", "profile"), (alice, "#/walls", "walls"),
+    ]:  # fmt: skip
+        person.open(hash_path, page)
+        person.page.wait_for_load_state("networkidle")
+        person.shot(page)
+    for person in (alice, bob, carol):
+        assert person.errors == []
+        person.context.close()
+
+
+HOSTILE_NAME = '<img src=x onerror="window.__pwned=1">\u202eevil'
+HOSTILE_BODY = (
+    '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
+    '<a href="javascript:window.__pwned=1">click</a> \u202edlrow olleh'
+)
+
+
+def test_hostile_bodies_and_names_render_as_text(chromium, server, django_user_model):
+    from playwright.sync_api import expect
+
+    from messages_app import services
+
+    mallory = account(django_user_model, "mallory", display_name=HOSTILE_NAME)
+    account(django_user_model, "victim")
+    confession = services.confession_send(sender=mallory, recipient_username="victim",
+                                          body=HOSTILE_BODY, anonymous=False)  # fmt: skip
+    services.reply_create(user=mallory, confession_id=confession.pk, body=HOSTILE_BODY)
+
+    victim = Person(chromium, server, "victim")
+    victim.goto("/app/")
+    victim.fill_in_and_submit()
+    for hash_path, page in [("#/inbox", "inbox"), (f"#/c/{confession.pk}", "thread"),
+                            ("#/notifications", "notifications")]:  # fmt: skip
+        victim.open(hash_path, page)
+        victim.page.wait_for_load_state("networkidle")
+        victim.shot(f"hostile-{page}")
+        state = victim.page.evaluate("""() => ({
+            pwned: window.__pwned === undefined ? null : window.__pwned,
+            scripts: document.scripts.length,
+            userImages: [...document.querySelectorAll("main img")].map((img) => img.src),
+            javascriptLinks: [...document.querySelectorAll("a")].filter(
+                (a) => a.href.startsWith("javascript:")).length,
+        })""")
+        assert state == {"pwned": None, "scripts": 1, "userImages": [], "javascriptLinks": 0}
+        if page != "notifications":
+            body = victim.page.locator("main .body", has_text="dlrow olleh").first
+            assert body.text_content() == HOSTILE_BODY
+            assert body.get_attribute("dir") == "auto"
+            # The name is isolated: a right-to-left override in it cannot reach what follows.
+            name = victim.page.locator("main bdi.name").first
+            assert name.text_content() == HOSTILE_NAME
+            expect(victim.page.locator("main time").first).to_be_visible()
+    # The link text is text; a click on the visible "javascript:" words does nothing.
+    assert victim.page.evaluate("() => window.__pwned === undefined")
+    assert victim.errors == []
+
+
+def test_the_policy_refuses_html_strings_and_inline_script(chromium, server):
+    page = chromium.new_page()
+    page.goto(server.http_url + "/app/")
+    page.wait_for_selector('[data-page="signin"]')
+    outcome = page.evaluate("""() => {
+        const tried = {};
+        try { document.body.innerHTML = "<b>x</b>"; tried.innerHTML = "allowed"; }
+        catch (error) { tried.innerHTML = error.name; }
+        try {
+            const script = document.createElement("script");
+            script.textContent = "window.__inline = 1";
+            document.body.append(script);
+            tried.inline = window.__inline === 1 ? "ran" : "blocked";
+        } catch (error) { tried.inline = error.name; }
+        return tried;
+    }""")
+    assert outcome["innerHTML"] == "TypeError"
+    assert outcome["inline"] in ("TypeError", "blocked")
+    page.close()
+
+
+def test_the_page_and_the_apis_messages_in_chinese(chromium, server, django_user_model):
+    from django.utils import translation
+    from django.utils.translation import gettext
+    from playwright.sync_api import expect
+
+    account(django_user_model, "lihua")
+    person = Person(chromium, server, "lihua", locale="zh-CN")
+    person.goto("/app/")
+    expect(person.page.locator("h1")).to_have_text("登录")
+    person.page.fill("input[name=username]", "lihua")
+    person.page.fill("input[name=password]", "not-the-password")
+    person.page.click("form.signin button[type=submit]")
+    with translation.override("zh-hans"):
+        expected = gettext("Wrong username or password.")
+    assert expected != "Wrong username or password."
+    expect(person.page.locator("form.signin .error")).to_have_text(expected)
+    person.shot("sign-in-zh")
+    # The switch turns the page, and what the API says, to English.
+    person.page.click("#top button.link")
+    expect(person.page.locator("h1")).to_have_text("Sign in")
+    person.page.fill("input[name=username]", "lihua")
+    person.page.fill("input[name=password]", "not-the-password")
+    person.page.click("form.signin button[type=submit]")
+    expect(person.page.locator("form.signin .error")).to_have_text("Wrong username or password.")
