@@ -51,8 +51,10 @@ class AsgiServer:
         environment.update(env or {})
         return environment
 
-    def __init__(self, workdir: Path, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
+    def __init__(
+        self, workdir: Path, env: dict[str, str] | None = None, port: int | None = None
+    ) -> None:
+        self.port = port or free_port()
         self.log = workdir / f"uvicorn-{self.port}.log"
         environment = self.environment(env)
         self.process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments

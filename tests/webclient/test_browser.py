@@ -8,6 +8,7 @@ Each main page is saved as a screenshot under var/screenshots/ (CI keeps them as
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -41,8 +42,8 @@ def server(tmp_path, s3_server):
 
 
 @pytest.fixture
-def chromium(server, transactional_db, monkeypatch):
-    """A headless Chromium, started after the database and the server (and closed before
+def chromium(transactional_db, s3_server, monkeypatch):
+    """A headless Chromium, started after the database and SeaweedFS (and closed before
     them). Playwright's sync API runs an event loop beside the test: the test may still read
     the database meanwhile (it is the only user of its connection)."""
     from playwright.sync_api import sync_playwright
@@ -357,3 +358,53 @@ def test_the_page_and_the_apis_messages_in_chinese(chromium, server, django_user
     person.page.fill("input[name=password]", "not-the-password")
     person.page.click("form.signin button[type=submit]")
     expect(person.page.locator("form.signin .error")).to_have_text("Wrong username or password.")
+
+
+def test_the_socket_renews_its_token_and_catches_up_after_a_drop(
+    chromium, tmp_path, s3_server, django_user_model
+):
+    """Access tokens of one minute: the page hands the open socket a fresh one before it
+    expires. The server goes away and comes back: the page reconnects with `?after=` and
+    gets what it missed meanwhile."""
+    from playwright.sync_api import expect
+
+    from messages_app import services
+
+    env = {**s3_environment(s3_server), "JWT_ACCESS_MINUTES": "1"}
+    server = AsgiServer(tmp_path, env=env)
+    try:
+        account(django_user_model, "nora")
+        sender = account(django_user_model, "omar")
+        person = Person(chromium, server, "nora")
+        sockets = []
+        person.page.on("websocket", lambda socket: sockets.append(socket))
+        person.goto("/app/")
+        person.fill_in_and_submit()
+        frames = []
+        sent, received = [], []
+        sockets[0].on("framesent", lambda payload: sent.append(json.loads(payload)))
+        sockets[0].on("framereceived", lambda payload: received.append(json.loads(payload)))
+        # The renewal: an `auth` frame with a fresh token, answered with its new deadline.
+        for _ in range(200):
+            if any(frame.get("type") == "auth" for frame in received):
+                break
+            person.page.wait_for_timeout(100)
+        renewals = [frame for frame in sent if frame.get("type") == "auth"]
+        assert renewals, (sent, received)
+        assert renewals[0]["token"] not in sockets[0].url  # a fresh one
+        assert [frame for frame in received if frame.get("type") == "auth"][0]["expires_at"]
+        assert not sockets[0].is_closed()
+
+        # The server goes away; a confession arrives meanwhile; the server comes back.
+        server.stop()
+        expect(person.page.locator(".live.on")).to_have_count(0, timeout=WAIT)
+        services.confession_send(sender=sender, recipient_username="nora",
+                                 body="sent while you were away", anonymous=True)  # fmt: skip
+        server = AsgiServer(tmp_path, env=env, port=server.port)
+        person.wait_live()
+        reconnected = sockets[-1]
+        assert "after=" in reconnected.url
+        expect(card(person, "sent while you were away")).to_be_visible(timeout=WAIT)
+        assert person.errors == []
+    finally:
+        server.stop()

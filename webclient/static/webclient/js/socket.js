@@ -42,7 +42,7 @@ export class Live {
     const bearer = await token();
     if (!bearer || this.stopped) return;
     const query = new URLSearchParams({ token: bearer });
-    if (this.after) query.set("after", String(this.after));
+    if (this.after !== null) query.set("after", String(this.after));
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const socket = new WebSocket(`${scheme}://${location.host}/ws/notifications/?${query}`);
     this.socket = socket;
