@@ -380,7 +380,6 @@ def test_the_socket_renews_its_token_and_catches_up_after_a_drop(
         person.page.on("websocket", lambda socket: sockets.append(socket))
         person.goto("/app/")
         person.fill_in_and_submit()
-        frames = []
         sent, received = [], []
         sockets[0].on("framesent", lambda payload: sent.append(json.loads(payload)))
         sockets[0].on("framereceived", lambda payload: received.append(json.loads(payload)))
