@@ -34,7 +34,9 @@ from confessions_backend.errors import ApplicationError, ServiceUnavailable
 
 logger = logging.getLogger(__name__)
 
-PROFILE_FIELDS = frozenset({"username", "display_name", "bio", "avatar", "accepts_anonymous"})
+PROFILE_FIELDS = frozenset(
+    {"username", "display_name", "bio", "avatar", "accepts_anonymous", "language"}
+)
 
 
 def _refresh_refused() -> ApplicationError:
@@ -206,6 +208,14 @@ def auth_logout(*, user: User, refresh: str) -> None:
         raise ValidationError({"refresh": [gettext("Token is invalid, expired or not yours.")]})
     outstanding = _outstanding(token, refresh, user)
     BlacklistedToken.objects.get_or_create(token=outstanding)
+
+
+def language_remember(*, user: User, language: str) -> None:
+    """Keep the language a user signed in with, for what we tell them outside a request of
+    theirs (subscribe messages). One write, only when it changed."""
+    if language in dict(User._meta.get_field("language").choices) and user.language != language:
+        user.language = language
+        User.objects.filter(pk=user.pk).update(language=language)
 
 
 def refresh_token_revoke(*, refresh: str) -> None:

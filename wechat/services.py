@@ -96,9 +96,9 @@ def subscribe_message_send(*, notification_id: int) -> str:
         "touser": user.wechat_openid,
         "template_id": template.id,
         "page": _page(notification),
-        "data": templates.data_for(template, notification.created_at),
+        "data": templates.data_for(template, notification.created_at, user.language),
         "miniprogram_state": settings.WECHAT_MINIPROGRAM_STATE,
-        "lang": "zh_CN",
+        "lang": templates.WECHAT_LANGS[user.language or templates.DEFAULT_LANGUAGE],
     }
     try:
         answer = get_client().call(SEND_PATH, payload)

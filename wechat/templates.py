@@ -2,8 +2,8 @@
 WECHAT_SUBSCRIBE_TEMPLATES), and what goes into their data.
 
 What a subscribe message says shows on a lock screen: it names nobody and quotes nothing. Its
-fields are fixed texts per event and the time; the confession itself opens in the mini program
-(`page`)."""
+fields are fixed texts per event and the time, in its user's language; the confession itself
+opens in the mini program (`page`)."""
 
 from __future__ import annotations
 
@@ -13,17 +13,25 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 # WeChat's users read times in China's zone.
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
+# In the user's language (accounts.User.language; Chinese when not known), from the catalog.
 TITLES = {
-    "confession.received": "你收到了一封新的表白",
-    "confession.replied": "你的表白有了新的回复",
-    "confession.matched": "你们互相表白了",
+    "confession.received": gettext_noop("New confession"),
+    "confession.replied": gettext_noop("New reply"),
+    "confession.matched": gettext_noop("It's a match"),
 }
-HINT = "点击打开小程序查看"
+OTHER_TITLE = gettext_noop("New message")
+HINT = gettext_noop("Tap to open")
 FIELDS = ("title", "time", "hint")
+DEFAULT_LANGUAGE = "zh-hans"
+TIME_FORMATS = {"zh-hans": "%Y年%m月%d日 %H:%M", "en": "%Y-%m-%d %H:%M"}
+# What the mini program opens in (message/subscribe/send's `lang`).
+WECHAT_LANGS = {"zh-hans": "zh_CN", "en": "en_US"}
 
 
 @dataclass(frozen=True)
@@ -47,11 +55,13 @@ def for_event(event: str) -> Template | None:
 
 
 def field_value(field: str, event: str, at: datetime) -> str:
+    """A field's text in the active language."""
     if field == "title":
-        return TITLES.get(event, "你有一条新消息")
+        return gettext(TITLES.get(event, OTHER_TITLE))
     if field == "time":
-        return at.astimezone(SHANGHAI).strftime("%Y年%m月%d日 %H:%M")
-    return HINT
+        time_format = TIME_FORMATS.get(translation.get_language(), TIME_FORMATS["en"])
+        return at.astimezone(SHANGHAI).strftime(time_format)
+    return gettext(HINT)
 
 
 # The most characters each kind of key takes (WECHAT.md): a longer value is cut, since
@@ -69,8 +79,11 @@ def fit(key: str, value: str) -> str:
     return value or "-"
 
 
-def data_for(template: Template, at: datetime) -> dict[str, dict[str, str]]:
-    return {
-        key: {"value": fit(key, field_value(field, template.event, at))}
-        for key, field in template.data.items()
-    }
+def data_for(
+    template: Template, at: datetime, language: str = DEFAULT_LANGUAGE
+) -> dict[str, dict[str, str]]:
+    with translation.override(language or DEFAULT_LANGUAGE):
+        return {
+            key: {"value": fit(key, field_value(field, template.event, at))}
+            for key, field in template.data.items()
+        }

@@ -77,6 +77,7 @@ class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
             "avatar",
             "avatar_url",
             "accepts_anonymous",
+            "language",
             "date_joined",
             "pending_display_name",
             "pending_bio",
@@ -153,6 +154,11 @@ class ProfileUpdateInput(serializers.Serializer):
         required=False, allow_null=True, min_value=1, help_text="A media id of your own image"
     )
     accepts_anonymous = serializers.BooleanField(required=False)
+    language = serializers.ChoiceField(
+        choices=["en", "zh-hans"], required=False,
+        help_text="the language of the WeChat subscribe messages you get (set at each sign-in "
+        "from Accept-Language)",
+    )  # fmt: skip
 
 
 class PhoneBindInput(serializers.Serializer):

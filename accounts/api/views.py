@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -16,6 +17,13 @@ from accounts.api import serializers as s
 from accounts.throttles import AuthIpThrottle, AuthUsernameThrottle, WeChatIpThrottle
 from confessions_backend.errors import ApplicationError
 from confessions_backend.parsing import parse
+
+
+def _remember_language(request: Request, user) -> None:
+    """The language a client asked for at sign-in is the user's, for subscribe messages (a
+    request that asks for none leaves it as it was)."""
+    if "Accept-Language" in request.headers or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        services.language_remember(user=user, language=translation.get_language())
 
 
 class _SignInApi(APIView):
@@ -33,6 +41,7 @@ class AuthRegisterApi(_SignInApi):
                    responses={201: s.AuthOutput})  # fmt: skip
     def post(self, request: Request) -> Response:
         user = services.user_create(**parse(s.RegisterInput, request))
+        _remember_language(request, user)
         body = {"user": user, **services.token_pair_for(user)}
         return Response(s.AuthOutput(body, context={"request": request}).data,
                         status=status.HTTP_201_CREATED)  # fmt: skip
@@ -44,6 +53,7 @@ class AuthLoginApi(_SignInApi):
     @extend_schema(operation_id="auth_login", request=s.LoginInput, responses={200: s.AuthOutput})
     def post(self, request: Request) -> Response:
         user = services.auth_login(**parse(s.LoginInput, request))
+        _remember_language(request, user)
         body = {"user": user, **services.token_pair_for(user)}
         return Response(s.AuthOutput(body, context={"request": request}).data)
 
@@ -56,6 +66,7 @@ class AuthWeChatApi(_SignInApi):
                    responses={200: s.WeChatAuthOutput})  # fmt: skip
     def post(self, request: Request) -> Response:
         user, created = services.auth_wechat(**parse(s.WeChatLoginInput, request))
+        _remember_language(request, user)
         body = {"user": user, "created": created, **services.token_pair_for(user)}
         return Response(s.WeChatAuthOutput(body, context={"request": request}).data)
 
@@ -189,6 +200,7 @@ def _with_refresh_cookie(request: Request, response: Response, refresh: str) -> 
 
 class _WebSignInApi(_SignInApi):
     def signed_in(self, request: Request, user, status_code: int = 200) -> Response:
+        _remember_language(request, user)
         pair = services.token_pair_for(user)
         body = s.WebAuthOutput(
             {"user": user, "access": pair["access"]}, context={"request": request}

@@ -29,6 +29,7 @@ def test_me_shows_own_profile(alice_client, alice):
         "avatar": None,
         "avatar_url": None,
         "accepts_anonymous": True,
+        "language": "",
         "date_joined": body["date_joined"],
         "pending_display_name": None,
         "pending_bio": None,

@@ -3,6 +3,7 @@ event for a recipient who has not seen the notification, against the fake WeChat
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -120,7 +121,9 @@ def test_an_offline_recipient_gets_one_message_per_credit_and_event(
     assert body["template_id"] == "TPL_RECEIVED"
     assert body["page"] == f"pages/confession/detail?id={first}"
     assert body["miniprogram_state"] == "formal"
-    assert body["data"]["thing1"]["value"] == templates.TITLES["confession.received"]
+    # In Chinese: Bob never said which language he reads.
+    assert body["data"]["thing1"]["value"] == "你收到了一封新的表白"
+    assert body["lang"] == "zh_CN"
     # Nothing of the anonymous sender, and no confession text, on a lock screen.
     text = str(body)
     for secret in ("alice", "Alice", "You make my days", "Bob"):
@@ -209,3 +212,37 @@ def test_a_template_for_an_unknown_event_or_field_fails_the_check(settings):
         call_command("check")
     assert "confession.dance" in str(error.value)
     assert "sender_name" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "time_pattern", "hint", "lang"),
+    [
+        ("en", "New confession", r"\d{4}-\d\d-\d\d \d\d:\d\d", "Tap to open", "en_US"),
+        ("zh-hans", "你收到了一封新的表白", r"\d{4}年\d\d月\d\d日 \d\d:\d\d", "点击打开小程序查看",
+         "zh_CN"),
+    ],
+)  # fmt: skip
+def test_the_message_is_in_its_users_language(
+    settings, alice_client, bob_on_wechat, wechat, language, title, time_pattern, hint, lang
+):
+    settings.WECHAT_SUBSCRIBE_TEMPLATES = {
+        "confession.received": {
+            "id": "TPL_RECEIVED",
+            "data": {"thing1": "title", "time2": "time", "thing3": "hint"},
+        }
+    }
+    bob_on_wechat.language = language
+    bob_on_wechat.save(update_fields=["language"])
+    grant(bob_on_wechat)
+    # Alice's own language has no say in what Bob is told.
+    alice_client.credentials(HTTP_ACCEPT_LANGUAGE="en" if language != "en" else "zh-CN",
+                             **alice_client._credentials)  # fmt: skip
+    confess(alice_client)
+    with later():
+        run_worker()
+    [sent] = wechat.requests_to(SEND)
+    data = sent.body["data"]
+    assert data["thing1"]["value"] == title
+    assert re.fullmatch(time_pattern, data["time2"]["value"])
+    assert data["thing3"]["value"] == hint
+    assert sent.body["lang"] == lang
