@@ -25,7 +25,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 ## $(HOST):$(PORT), with the background worker in the same process
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo_confessions
+	$(BIN)/python manage.py demo_confessions --site http://$(HOST):$(PORT)
 	TASKS_WORKER_IN_SERVER=1 $(BIN)/uvicorn confessions_backend.asgi:application \
 		--host $(HOST) --port $(PORT) --ws-per-message-deflate=false
 

@@ -59,6 +59,10 @@ class _AvatarUrlMixin(serializers.Serializer):
 
 class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
     avatar = serializers.IntegerField(source="avatar_id", allow_null=True, read_only=True)
+    language = serializers.ChoiceField(
+        choices=["", "en", "zh-hans"], read_only=True,
+        help_text='the language of your WeChat subscribe messages; "" while not known (Chinese)',
+    )  # fmt: skip
     phone = serializers.SerializerMethodField(
         help_text="your bound phone, masked (138****5678); null without one. Nobody else sees it"
     )

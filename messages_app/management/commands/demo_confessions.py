@@ -19,7 +19,12 @@ DEMO = (
 class Command(BaseCommand):
     help = "Create the demo users (if missing) and a few confessions between them."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--site", default="http://127.0.0.1:8000",
+                            help="where the server answers, for the addresses printed")  # fmt: skip
+
     def handle(self, *args, **options) -> None:
+        site = options["site"].rstrip("/")
         call_command("demo_data", stdout=self.stdout)
         users = {user.username: user for user in User.objects.filter(
             username__in={"alice", "bob", "carol"})}  # fmt: skip
@@ -29,6 +34,7 @@ class Command(BaseCommand):
             confession = existing or confession_send(
                 sender=users[sender], recipient_username=recipient, body=body, anonymous=anonymous
             )
-            to = recipient or f"share link {confession.share_token}"
+            to = recipient or f"share link {site}/s/{confession.share_token}"
             state = "exists" if existing else "created"
             self.stdout.write(f"  {sender} -> {to}{' (anonymous)' if anonymous else ''} ({state})")
+        self.stdout.write(f"The web client: {site}/app/ (sign in as one of the demo users)")
