@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from PIL import Image
 
 from tests.servers import AsgiServer, s3_environment
@@ -53,6 +54,9 @@ def chromium(transactional_db, s3_server, monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # With an event loop running, Django keeps the test's connection per context rather
+        # than per thread: close the one the test opened, or it outlives the test database.
+        connections.close_all()
 
 
 class Person:
