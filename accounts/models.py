@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -59,7 +60,7 @@ class User(AbstractUser):
         default=True, help_text="Whether anonymous confessions may be sent to this user."
     )
     language = models.CharField(
-        max_length=10, blank=True, default="", choices=[("en", "English"), ("zh-hans", "简体中文")],
+        max_length=10, blank=True, default="", choices=settings.LANGUAGES,
         help_text="What we tell this user outside a request of theirs (WeChat subscribe "
         "messages) is in this language: set from their sign-in's Accept-Language, or by "
         "themselves. Empty: not known (subscribe messages are then in Chinese).",

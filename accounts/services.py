@@ -213,7 +213,7 @@ def auth_logout(*, user: User, refresh: str) -> None:
 def language_remember(*, user: User, language: str) -> None:
     """Keep the language a user signed in with, for what we tell them outside a request of
     theirs (subscribe messages). One write, only when it changed."""
-    if language in dict(User._meta.get_field("language").choices) and user.language != language:
+    if language in dict(settings.LANGUAGES) and user.language != language:
         user.language = language
         User.objects.filter(pk=user.pk).update(language=language)
 

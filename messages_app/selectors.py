@@ -205,7 +205,7 @@ def visible_to_recipient(*, confession_id: int, recipient_id: int | None) -> boo
 
 # The viewer id of someone signed out (no account has it): they may open an unclaimed share link
 # as any stranger would, and have no blocks.
-SIGNED_OUT = 0
+_SIGNED_OUT = 0
 
 
 def _may_open_link(sender_id: int, recipient_id: int | None, *, viewer_id: int) -> bool:
@@ -397,8 +397,11 @@ def _own_or_received(user_id: int, confession_id: int) -> Row:
     return rows[0]
 
 
-def shared_shown(*, user_id: int, token: str) -> tuple[Row, Viewing]:
-    """`confession_get_shared` as a row with its media: 404 for anyone else."""
+def shared_shown(*, user_id: int | None, token: str) -> tuple[Row, Viewing]:
+    """`confession_get_shared` as a row with its media: 404 for anyone else. `user_id` None is
+    someone signed out, who sees an unclaimed link as any stranger does."""
+    if user_id is None:
+        user_id = _SIGNED_OUT
     rows = _by_link.rows(viewer=user_id, token=token, now=timezone.now())
     if not rows or not _may_open_link(rows[0]["sender_id"], rows[0]["recipient_id"],
                                       viewer_id=user_id):  # fmt: skip

@@ -1,4 +1,4 @@
-"""Model factories shared by the tests (STYLE.md: in one place)."""
+"""Model factories and payload helpers shared by the tests (STYLE.md: in one place)."""
 
 from __future__ import annotations
 
@@ -33,3 +33,12 @@ def client_of(user) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {access_token_for(user)}")
     return client
+
+
+def without_urls(value):
+    """A payload without its (signed, expiring) URLs, to compare two payloads' contents."""
+    if isinstance(value, dict):
+        return {key: without_urls(item) for key, item in value.items() if not key.endswith("url")}
+    if isinstance(value, list):
+        return [without_urls(item) for item in value]
+    return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
@@ -57,10 +58,14 @@ class _AvatarUrlMixin(serializers.Serializer):
         return avatar_url(user, self.context.get("request"))
 
 
+# The languages a user's `language` may name: the ones the site speaks.
+LANGUAGE_CODES = [code for code, _ in settings.LANGUAGES]
+
+
 class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
     avatar = serializers.IntegerField(source="avatar_id", allow_null=True, read_only=True)
     language = serializers.ChoiceField(
-        choices=["", "en", "zh-hans"], read_only=True,
+        choices=["", *LANGUAGE_CODES], read_only=True,
         help_text='the language of your WeChat subscribe messages; "" while not known (Chinese)',
     )  # fmt: skip
     phone = serializers.SerializerMethodField(
@@ -159,7 +164,7 @@ class ProfileUpdateInput(serializers.Serializer):
     )
     accepts_anonymous = serializers.BooleanField(required=False)
     language = serializers.ChoiceField(
-        choices=["en", "zh-hans"], required=False,
+        choices=LANGUAGE_CODES, required=False,
         help_text="the language of the WeChat subscribe messages you get (set at each sign-in "
         "from Accept-Language)",
     )  # fmt: skip

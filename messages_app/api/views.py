@@ -156,8 +156,7 @@ class SharedConfessionApi(APIView):
     @extend_schema(operation_id="confessions_shared_get", responses={200: s.ConfessionOutput},
                    auth=[{"jwtAuth": []}, {}])  # fmt: skip
     def get(self, request: Request, token: str) -> Response:
-        viewer = request.user.pk or selectors.SIGNED_OUT
-        row, viewing = selectors.shared_shown(user_id=viewer, token=token)
+        row, viewing = selectors.shared_shown(user_id=request.user.pk, token=token)
         return Response(confession_render(row, viewing=viewing, urls=Urls(request)))
 
 

@@ -18,7 +18,7 @@ from accounts.models import Block
 from messages_app import services
 from messages_app.models import Confession, Reply
 from realtime.models import Notification
-from tests.factories import client_of, make_media
+from tests.factories import client_of, make_media, without_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -46,15 +46,7 @@ def what_bob_sees(bob_client, confession_ids) -> str:
             for pk in confession_ids
         },
     }
-
-    def scrub(value):
-        if isinstance(value, dict):
-            return {k: scrub(v) for k, v in value.items() if not k.endswith("url")}
-        if isinstance(value, list):
-            return [scrub(item) for item in value]
-        return value
-
-    return json.dumps(scrub(views), sort_keys=True, default=str)
+    return json.dumps(without_urls(views), sort_keys=True, default=str)
 
 
 # --- 1. the block oracle -----------------------------------------------------------------------

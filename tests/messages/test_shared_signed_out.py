@@ -10,7 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from messages_app import services
-from tests.factories import client_of, make_media
+from tests.factories import client_of, make_media, without_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -84,11 +84,3 @@ def test_signed_out_opening_is_throttled_per_address(sender, alice, settings):
     assert [client.get(path).status_code for _ in range(3)] == [200, 200, 429]
     # A signed-in user is not counted.
     assert client_of(alice).get(path).status_code == 200
-
-
-def without_urls(value):
-    if isinstance(value, dict):
-        return {k: without_urls(v) for k, v in value.items() if not k.endswith("url")}
-    if isinstance(value, list):
-        return [without_urls(v) for v in value]
-    return value
