@@ -5,7 +5,7 @@
 const PROPERTIES = new Set(["value", "checked", "disabled", "hidden", "multiple", "selected"]);
 const URL_ATTRIBUTES = new Set(["href", "src", "poster", "action"]);
 
-export function safeUrl(value) {
+function safeUrl(value) {
   try {
     const url = new URL(String(value), location.href);
     return ["http:", "https:", "blob:"].includes(url.protocol) ? url.href : null;

@@ -42,7 +42,7 @@ export function showError(box, error, form = null) {
   }
 }
 
-export function clearError(box) {
+function clearError(box) {
   box.hidden = true;
   box.replaceChildren();
 }
@@ -80,6 +80,10 @@ export function field(label, input) {
   return h("label", { class: "field" }, h("span", {}, label), input);
 }
 
+export function checkbox(name, label, checked = false) {
+  return h("label", { class: "check" }, h("input", { type: "checkbox", name, checked }), label);
+}
+
 // A cursor-paginated list: the first page, then a "more" button following `next`.
 export function pagedList(path, renderItem, { empty = t("empty_inbox"), className = "list" } = {}) {
   const list = h("ul", { class: className });
@@ -113,7 +117,7 @@ export function toast(text, href = null) {
   setTimeout(() => item.remove(), 6000);
 }
 
-export const REPORT_CATEGORIES = ["harassment", "spam", "sexual", "hate", "self_harm", "other"];
+const REPORT_CATEGORIES = ["harassment", "spam", "sexual", "hate", "self_harm", "other"];
 
 // A report form (confessions, posts, comments), folded until asked for.
 export function reportForm(path) {

@@ -3,7 +3,7 @@
 import { api, signIn, upload } from "../api.js";
 import { h, replace } from "../dom.js";
 import { t } from "../i18n.js";
-import { errorBox, field, form, pagedList, person, showError, time } from "../ui.js";
+import { checkbox, errorBox, field, form, pagedList, person, showError, time } from "../ui.js";
 
 export function signInPage(onSignedIn) {
   const page = h("section", { class: "page narrow", "data-page": "signin" });
@@ -55,9 +55,7 @@ export function profilePage(extra) {
       field(t("display_name"), h("input", { name: "display_name", value: me.display_name,
                                             maxlength: 50 })),
       field(t("bio"), h("textarea", { name: "bio", maxlength: 300, rows: 3, value: me.bio })),
-      h("label", { class: "check" }, h("input", { type: "checkbox", name: "accepts_anonymous",
-                                                  checked: me.accepts_anonymous }),
-        t("accepts_anonymous")),
+      checkbox("accepts_anonymous", t("accepts_anonymous"), me.accepts_anonymous),
     ], t("save"), async (values) => {
       await api("PATCH", "/me", values);
       saved.hidden = false;

@@ -4,7 +4,7 @@ import { ApiError, api, signedIn, upload } from "../api.js";
 import { body, h, replace } from "../dom.js";
 import { t, when } from "../i18n.js";
 import {
-  errorBox, field, form, gallery, pagedList, person, reportForm, showError, time,
+  checkbox, errorBox, field, form, gallery, pagedList, person, reportForm, showError, time,
 } from "../ui.js";
 
 const STATUS_WORDS = ["pending", "rejected", "hidden", "removed"];
@@ -48,7 +48,7 @@ export function sentPage() {
     pagedList("/confessions/sent", (item) => card(item, "sent")));
 }
 
-export function shareUrl(token) {
+function shareUrl(token) {
   return `${location.origin}/s/${encodeURIComponent(token)}`;
 }
 
@@ -213,8 +213,7 @@ export function composePage(prefill = "") {
     field(t("recipient"), h("input", { name: "recipient", value: prefill, autocomplete: "off",
                                        placeholder: t("recipient_hint") })),
     field(t("message"), h("textarea", { name: "body", required: true, maxlength: 2000, rows: 6 })),
-    h("label", { class: "check" }, h("input", { type: "checkbox", name: "anonymous" }),
-      t("send_anonymously")),
+    checkbox("anonymous", t("send_anonymously")),
     picker,
     field(t("deliver_at"), h("input", { type: "datetime-local", name: "deliver_at" })),
   ], t("send"), async (fields, element) => {

@@ -4,7 +4,7 @@ import { ApiError, api } from "../api.js";
 import { body, h, name, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import {
-  errorBox, field, form, gallery, pagedList, person, reportForm, showError, time,
+  checkbox, errorBox, field, form, gallery, pagedList, person, reportForm, showError, time,
 } from "../ui.js";
 import { photoPicker } from "./confessions.js";
 
@@ -23,16 +23,24 @@ export function wallsPage() {
   return page;
 }
 
-function postCard(post) {
-  const like = h("button", { type: "button", class: post.liked ? "liked" : "",
-                             "aria-pressed": String(post.liked) },
-    `♥ ${t("likes", { n: post.like_count })}`);
-  like.addEventListener("click", async () => {
+function likeButton(post) {
+  const button = h("button", { type: "button" });
+  function show() {
+    button.className = post.liked ? "liked" : "";
+    button.setAttribute("aria-pressed", String(post.liked));
+    button.textContent = `♥ ${t("likes", { n: post.like_count })}`;
+  }
+  button.addEventListener("click", async () => {
     await api(post.liked ? "DELETE" : "POST", `/posts/${post.id}/like`);
     post.liked = !post.liked;
     post.like_count += post.liked ? 1 : -1;
-    like.replaceWith(postCard(post).querySelector("button"));
+    show();
   });
+  show();
+  return button;
+}
+
+function postCard(post) {
   return h("div", { class: "post card", dataset: { id: post.id } },
     h("div", { class: "card-head" }, person(post.author, t("anonymous")),
       post.anonymous && post.author ? h("span", { class: "badge" }, t("anonymous")) : null,
@@ -40,7 +48,7 @@ function postCard(post) {
       post.status !== "approved" ? h("span", { class: "badge" }, t(post.status)) : null),
     post.to ? h("p", { class: "to" }, t("to", { name: "" }), name(post.to)) : null,
     body(post.body), gallery(post.media, { thumbnails: true }),
-    h("div", { class: "post-foot" }, like,
+    h("div", { class: "post-foot" }, likeButton(post),
       h("a", { href: `#/p/${post.id}` }, t("comments", { n: post.comment_count }))));
 }
 
@@ -67,8 +75,7 @@ export function wallPage(slug, sort = "new") {
       field(t("to_line"), h("input", { name: "to", maxlength: 50 })),
       field(t("message"), h("textarea", { name: "body", required: true, maxlength: 2000,
                                           rows: 3 })),
-      h("label", { class: "check" }, h("input", { type: "checkbox", name: "anonymous",
-                                                  checked: true }), t("anonymous")),
+      checkbox("anonymous", t("anonymous"), true),
       picker,
     ], t("post"), async (values, element) => {
       await api("POST", `/walls/${encodeURIComponent(slug)}/posts`,
@@ -102,8 +109,7 @@ function commentItem(comment, postId, reload) {
   const replyForm = comment.parent_id ? null : h("details", { class: "reply-to" },
     h("summary", {}, t("reply_to")),
     form([h("input", { name: "body", required: true, maxlength: 2000 }),
-      h("label", { class: "check" }, h("input", { type: "checkbox", name: "anonymous" }),
-        t("anonymous"))],
+      checkbox("anonymous", t("anonymous"))],
     t("comment"), async (values) => {
       await api("POST", `/posts/${postId}/comments`, { ...values, parent: comment.id });
       reload();
@@ -126,8 +132,7 @@ export function postPage(id) {
     replace(page, postCard(post), reportForm(`/posts/${id}/report`), comments,
       form([h("textarea", { name: "body", required: true, maxlength: 2000, rows: 2,
                             placeholder: t("write_comment") }),
-        h("label", { class: "check" }, h("input", { type: "checkbox", name: "anonymous" }),
-          t("anonymous"))],
+        checkbox("anonymous", t("anonymous"))],
       t("comment"), async (values, element) => {
         await api("POST", `/posts/${id}/comments`, values);
         element.reset();
