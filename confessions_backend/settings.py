@@ -321,6 +321,8 @@ CONFESSIONS_PER_HOUR = env.positive_int("CONFESSIONS_PER_HOUR", default=10)
 # looks; how long likes gather before their post's author is told of them, in one message.
 WALL_POSTS_PER_HOUR = env.positive_int("WALL_POSTS_PER_HOUR", default=5)
 WALL_HOT_DAYS = env.positive_int("WALL_HOT_DAYS", default=7)
+# How long a process keeps a wall's `hot` order before ranking it again (0: at every read).
+WALL_HOT_REFRESH_SECONDS = env.whole_number("WALL_HOT_REFRESH_SECONDS", default=30)
 WALL_LIKE_DIGEST_SECONDS = env.whole_number("WALL_LIKE_DIGEST_SECONDS", default=600)
 # Against probing (confess anonymously to many to see who confesses back): anonymous
 # confessions may be open to at most this many people at once; a retracted one holds its

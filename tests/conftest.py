@@ -146,6 +146,15 @@ def _isolated_cache(settings) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _no_hot_ranking_kept() -> None:
+    """A process keeps each wall's `hot` order a while (walls.selectors.hot_ranking); each
+    test starts without any (SQLite reuses a rolled-back wall's id)."""
+    from walls import selectors
+
+    selectors._rankings.clear()
+
+
 @pytest.fixture
 def wechat(settings) -> Iterator[FakeWeChat]:
     """A fake WeChat on loopback, with settings pointing our client at it."""

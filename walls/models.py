@@ -69,8 +69,10 @@ class Post(models.Model):
     class Meta:
         ordering = ("-created_at", "-id")
         indexes = [
-            models.Index(fields=("wall", "-created_at", "-id"), name="wall_feed",
-                         condition=Q(status="approved", deleted_at__isnull=True)),
+            # Every post, not only the approved ones: the feed also shows its reader's own
+            # pending posts (an OR no partial index answers), and walks this index in order to
+            # its LIMIT instead of sorting the whole wall.
+            models.Index(fields=("wall", "-created_at", "-id"), name="wall_feed"),
             models.Index(fields=("author", "-created_at"), name="wall_post_author"),
             # The few pinned posts of a wall, found without reading its feed.
             models.Index(fields=("wall",), name="wall_pinned", condition=Q(pinned=True)),

@@ -12,6 +12,8 @@ for it and everything on it.
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -113,9 +115,9 @@ def visible_comments(viewer_id: int) -> Q:
     return (public | Q(author_id=viewer_id)) & Q(deleted_at__isnull=True)
 
 
-def _counts(viewer_id) -> dict:
-    """A post's like and comment counts, and whether the viewer likes it: counted from rows,
-    so a like never waits on a lock on the post."""
+def _reaction_counts() -> dict:
+    """A post's like and comment counts, counted from rows, so a like never waits on a lock
+    on the post."""
     likes = Like.objects.filter(post=OuterRef("pk")).order_by().values("post")
     comments = (
         Comment.objects.filter(post=OuterRef("pk"), status=Status.APPROVED, deleted_at__isnull=True)
@@ -125,6 +127,13 @@ def _counts(viewer_id) -> dict:
     return {
         "like_count": Coalesce(Subquery(likes.annotate(n=Count("id")).values("n")), 0),
         "comment_count": Coalesce(Subquery(comments.annotate(n=Count("id")).values("n")), 0),
+    }
+
+
+def _counts(viewer_id) -> dict:
+    """`_reaction_counts`, and whether the viewer likes the post."""
+    return {
+        **_reaction_counts(),
         "liked": Exists(Like.objects.filter(post=OuterRef("pk"), user_id=viewer_id)),
     }
 
@@ -262,8 +271,12 @@ def feed_new_page(
     return pinned, rows
 
 
-def _hot(viewer: int, wall: int, now: datetime, since: datetime) -> QuerySet:
-    """A wall's posts as `viewer` sees them, by
+# How deep `hot` ranks: a wall's ranking keeps no more posts, and a cursor past it is refused.
+HOT_DEPTH = 10_000
+
+
+def _hot(wall: int, now: datetime, since: datetime) -> QuerySet:
+    """A wall's public posts by
 
         score = (likes + 2 × comments) / (hours since posted + 2) ^ 1.5
 
@@ -278,20 +291,76 @@ def _hot(viewer: int, wall: int, now: datetime, since: datetime) -> QuerySet:
         output_field=FloatField(),
     )
     return (
-        _feed_rows(viewer, wall, created_at__gte=since)
+        Post.objects.filter(wall_id=wall, status=Status.APPROVED, deleted_at__isnull=True,
+                            created_at__gte=since)
+        .annotate(**_reaction_counts())
         .annotate(score=score)
         .order_by("-score", "-created_at", "-id")
-    )
+        .values("id")
+    )  # fmt: skip
 
 
-_feed_hot = CompiledQuery(_hot, window=True, viewer=int, wall=int, now=datetime, since=datetime)
+_hot_ranking = CompiledQuery(_hot, window=True, wall=int, now=datetime, since=datetime)
+_feed_of = CompiledQuery(
+    lambda viewer, wall, posts: _feed_rows(viewer, wall).filter(pk__in=posts),
+    viewer=int, wall=int, posts="list[int]",
+)  # fmt: skip
 
 
-def feed_hot_page(*, user_id: int, wall_id: int, limit: int, offset: int) -> list[dict]:
-    """`limit` posts of the `hot` ranking from position `offset`, as rows with their media."""
+@dataclass(slots=True)
+class _Ranking:
+    posts: list[int]
+    until: datetime
+
+
+# Per process: a wall's `hot` ranking, and the lock its refresh takes.
+_rankings: dict[int, _Ranking] = {}
+_refreshing: dict[int, threading.Lock] = {}
+
+
+def hot_ranking(wall_id: int) -> list[int]:
+    """The ids of a wall's public posts in `hot` order (`_hot`), at most HOT_DEPTH + 100 of
+    them, computed at most once every WALL_HOT_REFRESH_SECONDS per process.
+
+    Ranking scores every post of the last days (their likes and comments counted): on a busy
+    wall, tens of milliseconds of the database's time, where a page of it costs a fraction of
+    one. So a process keeps the order a while; what each reader may see of it is still
+    decided at every read (`feed_hot_page`). While one thread refreshes an expired ranking,
+    the others page through the one they have."""
+    kept = _rankings.get(wall_id)
     now = timezone.now()
-    rows = _feed_hot.rows(viewer=user_id, wall=wall_id, now=now,
-                          since=now - timedelta(days=settings.WALL_HOT_DAYS), limit=limit,
-                          offset=offset)  # fmt: skip
+    if kept is not None and now < kept.until:
+        return kept.posts
+    lock = _refreshing.setdefault(wall_id, threading.Lock())
+    if not lock.acquire(blocking=kept is None):
+        return kept.posts
+    try:
+        kept = _rankings.get(wall_id)
+        if kept is not None and timezone.now() < kept.until:
+            return kept.posts
+        since = now - timedelta(days=settings.WALL_HOT_DAYS)
+        rows = _hot_ranking.rows(wall=wall_id, now=now, since=since, limit=HOT_DEPTH + 100,
+                                 offset=0)  # fmt: skip
+        posts = [row["id"] for row in rows]
+        until = now + timedelta(seconds=settings.WALL_HOT_REFRESH_SECONDS)
+        _rankings[wall_id] = _Ranking(posts, until)
+        return posts
+    finally:
+        lock.release()
+
+
+def feed_hot_page(
+    *, user_id: int, wall_id: int, limit: int, offset: int
+) -> tuple[list[dict], bool]:
+    """The posts at positions `offset` to `offset + limit` of the wall's `hot` ranking that
+    `user_id` may see, as rows with their media (fewer than `limit` where some are not theirs
+    to see: hidden since, or signed by someone they block), and whether the ranking goes on."""
+    ranking = hot_ranking(wall_id)
+    wanted = ranking[offset : offset + limit]
+    if not wanted:
+        return [], False
+    found = {row["id"]: row for row in _feed_of.rows(viewer=user_id, wall=wall_id, posts=wanted)}
+    rows = [found[post] for post in wanted if post in found]
     _post_media.attach(rows)
-    return rows
+    end = offset + limit
+    return rows, len(ranking) > end and end <= HOT_DEPTH

@@ -50,10 +50,6 @@ class OldestFirst(CursorPagination):
     ordering = ("created_at", "id")
 
 
-# How deep `hot` pages: a cursor past it is refused (an OFFSET costs what it skips).
-HOT_DEPTH = 10_000
-
-
 def _hot_page(request: Request, wall_id: int, urls: Urls) -> Response:
     """`hot` pages by position in the ranking (the cursor is an offset): scores move as time
     passes, so a later page may repeat or skip a post that moved meanwhile."""
@@ -65,15 +61,15 @@ def _hot_page(request: Request, wall_id: int, urls: Urls) -> Response:
             offset = int(base64.b64decode(raw.encode("ascii"), validate=True).decode("ascii"))
         except (ValueError, UnicodeError, binascii.Error):
             raise _invalid_cursor() from None
-        if not 0 <= offset <= HOT_DEPTH:
+        if not 0 <= offset <= selectors.HOT_DEPTH:
             raise _invalid_cursor()
-    page = selectors.feed_hot_page(user_id=request.user.pk, wall_id=wall_id, limit=limit + 1,
-                                   offset=offset)  # fmt: skip
+    page, more = selectors.feed_hot_page(user_id=request.user.pk, wall_id=wall_id, limit=limit,
+                                         offset=offset)  # fmt: skip
     following = None
-    if len(page) > limit:
+    if more:
         token = base64.b64encode(str(offset + limit).encode("ascii")).decode("ascii")
         following = replace_query_param(request.build_absolute_uri(), "cursor", token)
-    shown = [post_row_render(row, viewer_id=request.user.pk, urls=urls) for row in page[:limit]]
+    shown = [post_row_render(row, viewer_id=request.user.pk, urls=urls) for row in page]
     return Response({"results": shown, "next": following})
 
 
