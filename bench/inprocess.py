@@ -62,8 +62,9 @@ def caller(application: Callable, method: str, path: str, expected: int, *,
            sink: Callable[[bytes], object] | None = None) -> Callable[[], None]:  # fmt: skip
     """One request to `application`, as a WSGI server (gunicorn) calls it: the environ, the
     body read from wsgi.input, the response iterated (its content to `sink`) and closed."""
+    path, _, query = path.partition("?")
     base = {
-        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "",
+        "REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query,
         "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000", "SERVER_PROTOCOL": "HTTP/1.1",
         "HTTP_HOST": "127.0.0.1:8000", "REMOTE_ADDR": "127.0.0.1", "wsgi.url_scheme": "http",
         "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": False,
@@ -111,6 +112,7 @@ def project(seed: dict, count: int, rounds: int = ROUNDS) -> dict:
         "sent": (get("alice", "/api/v1/confessions/sent"), count),
         "replies": (get("bob", f"/api/v1/confessions/{seed['thread']}/replies"), count),
         "feed": (get("bob", "/api/v1/walls/bench/posts"), count),
+        "hot": (get("bob", "/api/v1/walls/bench/posts?sort=hot"), count),
         "send": (send, max(count // 2, 5)),
     }, rounds)  # fmt: skip
 

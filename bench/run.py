@@ -6,8 +6,8 @@ realistic data set (bench/seed.py) and VACUUM ANALYZEs it (as a running database
 measures:
 
 1. CPU per request in-process (bench/inprocess.py), for the inbox, sent, a thread, a wall's
-   feed and a send, and for the one-file view: five rounds of each in turn, pinned to core 1,
-   the best round (and the median), and the median of the rounds' ratios;
+   feed (`new` and `hot`) and a send, and for the one-file view: five rounds of each in turn,
+   pinned to core 1, the best round (and the median), and the median of the rounds' ratios;
 2. throughput through the production HTTP server on one core (gunicorn, one gthread worker
    of 4 threads as in the Dockerfile, pinned to core 0) under wrk (pinned to core 1), the
    same paths, sends, the one-file view, and the inbox's floor (bench/floor_app.py: the
@@ -63,6 +63,7 @@ PATHS = {
     "sent": ("alice", "/api/v1/confessions/sent"),
     "replies": ("bob", "/api/v1/confessions/{thread}/replies"),
     "feed": ("bob", "/api/v1/walls/bench/posts"),
+    "hot": ("bob", "/api/v1/walls/bench/posts?sort=hot"),
 }
 
 
@@ -209,7 +210,7 @@ def measure(smoke: bool) -> dict:
         env = bench_environment(s3)
         log("seeding the bench database")
         fresh_database(env)
-        seed = run_json([PYTHON, "bench/seed.py"], env)
+        seed = run_json([PYTHON, "bench/seed.py", *(["--small"] if smoke else [])], env)
         settle(env)
         seed_file = scratch / "seed.json"
         seed_file.write_text(json.dumps(seed))
@@ -292,7 +293,8 @@ def measure(smoke: bool) -> dict:
                                 count], env)  # fmt: skip
         finally:
             sockets_server.stop()
-        return {"cpu_ms": cpu, "cpu_median_ms": cpu_median, "cpu_ratio": ratio, "rps": rps,
+        return {"background": seed["background"],
+                "cpu_ms": cpu, "cpu_median_ms": cpu_median, "cpu_ratio": ratio, "rps": rps,
                 "inbox_bytes": size, "sockets": sockets, "latency": latency}  # fmt: skip
     finally:
         seaweedfs.stop(process)
@@ -315,7 +317,7 @@ def table(results: dict) -> str:
     ]
     rows.append(f"| the inbox's floor: its statements in a bare view (bench/floor_app.py) | | | "
                 f"{rps['floor']:.0f} | {rps['floor'] / rps['baseline'] * 100:.0f} % |")  # fmt: skip
-    for name in ("inbox", "sent", "replies", "feed"):
+    for name in ("inbox", "sent", "replies", "feed", "hot"):
         rows.append(
             f"| `{PATHS[name][1]}` | {ms(name)} | {ratio[name]:.1f} | "
             f"{rps[name]:.0f} | {rps[name] / rps['baseline'] * 100:.0f} % |"
@@ -340,6 +342,13 @@ def table(results: dict) -> str:
              f"{sockets['server_cpu_us_per_frame']:.0f} µs of CPU per frame; "
              f"**{sockets['rss_kib_per_socket']:.0f} KiB** of server RSS per idle authenticated "
              "socket."]  # fmt: skip
+    written = results["background"]
+    rows += ["", "Around the measured pages, the rest of the community (bench/seed.py): "
+             f"{written['confession']:,} confessions with {written['reply']:,} replies and "
+             f"{written['confession_media']:,} photos, {written['post']:,} posts on the bench "
+             f"wall with {written['like']:,} likes and {written['comment']:,} comments, "
+             f"{written['block']:,} blocks, {written['match']:,} matches, "
+             f"{written['notification']:,} notifications."]  # fmt: skip
     size = results["inbox_bytes"]
     rows += ["", f"Inbox page (25 confessions, 2 photos each, avatars): {size['plain']:,} bytes "
              f"of JSON; sent as {size['encoding']}: {size['sent']:,} bytes."]  # fmt: skip
