@@ -9,6 +9,19 @@ server goes away in the instant between, the request meets the broken connection
 503 like any database failure; the pool then discards that connection (psycopg_pool drops a
 connection returned broken).
 
+A dead connection says the server may have gone away (a restart ends every connection), so
+once one is found, by a check or given back broken by a request, none of the connections
+waiting in the pool goes out unchecked until it has worked again: after a restart, at most
+the request that met the first dead connection answers 503, and the next ones find live
+connections, old ones checked and dropped, new ones made.
+
+The checks are made here, in `getconn`, rather than by psycopg_pool's `check` callback: after
+a failed check, that one waits 1 s, then 2 s, before it tries the next connection (its
+reconnection backoff), so a pool of several dead connections ran past DATABASE_POOL_TIMEOUT
+and answered 503 though the server was back. A dead connection costs no wait here; when the
+server is down, every waiting connection fails its check at once and the request waits for a
+new one, within the timeout, as psycopg_pool makes them.
+
 The time a connection comes back is noted in `putconn`, in the request's own thread. (A
 `reset` callback could note it too, but psycopg_pool then hands every returned connection to
 its worker thread: a thread switch per request.)
@@ -29,13 +42,31 @@ RECENT_SECONDS = 1.0
 class ConnectionPool(psycopg_pool.ConnectionPool):
     def __init__(self, *args, **kwargs) -> None:
         self._returned_at: WeakKeyDictionary = WeakKeyDictionary()
-        super().__init__(*args, check=self._check_unless_recent, **kwargs)
+        super().__init__(*args, **kwargs)
+
+    def getconn(self, timeout: float | None = None):
+        """A live connection: one that has just worked, or one that passed a check (dead
+        ones are dropped on the way, and each makes the others suspect)."""
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+        while True:
+            conn = super().getconn(max(deadline - time.monotonic(), 0.0))
+            if time.monotonic() - self._returned_at.pop(conn, float("-inf")) <= RECENT_SECONDS:
+                return conn
+            try:
+                self.check_connection(conn)
+            except Exception:
+                self._suspect_all()
+                super().putconn(conn)  # broken: psycopg_pool closes it and makes another
+                continue
+            return conn
 
     def putconn(self, conn) -> None:
-        self._returned_at[conn] = time.monotonic()
+        if conn.broken or conn.closed:
+            self._suspect_all()
+        else:
+            self._returned_at[conn] = time.monotonic()
         super().putconn(conn)
 
-    def _check_unless_recent(self, conn) -> None:
-        """The pool's `check`: a round trip, unless the connection came back a moment ago."""
-        if time.monotonic() - self._returned_at.get(conn, float("-inf")) > RECENT_SECONDS:
-            self.check_connection(conn)
+    def _suspect_all(self) -> None:
+        """No connection in the pool goes out unchecked until it has worked again."""
+        self._returned_at.clear()

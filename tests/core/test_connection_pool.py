@@ -120,9 +120,7 @@ def test_a_pooled_connection_dropped_while_it_waited_is_replaced(bob, monkeypatc
     connection.close()
     connection.close_pool()
     monkeypatch.setitem(connection.settings_dict["OPTIONS"], "application_name", "pool-check")
-    # One connection, so each step meets exactly one dead one. With two pooled (the pool
-    # grows when a request waits for a replacement), psycopg_pool checks the second after a
-    # backoff of 1 s, then 2 s, past the 3 s timeout: a 503 in about one run in ten.
+    # One connection, so each step meets exactly one dead one (several: the test below).
     options = connection.settings_dict["OPTIONS"]
     monkeypatch.setitem(options, "pool", {**options["pool"], "max_size": 1})
     params = connection.get_connection_params() | {"autocommit": True}
@@ -148,6 +146,57 @@ def test_a_pooled_connection_dropped_while_it_waited_is_replaced(bob, monkeypatc
         restart()
         assert inbox_status(token) == 200
         assert inbox_status(token) == 200
+    finally:
+        connection.close()
+        connection.close_pool()
+
+
+@pytest.mark.service("postgres")
+@pytest.mark.django_db(transaction=True)
+def test_after_a_restart_the_pool_finds_live_connections_at_once(bob, monkeypatch):
+    """After a restart every pooled connection is dead. psycopg_pool's own check waited 1 s,
+    then 2 s, before trying the next one (its reconnection backoff): past the pool's timeout,
+    a 503 though the server was back; and of connections that had just worked, each went out
+    unchecked, a 503 for each. Now a dead one makes the others suspect: no wait, and at most
+    the request that met the first dead one answers 503."""
+    from confessions_backend.postgresql import pool
+
+    token = access_token_for(bob)
+    connection.close()
+    connection.close_pool()
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "application_name", "pool-restart")
+    options = connection.settings_dict["OPTIONS"]
+    # Less than the backoff's first second: waiting it is a 503.
+    monkeypatch.setitem(options, "pool", {**options["pool"], "max_size": 4, "timeout": 0.8})
+    params = connection.get_connection_params() | {"autocommit": True}
+
+    def four_waiting() -> None:
+        connections = [connection.pool.getconn() for _ in range(4)]
+        for conn in connections:
+            connection.pool.putconn(conn)
+
+    def restart() -> None:
+        with psycopg.connect(**params) as killer:
+            ended = killer.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name = 'pool-restart' AND pid <> pg_backend_pid()"
+            ).fetchone()[0]
+        assert ended == 4
+        time.sleep(0.1)
+
+    try:
+        assert inbox_status(token) == 200
+        # Four that have just worked: the first request meets one (503), the others are
+        # then checked, dropped and replaced.
+        four_waiting()
+        restart()
+        assert [inbox_status(token) for _ in range(4)] == [503, 200, 200, 200]
+        # Four that have waited: checked one after another, no backoff between.
+        four_waiting()
+        monkeypatch.setattr(pool, "RECENT_SECONDS", 0.05)
+        time.sleep(0.1)
+        restart()
+        assert [inbox_status(token) for _ in range(3)] == [200, 200, 200]
     finally:
         connection.close()
         connection.close_pool()
