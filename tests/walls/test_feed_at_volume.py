@@ -20,16 +20,6 @@ from walls.models import Post, Status, Wall
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def carol(django_user_model):
-    return django_user_model.objects.create_user(username="carol")
-
-
-@pytest.fixture
-def town():
-    return Wall.objects.create(name="Town", slug="town", moderation=Wall.Moderation.POST)
-
-
 def generic_plan(sql: str, params: list) -> str:
     """PostgreSQL's plan for `sql` as the hot reads run it: prepared, with the generic plan
     (settings: plan_cache_mode), not one made for these values."""

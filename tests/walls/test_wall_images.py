@@ -8,7 +8,7 @@ from moderation.models import Decision
 from realtime.models import Notification
 from tests.factories import client_of
 from tests.media.image_checks import checked_upload, verdict
-from walls.models import Post, Wall
+from walls.models import Post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.service("s3")]
 
@@ -16,11 +16,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.service("s3")]
 @pytest.fixture(autouse=True)
 def _checked(wechat_image_checks):
     """WeChat configured, media on S3, pushes accepted (tests.media.image_checks)."""
-
-
-@pytest.fixture
-def town():
-    return Wall.objects.create(name="Town", slug="town", moderation=Wall.Moderation.POST)
 
 
 def post_with(alice_client, media_id: int) -> Post:

@@ -21,17 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def carol(django_user_model):
-    return django_user_model.objects.create_user(username="carol")
-
-
-@pytest.fixture
-def town():
-    """An open wall, moderated after the fact."""
-    return Wall.objects.create(name="Town", slug="town", moderation=Wall.Moderation.POST)
-
-
-@pytest.fixture
 def club():
     return Wall.objects.create(name="Club", slug="club", invite_only=True, invite_code="secret",
                                moderation=Wall.Moderation.POST)  # fmt: skip
