@@ -365,6 +365,19 @@ def test_the_page_and_the_apis_messages_in_chinese(chromium, server, django_user
     person.page.fill("input[name=password]", "not-the-password")
     person.page.click("form.signin button[type=submit]")
     expect(person.page.locator("form.signin .error")).to_have_text("Wrong username or password.")
+    # Signed in (in English, so the account's language is English), the profile chooses
+    # Chinese: for the account (WeChat's messages), and the page follows.
+    person.fill_in_and_submit()
+    user = django_user_model.objects.get(username="lihua")
+    assert user.language == "en"
+    person.open("#/profile", "profile")
+    expect(person.page.locator("select[name=language]")).to_have_value("en")
+    person.page.select_option("select[name=language]", "zh-hans")
+    person.page.click("[data-page=profile] form button[type=submit]")
+    expect(person.page.locator("[data-page=profile] h1")).to_have_text("我的")
+    user.refresh_from_db()
+    assert user.language == "zh-hans"
+    expect(person.page.locator("select[name=language]")).to_have_value("zh-hans")
 
 
 def test_the_socket_renews_its_token_and_catches_up_after_a_drop(

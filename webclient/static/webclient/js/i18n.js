@@ -37,6 +37,7 @@ const WORDS = {
     link_gone: "This link does not open any more.",
     from_sender: "from the sender", from_recipient: "from the recipient",
     bio: "About you", accepts_anonymous: "Accept anonymous confessions", save: "Save",
+    account_language: "Language (this page, and WeChat messages)",
     saved: "Saved.", avatar: "Avatar", change_avatar: "Change avatar",
     block_user: "Block a user by username", block: "Block", unblock: "Unblock",
     anonymous_block: "An anonymous sender", no_blocks: "You block nobody.",
@@ -88,6 +89,7 @@ const WORDS = {
     link_gone: "这个链接已失效。",
     from_sender: "来自发送者", from_recipient: "来自接收者",
     bio: "个人简介", accepts_anonymous: "接受匿名表白", save: "保存",
+    account_language: "语言（本页面与微信消息）",
     saved: "已保存。", avatar: "头像", change_avatar: "更换头像",
     block_user: "按用户名屏蔽", block: "屏蔽", unblock: "取消屏蔽",
     anonymous_block: "一位匿名发送者", no_blocks: "你没有屏蔽任何人。",
@@ -123,9 +125,16 @@ export function when(iso) {
   return iso ? timeFormat.format(new Date(iso)) : "";
 }
 
-// The language switch: Django's language cookie, which the page and the API both follow.
-export function switchLanguage() {
-  const other = language === "zh-hans" ? "en" : "zh-hans";
-  document.cookie = `django_language=${other}; path=/; max-age=31536000; samesite=lax`;
+// The languages a person may choose (settings.LANGUAGES), each named in itself.
+export const LANGUAGES = [["en", "English"], ["zh-hans", "中文"]];
+
+// Django's language cookie, which the page and the API both follow; the page reloads in it.
+export function useLanguage(code) {
+  document.cookie = `django_language=${code}; path=/; max-age=31536000; samesite=lax`;
   location.reload();
+}
+
+// The header's switch: the other language.
+export function switchLanguage() {
+  useLanguage(language === "zh-hans" ? "en" : "zh-hans");
 }

@@ -2,7 +2,7 @@
 
 import { api, signIn, upload } from "../api.js";
 import { h, replace } from "../dom.js";
-import { t } from "../i18n.js";
+import { LANGUAGES, language, t, useLanguage } from "../i18n.js";
 import { checkbox, errorBox, field, form, pagedList, person, showError, time } from "../ui.js";
 
 export function signInPage(onSignedIn) {
@@ -56,8 +56,12 @@ export function profilePage(extra) {
                                             maxlength: 50 })),
       field(t("bio"), h("textarea", { name: "bio", maxlength: 300, rows: 3, value: me.bio })),
       checkbox("accepts_anonymous", t("accepts_anonymous"), me.accepts_anonymous),
+      field(t("account_language"), h("select", { name: "language" }, LANGUAGES.map(([code, label]) =>
+        h("option", { value: code, selected: code === (me.language || language) }, label)))),
     ], t("save"), async (values) => {
       await api("PATCH", "/me", values);
+      // The account's language (WeChat's messages) is the page's too.
+      if (values.language !== language) useLanguage(values.language);
       saved.hidden = false;
     }), saved, box, extra);
   }, (error) => showError(box, error));
