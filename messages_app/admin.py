@@ -19,11 +19,12 @@ from media_app.rendering import media_render
 from messages_app import services
 from messages_app.models import Confession, QueuedConfession, Reply
 from moderation.admin import (
-    OPEN_REPORTS,
     DecisionInline,
     ReportInline,
     decide_each,
     moderation_action,
+    open_reports,
+    reported,
 )
 from moderation.models import ReasonCategory
 
@@ -53,11 +54,11 @@ class HasReportsFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "open":
-            return queryset.filter(reports__resolved_at=None, reports__isnull=False).distinct()
+            return queryset.filter(reported(queryset.model, open_only=True))
         if self.value() == "any":
-            return queryset.filter(reports__isnull=False).distinct()
+            return queryset.filter(reported(queryset.model))
         if self.value() == "none":
-            return queryset.filter(reports__isnull=True)
+            return queryset.exclude(reported(queryset.model))
         return queryset
 
 
@@ -89,7 +90,7 @@ class ConfessionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     def get_queryset(self, request):
         # Annotate before ordering: ModelAdmin.get_queryset would order by `open_reports`
         # (the queue's ordering) before the annotation exists.
-        queryset = self.model._default_manager.annotate(open_reports=OPEN_REPORTS)
+        queryset = self.model._default_manager.annotate(open_reports=open_reports(self.model))
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
 

@@ -11,7 +11,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.db.models import Count, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, Model, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
@@ -19,8 +21,26 @@ from confessions_backend.admin_bases import PeopleGuardedAdmin, ReadOnlyInline, 
 from confessions_backend.errors import ApplicationError
 from moderation.models import BannedPhrase, Decision, ReasonCategory, Report
 
-# Annotates a feature's queryset whose model has `reports = GenericRelation(Report)`.
-OPEN_REPORTS = Count("reports", filter=Q(reports__resolved_at=None), distinct=True)
+
+def _reports_of(model: type[Model], **narrower) -> QuerySet[Report]:
+    """The reports on each row of a feature's changelist (an `OuterRef("pk")`), by their
+    index."""
+    return Report.objects.filter(content_type=ContentType.objects.get_for_model(model),
+                                 object_id=OuterRef("pk"), **narrower)  # fmt: skip
+
+
+def open_reports(model: type[Model]) -> Coalesce:
+    """Each row's open reports, to annotate a feature's changelist with: counted for the rows
+    of the page by a subquery, where a join of the reports grouped the whole table before
+    the page was cut (on 60,000 confessions, 0.2 s of PostgreSQL a page, and growing)."""
+    counted = _reports_of(model, resolved_at=None).order_by().values("object_id")
+    return Coalesce(Subquery(counted.annotate(n=Count("id")).values("n")), 0)
+
+
+def reported(model: type[Model], *, open_only: bool = False) -> Exists:
+    """Whether a row has reports (open ones only, with `open_only`), for a changelist's
+    filter."""
+    return Exists(_reports_of(model, **({"resolved_at": None} if open_only else {})))
 
 
 class ModerationForm(forms.Form):

@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from messages_app import services
 from messages_app.models import Confession
-from moderation.models import BannedPhrase, Decision
+from moderation.models import BannedPhrase, Decision, Report
 from realtime.models import Notification
 from tests.factories import make_media
 
@@ -82,14 +85,24 @@ def test_queue_lists_pending_and_reported_by_report_count_then_age(
     assert "QUIET-BODY" not in response.content.decode()
 
 
-def test_confession_list_filters_and_search(moderator_client, pending, reported):
+def test_confession_list_filters_and_search(moderator_client, pending, reported, alice, bob):
+    settled = services.confession_send(sender=alice, recipient_username="bob", body="SETTLED")
+    services.report_create(reporter=bob, confession_id=settled.pk, category="spam")
+    Report.objects.filter(object_id=settled.pk).update(resolved_at=timezone.now())
     assert moderator_client.get(CONFESSIONS, {"status__exact": "pending"}).status_code == 200
-    reported_only = moderator_client.get(CONFESSIONS, {"reports": "open"})
-    assert [c.pk for c in reported_only.context["cl"].result_list] == [reported.pk]
+
+    def listed(**query) -> dict[int, int]:
+        page = moderator_client.get(CONFESSIONS, query).context["cl"].result_list
+        return {confession.pk: confession.open_reports for confession in page}
+
+    assert listed() == {settled.pk: 0, reported.pk: 1, pending.pk: 0}
+    assert listed(reports="open") == {reported.pk: 1}
+    assert listed(reports="any") == {settled.pk: 0, reported.pk: 1}
+    assert listed(reports="none") == {pending.pk: 0}
     found = moderator_client.get(CONFESSIONS, {"q": "PENDING"})
     assert [c.pk for c in found.context["cl"].result_list] == [pending.pk]
     by_recipient = moderator_client.get(CONFESSIONS, {"q": "bob"})
-    assert len(by_recipient.context["cl"].result_list) == 2
+    assert len(by_recipient.context["cl"].result_list) == 3
     assert moderator_client.get(CONFESSIONS, {"anonymous__exact": "1"}).status_code == 200
 
 
@@ -223,3 +236,14 @@ async def test_banning_a_user_in_the_admin_closes_their_sockets(
     assert await ban_in_admin() == 302
     message = await socket.receive_output(timeout=3)
     assert message == {"type": "websocket.close", "code": 4403}
+
+
+def test_the_lists_count_reports_for_their_page_only(moderator_client, reported):
+    """The open reports of each row are counted by a subquery for the page's rows: a join of
+    the reports grouped every confession of the table before the page was cut."""
+    for url in (CONFESSIONS, QUEUE):
+        with CaptureQueriesContext(connection) as queries:
+            assert moderator_client.get(url).status_code == 200
+        joined = [query["sql"] for query in queries.captured_queries
+                  if 'JOIN "moderation_report"' in query["sql"]]  # fmt: skip
+        assert not joined, joined
