@@ -21,6 +21,10 @@ from django.db.models.constants import LOOKUP_SEP
 
 
 class ReadOnlyModelAdmin(admin.ModelAdmin):
+    # The content tables grow large: a filtered list counts its matches, not the whole table
+    # a second time for "(N total)".
+    show_full_result_count = False
+
     def has_add_permission(self, request) -> bool:
         return False
 

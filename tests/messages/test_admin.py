@@ -240,10 +240,15 @@ async def test_banning_a_user_in_the_admin_closes_their_sockets(
 
 def test_the_lists_count_reports_for_their_page_only(moderator_client, reported):
     """The open reports of each row are counted by a subquery for the page's rows: a join of
-    the reports grouped every confession of the table before the page was cut."""
+    the reports grouped every confession of the table before the page was cut. And the list
+    counts its rows once."""
     for url in (CONFESSIONS, QUEUE):
         with CaptureQueriesContext(connection) as queries:
             assert moderator_client.get(url).status_code == 200
         joined = [query["sql"] for query in queries.captured_queries
                   if 'JOIN "moderation_report"' in query["sql"]]  # fmt: skip
         assert not joined, joined
+        # Counted once, not a second time for "(N total)".
+        counts = [query["sql"] for query in queries.captured_queries
+                  if query["sql"].startswith("SELECT COUNT(*)")]  # fmt: skip
+        assert len(counts) == 1, counts
