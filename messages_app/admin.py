@@ -148,6 +148,7 @@ class ModerationQueueAdmin(ConfessionAdmin):
 @admin.register(Reply)
 class ReplyAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     list_display = ("id", "confession", "excerpt", "status", "created_at")
+    ordering = ("-created_at", "-id")  # the newest first (a thread reads oldest first)
     list_filter = ("status",)
     search_fields = moderator_search_fields = ("body",)
     fields = ("confession", "body", "status", "suppressed", "moderation_note", "created_at")

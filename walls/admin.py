@@ -95,6 +95,7 @@ class CommentAdmin(_WorkAdmin):
     search_fields = ("body", "author__username")
     list_filter = ("status", "anonymous", "created_at")
     list_select_related = ("author",)
+    ordering = ("-created_at", "-id")  # the newest first (a post's comments read oldest first)
     inlines = (ReportInline, DecisionInline)
     actions = _actions(services.comment_decide, "comment_id", pins=False)
 

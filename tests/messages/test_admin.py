@@ -106,6 +106,13 @@ def test_confession_list_filters_and_search(moderator_client, pending, reported,
     assert moderator_client.get(CONFESSIONS, {"anonymous__exact": "1"}).status_code == 200
 
 
+def test_the_replies_list_shows_the_newest_first(moderator_client, reported, alice, bob):
+    _, older = services.reply_create(user=bob, confession_id=reported.pk, body="OLDER")
+    _, newer = services.reply_create(user=alice, confession_id=reported.pk, body="NEWER")
+    listed = moderator_client.get("/admin/messages_app/reply/").context["cl"].result_list
+    assert [reply.pk for reply in listed] == [newer.pk, older.pk]
+
+
 def act(client, action: str, confession: Confession, **form):
     ask = client.post(CONFESSIONS, {"action": action, "_selected_action": [confession.pk]})
     assert ask.status_code == 200  # the intermediate form

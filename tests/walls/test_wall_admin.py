@@ -47,6 +47,14 @@ def test_moderators_approve_and_pin_a_post_from_the_desk(moderator_client, work)
     ]  # fmt: skip
 
 
+def test_the_comments_list_shows_the_newest_first(moderator_client, work, bob):
+    post, older = work
+    Post.objects.filter(pk=post.pk).update(status=Status.APPROVED)
+    newer = services.comment_create(user=bob, post_id=post.pk, body="NEWER")
+    listed = moderator_client.get(COMMENTS).context["cl"].result_list
+    assert [comment.pk for comment in listed] == [newer.pk, older.pk]
+
+
 def test_hiding_a_comment_needs_a_reason_and_tells_its_author(moderator_client, work, alice):
     _, comment = work
     refused = act(moderator_client, COMMENTS, "hide", comment.pk)
