@@ -8,6 +8,10 @@ Between the one-file view and this, the database's share of the page; between th
 inbox, the project's own code. Served like the project (`gunicorn bench.floor_app:application`)
 with FLOOR_FILE naming what `capture` wrote and DATABASE_URL the bench database.
 
+FLOOR_STATEMENTS says which of them it runs: `all` (the default), `page` (the page's statement
+alone: the floor of a page read in one statement), or `none` (a pooled connection taken and
+given back, no statement): how much of the gap to the one-file view is the statements'.
+
     floor_app.py capture <seed.json> <out.json>   (with the bench environment) one inbox
                                                    request, its statements and its answer
 """
@@ -52,11 +56,19 @@ def _load() -> dict:
 
     captured = json.loads(Path(os.environ["FLOOR_FILE"]).read_text())
     dsn = os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
+    statements = [
+        (query["sql"], [_value(param) for param in query["params"]])
+        for query in captured["queries"]
+    ]  # fmt: skip
+    which = os.environ.get("FLOOR_STATEMENTS", "all")
+    if which == "page":
+        statements = [(sql, params) for sql, params in statements
+                      if 'FROM "messages_app_confession"' in sql and "LIMIT" in sql]  # fmt: skip
+        assert len(statements) == 1, "one page statement"
+    elif which == "none":
+        statements = []
     return {
-        "statements": [
-            (query["sql"], [_value(param) for param in query["params"]])
-            for query in captured["queries"]
-        ],  # fmt: skip
+        "statements": statements,
         "body": captured["body"].encode(),
         # As the project's pool: four connections a process, statements prepared, with
         # their generic plans (settings.py).

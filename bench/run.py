@@ -11,7 +11,8 @@ measures:
 2. throughput through the production HTTP server on one core (gunicorn, one gthread worker
    of 4 threads as in the Dockerfile, pinned to core 0) under wrk (pinned to core 1), the
    same paths, sends, the one-file view, and the inbox's floor (bench/floor_app.py: the
-   statements of one inbox request in a bare view, answering the page's bytes);
+   statements of one inbox request in a bare view, answering the page's bytes; and the same
+   view with the page's statement alone, and with none);
 3. the inbox page's JSON size, plain and gzip-compressed;
 4. POST -> frame latency at half the most sends a second, with the socket server (uvicorn)
    beside gunicorn on core 0 and Redis between them (bench/latency.py);
@@ -245,11 +246,13 @@ def measure(smoke: bool) -> dict:
                        cwd=ROOT, env=env, check=True)  # fmt: skip
         floor_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.floor_app",
                      "FLOOR_FILE": str(floor_file)}  # fmt: skip
-        server = gunicorn("bench.floor_app:application", floor_env, free_port(), "/")
-        try:
-            rps["floor"] = wrk(f"http://127.0.0.1:{server.port}/", seconds, None)
-        finally:
-            server.stop()
+        for name, which in (("floor", "all"), ("floor_page", "page"), ("floor_none", "none")):
+            env_which = {**floor_env, "FLOOR_STATEMENTS": which}
+            server = gunicorn("bench.floor_app:application", env_which, free_port(), "/")
+            try:
+                rps[name] = wrk(f"http://127.0.0.1:{server.port}/", seconds, None)
+            finally:
+                server.stop()
         server = gunicorn("confessions_backend.wsgi:application", env, free_port(), "/healthz")
         try:
             for name, (who, path) in PATHS.items():
@@ -315,8 +318,13 @@ def table(results: dict) -> str:
         "| --- | ---: | ---: | ---: | ---: |",
         f"| one-file Django JSON view | {ms('baseline')} | 1.0 | {rps['baseline']:.0f} | 100 % |",
     ]
-    rows.append(f"| the inbox's floor: its statements in a bare view (bench/floor_app.py) | | | "
-                f"{rps['floor']:.0f} | {rps['floor'] / rps['baseline'] * 100:.0f} % |")  # fmt: skip
+    for name, label in (
+        ("floor", "the inbox's floor: its statements in a bare view (bench/floor_app.py)"),
+        ("floor_page", "the floor of one statement: the page's alone, in the same view"),
+        ("floor_none", "the floor of none: a pooled connection taken and given back"),
+    ):
+        rows.append(f"| {label} | | | {rps[name]:.0f} | "
+                    f"{rps[name] / rps['baseline'] * 100:.0f} % |")  # fmt: skip
     for name in ("inbox", "sent", "replies", "feed", "hot"):
         rows.append(
             f"| `{PATHS[name][1]}` | {ms(name)} | {ratio[name]:.1f} | "

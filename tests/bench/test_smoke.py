@@ -38,7 +38,18 @@ def test_the_benchmark_runs_and_reports_every_figure(settings):
         # The best of the rounds, and their median beside it.
         assert 0 < figures["cpu_ms"][name] <= figures["cpu_median_ms"][name], name
         assert figures["cpu_ratio"][name] > 0, name
-    for name in ("baseline", "floor", "inbox", "sent", "replies", "feed", "hot", "send"):
+    for name in (
+        "baseline",
+        "floor",
+        "floor_page",
+        "floor_none",
+        "inbox",
+        "sent",
+        "replies",
+        "feed",
+        "hot",
+        "send",
+    ):
         assert figures["rps"][name] > 0, name
     latency = figures["latency"]
     assert latency["sends"] == latency["frames"] > 0
