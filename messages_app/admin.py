@@ -23,7 +23,7 @@ from moderation.admin import (
     ReportInline,
     decide_each,
     moderation_action,
-    open_reports,
+    open_report_counts,
     openly_reported,
     reported,
 )
@@ -91,7 +91,7 @@ class ConfessionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     def get_queryset(self, request):
         # Annotate before ordering: ModelAdmin.get_queryset would order by `open_reports`
         # (the queue's ordering) before the annotation exists.
-        queryset = self.model._default_manager.annotate(open_reports=open_reports(self.model))
+        queryset = self.model._default_manager.annotate(open_reports=open_report_counts(self.model))
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
 

@@ -10,7 +10,7 @@ from functools import partial
 from django.contrib import admin
 
 from confessions_backend.admin_bases import PeopleGuardedAdmin, ReadOnlyModelAdmin
-from moderation.admin import DecisionInline, ReportInline, moderation_action, open_reports
+from moderation.admin import DecisionInline, ReportInline, moderation_action, open_report_counts
 from walls import selectors, services
 from walls.models import Comment, Post, Wall
 
@@ -49,7 +49,7 @@ class _WorkAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     date_hierarchy = "created_at"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(open_reports=open_reports(self.model))
+        return super().get_queryset(request).annotate(open_reports=open_report_counts(self.model))
 
     @admin.display(description="reports", ordering="open_reports")
     def open_report_count(self, item) -> int:
