@@ -84,13 +84,15 @@ BACKGROUND = {"confessions": 60_000, "posts": 20_000, "notifications": 100_000, 
               "matches": 1_000}  # fmt: skip
 REPLIES_EACH, LIKES_EACH, COMMENTS_EACH = 3, 10, 3
 
-# One INSERT ... SELECT each, over generate_series: `P[i]` is the community's i-th person (an
-# array parameter), `n` their count; row g's people are picked by multiplying g by primes.
-_BACKGROUND_SQL = [
+# One INSERT ... SELECT for each kind of row, over generate_series: `P[i]` is the community's
+# i-th person (an array parameter), `n` their count; row g's people are picked by multiplying
+# g by primes.
+_BACKGROUND_SQL = {
     # Confessions between two different people, over the half year before the seed's; the
     # anonymous half from each person to one other (the next), as the limit of anonymous
     # places (ANONYMOUS_RECIPIENTS_LIMIT) allows, the signed half to anyone.
-    """INSERT INTO {confession} (body, anonymous, status, suppressed, delivered_at, created_at,
+    "confession": """
+       INSERT INTO {confession} (body, anonymous, status, suppressed, delivered_at, created_at,
            sender_id, recipient_id, moderation_note)
        SELECT 'an older confession ' || g, g %% 2 = 0, 'approved', false, at, at,
               P[1 + (g * 7919) %% %(n)s],
@@ -98,54 +100,63 @@ _BACKGROUND_SQL = [
                 %% %(n)s], ''
        FROM generate_series(1, %(confessions)s) g,
             LATERAL (SELECT now() - interval '1 day' - g * interval '4 minutes' AS at) t""",
-    """INSERT INTO {reply} (body, created_at, author_id, confession_id, moderation_note, status,
+    "reply": """
+       INSERT INTO {reply} (body, created_at, author_id, confession_id, moderation_note, status,
            suppressed)
        SELECT 'an older reply', c.created_at + r * interval '1 minute',
               CASE WHEN r %% 2 = 0 THEN c.sender_id ELSE c.recipient_id END, c.id, '',
               'approved', false
        FROM {confession} c, generate_series(1, %(replies_each)s) r
        WHERE c.body LIKE 'an older confession %%'""",
-    """INSERT INTO {media} (kind, storage_key, content_type, size, width, height, thumbnail_key,
+    "media": """
+       INSERT INTO {media} (kind, storage_key, content_type, size, width, height, thumbnail_key,
            sha256, created_at, attached_at, owner_id, check_label, check_status, display_key)
        SELECT 'image', 'background/' || c.id || '.jpg', 'image/jpeg', 350000, 1280, 960,
               'background/' || c.id || '_thumb.jpg', repeat('0', 64), c.created_at,
               c.created_at, c.sender_id, '', 'passed', ''
        FROM {confession} c WHERE c.body LIKE 'an older confession %%'""",
-    """INSERT INTO {confession_media} (position, confession_id, media_id)
+    "confession_media": """
+       INSERT INTO {confession_media} (position, confession_id, media_id)
        SELECT 0, split_part(split_part(m.storage_key, '/', 2), '.', 1)::bigint, m.id
        FROM {media} m WHERE m.storage_key LIKE 'background/%%'""",
     # Older posts on the bench wall, all within the `hot` window, with likes and comments.
-    """INSERT INTO {post} (body, "to", anonymous, status, pinned, moderation_note, created_at,
+    "post": """
+       INSERT INTO {post} (body, "to", anonymous, status, pinned, moderation_note, created_at,
            author_id, wall_id)
        SELECT 'an older post ' || g, 'someone', g %% 2 = 0, 'approved', false, '',
               now() - interval '1 hour' - g * interval '20 seconds',
               P[1 + (g * 7919) %% %(n)s], %(wall)s
        FROM generate_series(1, %(posts)s) g""",
-    """INSERT INTO {like} (created_at, user_id, post_id)
+    "like": """
+       INSERT INTO {like} (created_at, user_id, post_id)
        SELECT p.created_at, P[1 + (p.id * 31 + r * 7) %% %(n)s], p.id
        FROM {post} p, generate_series(1, %(likes_each)s) r
        WHERE p.body LIKE 'an older post %%'""",
-    """INSERT INTO {comment} (body, anonymous, status, moderation_note, created_at, author_id,
+    "comment": """
+       INSERT INTO {comment} (body, anonymous, status, moderation_note, created_at, author_id,
            post_id)
        SELECT 'an older comment', r = 1, 'approved', '', p.created_at + r * interval '1 minute',
               P[1 + (p.id * 37 + r * 11) %% %(n)s], p.id
        FROM {post} p, generate_series(1, %(comments_each)s) r
        WHERE p.body LIKE 'an older post %%'""",
-    """INSERT INTO {block} (anonymous, created_at, blocker_id, blocked_id)
+    "block": """
+       INSERT INTO {block} (anonymous, created_at, blocker_id, blocked_id)
        SELECT g %% 5 = 0, now(), P[1 + (g * 7919) %% %(n)s],
               P[1 + (g * 7919 + 1 + g %% (%(n)s - 1)) %% %(n)s]
        FROM generate_series(1, %(blocks)s) g ON CONFLICT DO NOTHING""",
-    """INSERT INTO {match} (created_at, user_low_id, user_high_id)
+    "match": """
+       INSERT INTO {match} (created_at, user_low_id, user_high_id)
        SELECT now(), least(a, b), greatest(a, b)
        FROM generate_series(1, %(matches)s) g,
             LATERAL (SELECT P[1 + (g * 104729) %% %(n)s] AS a,
                             P[1 + (g * 104729 + 1 + g %% (%(n)s - 1)) %% %(n)s] AS b) t
        ON CONFLICT DO NOTHING""",
-    """INSERT INTO {notification} (type, data, created_at, recipient_id)
+    "notification": """
+       INSERT INTO {notification} (type, data, created_at, recipient_id)
        SELECT 'confession.received', '{{}}'::jsonb, now() - interval '1 day',
               P[1 + g %% %(n)s]
        FROM generate_series(1, %(notifications)s) g""",
-]
+}
 
 
 def background(community: list[User], wall_id: int, *, small: bool) -> dict[str, int]:
@@ -169,11 +180,9 @@ def background(community: list[User], wall_id: int, *, small: bool) -> dict[str,
               "comments_each": COMMENTS_EACH, **sizes}  # fmt: skip
     written = {}
     with connection.cursor() as cursor:
-        for statement in _BACKGROUND_SQL:
+        for kind, statement in _BACKGROUND_SQL.items():
             cursor.execute(statement.format(**tables).replace("P[", "(%(people)s::bigint[])["),
                            values)  # fmt: skip
-            kind = next(name for name, table in tables.items()
-                        if statement.lstrip().startswith(f"INSERT INTO {{{name}}}"))  # fmt: skip
             written[kind] = cursor.rowcount
     return written
 
