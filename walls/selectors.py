@@ -356,11 +356,11 @@ def feed_hot_page(
     `user_id` may see, as rows with their media (fewer than `limit` where some are not theirs
     to see: hidden since, or signed by someone they block), and whether the ranking goes on."""
     ranking = hot_ranking(wall_id)
-    wanted = ranking[offset : offset + limit]
+    end = offset + limit
+    wanted = ranking[offset:end]
     if not wanted:
         return [], False
     found = {row["id"]: row for row in _feed_of.rows(viewer=user_id, wall=wall_id, posts=wanted)}
     rows = [found[post] for post in wanted if post in found]
     _post_media.attach(rows)
-    end = offset + limit
     return rows, len(ranking) > end and end <= HOT_DEPTH
