@@ -140,7 +140,7 @@ def test_two_people_and_a_share_link_through_the_whole_product(chromium, server,
 
     from accounts.models import Block
     from moderation.models import Report
-    from walls.models import Wall
+    from walls.models import Post, Wall
 
     # The wall a migration makes (gone when an earlier test's flush emptied the tables).
     Wall.objects.get_or_create(slug="campus", defaults={"name": "Campus"})
@@ -258,6 +258,22 @@ def test_two_people_and_a_share_link_through_the_whole_product(chromium, server,
     post = alice.page.locator(".post", has_text="every Tuesday")
     expect(post).to_contain_text("Under review")
     expect(post).to_contain_text("Anonymous")
+    # A second post from the same form, with a photo: the box is still ticked (reset() returns
+    # the form to its defaults) and the picker has forgotten the first post's uploads.
+    expect(alice.page.locator("form.wall-post input[name=anonymous]")).to_be_checked()
+    alice.page.set_input_files("form.wall-post input[name=_photos]", str(jpeg(tmp_path / "w.jpg")))
+    alice.page.wait_for_selector("form.wall-post .uploads progress[value='100']", timeout=WAIT)
+    alice.page.fill("form.wall-post textarea[name=body]", "And Thursdays too.")
+    alice.page.click("form.wall-post button[type=submit]")
+    expect(alice.page.locator(".post", has_text="Thursdays too")).to_contain_text("Anonymous")
+    expect(alice.page.locator("form.wall-post input[name=anonymous]")).to_be_checked()
+    expect(alice.page.locator("form.wall-post .uploads li")).to_have_count(0)
+    alice.page.fill("form.wall-post textarea[name=body]", "Third post, no photo.")
+    alice.page.click("form.wall-post button[type=submit]")
+    expect(alice.page.locator(".post", has_text="Third post")).to_contain_text("Anonymous")
+    expect(alice.page.locator("form.wall-post .error:visible")).to_have_count(0)
+    posts = Post.objects.filter(author__username="alice").order_by("created_at")
+    assert [(p.anonymous, p.attachments.count()) for p in posts] == [(True, 0), (True, 1), (True, 0)]
     alice.shot("wall")
 
     # The other main pages, for the record.

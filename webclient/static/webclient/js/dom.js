@@ -3,6 +3,10 @@
 // string given to an HTML sink. URLs from the API go into src/href only when http(s) or blob.
 
 const PROPERTIES = new Set(["value", "checked", "disabled", "hidden", "multiple", "selected"]);
+// A form control's starting state is its default (defaultValue, defaultChecked, defaultSelected),
+// so that form.reset() returns to it: setting only the live property, reset() cleared a checked
+// "anonymous" box and the next post went out under the author's name.
+const DEFAULTS = { value: "defaultValue", checked: "defaultChecked", selected: "defaultSelected" };
 const URL_ATTRIBUTES = new Set(["href", "src", "poster", "action"]);
 
 function safeUrl(value) {
@@ -25,6 +29,7 @@ export function h(tag, props = {}, ...children) {
     } else if (key === "dataset") {
       Object.assign(element.dataset, value);
     } else if (PROPERTIES.has(key)) {
+      if (DEFAULTS[key] in element) element[DEFAULTS[key]] = value;
       element[key] = value;
     } else if (URL_ATTRIBUTES.has(key)) {
       const url = safeUrl(value);

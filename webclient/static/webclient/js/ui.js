@@ -52,6 +52,14 @@ export function form(fields, submitLabel, action, props = {}) {
   const box = errorBox();
   const button = h("button", { type: "submit" }, submitLabel);
   const element = h("form", { ...props, novalidate: true }, fields, box, button);
+  // reset() returns the inputs to their defaults; parts that keep their own state (the photo
+  // picker's uploads) hear it too, or the next submit would send the last one's photos again.
+  element.addEventListener("reset", () => {
+    clearError(box);
+    for (const part of element.querySelectorAll("[data-resets]")) {
+      part.dispatchEvent(new Event("formreset"));
+    }
+  });
   element.addEventListener("submit", async (event) => {
     event.preventDefault();
     clearError(box);

@@ -168,10 +168,12 @@ export function photoPicker() {
       const remove = h("button", { type: "button" }, t("remove"));
       const preview = h("img", { src: URL.createObjectURL(file), alt: "" });
       const item = h("li", {}, preview, progress, state, remove);
-      remove.addEventListener("click", () => {
-        chosen.splice(chosen.indexOf(entry), 1);
+      const forget = () => {
+        const index = chosen.indexOf(entry);
+        if (index >= 0) chosen.splice(index, 1);
         item.remove();
-      });
+      };
+      remove.addEventListener("click", forget);
       list.append(item);
       entry.promise = upload(file, (percent) => {
         progress.value = percent;
@@ -181,14 +183,19 @@ export function photoPicker() {
         progress.value = 100;
         state.textContent = t("uploaded");
       }, (error) => {
-        item.remove();
-        chosen.splice(chosen.indexOf(entry), 1);
+        forget();
         showError(box, error);
       });
     }
     input.value = "";
   });
-  const element = h("div", { class: "picker" }, field(t("photos"), input), list, box);
+  const element = h("div", { class: "picker", dataset: { resets: "" } },
+    field(t("photos"), input), list, box);
+  element.addEventListener("formreset", () => {
+    chosen.length = 0;
+    list.replaceChildren();
+    box.hidden = true;
+  });
   element.mediaIds = async () => {
     await Promise.all(chosen.map((entry) => entry.promise));
     return chosen.filter((entry) => entry.id).map((entry) => entry.id);
