@@ -29,9 +29,15 @@ run: $(VENV)/.installed
 	TASKS_WORKER_IN_SERVER=1 $(BIN)/uvicorn confessions_backend.asgi:application \
 		--host $(HOST) --port $(PORT) --ws-per-message-deflate=false
 
-## test: install the dev requirements and run the whole suite
+## test: install the dev requirements, find or start what the suite needs (bin/test-services:
+## PostgreSQL, Redis, Chromium, wrk, msgfmt) and run the whole suite, every test, none skipped
+## (SeaweedFS is started by the tests). PYTEST_ARGS narrows it: PYTEST_ARGS=tests/walls
+DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/confessions
+REDIS_URL ?= redis://127.0.0.1:6379/0
 test: $(VENV)/.installed-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) bin/test-services
+	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) S3_TESTS=1 REQUIRE_SERVICES=1 \
+		$(BIN)/pytest $(PYTEST_ARGS)
 
 ## bench: measure the hot paths against a one-file Django view (needs PostgreSQL, Redis, wrk);
 ## writes bench/RESULTS.md

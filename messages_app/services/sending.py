@@ -262,7 +262,7 @@ def confession_send(
         # Held like a review until WeChat's image check decides (moderation.images).
         approved, note = False, IMAGE_HOLD
     with transaction.atomic():
-        if anonymous and recipient is not None:
+        if anonymous:
             _check_anonymous_places(sender, recipient)
         confession = Confession(
             sender=sender,
@@ -294,29 +294,36 @@ def confession_send(
     return confession
 
 
-def _check_anonymous_places(sender: User, recipient: User) -> None:
+def _check_anonymous_places(sender: User, recipient: User | None) -> None:
     """Against probing: someone who confesses anonymously to many people learns who likes them
     back from the matches. So anonymous confessions may be open to at most
     ANONYMOUS_RECIPIENTS_LIMIT people at once (more to the same person take no new place). A
     place is held by an addressed anonymous confession (a claimed link included) that is not
-    rejected, and, once retracted, for ANONYMOUS_SLOT_COOLDOWN_DAYS after. 429
-    `anonymous_limit` says how many and when a place frees. Runs in the send's transaction,
-    under a lock on the sender (so two sends at once cannot both take the last place)."""
+    rejected, and, once retracted, for ANONYMOUS_SLOT_COOLDOWN_DAYS after; and by each
+    anonymous share link not yet claimed nor retracted (`recipient` None: a new link), which
+    may reach anyone. 429 `anonymous_limit` says how many and when a place frees. Runs in the
+    send's transaction, under a lock on the sender (so two sends at once cannot both take the
+    last place)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # taken before any row lock: no lock cycle
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_ANONYMOUS_LOCK, sender.pk])
     now = timezone.now()
     cooldown = timedelta(days=settings.ANONYMOUS_SLOT_COOLDOWN_DAYS)
     holding = _anonymous_places.rows(sender=sender.pk, since=now - cooldown)
-    places = {row["recipient_id"]: row for row in holding}
+    places = {row["recipient_id"]: row for row in holding if row["recipient_id"] is not None}
+    links = sum(row["open"] for row in holding if row["recipient_id"] is None)
     limit = settings.ANONYMOUS_RECIPIENTS_LIMIT
-    if recipient.pk in places or len(places) < limit:
+    if recipient is not None and recipient.pk in places or len(places) + links < limit:
         return
     freeing = [row["last_retracted"] + cooldown for row in places.values() if not row["open"]]
     message = gettext(
         "Your anonymous confessions are open to %(open)d people, the most at once "
         "(%(limit)d), so that nobody can confess to many to learn who confesses back."
-    ) % {"open": len(places), "limit": limit}
+    ) % {"open": len(places) + links, "limit": limit}
+    if links:
+        message += " " + gettext(
+            "Each anonymous share link not yet claimed counts as one person."
+        )
     headers = {}
     if freeing:
         frees_at = min(freeing)
@@ -331,9 +338,11 @@ def _check_anonymous_places(sender: User, recipient: User) -> None:
     raise ApplicationError("anonymous_limit", message, status=429, headers=headers)
 
 
+# Per recipient (None: the unclaimed links, whose retracted ones reached nobody and hold no
+# place: only `open` is read of that group).
 _anonymous_places = CompiledQuery(
     lambda sender, since: (
-        Confession.objects.filter(sender_id=sender, anonymous=True, recipient__isnull=False)
+        Confession.objects.filter(sender_id=sender, anonymous=True)
         .exclude(status=Confession.Status.REJECTED)
         .filter(Q(retracted_at__isnull=True) | Q(retracted_at__gt=since))
         .values("recipient_id")

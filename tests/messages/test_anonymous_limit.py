@@ -80,3 +80,57 @@ def test_the_limit_is_per_sender(alice, bob, crowd, settings):
     settings.ANONYMOUS_RECIPIENTS_LIMIT = 1
     assert confess(client_of(alice), crowd[0].username).status_code == 201
     assert confess(client_of(bob), crowd[1].username).status_code == 201
+
+
+def link(client, anonymous: bool = True):
+    return client.post("/api/v1/confessions", {"body": "whoever", "anonymous": anonymous})
+
+
+def test_an_open_anonymous_link_holds_a_place_until_claimed_or_retracted(alice, crowd):
+    """A link is open to whoever claims it: three anonymous confessions open and a fourth sent
+    as a link and claimed made four people. Each unclaimed link now holds a place of its own."""
+    alices = client_of(alice)
+    for person in crowd[:2]:
+        assert confess(alices, person.username).status_code == 201
+    token = link(alices).json()["share_token"]
+    before = Confession.objects.count()
+    refused = link(alices)
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "anonymous_limit"
+    assert "share link" in refused.json()["error"]["message"]
+    assert confess(alices, crowd[3].username).status_code == 429
+    assert Confession.objects.count() == before
+    # Signed links and anonymous ones to people already holding a place still go.
+    assert link(alices, anonymous=False).status_code == 201
+    assert confess(alices, crowd[0].username).status_code == 201
+    # Claimed by someone who holds a place already, the link's place is free again.
+    services.confession_claim(user=crowd[0], token=token)
+    assert link(alices).status_code == 201
+
+
+def test_the_limit_holds_however_links_are_claimed(alice, crowd):
+    """Whatever mix of links and addressed confessions, at most the limit of people ever
+    receive one of a sender's anonymous confessions at once."""
+    alices = client_of(alice)
+    tokens = [link(alices).json()["share_token"] for _ in range(3)]
+    assert link(alices).status_code == 429
+    assert confess(alices, crowd[4].username).status_code == 429
+    for person, token in zip(crowd, tokens, strict=False):
+        services.confession_claim(user=person, token=token)
+    assert confess(alices, crowd[3].username).status_code == 429
+    reached = set(
+        Confession.objects.filter(sender=alice, anonymous=True, recipient__isnull=False)
+        .values_list("recipient_id", flat=True)
+    )
+    assert len(reached) == 3
+
+
+def test_a_retracted_unclaimed_link_frees_its_place_at_once(alice, crowd):
+    """It reached nobody, so there is nothing to cool down from."""
+    alices = client_of(alice)
+    for person in crowd[:2]:
+        assert confess(alices, person.username).status_code == 201
+    sent = link(alices).json()["id"]
+    assert link(alices).status_code == 429
+    assert alices.delete(f"/api/v1/confessions/{sent}").status_code == 204
+    assert link(alices).status_code == 201
