@@ -115,6 +115,10 @@ def visible_comments(viewer_id: int) -> Q:
     return (public | Q(author_id=viewer_id)) & Q(deleted_at__isnull=True)
 
 
+def comment_visible_to(comment_id: int, viewer_id: int) -> bool:
+    return Comment.objects.filter(visible_comments(viewer_id), pk=comment_id).exists()
+
+
 def _reaction_counts() -> dict:
     """A post's like and comment counts, counted from rows, so a like never waits on a lock
     on the post."""

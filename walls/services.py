@@ -13,7 +13,6 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accounts import selectors as account_selectors
 from accounts.models import User
 from confessions_backend.compiled import CompiledQuery
 from confessions_backend.errors import ApplicationError
@@ -189,6 +188,11 @@ def comment_create(*, user: User, post_id: int, body: str, anonymous: bool = Fal
 
 
 def _announce_comment(comment: Comment, post: Post) -> None:
+    """The post's author, and the parent comment's, are told of a comment exactly when they
+    can see it (`selectors.visible_comments`: a name they block hides only signed work).
+    Not `can_reach`: the comment is public, and a block that kept back only its notification
+    would name the author of an anonymous comment they can read, or tell them that a signed
+    commenter is the anonymous sender they blocked."""
     told = set()
     targets = [(post.author, False)]
     if comment.parent_id is not None:
@@ -197,8 +201,8 @@ def _announce_comment(comment: Comment, post: Post) -> None:
         if recipient.pk in told or recipient.pk == comment.author_id:
             continue
         told.add(recipient.pk)
-        if not account_selectors.can_reach(author=comment.author, recipient=recipient):
-            continue  # a block either way: the comment does not reach them
+        if not recipient.is_active or not selectors.comment_visible_to(comment.pk, recipient.pk):
+            continue
         shown, _ = selectors.comment_author_shown(comment, post, viewer_id=recipient.pk)
         notify(user=recipient, preview=comment.body, **events.commented(
             post_id=post.pk, comment_id=comment.pk, reply=reply, author=comment.author,

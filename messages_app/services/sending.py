@@ -321,9 +321,7 @@ def _check_anonymous_places(sender: User, recipient: User | None) -> None:
         "(%(limit)d), so that nobody can confess to many to learn who confesses back."
     ) % {"open": len(places) + links, "limit": limit}
     if links:
-        message += " " + gettext(
-            "Each anonymous share link not yet claimed counts as one person."
-        )
+        message += " " + gettext("Each anonymous share link not yet claimed counts as one person.")
     headers = {}
     if freeing:
         frees_at = min(freeing)

@@ -119,8 +119,9 @@ def test_the_limit_holds_however_links_are_claimed(alice, crowd):
         services.confession_claim(user=person, token=token)
     assert confess(alices, crowd[3].username).status_code == 429
     reached = set(
-        Confession.objects.filter(sender=alice, anonymous=True, recipient__isnull=False)
-        .values_list("recipient_id", flat=True)
+        Confession.objects.filter(
+            sender=alice, anonymous=True, recipient__isnull=False
+        ).values_list("recipient_id", flat=True)
     )
     assert len(reached) == 3
 

@@ -171,6 +171,41 @@ def test_blocks_hide_signed_work_and_stop_comments_reaching_the_author(alice, bo
     assert alices.get(f"/api/v1/posts/{mine['id']}/comments").json()["results"] == []
 
 
+def test_a_block_never_tells_who_wrote_an_anonymous_comment(alice, bob, carol, town):
+    """The post's author is told of every comment they can see, whoever wrote it: told of
+    anonymous comments from everyone but those she blocks, the comment she can read but was not
+    told of would name its author (the rule confessions keep: a block is no oracle)."""
+    alices, bobs, carols = joined(alice), joined(bob), joined(carol)
+    mine = posted(alices)
+    alices.post("/api/v1/blocks", {"username": "bob"})  # she blocks bob by name
+    account_services.block_create(blocker=carol, username="alice")  # carol blocks her
+    for client in (bobs, carols):
+        response = client.post(f"/api/v1/posts/{mine['id']}/comments",
+                               {"body": "guess who", "anonymous": True})  # fmt: skip
+        assert response.status_code == 201
+    seen = alices.get(f"/api/v1/posts/{mine['id']}/comments").json()["results"]
+    told = Notification.objects.filter(recipient=alice, type="wall.commented")
+    assert len(seen) == 2
+    assert sorted(n.data["comment_id"] for n in told) == sorted(c["id"] for c in seen)
+    assert {repr(sorted(n.data)) for n in told} == {repr(sorted(told[0].data))}
+    assert all(n.data["author"] is None for n in told)
+
+
+def test_an_anonymous_block_is_no_oracle_on_a_signed_comment(alice, bob, town):
+    """Blocking "whoever sent this" from a confession must not tell her later that a signed
+    commenter was that sender: she sees the comment, so she is told of it."""
+    from messages_app import services as confessions
+
+    alices, bobs = joined(alice), joined(bob)
+    mine = posted(alices)
+    sent = confessions.confession_send(sender=bob, recipient_username="alice", body="psst",
+                                       anonymous=True)  # fmt: skip
+    assert alices.post(f"/api/v1/confessions/{sent.pk}/block-sender").status_code in (200, 204)
+    bobs.post(f"/api/v1/posts/{mine['id']}/comments", {"body": "signed"})
+    assert len(alices.get(f"/api/v1/posts/{mine['id']}/comments").json()["results"]) == 1
+    assert Notification.objects.filter(recipient=alice, type="wall.commented").count() == 1
+
+
 def test_reports_hide_at_the_threshold(alice, bob, carol, town, settings):
     settings.REPORTS_TO_HIDE = 2
     alices = joined(alice)

@@ -273,7 +273,11 @@ def test_two_people_and_a_share_link_through_the_whole_product(chromium, server,
     expect(alice.page.locator(".post", has_text="Third post")).to_contain_text("Anonymous")
     expect(alice.page.locator("form.wall-post .error:visible")).to_have_count(0)
     posts = Post.objects.filter(author__username="alice").order_by("created_at")
-    assert [(p.anonymous, p.attachments.count()) for p in posts] == [(True, 0), (True, 1), (True, 0)]
+    assert [(p.anonymous, p.attachments.count()) for p in posts] == [
+        (True, 0),
+        (True, 1),
+        (True, 0),
+    ]
     alice.shot("wall")
 
     # The other main pages, for the record.
