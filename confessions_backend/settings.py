@@ -534,6 +534,15 @@ WECHAT_PUSH_TOKEN = env.str("WECHAT_PUSH_TOKEN", default="")
 WECHAT_PUSH_AES_KEY = env.str("WECHAT_PUSH_AES_KEY", default="")
 if WECHAT_PUSH_AES_KEY and len(WECHAT_PUSH_AES_KEY) != 43:
     raise ImproperlyConfigured("WECHAT_PUSH_AES_KEY is malformed: WeChat's keys are 43 characters")
+# Plain mode signs the query, not the body: in production only when an operator says so.
+WECHAT_PUSH_PLAIN_MODE = env.bool("WECHAT_PUSH_PLAIN_MODE", default=False)
+if WECHAT_PUSH_TOKEN and not WECHAT_PUSH_AES_KEY and not DEBUG and not WECHAT_PUSH_PLAIN_MODE:
+    raise ImproperlyConfigured(
+        "WECHAT_PUSH_TOKEN is set without WECHAT_PUSH_AES_KEY: plain mode's signature does not "
+        "cover the body, so anyone who saw one signed URL could push any event. Set the "
+        "EncodingAESKey (safe mode), or WECHAT_PUSH_PLAIN_MODE=1 to accept that knowingly"
+    )
+WECHAT_PUSH_MAX_AGE_SECONDS = env.positive_int("WECHAT_PUSH_MAX_AGE_SECONDS", default=300)
 
 # Subscribe messages (wechat app): which one-time template tells of which event, and which of
 # our fields fills each of its keys, as JSON, e.g.

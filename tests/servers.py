@@ -55,25 +55,21 @@ class AsgiServer:
         environment.update(env or {})
         return environment
 
+    name = "uvicorn"
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "uvicorn", "confessions_backend.asgi:application",
+                "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log",
+                "--ws-per-message-deflate=false"]  # fmt: skip
+
     def __init__(
         self, workdir: Path, env: dict[str, str] | None = None, port: int | None = None
     ) -> None:
         self.port = port or free_port()
-        self.log = workdir / f"uvicorn-{self.port}.log"
+        self.log = workdir / f"{self.name}-{self.port}.log"
         environment = self.environment(env)
         self.process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "confessions_backend.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--no-access-log",
-                "--ws-per-message-deflate=false",
-            ],  # fmt: skip
+            self.command(),
             cwd=ROOT,
             env=environment,
             stdout=self.log.open("wb"),
@@ -109,6 +105,18 @@ class AsgiServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+class GunicornServer(AsgiServer):
+    """The WSGI app under gunicorn as the Dockerfile runs it (gunicorn.conf.py included), with
+    its access log in `log`."""
+
+    name = "gunicorn"
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "gunicorn", "confessions_backend.wsgi:application",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "2",
+                "--worker-class", "gthread", "--access-logfile", "-"]  # fmt: skip
 
 
 def s3_environment(s3_server) -> dict[str, str]:

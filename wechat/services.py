@@ -182,8 +182,12 @@ def _revoked(payload: dict, user: User | None) -> str:
 
 
 def _cancelled(payload: dict, user: User | None) -> str:
-    """The WeChat account was closed: its account here goes, with all it owns."""
-    if user is None:
+    """The WeChat account was closed: its account here goes, with all it owns. Only on the
+    event as WeChat's documentation describes it: our mini program's `AppID`, and the closed
+    account's openid in `OpenID` (`FromUserName` is WeChat's push service here, not a user)."""
+    if str(payload.get("AppID", "")) != settings.WECHAT_APPID or not settings.WECHAT_APPID:
+        return "refused_other_appid"
+    if user is None or not payload.get("OpenID") or user.wechat_openid != payload["OpenID"]:
         return "unknown_user"
     account_services.user_delete(user=user)
     return "account_deleted"

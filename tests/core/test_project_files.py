@@ -112,3 +112,24 @@ def test_compose_compresses_json_in_nginx_not_in_the_app(compose):
     assert re.search(r"gzip_min_length 1024;", nginx)
     assert re.search(r"gzip_proxied any;", nginx)  # nginx sees every request via the proxy
     assert environment_of(compose["services"]["web"])["DJANGO_GZIP"] == "0"
+
+
+def test_the_proxy_logs_no_query_strings():
+    """Signed WeChat push URLs, cursors and socket tokens (?token=) stay out of nginx's log."""
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    formats = re.findall(r"log_format\s+(\w+)((?:\s+'[^']*')+)\s*;", conf)
+    assert formats, "no log_format"
+    used = re.findall(r"^\s*access_log\s+\S+\s+(\w+)\s*;", conf, re.MULTILINE)
+    assert used
+    assert set(used) <= {name for name, _ in formats}
+    for _, text in formats:
+        for variable in (
+            "$request ",
+            '$request"',
+            "$request_uri",
+            "$args",
+            "$query_string",
+            "$http_referer",
+            "$arg_",
+        ):
+            assert variable not in text, variable
