@@ -14,10 +14,8 @@ RUN pip install -r requirements.txt
 
 COPY . .
 # Static files (admin, Swagger UI) are collected at build time and served by WhiteNoise.
-# The keys here exist only for this build step; the running containers get real ones.
-RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret-0123456789-abcdefghijklmnop \
-    JWT_SIGNING_KEY=collectstatic-only-not-a-secret-either-0123456789-abcdefgh \
-    python manage.py collectstatic --noinput \
+# With the dev settings: this step needs no key, and the running containers get real ones.
+RUN DJANGO_DEBUG=1 python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --home-dir /app app \
     && chown -R app /app/var
 

@@ -31,6 +31,7 @@ import gzip
 import json
 import os
 import re
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -90,8 +91,8 @@ def bench_environment(s3: seaweedfs.S3Server) -> dict[str, str]:
         "DATABASE_URL": f"{server}/confessions_bench",
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
-        "JWT_SIGNING_KEY": "bench-jwt-" + "y" * 50,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "JWT_SIGNING_KEY": secrets.token_urlsafe(50),
         "DJANGO_HTTPS": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DJANGO_LOG_LEVEL": "WARNING",

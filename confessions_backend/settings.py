@@ -99,10 +99,31 @@ if (BASE_DIR / ".env").is_file():
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
+# Every key written in this repository (the dev defaults here, the Dockerfile's build step, the
+# bench) carries one of these words, and production refuses a key that does: a key anyone can
+# read signs tokens anyone can forge. tests/core/test_settings.py finds every key literal in
+# the repository and holds it to this.
+PUBLISHED_KEY_MARKERS = ("dev-only", "not-a-secret", "change-me", "insecure", "demo")
+
+
+def published_key(value: str) -> bool:
+    return any(marker in value.lower() for marker in PUBLISHED_KEY_MARKERS)
+
+
+def _production_key(name: str, value: str) -> None:
+    if not DEBUG and published_key(value):
+        raise ImproperlyConfigured(
+            f"{name} is one published in the repository (it says "
+            f"{', '.join(m for m in PUBLISHED_KEY_MARKERS if m in value.lower())!r}): "
+            "generate a random one (python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+
+
 _DEV_SECRET_KEY = "dev-only-insecure-secret-key-never-use-in-production-0123456789"  # noqa: S105
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
-if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY):
+if not DEBUG and not SECRET_KEY:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a long random value when DJANGO_DEBUG=0")
+_production_key("DJANGO_SECRET_KEY", SECRET_KEY)
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -481,6 +502,7 @@ if not JWT_SIGNING_KEY:
     JWT_SIGNING_KEY = "dev-only-insecure-jwt-signing-key-" + SECRET_KEY
 if JWT_SIGNING_KEY == SECRET_KEY:
     raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from DJANGO_SECRET_KEY")
+_production_key("JWT_SIGNING_KEY", JWT_SIGNING_KEY)
 
 SIMPLE_JWT = {
     "ALGORITHM": "HS256",
@@ -570,6 +592,7 @@ WECHAT_SUBSCRIBE_PAGE = env.str("WECHAT_SUBSCRIBE_PAGE", default="pages/confessi
 # bytes); unset, one derived from DJANGO_SECRET_KEY. POSTING_REQUIRES_PHONE=1: sending and
 # replying need a bound phone (China's rule for comment services: identity behind the scenes).
 PHONE_ENCRYPTION_KEY = env.str("PHONE_ENCRYPTION_KEY", default="")
+_production_key("PHONE_ENCRYPTION_KEY", PHONE_ENCRYPTION_KEY)
 if PHONE_ENCRYPTION_KEY:
     try:
         import base64 as _base64

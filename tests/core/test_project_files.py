@@ -6,11 +6,14 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 from django.conf import settings
+
+from confessions_backend import settings as settings_module
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_SERVICES = ("migrate", "web", "ws", "worker")
@@ -133,3 +136,27 @@ def test_the_proxy_logs_no_query_strings():
             "$arg_",
         ):
             assert variable not in text, variable
+
+
+def test_compose_has_no_default_for_any_secret(compose, tmp_path):
+    """`docker compose up` without a .env ran DJANGO_DEBUG=0 on keys published here: every
+    secret is now required (${NAME:?...}) and bin/compose-env writes random ones."""
+    text = (ROOT / "docker-compose.yml").read_text()
+    secrets = ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD")
+    for name in secrets:
+        uses = re.findall(r"\$\{" + name + r"(:?[-?]?)", text)
+        assert uses, name
+        assert set(uses) == {":?"}, f"{name} has a default in docker-compose.yml"
+    environment = environment_of(compose["services"]["web"])
+    assert "AWS_SECRET_ACCESS_KEY" in environment
+    assert environment["AWS_SECRET_ACCESS_KEY"].startswith("${MINIO_ROOT_PASSWORD:?")
+    copy = tmp_path / "repo"
+    (copy / "bin").mkdir(parents=True)
+    (copy / "bin" / "compose-env").write_bytes((ROOT / "bin" / "compose-env").read_bytes())
+    subprocess.run(["bash", str(copy / "bin" / "compose-env")], check=True, capture_output=True)
+    written = dict(line.split("=", 1) for line in (copy / ".env").read_text().split())
+    assert set(written) == set(secrets)
+    assert len(set(written.values())) == 4
+    assert all(len(value) >= 48 and not settings_module.published_key(value)
+               for value in written.values())  # fmt: skip
+    assert (copy / ".env").stat().st_mode & 0o077 == 0

@@ -7,6 +7,7 @@ environment.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+
+from confessions_backend import settings as settings_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -201,3 +204,33 @@ def test_the_pool_settings_are_checked(environment, named):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert named in result.stderr
+
+
+# A key as the repository writes one: NAME=value, NAME: value, "NAME": "value",
+# ${NAME:-value}, _NAME = "value"; the value a literal of 16 or more characters.
+_KEY_LITERAL = re.compile(
+    r"""[A-Z_]*(?:SECRET|SIGNING|ENCRYPTION)_?KEY\b["']?\s*(?::-|[:=])\s*["']?"""
+    r"""(?:\$\{[A-Z_]+:-)?([A-Za-z0-9_\-+/=]{16,})"""
+)
+
+
+def test_production_refuses_every_key_the_repository_contains():
+    """Anyone can read the repository: a key written in it signs tokens anyone can forge."""
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout.split()  # fmt: skip
+    found = {}
+    for name in files:
+        path = ROOT / name
+        if path.suffix in {".png", ".mo", ".ico", ".svg"} or not path.is_file():
+            continue
+        for value in _KEY_LITERAL.findall(path.read_text(errors="ignore")):
+            found[value] = name
+    assert "dev-only-insecure-secret-key-never-use-in-production-0123456789" in found
+    for value, name in found.items():
+        assert settings_module.published_key(value), f"{name} publishes a usable key: {value}"
+    for variable in ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY"):
+        result = manage(
+            "check", **{**PRODUCTION, variable: "compose-demo-key-change-me-0123456789"}
+        )
+        assert result.returncode != 0
+        assert f"{variable} is one published in the repository" in result.stderr
