@@ -341,6 +341,8 @@ CONFESSIONS_PER_HOUR = env.positive_int("CONFESSIONS_PER_HOUR", default=10)
 # Confession walls: posts one user may make per hour (then 429); how far back the `hot` feed
 # looks; how long likes gather before their post's author is told of them, in one message.
 WALL_POSTS_PER_HOUR = env.positive_int("WALL_POSTS_PER_HOUR", default=5)
+# Wrong invite codes an account may try in an hour (ten times this per client address).
+WALL_INVITE_GUESSES_PER_HOUR = env.positive_int("WALL_INVITE_GUESSES_PER_HOUR", default=10)
 WALL_HOT_DAYS = env.positive_int("WALL_HOT_DAYS", default=7)
 # How long a process keeps a wall's `hot` order before ranking it again (0: at every read).
 WALL_HOT_REFRESH_SECONDS = env.whole_number("WALL_HOT_REFRESH_SECONDS", default=30)

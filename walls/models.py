@@ -3,10 +3,22 @@ likes and comments. The confessions app never imports this one."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+
+# Unambiguous to read aloud or copy by hand (no 0/O, 1/I/L): 31 symbols, about 5 bits each.
+INVITE_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+INVITE_CODE_MIN_LENGTH = 8
+
+
+def new_invite_code() -> str:
+    """10 symbols, about 50 bits: with guesses throttled, not found by trying."""
+    return "".join(secrets.choice(INVITE_CODE_ALPHABET) for _ in range(10))
 
 
 class Wall(models.Model):
@@ -18,8 +30,9 @@ class Wall(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     description = models.CharField(max_length=500, blank=True)
     invite_only = models.BooleanField(default=False)
-    # What an invite-only wall's members were given; empty for an open wall.
-    invite_code = models.CharField(max_length=64, blank=True)
+    # What an invite-only wall's members were given (one is made for every wall; an open wall
+    # never asks for it).
+    invite_code = models.CharField(max_length=64, blank=True, default=new_invite_code)
     moderation = models.CharField(max_length=4, choices=Moderation.choices,
                                   default=Moderation.PRE)  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
@@ -29,6 +42,12 @@ class Wall(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.invite_only and len(self.invite_code) < INVITE_CODE_MIN_LENGTH:
+            raise ValidationError({"invite_code": (
+                f"At least {INVITE_CODE_MIN_LENGTH} characters: a short code is found by trying."
+            )})  # fmt: skip
 
 
 class Membership(models.Model):

@@ -3,14 +3,17 @@ moderation that follows from the wall's mode and the checker chain."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext
 
 from accounts.models import User
@@ -30,19 +33,54 @@ TO_MAX_CHARS = 50
 COMMENT_MAX_CHARS = 500
 
 
-def wall_join(*, user: User, slug: str, code: str = "") -> Wall:
+def wall_join(*, user: User, slug: str, code: str = "", client: str = "") -> Wall:
     """Join an open wall, or an invite-only one with its code (403 `invalid_invite_code`).
     Joining twice is harmless. An invite-only wall answers the same to a wrong code whether
-    or not the user could see it (its slug travels with its code)."""
+    or not the user could see it (its slug travels with its code). Wrong codes are counted per
+    account and per client address (`client`), and past WALL_INVITE_GUESSES_PER_HOUR (ten
+    times that per address: a campus shares one) the door answers 429 until the hour ends,
+    whatever the code."""
     wall = Wall.objects.filter(slug=slug).first()
     if wall is None:
         raise Http404
     if wall.invite_only and not selectors.is_member(user_id=user.pk, wall_id=wall.pk):
-        if not code or code != wall.invite_code:
+        guesses = _InviteGuesses(user, client)
+        guesses.refuse_past_the_limit()
+        if not code or not constant_time_compare(code, wall.invite_code):
+            guesses.count()
             message = gettext("This wall is invite-only: ask its members for the code.")
             raise ApplicationError("invalid_invite_code", message, status=403)
     Membership.objects.get_or_create(wall=wall, user=user)
     return wall
+
+
+class _InviteGuesses:
+    """Wrong invite codes in the current hour, per account and per client address (cache)."""
+
+    def __init__(self, user: User, client: str) -> None:
+        hour = int(time.time() // 3600)
+        self.ends_in = int(3600 - time.time() % 3600) + 1
+        limit = settings.WALL_INVITE_GUESSES_PER_HOUR
+        self.counters = [(f"invite-guesses:user:{user.pk}:{hour}", limit)]
+        if client:
+            self.counters.append((f"invite-guesses:client:{client}:{hour}", 10 * limit))
+
+    def refuse_past_the_limit(self) -> None:
+        counts = cache.get_many([key for key, _ in self.counters])
+        if any(counts.get(key, 0) >= limit for key, limit in self.counters):
+            message = gettext("Too many wrong invite codes: try again in %(minutes)d minutes.") % {
+                "minutes": (self.ends_in + 59) // 60
+            }
+            raise ApplicationError("throttled", message, status=429,
+                                   headers={"Retry-After": str(self.ends_in)})  # fmt: skip
+
+    def count(self) -> None:
+        for key, _ in self.counters:
+            cache.add(key, 0, timeout=self.ends_in)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between the two: this guess starts a new count
+                cache.add(key, 1, timeout=self.ends_in)
 
 
 def _require_member(user: User, wall: Wall) -> None:

@@ -17,8 +17,8 @@ import requests
 import websockets
 from PIL import Image
 
+from tests.fakes.wechat import push_query
 from tests.servers import AsgiServer, s3_environment, wechat_environment
-from wechat import push
 
 pytestmark = [
     pytest.mark.service("redis"),
@@ -112,9 +112,7 @@ async def image_passes_wechats_check(server: AsgiServer, wechat, openid: str) ->
     event = {"ToUserName": "gh_x", "FromUserName": openid, "CreateTime": 1714200000,
              "MsgType": "event", "Event": "wxa_media_check", "trace_id": wechat.trace_ids[-1],
              "version": 2, "result": {"suggest": "pass", "label": "100"}}  # fmt: skip
-    query = (
-        f"signature={push.signature(PUSH_TOKEN, '1714200000', '7')}&timestamp=1714200000&nonce=7"
-    )
+    query = push_query(PUSH_TOKEN)
     answer = await call(
         lambda: requests.post(f"{server.http_url}/wechat/push?{query}", json=event, timeout=10)
     )

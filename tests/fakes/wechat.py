@@ -34,6 +34,15 @@ from urllib.parse import parse_qs, urlsplit
 _PNG_HEAD = b"\x89PNG\r\n\x1a\n"
 
 
+def push_query(token: str) -> str:
+    """The query WeChat signs a plain-mode push with: now, with a nonce never used before."""
+    from wechat import push
+
+    timestamp, nonce = str(int(time.time())), secrets.token_hex(8)
+    signature = push.signature(token, timestamp, nonce)
+    return f"signature={signature}&timestamp={timestamp}&nonce={nonce}"
+
+
 @dataclass
 class RecordedRequest:
     method: str

@@ -13,9 +13,9 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from media_app.models import Media
 from tests.conftest import run_worker
+from tests.fakes.wechat import push_query
 from tests.media import files
 from tests.media.conftest import upload
-from wechat import push
 
 
 @pytest.fixture
@@ -45,8 +45,7 @@ def verdict(media: Media, suggest: str, label: str = "100") -> None:
     event = {"ToUserName": "gh_x", "FromUserName": "openid-alice", "CreateTime": 1714200000,
              "MsgType": "event", "Event": "wxa_media_check", "trace_id": media.check_trace_id,
              "version": 2, "result": {"suggest": suggest, "label": label}}  # fmt: skip
-    signature = push.signature("push-token", "1714200000", "7")
-    response = Client().post(f"/wechat/push?signature={signature}&timestamp=1714200000&nonce=7",
-                             json.dumps(event), content_type="application/json")  # fmt: skip
+    response = Client().post(f"/wechat/push?{push_query('push-token')}", json.dumps(event),
+                             content_type="application/json")  # fmt: skip
     assert response.content == b"success"
     run_worker()

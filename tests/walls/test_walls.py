@@ -15,7 +15,7 @@ from moderation.models import BannedPhrase
 from realtime.models import Notification
 from tests.conftest import run_worker
 from tests.factories import client_of, make_media
-from walls.models import Comment, Post, Status, Wall
+from walls.models import Comment, Membership, Post, Status, Wall
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,41 @@ def test_an_invite_only_wall_needs_its_code_and_is_hidden_from_strangers(alice, 
     client = joined(bob, "club", code="secret")
     listed = [w for w in client.get("/api/v1/walls").json()["results"] if w["slug"] == "club"]
     assert listed[0]["joined"] is True
+
+
+def test_invite_codes_cannot_be_guessed(alice, bob, carol, club, settings):
+    """A four-digit code fell in half a second to an untiring client: wrong codes are counted
+    per account and per address, and past the limit even the right code waits."""
+    settings.WALL_INVITE_GUESSES_PER_HOUR = 3
+    bobs = client_of(bob)
+    for guess in ("0000", "0001", "0002"):
+        assert bobs.post("/api/v1/walls/club/join", {"code": guess}).status_code == 403
+    refused = bobs.post("/api/v1/walls/club/join", {"code": "secret"})
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "throttled"
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    assert not Membership.objects.filter(user=bob).exists()
+    # Another account from the same address still may: the address allows ten times more...
+    assert client_of(alice).post("/api/v1/walls/club/join", {"code": "secret"}).status_code == 200
+    # ...but not without end: many accounts from one address share its count.
+    carols = client_of(carol)
+    for guess in range(27):
+        carols.post("/api/v1/walls/club/join", {"code": str(guess)})
+    assert carols.post("/api/v1/walls/club/join", {"code": "secret"}).status_code == 429
+    # Joining an open wall, and a member joining again, are never counted.
+    assert client_of(alice).post("/api/v1/walls/club/join", {"code": "x"}).status_code == 200
+
+
+def test_a_new_wall_gets_a_long_code_and_the_admin_refuses_a_short_one():
+    from django.core.exceptions import ValidationError
+
+    wall = Wall.objects.create(name="Dorm", slug="dorm", invite_only=True)
+    assert len(wall.invite_code) >= 10
+    assert Wall.objects.create(name="B", slug="b").invite_code != wall.invite_code
+    wall.invite_code = "1234"
+    with pytest.raises(ValidationError) as refused:
+        wall.full_clean()
+    assert "invite_code" in refused.value.message_dict
 
 
 def test_posting_needs_membership(alice, town):
