@@ -27,7 +27,7 @@ from accounts.models import User
 from background.worker import RetryLater
 from media_app.models import Media
 from media_app.rendering import image_type
-from media_app.signed_urls import s3_presigned, s3_target
+from media_app.signed_urls import s3_presigned, s3_target, storage_now
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def media_check_request(*, media_id: int) -> str:
     if media is None or media.check_status != Media.Check.CHECKING or media.check_trace_id:
         return "nothing_to_ask"
     key, content_type = _checked_key(media)
-    url = s3_presigned(s3_target(default_storage._wrapped), key, content_type, int(time.time()),
+    url = s3_presigned(s3_target(storage_now()), key, content_type, int(time.time()),
                        URL_LIFETIME_SECONDS)  # fmt: skip
     payload = {"media_url": url, "media_type": 2, "version": 2, "scene": 4,
                "openid": media.owner.wechat_openid}  # fmt: skip

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils.functional import empty
 from storages.backends.s3 import S3Storage
 
 FILE_TOKEN_SALT = "media_app.file"  # noqa: S105 - a signing namespace, not a secret
@@ -168,13 +169,20 @@ class Signer:
 _current: tuple[tuple, Signer] | None = None
 
 
+def storage_now():
+    """The storage behind the lazy `default_storage`, set up if this process has not used it
+    yet (a fresh worker: reading `_wrapped` first found Django's `empty` placeholder)."""
+    if default_storage._wrapped is empty:
+        default_storage._setup()
+    return default_storage._wrapped
+
+
 def current_signer() -> Signer:
     """The signer for now: made again when the window turns or the storage or settings change
     (tests swap them), else reused, so a page of URLs costs a few dictionary look-ups."""
     global _current
     ttl = settings.MEDIA_URL_TTL_SECONDS
-    isinstance(default_storage, S3Storage)  # makes the lazy default storage real
-    storage = default_storage._wrapped
+    storage = storage_now()
     identity = (storage, settings.AWS_S3_PUBLIC_ENDPOINT_URL, ttl, settings.SECRET_KEY,
                 window_start(time.time(), ttl))  # fmt: skip
     cached = _current

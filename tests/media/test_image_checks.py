@@ -134,3 +134,18 @@ def test_a_risky_avatar_is_dropped(alice_client, alice_on_wechat):
     me = alice_client.get("/api/v1/me").json()
     assert (me["avatar"], me["pending_avatar"]) == (None, None)
     assert not Media.objects.filter(pk=media.pk).exists()
+
+
+def test_a_fresh_worker_process_asks_wechat(alice_on_wechat, alice_client, wechat):
+    """A `manage.py worker` that has touched no storage yet found the lazy default storage
+    empty (`default_storage._wrapped` read before its set-up): every image check failed for
+    good, and its confession stayed pending."""
+    from django.utils.functional import empty
+
+    response = upload(alice_client, files.jpeg())
+    assert response.status_code == 201
+    default_storage._wrapped = empty  # as a process that has not used it yet
+    run_worker()
+    media = Media.objects.get(pk=response.json()["id"])
+    assert media.check_trace_id
+    assert [r.path for r in wechat.requests if r.path == CHECK] == [CHECK]
