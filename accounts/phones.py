@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 
 
-def _fernet() -> Fernet:
+def _key() -> str:
     key = settings.PHONE_ENCRYPTION_KEY
     if not key:
         digest = hashlib.sha256(b"confessions phone numbers:" + settings.SECRET_KEY.encode())
         key = base64.urlsafe_b64encode(digest.digest()).decode()
-    return Fernet(key)
+    return key
+
+
+def _fernet() -> Fernet:
+    return Fernet(_key())
+
+
+def digest(phone: str) -> str:
+    """A keyed digest of the number (HMAC-SHA256 under the same key): equal numbers, equal
+    digests, so one phone binds one account; without the key it says nothing of the number."""
+    return hmac.new(_key().encode(), b"phone:" + phone.encode(), hashlib.sha256).hexdigest()
 
 
 def seal(phone: str) -> str:

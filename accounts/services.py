@@ -515,19 +515,34 @@ def phone_bind(*, user: User, code: str) -> User:
         raise ServiceUnavailable(gettext("WeChat did not answer properly; try again soon."),
                                  code="wechat_unavailable")  # fmt: skip
     country = str(info.get("countryCode") or "")
-    user.phone_sealed = phones.seal(f"+{country} {phone}" if country and country != "86" else phone)
-    user.save(update_fields=["phone_sealed"])
+    number = f"+{country} {phone}" if country and country != "86" else phone
+    # One phone, one account: a phone stands for a person (the real-name rule), and a banned
+    # author must not come back on the same one. 409 `phone_in_use` while another holds it.
+    in_use = ApplicationError(
+        "phone_in_use",
+        gettext("This phone number is bound to another account already."),
+        status=409,
+    )
+    user.phone_sealed, user.phone_digest = phones.seal(number), phones.digest(number)
+    if User.objects.filter(phone_digest=user.phone_digest).exclude(pk=user.pk).exists():
+        raise in_use
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["phone_sealed", "phone_digest"])
+    except IntegrityError:  # bound elsewhere in the meantime
+        raise in_use from None
     return user
 
 
 @transaction.atomic
 def phone_unbind(*, user: User) -> None:
-    User.objects.filter(pk=user.pk).update(phone_sealed="")
-    user.phone_sealed = ""
+    User.objects.filter(pk=user.pk).update(phone_sealed="", phone_digest=None)
+    user.phone_sealed, user.phone_digest = "", None
 
 
 def require_phone_to_post(user: User) -> None:
-    """With POSTING_REQUIRES_PHONE: 403 `phone_required` for an author without a bound phone."""
+    """With POSTING_REQUIRES_PHONE: 403 `phone_required` for an author without a bound phone
+    (confessions, replies, wall posts and comments)."""
     if settings.POSTING_REQUIRES_PHONE and not user.phone_sealed:
-        message = gettext("Bind a phone number before posting (POST /api/v1/me/phone).")
+        message = gettext("Bind your phone number in your profile before posting.")
         raise ApplicationError("phone_required", message, status=403)

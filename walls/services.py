@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext
 
+from accounts import services as account_services
 from accounts.models import User
 from confessions_backend.compiled import CompiledQuery
 from confessions_backend.errors import ApplicationError
@@ -108,6 +109,7 @@ def post_create(*, user: User, slug: str, body: str, to: str = "", anonymous: bo
     nine images through the media pipeline (an image under WeChat's check holds the post)."""
     wall = selectors.wall_get(user_id=user.pk, slug=slug)
     _require_member(user, wall)
+    account_services.require_phone_to_post(user)
     body = clean_text(body)
     to = to.strip()
     if len(to) > TO_MAX_CHARS or "\x00" in to:
@@ -201,6 +203,7 @@ def comment_create(*, user: User, post_id: int, body: str, anonymous: bool = Fal
     """A member comments on a public post, or replies to a top-level comment on it. The post's
     author (and the parent comment's) is told, unless a block stands between them."""
     post = _open_post(user, post_id)
+    account_services.require_phone_to_post(user)
     body = clean_text(body)
     if len(body) > COMMENT_MAX_CHARS:
         raise ValidationError(

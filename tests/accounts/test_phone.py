@@ -65,3 +65,45 @@ def test_posting_requires_a_phone_when_configured(alice_client, alice, bob, sett
 def test_posting_needs_no_phone_by_default(alice_client, bob):
     response = alice_client.post("/api/v1/confessions", {"recipient": "bob", "body": "hi"})
     assert response.status_code == 201
+
+
+def test_wall_posts_and_comments_need_the_phone_too(alice_client, alice, settings, wechat):
+    """The real-name rule is for forum content above all: walls' posts and comments."""
+    from walls.models import Comment, Post, Wall
+
+    Wall.objects.create(name="Town", slug="town", moderation=Wall.Moderation.POST)
+    settings.POSTING_REQUIRES_PHONE = True
+    assert alice_client.post("/api/v1/walls/town/join").status_code == 200
+    refused = alice_client.post("/api/v1/walls/town/posts", {"body": "hello"})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "phone_required")
+    assert "/api/" not in refused.json()["error"]["message"]  # words for people, not a path
+    alice_client.post("/api/v1/me/phone", {"code": wechat.issue_phone_code("13812345678")})
+    post = alice_client.post("/api/v1/walls/town/posts", {"body": "hello"}).json()
+    alice_client.delete("/api/v1/me/phone")
+    refused = alice_client.post(f"/api/v1/posts/{post['id']}/comments", {"body": "me again"})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "phone_required")
+    assert (Post.objects.count(), Comment.objects.count()) == (1, 0)
+
+
+def test_one_phone_binds_one_account(alice_client, alice, bob, wechat):
+    """Decided: a phone stands for one person, so it binds one account at a time (else a
+    banned author comes back with a new account on the same phone). Unbound, or with its
+    account deleted, it is free again."""
+    from tests.factories import client_of
+
+    bob_client = client_of(bob)
+    first = alice_client.post("/api/v1/me/phone", {"code": wechat.issue_phone_code("13812345678")})
+    assert first.status_code == 200
+    taken = bob_client.post("/api/v1/me/phone", {"code": wechat.issue_phone_code("13812345678")})
+    assert (taken.status_code, taken.json()["error"]["code"]) == (409, "phone_in_use")
+    assert User.objects.get(pk=bob.pk).phone_sealed == ""
+    # The same account binding it again is no conflict.
+    again = alice_client.post("/api/v1/me/phone", {"code": wechat.issue_phone_code("13812345678")})
+    assert again.status_code == 200
+    alice_client.delete("/api/v1/me/phone")
+    freed = bob_client.post("/api/v1/me/phone", {"code": wechat.issue_phone_code("13812345678")})
+    assert freed.status_code == 200
+    # The digest that keeps it unique is not the number.
+    digest = User.objects.get(pk=bob.pk).phone_digest
+    assert digest
+    assert "13812345678" not in digest
