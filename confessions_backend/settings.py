@@ -481,17 +481,21 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
     # Rates for the sign-in doors, per client IP and per username (accounts.throttles).
     "DEFAULT_THROTTLE_RATES": {
-        "auth_ip": env.str("AUTH_THROTTLE_IP_RATE", default="30/min"),
+        # Per address, far above what a campus behind one NAT sends: the per-username (and,
+        # for share links, per-link) limits are the ones that bite first.
+        "auth_ip": env.str("AUTH_THROTTLE_IP_RATE", default="600/min"),
         "auth_username": env.str("AUTH_THROTTLE_USERNAME_RATE", default="10/min"),
         # WeChat sign-ins share campus and carrier addresses, and WeChat limits each user's
         # code exchanges itself (45011): a much higher per-IP rate.
         "auth_wechat_ip": env.str("AUTH_THROTTLE_WECHAT_IP_RATE", default="600/min"),
+        "shared_link": env.str("SHARED_LINK_THROTTLE_RATE", default="60/min"),
     },
 }
 for _variable, _rate in (
     ("AUTH_THROTTLE_IP_RATE", REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth_ip"]),
     ("AUTH_THROTTLE_USERNAME_RATE", REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth_username"]),
     ("AUTH_THROTTLE_WECHAT_IP_RATE", REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth_wechat_ip"]),
+    ("SHARED_LINK_THROTTLE_RATE", REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["shared_link"]),
 ):
     _count, _, _period = _rate.partition("/")
     if not _count.isdigit() or not _period or _period[0] not in "smhd":

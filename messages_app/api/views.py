@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.throttles import SignedOutIpThrottle
+from accounts.throttles import SharedLinkThrottle, SignedOutIpThrottle
 from confessions_backend.pagination import CursorPagination, Keyset
 from confessions_backend.parsing import parse
 from media_app.rendering import Urls
@@ -148,9 +148,10 @@ class ConfessionBlockSenderApi(APIView):
 
 class SharedConfessionApi(APIView):
     # Anyone holding the link may see its card, signed in or not (the web client's landing
-    # page); claiming it takes an account. Signed out, it is throttled per address.
+    # page); claiming it takes an account. Signed out, it is throttled per link, and per
+    # address far above what a campus behind one sends.
     permission_classes = (AllowAny,)
-    throttle_classes = (SignedOutIpThrottle,)
+    throttle_classes = (SharedLinkThrottle, SignedOutIpThrottle)
     throttle_scope = "shared"
 
     @extend_schema(operation_id="confessions_shared_get", responses={200: s.ConfessionOutput},

@@ -75,7 +75,18 @@ def test_wechat_is_throttled_per_ip_at_its_own_higher_rate(api_client, tight_rat
 def test_the_default_wechat_rate_lets_a_campus_sign_in(settings):
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     assert rates["auth_wechat_ip"] == "600/min"
-    assert rates["auth_ip"] == "30/min"
+    assert rates["auth_ip"] == "600/min"
+
+
+def test_a_campus_behind_one_address_signs_in_with_passwords(api_client):
+    """At the default rates, 150 students signing in within a minute from one NAT are not
+    locked out (30/min per address was); one account guessed at is, after 10 tries."""
+    for index in range(150):
+        assert login(api_client, f"student{index}", "10.3.3.3").status_code == 401
+    for _ in range(10):
+        assert login(api_client, "victim", "10.3.3.3").status_code == 401
+    assert login(api_client, "victim", "10.3.3.3").status_code == 429
+    assert login(api_client, "student150", "10.3.3.3").status_code == 401
 
 
 def test_cache_down_is_a_503_not_a_500(api_client, settings, dead_port):

@@ -84,3 +84,22 @@ def test_signed_out_opening_is_throttled_per_address(sender, alice, settings):
     assert [client.get(path).status_code for _ in range(3)] == [200, 200, 429]
     # A signed-in user is not counted.
     assert client_of(alice).get(path).status_code == 200
+
+
+def test_signed_out_opening_is_limited_per_link_first(sender, settings):
+    """A campus behind one address opens many links signed out (the default per-address rate
+    is far above that); one link opened without end is limited, from any address."""
+    links = [services.confession_send(sender=sender, body=f"x{i}").share_token for i in range(3)]
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+                                   "shared_link": "40/min"},
+    }  # fmt: skip
+    client = APIClient()
+    opened = [client.get(f"/api/v1/confessions/shared/{links[i % 3]}", REMOTE_ADDR="10.4.4.4")
+              .status_code for i in range(90)]  # fmt: skip
+    assert opened == [200] * 90
+    one = [client.get(f"/api/v1/confessions/shared/{links[0]}", REMOTE_ADDR=f"10.5.5.{i}")
+           .status_code for i in range(11)]  # fmt: skip
+    assert one[:10] == [200] * 10
+    assert one[10] == 429
