@@ -48,8 +48,9 @@ class User(AbstractUser):
     # The phone bound through WeChat, encrypted (accounts.phones); never shown to anyone else.
     phone_sealed = models.TextField(blank=True)
     # A keyed digest of that phone (accounts.phones.digest): one account per phone.
-    phone_digest = models.CharField(max_length=64, null=True, blank=True, unique=True,
-                                    editable=False)  # fmt: skip
+    phone_digest = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     # Media lives in media_app, which imports accounts; the string reference keeps accounts'
     # code free of media_app while the database keeps the relation honest.
     avatar = models.ForeignKey(

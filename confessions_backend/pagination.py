@@ -12,8 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import IntegerField
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext
 from rest_framework import pagination
@@ -44,13 +46,16 @@ class CursorPagination(pagination.CursorPagination):
         raw = one_query_value(request.query_params, self.cursor_query_param, _invalid_cursor)
         field = self._model._meta.get_field(self.ordering[0].lstrip("-"))
         try:
-            # DRF decodes leniently (junk is dropped, and nothing left means the first page).
-            if raw is not None and not base64.b64decode(raw.encode("ascii"), validate=True):
-                raise ValueError
             cursor = super().decode_cursor(request)
+            # DRF decodes leniently (junk is dropped, and nothing left means the first page):
+            # only a cursor exactly as `encode_cursor` writes it is one.
+            if raw is not None and (cursor is None or raw != _drf_cursor_text(cursor)):
+                raise ValueError
             position = None if cursor is None else cursor.position
             if position is not None and ("\x00" in position or field.to_python(position) is None):
                 raise ValueError
+            if position is not None and isinstance(field, IntegerField) and int(position) < 1:
+                raise ValueError  # an id we wrote is positive
         except (NotFound, DjangoValidationError, ValueError, TypeError, UnicodeError,
                 binascii.Error):  # fmt: skip
             raise _invalid_cursor() from None
@@ -91,6 +96,18 @@ class CursorPagination(pagination.CursorPagination):
                 "next": {"type": "string", "nullable": True, "format": "uri"},
             },
         }
+
+
+def _drf_cursor_text(cursor: pagination.Cursor) -> str:
+    """What DRF's `encode_cursor` puts in the URL for `cursor` (its token, base64)."""
+    tokens = {}
+    if cursor.offset != 0:
+        tokens["o"] = str(cursor.offset)
+    if cursor.reverse:
+        tokens["r"] = "1"
+    if cursor.position is not None:
+        tokens["p"] = cursor.position
+    return base64.b64encode(urlencode(tokens, doseq=True).encode("ascii")).decode("ascii")
 
 
 # --- keyset pages for the hot lists ----------------------------------------------------------

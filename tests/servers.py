@@ -58,9 +58,18 @@ class AsgiServer:
     name = "uvicorn"
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "uvicorn", "confessions_backend.asgi:application",
-                "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log",
-                "--ws-per-message-deflate=false"]  # fmt: skip
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "confessions_backend.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--no-access-log",
+            "--ws-per-message-deflate=false",
+        ]
 
     def __init__(
         self, workdir: Path, env: dict[str, str] | None = None, port: int | None = None
@@ -114,9 +123,22 @@ class GunicornServer(AsgiServer):
     name = "gunicorn"
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "gunicorn", "confessions_backend.wsgi:application",
-                "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "2",
-                "--worker-class", "gthread", "--access-logfile", "-"]  # fmt: skip
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "confessions_backend.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            "1",
+            "--threads",
+            "2",
+            "--worker-class",
+            "gthread",
+            "--access-logfile",
+            "-",
+        ]
 
 
 def s3_environment(s3_server) -> dict[str, str]:

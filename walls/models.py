@@ -45,9 +45,9 @@ class Wall(models.Model):
 
     def clean(self) -> None:
         if self.invite_only and len(self.invite_code) < INVITE_CODE_MIN_LENGTH:
-            raise ValidationError({"invite_code": (
-                f"At least {INVITE_CODE_MIN_LENGTH} characters: a short code is found by trying."
-            )})  # fmt: skip
+            minimum = INVITE_CODE_MIN_LENGTH
+            message = f"At least {minimum} characters: a short code is found by trying."
+            raise ValidationError({"invite_code": message})
 
 
 class Membership(models.Model):

@@ -72,8 +72,9 @@ class _InviteGuesses:
             message = gettext("Too many wrong invite codes: try again in %(minutes)d minutes.") % {
                 "minutes": (self.ends_in + 59) // 60
             }
-            raise ApplicationError("throttled", message, status=429,
-                                   headers={"Retry-After": str(self.ends_in)})  # fmt: skip
+            raise ApplicationError(
+                "throttled", message, status=429, headers={"Retry-After": str(self.ends_in)}
+            )
 
     def count(self) -> None:
         for key, _ in self.counters:

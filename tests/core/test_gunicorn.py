@@ -32,8 +32,9 @@ def raw(port: int, request: bytes) -> bytes:
 
 
 def test_a_request_line_too_long_is_a_414_in_the_envelope(gunicorn):
-    answer = raw(gunicorn.port, b"GET /api/v1/me?" + b"a" * 5000 + b" HTTP/1.1\r\n"
-                 b"Host: 127.0.0.1\r\n\r\n")  # fmt: skip
+    answer = raw(
+        gunicorn.port, b"GET /api/v1/me?" + b"a" * 5000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 414 ")
     assert b"Content-Type: application/json" in head

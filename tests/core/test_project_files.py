@@ -157,6 +157,7 @@ def test_compose_has_no_default_for_any_secret(compose, tmp_path):
     written = dict(line.split("=", 1) for line in (copy / ".env").read_text().split())
     assert set(written) == set(secrets)
     assert len(set(written.values())) == 4
-    assert all(len(value) >= 48 and not settings_module.published_key(value)
-               for value in written.values())  # fmt: skip
+    assert all(
+        len(value) >= 48 and not settings_module.published_key(value) for value in written.values()
+    )
     assert (copy / ".env").stat().st_mode & 0o077 == 0

@@ -216,8 +216,9 @@ _KEY_LITERAL = re.compile(
 
 def test_production_refuses_every_key_the_repository_contains():
     """Anyone can read the repository: a key written in it signs tokens anyone can forge."""
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
-                           check=True).stdout.split()  # fmt: skip
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     found = {}
     for name in files:
         path = ROOT / name

@@ -45,7 +45,10 @@ def verdict(media: Media, suggest: str, label: str = "100") -> None:
     event = {"ToUserName": "gh_x", "FromUserName": "openid-alice", "CreateTime": 1714200000,
              "MsgType": "event", "Event": "wxa_media_check", "trace_id": media.check_trace_id,
              "version": 2, "result": {"suggest": suggest, "label": label}}  # fmt: skip
-    response = Client().post(f"/wechat/push?{push_query('push-token')}", json.dumps(event),
-                             content_type="application/json")  # fmt: skip
+    response = Client().post(
+        f"/wechat/push?{push_query('push-token')}",
+        json.dumps(event),
+        content_type="application/json",
+    )
     assert response.content == b"success"
     run_worker()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlencode
 
 import pytest
 from django.test import RequestFactory
@@ -94,3 +95,42 @@ def test_limit_is_at_most_100(bob_client, five_with_ties):
     response = bob_client.get("/api/v1/confessions/inbox?limit=100")
     assert response.status_code == 200
     assert len(response.json()["results"]) == 5
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/blocks",
+        "/api/v1/notifications",
+        "/api/v1/notifications?order=desc",
+        "/api/v1/matches",
+    ],
+)
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "AAEC",  # base64 of bytes that hold no cursor at all: DRF read it as the first page
+        base64.b64encode(b"p=-5").decode(),  # an id we never write
+        base64.b64encode(b"p=5&x=1").decode(),
+        base64.b64encode(b"o=0&p=5").decode(),  # not as we write it (o=0 is left out)
+    ],
+)
+def test_junk_cursors_on_every_other_list_are_400(bob_client, path, cursor):
+    separator = "&" if "?" in path else "?"
+    response = bob_client.get(f"{path}{separator}{urlencode({'cursor': cursor})}")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_cursor"
+
+
+def test_the_cursors_we_write_still_walk_the_drf_lists(bob_client, bob):
+    from realtime.services import notify
+
+    for index in range(5):
+        notify(user=bob, type="confession.read", data={"confession_id": index + 1})
+    for order in ("asc", "desc"):
+        seen, url = [], f"/api/v1/notifications?order={order}&limit=2"
+        while url:
+            page = bob_client.get(url).json()
+            seen += [item["id"] for item in page["results"]]
+            url = page["next"]
+        assert len(seen) == len(set(seen)) == 5

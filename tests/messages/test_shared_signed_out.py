@@ -92,14 +92,20 @@ def test_signed_out_opening_is_limited_per_link_first(sender, settings):
     links = [services.confession_send(sender=sender, body=f"x{i}").share_token for i in range(3)]
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-                                   "shared_link": "40/min"},
-    }  # fmt: skip
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "shared_link": "40/min",
+        },
+    }
     client = APIClient()
-    opened = [client.get(f"/api/v1/confessions/shared/{links[i % 3]}", REMOTE_ADDR="10.4.4.4")
-              .status_code for i in range(90)]  # fmt: skip
+    opened = [
+        client.get(f"/api/v1/confessions/shared/{links[i % 3]}", REMOTE_ADDR="10.4.4.4").status_code
+        for i in range(90)
+    ]
     assert opened == [200] * 90
-    one = [client.get(f"/api/v1/confessions/shared/{links[0]}", REMOTE_ADDR=f"10.5.5.{i}")
-           .status_code for i in range(11)]  # fmt: skip
+    one = [
+        client.get(f"/api/v1/confessions/shared/{links[0]}", REMOTE_ADDR=f"10.5.5.{i}").status_code
+        for i in range(11)
+    ]
     assert one[:10] == [200] * 10
     assert one[10] == 429

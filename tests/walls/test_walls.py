@@ -215,8 +215,9 @@ def test_a_block_never_tells_who_wrote_an_anonymous_comment(alice, bob, carol, t
     alices.post("/api/v1/blocks", {"username": "bob"})  # she blocks bob by name
     account_services.block_create(blocker=carol, username="alice")  # carol blocks her
     for client in (bobs, carols):
-        response = client.post(f"/api/v1/posts/{mine['id']}/comments",
-                               {"body": "guess who", "anonymous": True})  # fmt: skip
+        response = client.post(
+            f"/api/v1/posts/{mine['id']}/comments", {"body": "guess who", "anonymous": True}
+        )
         assert response.status_code == 201
     seen = alices.get(f"/api/v1/posts/{mine['id']}/comments").json()["results"]
     told = Notification.objects.filter(recipient=alice, type="wall.commented")
@@ -233,8 +234,9 @@ def test_an_anonymous_block_is_no_oracle_on_a_signed_comment(alice, bob, town):
 
     alices, bobs = joined(alice), joined(bob)
     mine = posted(alices)
-    sent = confessions.confession_send(sender=bob, recipient_username="alice", body="psst",
-                                       anonymous=True)  # fmt: skip
+    sent = confessions.confession_send(
+        sender=bob, recipient_username="alice", body="psst", anonymous=True
+    )
     assert alices.post(f"/api/v1/confessions/{sent.pk}/block-sender").status_code in (200, 204)
     bobs.post(f"/api/v1/posts/{mine['id']}/comments", {"body": "signed"})
     assert len(alices.get(f"/api/v1/posts/{mine['id']}/comments").json()["results"]) == 1

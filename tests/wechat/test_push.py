@@ -163,36 +163,56 @@ def test_a_retried_push_is_stored_and_processed_once(plain_mode, bob):
 def cancellation(openid: str, **fields) -> dict:
     """user_authorization_cancellation as WeChat documents it: from its push service, about
     the closed account's OpenID, for our AppID."""
-    return {"ToUserName": "gh_97417a04a28d", "FromUserName": "o-wechat-push-service",
-            "CreateTime": int(time.time()), "MsgType": "event",
-            "Event": "user_authorization_cancellation", "OpenID": openid, "AppID": APPID,
-            **fields}  # fmt: skip
+    return {
+        "ToUserName": "gh_97417a04a28d",
+        "FromUserName": "o-wechat-push-service",
+        "CreateTime": int(time.time()),
+        "MsgType": "event",
+        "Event": "user_authorization_cancellation",
+        "OpenID": openid,
+        "AppID": APPID,
+        **fields,
+    }
 
 
 def test_a_closed_wechat_account_deletes_the_account(safe_mode, bob):
     bob.wechat_openid = "openid-bob"
     bob.save()
     timestamp, nonce = str(int(time.time())), "7"
-    encrypted = push.encrypt(json.dumps(cancellation("openid-bob")), encoding_aes_key=AES_KEY,
-                             appid=APPID)  # fmt: skip
+    encrypted = push.encrypt(
+        json.dumps(cancellation("openid-bob")), encoding_aes_key=AES_KEY, appid=APPID
+    )
     signature = push.signature(TOKEN, timestamp, nonce, encrypted)
-    response = post(f"timestamp={timestamp}&nonce={nonce}&encrypt_type=aes"
-                    f"&msg_signature={signature}", {"Encrypt": encrypted})  # fmt: skip
+    response = post(
+        f"timestamp={timestamp}&nonce={nonce}&encrypt_type=aes&msg_signature={signature}",
+        {"Encrypt": encrypted},
+    )
     assert response.content == b"success"
     run_worker()
     assert not User.objects.filter(pk=bob.pk).exists()
     assert PushEvent.objects.get().outcome == "account_deleted"
 
 
-@pytest.mark.parametrize(("event", "outcome"), [
-    # What an outsider forged: the user's openid as the sender, no OpenID, no AppID.
-    ({"FromUserName": "openid-bob", "CreateTime": 1, "MsgType": "event",
-      "Event": "user_authorization_cancellation"}, "refused_other_appid"),
-    (cancellation("openid-bob", AppID="wx-another-app"), "refused_other_appid"),
-    (cancellation("", FromUserName="openid-bob"), "unknown_user"),
-])  # fmt: skip
-def test_a_cancellation_without_wechats_fields_deletes_nothing(plain_mode, settings, bob,
-                                                               event, outcome):  # fmt: skip
+@pytest.mark.parametrize(
+    ("event", "outcome"),
+    [
+        # What an outsider forged: the user's openid as the sender, no OpenID, no AppID.
+        (
+            {
+                "FromUserName": "openid-bob",
+                "CreateTime": 1,
+                "MsgType": "event",
+                "Event": "user_authorization_cancellation",
+            },
+            "refused_other_appid",
+        ),
+        (cancellation("openid-bob", AppID="wx-another-app"), "refused_other_appid"),
+        (cancellation("", FromUserName="openid-bob"), "unknown_user"),
+    ],
+)
+def test_a_cancellation_without_wechats_fields_deletes_nothing(
+    plain_mode, settings, bob, event, outcome
+):
     settings.WECHAT_APPID = APPID
     bob.wechat_openid = "openid-bob"
     bob.save()

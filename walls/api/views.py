@@ -40,8 +40,9 @@ class WallJoinApi(APIView):
     def post(self, request: Request, slug: str) -> Response:
         """Join a wall: an open one freely, an invite-only one with its code."""
         client = BaseThrottle().get_ident(request)  # the real client, past DJANGO_NUM_PROXIES
-        wall = services.wall_join(user=request.user, slug=slug, client=client,
-                                  **parse(s.JoinInput, request))  # fmt: skip
+        wall = services.wall_join(
+            user=request.user, slug=slug, client=client, **parse(s.JoinInput, request)
+        )
         return Response(wall_render(selectors.wall_get(user_id=request.user.pk, slug=wall.slug)))
 
 
