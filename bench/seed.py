@@ -84,6 +84,9 @@ BACKGROUND = {"confessions": 60_000, "posts": 20_000, "notifications": 100_000, 
               "matches": 1_000}  # fmt: skip
 REPLIES_EACH, LIKES_EACH, COMMENTS_EACH = 3, 10, 3
 
+# confessions_backend.ids.random_id in SQL: the rows people write take random ids.
+RANDOM_ID = "(2^40 + floor(random() * (2^53 - 2^40)))::bigint"
+
 # One INSERT ... SELECT for each kind of row, over generate_series: `P[i]` is the community's
 # i-th person (an array parameter), `n` their count; row g's people are picked by multiplying
 # g by primes.
@@ -92,26 +95,28 @@ _BACKGROUND_SQL = {
     # anonymous half from each person to one other (the next), as the limit of anonymous
     # places (ANONYMOUS_RECIPIENTS_LIMIT) allows, the signed half to anyone.
     "confession": """
-       INSERT INTO {confession} (body, anonymous, status, suppressed, delivered_at, created_at,
-           sender_id, recipient_id, moderation_note)
-       SELECT 'an older confession ' || g, g %% 2 = 0, 'approved', false, at, at,
+       INSERT INTO {confession} (id, body, anonymous, status, suppressed, delivered_at,
+           created_at, sender_id, recipient_id, moderation_note)
+       SELECT {random_id}, 'an older confession ' || g, g %% 2 = 0, 'approved', false, at, at,
               P[1 + (g * 7919) %% %(n)s],
               P[1 + (g * 7919 + 1 + CASE WHEN g %% 2 = 0 THEN 0 ELSE g %% (%(n)s - 1) END)
                 %% %(n)s], ''
        FROM generate_series(1, %(confessions)s) g,
             LATERAL (SELECT now() - interval '1 day' - g * interval '4 minutes' AS at) t""",
     "reply": """
-       INSERT INTO {reply} (body, created_at, author_id, confession_id, moderation_note, status,
-           suppressed)
-       SELECT 'an older reply', c.created_at + r * interval '1 minute',
+       INSERT INTO {reply} (id, body, created_at, author_id, confession_id, moderation_note,
+           status, suppressed)
+       SELECT {random_id}, 'an older reply', c.created_at + r * interval '1 minute',
               CASE WHEN r %% 2 = 0 THEN c.sender_id ELSE c.recipient_id END, c.id, '',
               'approved', false
        FROM {confession} c, generate_series(1, %(replies_each)s) r
        WHERE c.body LIKE 'an older confession %%'""",
     "media": """
-       INSERT INTO {media} (kind, storage_key, content_type, size, width, height, thumbnail_key,
-           sha256, created_at, attached_at, owner_id, check_label, check_status, display_key)
-       SELECT 'image', 'background/' || c.id || '.jpg', 'image/jpeg', 350000, 1280, 960,
+       INSERT INTO {media} (id, kind, storage_key, content_type, size, width, height,
+           thumbnail_key, sha256, created_at, attached_at, owner_id, check_label, check_status,
+           display_key)
+       SELECT {random_id}, 'image', 'background/' || c.id || '.jpg', 'image/jpeg', 350000,
+              1280, 960,
               'background/' || c.id || '_thumb.jpg', repeat('0', 64), c.created_at,
               c.created_at, c.sender_id, '', 'passed', ''
        FROM {confession} c WHERE c.body LIKE 'an older confession %%'""",
@@ -121,9 +126,9 @@ _BACKGROUND_SQL = {
        FROM {media} m WHERE m.storage_key LIKE 'background/%%'""",
     # Older posts on the bench wall, all within the `hot` window, with likes and comments.
     "post": """
-       INSERT INTO {post} (body, "to", anonymous, status, pinned, moderation_note, created_at,
-           author_id, wall_id)
-       SELECT 'an older post ' || g, 'someone', g %% 2 = 0, 'approved', false, '',
+       INSERT INTO {post} (id, body, "to", anonymous, status, pinned, moderation_note,
+           created_at, author_id, wall_id)
+       SELECT {random_id}, 'an older post ' || g, 'someone', g %% 2 = 0, 'approved', false, '',
               now() - interval '1 hour' - g * interval '20 seconds',
               P[1 + (g * 7919) %% %(n)s], %(wall)s
        FROM generate_series(1, %(posts)s) g""",
@@ -133,9 +138,10 @@ _BACKGROUND_SQL = {
        FROM {post} p, generate_series(1, %(likes_each)s) r
        WHERE p.body LIKE 'an older post %%'""",
     "comment": """
-       INSERT INTO {comment} (body, anonymous, status, moderation_note, created_at, author_id,
-           post_id)
-       SELECT 'an older comment', r = 1, 'approved', '', p.created_at + r * interval '1 minute',
+       INSERT INTO {comment} (id, body, anonymous, status, moderation_note, created_at,
+           author_id, post_id)
+       SELECT {random_id}, 'an older comment', r = 1, 'approved', '',
+              p.created_at + r * interval '1 minute',
               P[1 + (p.id * 37 + r * 11) %% %(n)s], p.id
        FROM {post} p, generate_series(1, %(comments_each)s) r
        WHERE p.body LIKE 'an older post %%'""",
@@ -181,8 +187,8 @@ def background(community: list[User], wall_id: int, *, small: bool) -> dict[str,
     written = {}
     with connection.cursor() as cursor:
         for kind, statement in _BACKGROUND_SQL.items():
-            cursor.execute(statement.format(**tables).replace("P[", "(%(people)s::bigint[])["),
-                           values)  # fmt: skip
+            sql = statement.format(**tables, random_id=RANDOM_ID)
+            cursor.execute(sql.replace("P[", "(%(people)s::bigint[])["), values)
             written[kind] = cursor.rowcount
     return written
 

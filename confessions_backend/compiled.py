@@ -39,6 +39,7 @@ class _Plan:
     sql: str
     params: tuple
     slots: tuple[tuple[str, tuple[int, ...], Any], ...]  # (name, positions, adapt)
+    wrappers: dict[int, type]  # position: the backend's integer wrapper there
     names: tuple[str, ...]
     compiler: Any
     converters: dict
@@ -80,7 +81,10 @@ class CompiledQuery:
             else:
                 adapted = adapt(value)
                 for position in positions:
-                    params[position] = adapted
+                    # As the backend wrote this parameter (psycopg's Int8 for a bigint column:
+                    # the prepared statement's types stay the same from run to run).
+                    wrap = plan.wrappers.get(position)
+                    params[position] = adapted if wrap is None or value is None else wrap(value)
         sql = plan.sql
         if window:
             sql = f"{sql} LIMIT %s OFFSET %s"
@@ -113,6 +117,7 @@ class CompiledQuery:
         sql, params = compiler.as_sql()
         adapt_date = connection.ops.adapt_datetimefield_value
         slots = []
+        wrappers: dict[int, type] = {}
         for name, kind in self._kinds.items():
             if kind == "list[int]":
                 positions = tuple(params.index(item) for item in stand_ins[name])
@@ -123,6 +128,12 @@ class CompiledQuery:
                 positions = tuple(
                     index for index, param in enumerate(params) if _same_value(param, wanted)
                 )
+                if kind is int:
+                    wrapped = tuple(
+                        index for index, param in enumerate(params) if _wrapped_int(param, wanted)
+                    )
+                    wrappers.update((index, type(params[index])) for index in wrapped)
+                    positions += wrapped
             if not positions and values[name] is not None and values[name] != []:
                 raise ValueError(f"{name!r} does not reach the SQL as a parameter")
             slots.append((name, positions, adapt))
@@ -141,6 +152,7 @@ class CompiledQuery:
             sql=sql,
             params=tuple(params),
             slots=tuple(slots),
+            wrappers=wrappers,
             names=names,
             compiler=compiler,
             converters=compiler.get_converters(fields),
@@ -165,3 +177,17 @@ def _same(value: Any) -> Any:
 def _same_value(param: Any, wanted: Any) -> bool:
     # Exact type too: True == 1, and psycopg's Int4(1) == 1, must not pass for a stand-in.
     return type(param) is type(wanted) and param == wanted
+
+
+_INT_WRAPPERS = {"Int2", "Int4", "Int8"}
+
+
+def _wrapped_int(param: Any, wanted: Any) -> bool:
+    """An int stand-in the backend wrapped for its column (psycopg's Int8 for a bigint field
+    other than an auto id, such as a random public id): the same stand-in, kept wrapped."""
+    return (
+        type(wanted) is int
+        and isinstance(param, int)
+        and type(param).__name__ in _INT_WRAPPERS
+        and int(param) == wanted
+    )

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import IntegerField
 from django.http import HttpRequest, QueryDict
@@ -117,7 +123,9 @@ def _drf_cursor_text(cursor: pagination.Cursor) -> str:
 class Keyset:
     """One page request of a list ordered by (created_at, id), newest first (or oldest first
     for `ascending` lists): how many rows, and after which row. Its cursor is opaque to
-    clients: `created_at` and `id` of the last row shown, base64-encoded."""
+    clients: `created_at` and `id` of the last row shown, encrypted (AES-GCM under a key
+    derived from SECRET_KEY): a row's exact write time is not shown to everyone who can see
+    the row (confessions_backend.times), and a cursor we did not write does not open."""
 
     limit: int
     after_at: datetime | None = None
@@ -131,13 +139,13 @@ class Keyset:
         if cursor is None:
             return cls(limit=limit)
         try:
-            token = base64.urlsafe_b64decode(cursor.encode("ascii")).decode()
+            token = _open_cursor(cursor)
             at, _, row = token.partition("|")
             after_at, after_id = datetime.fromisoformat(at), int(row)
             # Only what `response` writes: an aware time and an id, exactly so.
             if after_at.tzinfo is None or after_id < 1 or token != _cursor_text(after_at, after_id):
                 raise ValueError
-        except (ValueError, UnicodeError, binascii.Error):
+        except (ValueError, UnicodeError, binascii.Error, InvalidTag):
             raise _invalid_cursor() from None
         return cls(limit=limit, after_at=after_at, after_id=after_id)
 
@@ -148,8 +156,7 @@ class Keyset:
         if len(rows) > self.limit:
             data = data[: self.limit]
             last = rows[self.limit - 1]
-            token = _cursor_text(last["created_at"], last["id"])
-            cursor = base64.urlsafe_b64encode(token.encode()).decode()
+            cursor = _seal_cursor(_cursor_text(last["created_at"], last["id"]))
             next_link = replace_query_param(request.build_absolute_uri(), "cursor", cursor)
         return Response({"results": data, "next": next_link})
 
@@ -188,3 +195,21 @@ def _invalid_cursor() -> ApplicationError:
 
 def _cursor_text(at: datetime, row_id: int) -> str:
     return f"{at.isoformat()}|{row_id}"
+
+
+@lru_cache(maxsize=4)
+def _cursor_cipher(secret_key: str) -> AESGCM:
+    return AESGCM(hashlib.sha256(b"confessions cursors:" + secret_key.encode()).digest())
+
+
+def _seal_cursor(text: str) -> str:
+    nonce = os.urandom(12)
+    sealed = nonce + _cursor_cipher(settings.SECRET_KEY).encrypt(nonce, text.encode(), None)
+    return base64.urlsafe_b64encode(sealed).rstrip(b"=").decode("ascii")
+
+
+def _open_cursor(cursor: str) -> str:
+    raw = base64.urlsafe_b64decode(cursor.encode("ascii") + b"=" * (-len(cursor) % 4))
+    if len(raw) < 12 + 16:
+        raise ValueError("too short")
+    return _cursor_cipher(settings.SECRET_KEY).decrypt(raw[:12], raw[12:], None).decode()

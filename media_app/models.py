@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from confessions_backend.ids import random_id
+
 
 class Media(models.Model):
     """One uploaded photo or video, stored privately under a server-generated key.
@@ -10,6 +12,8 @@ class Media(models.Model):
     The upload pipeline (validation, re-encoding, thumbnails, signed URLs) is media_app's
     services; this row only records what was stored and who owns it.
     """
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
 
     class Kind(models.TextChoices):
         IMAGE = "image", "Image"

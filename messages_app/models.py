@@ -5,11 +5,15 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 
+from confessions_backend.ids import random_id
+
 
 class Confession(models.Model):
     """A message of love from `sender` to `recipient` (or, until claimed, to whoever opens its
     share link). Rows are never hard-deleted by users: a retraction or an inbox removal is a
     timestamp, so moderators keep the evidence a report points at."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending review"
@@ -102,6 +106,8 @@ class ConfessionMedia(models.Model):
 class Reply(models.Model):
     """One message in the thread between a confession's sender and its recipient. A reply
     held for review is seen only by its author until a moderator approves it."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending review"

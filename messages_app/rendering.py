@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from confessions_backend.times import to_the_minute
 from media_app.rendering import Urls, media_values_render
 from messages_app.models import Reply
 from messages_app.selectors import Row, Viewing
@@ -51,6 +52,15 @@ def shown_status(row: Row) -> str:
 def confession_render(row: Row, *, viewing: Viewing, urls: Urls) -> dict[str, Any]:
     sender_view = viewing.role == "sender"
     shows_link = sender_view and row["recipient_id"] is None
+    created_at, last_activity_at = row["created_at"], row["last_activity_at"]
+    if not sender_view:
+        # Anyone but its sender sees when it went out (a scheduled one: its delivery, not its
+        # writing), to the minute (confessions_backend.times), and its thread's last activity
+        # no finer while nobody has replied.
+        went_out = row["delivered_at"] or created_at
+        created_at = to_the_minute(went_out)
+        if last_activity_at is not None and last_activity_at <= went_out:
+            last_activity_at = created_at
     return {
         "id": row["id"],
         "role": viewing.role,
@@ -60,12 +70,12 @@ def confession_render(row: Row, *, viewing: Viewing, urls: Urls) -> dict[str, An
         "recipient": person_shown(row, "recipient__", urls) if row["recipient_id"] else None,
         "matched": viewing.matched,
         "status": shown_status(row),
-        "created_at": row["created_at"],
+        "created_at": created_at,
         "deliver_at": row.get("waiting_until") if sender_view else None,
         "read_at": row["read_at"],
         "unread": row["unread"],
         "reply_count": row["reply_count"],
-        "last_activity_at": row["last_activity_at"],
+        "last_activity_at": last_activity_at,
         "media": [media_values_render(media, urls, "media__") for media in row["media"]],
         "share_token": row["share_token"] if shows_link else None,
     }

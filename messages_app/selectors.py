@@ -256,8 +256,8 @@ def _thread(viewer, confession, other, *, hide_other: bool) -> QuerySet[Reply]:
 
 _PERSON = ("username", "display_name", "avatar__storage_key", "avatar__thumbnail_key")
 CONFESSION_VALUES = (
-    "id", "body", "anonymous", "status", "created_at", "read_at", "sender_id", "recipient_id",
-    "share_token",
+    "id", "body", "anonymous", "status", "created_at", "delivered_at", "read_at", "sender_id",
+    "recipient_id", "share_token",
     *(f"sender__{name}" for name in _PERSON),
     *(f"recipient__{name}" for name in _PERSON),
     "unread", "reply_count", "last_activity_at",

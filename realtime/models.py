@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from confessions_backend.times import to_the_minute
+
 
 class Notification(models.Model):
     """Something a user is told: stored first, then pushed, so nothing is lost to a dropped
@@ -32,7 +34,9 @@ class Notification(models.Model):
         return {
             "id": self.pk,
             "type": self.type,
-            "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
+            # To the minute: the time a confession reached someone says who sent it, where
+            # an anonymous and a named one went out milliseconds apart.
+            "created_at": to_the_minute(self.created_at).isoformat().replace("+00:00", "Z"),
             "data": self.data,
             "preview": preview,
         }

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from confessions_backend.ids import random_id
+
 # Unambiguous to read aloud or copy by hand (no 0/O, 1/I/L): 31 symbols, about 5 bits each.
 INVITE_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 INVITE_CODE_MIN_LENGTH = 8
@@ -71,6 +73,7 @@ class Status(models.TextChoices):
 
 
 class Post(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     wall = models.ForeignKey(Wall, on_delete=models.CASCADE, related_name="posts")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                related_name="wall_posts")  # fmt: skip
@@ -142,6 +145,7 @@ class LikeDigest(models.Model):
 
 
 class Comment(models.Model):
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     # One level of replies: a reply's parent is a top-level comment.
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,

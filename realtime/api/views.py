@@ -10,11 +10,20 @@ from rest_framework.views import APIView
 
 from confessions_backend.pagination import CursorPagination
 from confessions_backend.parsing import parse
+from confessions_backend.times import to_the_minute
 from realtime import previews, selectors, services
 from realtime.models import Notification
 
 
+class MinuteField(serializers.DateTimeField):
+    """A time shown to the minute (confessions_backend.times)."""
+
+    def to_representation(self, value):
+        return super().to_representation(to_the_minute(value))
+
+
 class NotificationOutput(serializers.ModelSerializer):
+    created_at = MinuteField(read_only=True)
     preview = serializers.CharField(
         allow_null=True,
         help_text="the start of the text it is about, where you may still see it (else null)",
