@@ -6,10 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Case, Count, F, Max, Min, Q, When
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
+
+from background.models import WorkerBeat
 
 # Finished rows are kept this long (failed ones longer: moderators and operators read them in
 # the admin), then the periodic job `task_results_prune` deletes them.
@@ -22,6 +25,7 @@ class QueueState:
     due: int  # tasks ready to run now
     oldest_due_at: datetime | None  # since when the oldest of them has been due
     last_pickup_at: datetime | None  # when a worker last claimed any task
+    workers_alive: int  # workers whose heartbeat is fresh (TASKS_WORKER_DEAD_SECONDS)
 
 
 def queue_state(now: datetime | None = None) -> QueueState:
@@ -35,7 +39,11 @@ def queue_state(now: datetime | None = None) -> QueueState:
         count=Count("pk"), oldest=Min(due_since)
     )
     last = DBTaskResult.objects.aggregate(at=Max("started_at"))["at"]
-    return QueueState(due=due["count"], oldest_due_at=due["oldest"], last_pickup_at=last)
+    dead_after = timedelta(seconds=settings.TASKS_WORKER_DEAD_SECONDS)
+    alive = WorkerBeat.objects.filter(beat_at__gte=now - dead_after).count()
+    return QueueState(
+        due=due["count"], oldest_due_at=due["oldest"], last_pickup_at=last, workers_alive=alive
+    )
 
 
 def task_results_prune(now: datetime | None = None) -> int:

@@ -6,7 +6,10 @@
   in all; then it is recorded as failed, with its traceback, in the admin. The attempts are the
   row's own `worker_ids` (one per claim), so they survive a worker restart.
 - Every few seconds it enqueues the periodic jobs that are due (background.periodic) and puts
-  back a task left `RUNNING` by a worker that died (tasks are idempotent; see README).
+  back a task left `RUNNING` by a worker that died (tasks are idempotent; see README): one
+  whose worker has not beaten for TASKS_WORKER_DEAD_SECONDS (`WorkerBeat`, written every
+  TICK_SECONDS from a thread of the worker's own, so a long task does not silence it), and,
+  whatever its worker, one running past ABANDONED_AFTER.
 - Any number of workers share the queue: a task is claimed with SELECT ... FOR UPDATE SKIP
   LOCKED (PostgreSQL) or in an exclusive transaction (SQLite), so it runs once.
 """
@@ -14,6 +17,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import timedelta
 
@@ -27,13 +31,17 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from background import periodic
+from background.models import WorkerBeat
 from confessions_backend.errors import DEPENDENCY_ERRORS
 
 logger = logging.getLogger("background.worker")
 
 TICK_SECONDS = 5
-# A task RUNNING this long belonged to a worker that died: it is put back in the queue.
+# A task RUNNING this long is put back in the queue even if its worker still beats (a task
+# stuck in a live worker).
 ABANDONED_AFTER = timedelta(minutes=15)
+# Beats of workers gone this long are forgotten.
+FORGET_BEATS_AFTER = timedelta(days=1)
 
 
 class RetryLater(Exception):
@@ -59,6 +67,21 @@ class Worker(db_worker.Worker):
 
     def run(self) -> None:
         logger.info("worker %s started (queues %s)", self.worker_id, ",".join(self.queue_names))
+        beating = None
+        if not self.batch:  # a batch (a test's) beats in its ticks, in its own transaction
+            beating = threading.Thread(
+                target=self._beat_forever, daemon=True, name=f"beat-{self.worker_id}"
+            )
+            beating.start()
+        try:
+            self._loop()
+        finally:
+            self._stopped.set()
+            if beating is not None:
+                beating.join(timeout=TICK_SECONDS)
+                self._forget_beat()
+
+    def _loop(self) -> None:
         next_tick = 0.0
         while self.running:
             if not connection.in_atomic_block:  # (a test may run a worker inside its own)
@@ -84,18 +107,65 @@ class Worker(db_worker.Worker):
             if self.running and claimed is None:
                 time.sleep(self.interval)
 
+    @property
+    def _stopped(self) -> threading.Event:
+        if not hasattr(self, "_stopped_event"):
+            self._stopped_event = threading.Event()
+        return self._stopped_event
+
+    def beat(self) -> None:
+        now = timezone.now()
+        if not WorkerBeat.objects.filter(worker_id=self.worker_id).update(beat_at=now):
+            WorkerBeat.objects.get_or_create(worker_id=self.worker_id, defaults={"beat_at": now})
+
+    def _beat_forever(self) -> None:
+        """The heartbeat thread: a beat every TICK_SECONDS until the worker stops, on a
+        connection of its own (given back after each beat)."""
+        while not self._stopped.is_set():
+            try:
+                self.beat()
+            except DEPENDENCY_ERRORS as exc:
+                logger.warning("worker %s: no heartbeat, the database is away: %s",
+                               self.worker_id, exc)  # fmt: skip
+            finally:
+                connection.close()
+            self._stopped.wait(TICK_SECONDS)
+
+    def _forget_beat(self) -> None:
+        try:
+            WorkerBeat.objects.filter(worker_id=self.worker_id).delete()
+        except DEPENDENCY_ERRORS:
+            pass  # its beat ages out as a dead worker's would
+
     def tick(self) -> None:
         """Enqueue the periodic jobs that are due; requeue tasks a dead worker left running."""
         now = timezone.now()
+        if self.batch:
+            self.beat()
         for name in periodic.enqueue_due(now):
             logger.info("periodic job %s enqueued", name)
-        abandoned = DBTaskResult.objects.filter(
+        dead_after = timedelta(seconds=settings.TASKS_WORKER_DEAD_SECONDS)
+        alive = set(
+            WorkerBeat.objects.filter(beat_at__gte=now - dead_after).values_list(
+                "worker_id", flat=True
+            )
+        )
+        running = DBTaskResult.objects.filter(
             backend_name=self.backend_name,
             status=TaskResultStatus.RUNNING,
-            started_at__lt=now - ABANDONED_AFTER,
-        ).update(status=TaskResultStatus.READY)
+            started_at__lt=now - dead_after,
+        ).values_list("pk", "worker_ids", "started_at")
+        abandoned = [
+            pk
+            for pk, worker_ids, started_at in running
+            if not worker_ids or worker_ids[-1] not in alive or started_at < now - ABANDONED_AFTER
+        ]
         if abandoned:
-            logger.warning("%d task(s) left running by a dead worker are queued again", abandoned)
+            requeued = DBTaskResult.objects.filter(
+                pk__in=abandoned, status=TaskResultStatus.RUNNING
+            ).update(status=TaskResultStatus.READY)
+            logger.warning("%d task(s) left running by a dead worker are queued again", requeued)
+        WorkerBeat.objects.filter(beat_at__lt=now - FORGET_BEATS_AFTER).delete()
 
     def claim_next(self) -> DBTaskResult | None:
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)

@@ -98,15 +98,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def task_queue() -> tuple[dict[str, float], bool]:
-    """The queue as /readyz reports it, and whether the workers have stalled: tasks are due,
-    and none has been picked up for TASKS_STALLED_SECONDS."""
+    """The queue as /readyz reports it, and whether the workers have stalled: tasks are due
+    and either no worker has beaten for TASKS_WORKER_DEAD_SECONDS (they are dead), or none has
+    picked one up for TASKS_STALLED_SECONDS (they are alive but stuck)."""
     state = background_services.queue_state()
     now = timezone.now()
     waited = (now - state.oldest_due_at).total_seconds() if state.oldest_due_at else 0.0
     limit = settings.TASKS_STALLED_SECONDS
     idle = state.last_pickup_at is None or (now - state.last_pickup_at).total_seconds() > limit
-    stalled = state.due > 0 and waited > limit and idle
-    return {"due": state.due, "oldest_due_seconds": round(waited, 1)}, stalled
+    dead = state.workers_alive == 0 and waited > settings.TASKS_WORKER_DEAD_SECONDS
+    stalled = state.due > 0 and (dead or (waited > limit and idle))
+    queue = {"due": state.due, "oldest_due_seconds": round(waited, 1)}
+    queue["workers"] = state.workers_alive
+    return queue, stalled
 
 
 @never_cache
@@ -131,8 +135,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
         else:
             results["worker"] = "unavailable" if stalled else "ok"
             if stalled:
-                logger.warning("no worker has picked up a task for %ss while %d are due",
-                               settings.TASKS_STALLED_SECONDS, queue["due"])  # fmt: skip
+                logger.warning("no live worker has picked up a task while %d are due "
+                               "(%d alive)", queue["due"], queue["workers"])  # fmt: skip
     failed = [name for name, result in results.items() if result != "ok"]
     if failed:
         body = envelope("service_unavailable", f"Not ready: {', '.join(failed)} unavailable.")

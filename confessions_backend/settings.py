@@ -378,6 +378,9 @@ TASKS_RETRY_SECONDS = env.positive_int("TASKS_RETRY_SECONDS", default=10)
 TASKS_WORKER_IN_SERVER = env.bool("TASKS_WORKER_IN_SERVER", default=False)
 # /readyz turns 503 when tasks are due and no worker has picked one up for this long.
 TASKS_STALLED_SECONDS = env.positive_int("TASKS_STALLED_SECONDS", default=300)
+# A worker silent this long is dead: its running task is queued again, and /readyz fails while
+# tasks wait and no worker lives. Workers beat every 5 s.
+TASKS_WORKER_DEAD_SECONDS = env.positive_int("TASKS_WORKER_DEAD_SECONDS", default=30)
 # The periodic jobs, run by the workers (no cron): job name -> how often. The task behind each
 # name is registered by its app (background.periodic); `manage.py check` fails on a name without.
 TASK_SCHEDULE = {

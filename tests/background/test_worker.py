@@ -131,6 +131,54 @@ def test_a_task_a_dead_worker_left_running_is_run_again(alice):
     assert marks(11) == 1
 
 
+def test_a_task_of_a_worker_that_stopped_beating_is_run_again_within_a_minute(alice):
+    """A delivery whose worker died mid-task waited 15 minutes: now its worker's heartbeat
+    says it is dead after TASKS_WORKER_DEAD_SECONDS."""
+    from background.models import WorkerBeat
+
+    now = timezone.now()
+    WorkerBeat.objects.create(worker_id="dead", beat_at=now - timedelta(seconds=45))
+    WorkerBeat.objects.create(worker_id="alive", beat_at=now - timedelta(seconds=2))
+    orphan, busy = record.enqueue(alice.pk, 21), record.enqueue(alice.pk, 22)
+    for result, worker in ((orphan, "dead"), (busy, "alive")):
+        DBTaskResult.objects.filter(pk=result.id).update(
+            status=TaskResultStatus.RUNNING,
+            started_at=now - timedelta(seconds=40),
+            worker_ids=[worker],
+        )
+    run_worker()
+    assert DBTaskResult.objects.get(pk=orphan.id).status == TaskResultStatus.SUCCESSFUL
+    assert marks(21) == 1
+    # The live worker's task is its own business: not run a second time meanwhile.
+    assert DBTaskResult.objects.get(pk=busy.id).status == TaskResultStatus.RUNNING
+    assert marks(22) == 0
+
+
+def test_a_running_worker_beats_from_its_own_thread_and_forgets_its_beat_when_it_stops(
+    transactional_db,
+):
+    import threading
+    import time
+
+    from background.models import WorkerBeat
+    from background.worker import Worker
+
+    worker = Worker.in_process("beating", interval=0.05)
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    try:
+        for _ in range(100):
+            if WorkerBeat.objects.filter(worker_id="beating").exists():
+                break
+            time.sleep(0.05)
+        assert WorkerBeat.objects.filter(worker_id="beating").exists()
+    finally:
+        worker.running = False
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert not WorkerBeat.objects.filter(worker_id="beating").exists()
+
+
 def test_periodic_jobs_are_enqueued_once_per_period_by_any_number_of_workers(settings):
     settings.TASK_SCHEDULE = {"task_results_prune": timedelta(hours=1)}
     now = timezone.now()

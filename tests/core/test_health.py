@@ -27,7 +27,7 @@ def test_readyz_all_ok(client):
     assert response.json() == {
         "status": "ok",
         "checks": {"database": "ok", "channel_layer": "ok", "storage": "ok", "worker": "ok"},
-        "queue": {"due": 0, "oldest_due_seconds": 0.0},
+        "queue": {"due": 0, "oldest_due_seconds": 0.0, "workers": 0},
     }
 
 
@@ -159,7 +159,10 @@ def test_readyz_reports_the_task_queue_and_fails_when_no_worker_picks_anything_u
     assert body["queue"]["due"] == 1
     assert 399 < body["queue"]["oldest_due_seconds"] < 500
 
-    # A worker picked something up a minute ago: busy, not stalled.
+    # A live worker picked something up a minute ago: busy, not stalled.
+    from background.models import WorkerBeat
+
+    WorkerBeat.objects.create(worker_id="w", beat_at=timezone.now())
     picked = record.enqueue(alice.pk, 2)
     DBTaskResult.objects.filter(pk=picked.id).update(
         status="RUNNING", started_at=timezone.now() - timedelta(seconds=60)
@@ -168,3 +171,26 @@ def test_readyz_reports_the_task_queue_and_fails_when_no_worker_picks_anything_u
     assert response.status_code == 200, response.content
     assert response.json()["checks"]["worker"] == "ok"
     assert response.json()["queue"]["due"] == 1
+
+
+def test_readyz_notices_dead_workers_within_a_minute(client, settings, alice):
+    """It noticed only after TASKS_STALLED_SECONDS (300 s): with no worker beating, a task
+    due for longer than TASKS_WORKER_DEAD_SECONDS is enough."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from background.models import WorkerBeat
+    from tests.background.tasks import record
+
+    waiting = record.enqueue(alice.pk, 1)
+    DBTaskResult.objects.filter(pk=waiting.id).update(
+        enqueued_at=timezone.now() - timedelta(seconds=45)
+    )
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["worker"] == "unavailable"
+    assert response.json()["queue"]["workers"] == 0
+    WorkerBeat.objects.create(worker_id="w", beat_at=timezone.now() - timedelta(seconds=3))
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["queue"]["workers"] == 1
