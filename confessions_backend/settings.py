@@ -330,6 +330,9 @@ MEDIA_MAX_IMAGE_PIXELS = env.positive_int("MEDIA_MAX_IMAGE_PIXELS", default=40_0
 MEDIA_MAX_VIDEO_BYTES = env.positive_int("MEDIA_MAX_VIDEO_BYTES", default=50 * 1024 * 1024)
 MEDIA_MAX_VIDEO_SECONDS = env.positive_int("MEDIA_MAX_VIDEO_SECONDS", default=60)
 MEDIA_UPLOADS_PER_DAY = env.positive_int("MEDIA_UPLOADS_PER_DAY", default=100)
+# Uploads one server process writes to storage at once (keep it under the server's threads:
+# with S3 frozen, the others answer 503 instead of holding every thread).
+MEDIA_UPLOADS_AT_ONCE = env.positive_int("MEDIA_UPLOADS_AT_ONCE", default=2)
 MEDIA_QUOTA_BYTES = env.positive_int("MEDIA_QUOTA_BYTES", default=1024 * 1024 * 1024)
 # ffmpeg (from the imageio-ffmpeg wheel) gets this long per probe or poster frame.
 MEDIA_FFMPEG_TIMEOUT_SECONDS = env.positive_int("MEDIA_FFMPEG_TIMEOUT_SECONDS", default=20)
@@ -419,7 +422,7 @@ def s3_storage(
 ) -> dict:
     """The STORAGES entry for a private S3 bucket (tests build theirs with it too)."""
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "media_app.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": bucket_name,
             "endpoint_url": endpoint_url,
@@ -432,14 +435,17 @@ def s3_storage(
                 signature_version="s3v4",
                 connect_timeout=timeout_seconds,
                 read_timeout=timeout_seconds,
-                retries={"max_attempts": 2, "mode": "standard"},
+                # Two attempts in all (botocore's `max_attempts` counts the retries only).
+                retries={"total_max_attempts": 2, "mode": "standard"},
             ),
             # Private objects: no ACL header at all (the bucket policy decides, and that
             # policy is "nothing public"); every URL is presigned and short-lived.
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": url_ttl_seconds,
-            "file_overwrite": False,
+            # Keys are fresh uuids: no HeadObject to look for a name first (with S3 frozen,
+            # that call alone took a whole timeout before the upload's own).
+            "file_overwrite": True,
         },
     }
 

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
+import threading
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import botocore.exceptions
@@ -25,7 +30,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import User
-from confessions_backend.errors import ApplicationError, ServiceUnavailable
+from background.worker import RetryLater
+from confessions_backend.errors import DEPENDENCY_ERRORS, ApplicationError, ServiceUnavailable
 from media_app import checks, processing
 from media_app.models import Media
 
@@ -38,7 +44,57 @@ STORAGE_ERRORS = (OSError, botocore.exceptions.BotoCoreError, botocore.exception
 
 def _storage_unavailable(exc: Exception) -> ServiceUnavailable:
     logger.warning("media storage failed: %s: %s", type(exc).__name__, exc)
-    return ServiceUnavailable("Media storage is unavailable; try again soon.")
+    return ServiceUnavailable(gettext("Media storage is unavailable; try again soon."))
+
+
+class _StorageGate:
+    """How many uploads of this process write to storage at once, and whether storage just
+    failed. A frozen S3 held a server thread per upload for the whole timeout: eight uploads at
+    once took every gunicorn thread, and an unrelated request waited behind them. Now at most
+    MEDIA_UPLOADS_AT_ONCE uploads write at a time (another waits up to a second, then is a
+    503), and for twice AWS_S3_TIMEOUT_SECONDS after a storage error every upload is a 503 at
+    once, with Retry-After: threads stay free for everything else."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._slots: threading.BoundedSemaphore | None = None
+        self._size = 0
+        self.down_until = 0.0
+
+    def _semaphore(self) -> threading.BoundedSemaphore:
+        with self._lock:
+            if self._slots is None or self._size != settings.MEDIA_UPLOADS_AT_ONCE:
+                self._size = settings.MEDIA_UPLOADS_AT_ONCE
+                self._slots = threading.BoundedSemaphore(self._size)
+            return self._slots
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        wait = self.down_until - time.monotonic()
+        if wait > 0:
+            raise self._refusal(wait)
+        slots = self._semaphore()
+        if not slots.acquire(timeout=1):
+            raise self._refusal(1)
+        try:
+            yield
+        except STORAGE_ERRORS:
+            self.down_until = time.monotonic() + 2 * settings.AWS_S3_TIMEOUT_SECONDS
+            raise
+        finally:
+            slots.release()
+
+    @staticmethod
+    def _refusal(wait: float) -> ApplicationError:
+        return ApplicationError(
+            "service_unavailable",
+            gettext("Media storage is unavailable; try again soon."),
+            status=503,
+            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        )
+
+
+_storage_gate = _StorageGate()
 
 
 def new_storage_key_base() -> str:
@@ -87,6 +143,26 @@ def _delete_objects(keys: list[str]) -> None:
             default_storage.delete(key)
         except STORAGE_ERRORS as exc:
             logger.error("could not delete media object %s: %s", key, exc)
+
+
+def _delete_objects_later(keys: list[str]) -> None:
+    if not keys:
+        return
+    from media_app import tasks
+
+    try:
+        tasks.media_objects_delete.enqueue(keys)
+    except DEPENDENCY_ERRORS as exc:
+        logger.error("could not queue the deletion of media objects %s: %s", keys, exc)
+
+
+def media_objects_delete(*, keys: list[str]) -> None:
+    """The objects of an upload that failed half-way; a storage error is tried again."""
+    for key in keys:
+        try:
+            default_storage.delete(key)
+        except STORAGE_ERRORS as exc:
+            raise RetryLater(f"could not delete media object {key}: {exc}") from None
 
 
 def _rejected(exc: processing.MediaRejected) -> ApplicationError:
@@ -149,11 +225,14 @@ def media_upload(*, owner: User, file: UploadedFile) -> Media:
 
     written: list[str] = []
     try:
-        for key, data, object_type in objects:
-            _save(key, data, object_type)
-            written.append(key)
+        with _storage_gate.writing():
+            for key, data, object_type in objects:
+                _save(key, data, object_type)
+                written.append(key)
     except STORAGE_ERRORS as exc:
-        _delete_objects(written)
+        # Storage is failing: removing what was written would wait on it again, so a task
+        # does it (retried until storage is back).
+        _delete_objects_later(written)
         raise _storage_unavailable(exc) from None
 
     checked = checks.applies_to(owner)

@@ -25,3 +25,9 @@ def media_check_request(media_id: int) -> str:
 def media_check_expire(media_id: int) -> str:
     """30 minutes after the upload: no verdict means moderators decide."""
     return checks.media_check_expire(media_id=media_id)
+
+
+@task()
+def media_objects_delete(keys: list[str]) -> None:
+    """Delete the objects of an upload that failed half-way (retried while storage is away)."""
+    services.media_objects_delete(keys=keys)

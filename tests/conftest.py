@@ -122,6 +122,15 @@ def _isolated_storage(request: pytest.FixtureRequest, settings, tmp_path) -> Non
 
 
 @pytest.fixture(autouse=True)
+def _storage_gate_closed_by_no_earlier_test() -> None:
+    """A test that broke storage on purpose leaves this process's uploads refused for a few
+    seconds (media_app.services._StorageGate): not the next test's."""
+    from media_app import services
+
+    services._storage_gate.down_until = 0.0
+
+
+@pytest.fixture(autouse=True)
 def _no_connection_left_in_asgirefs_thread() -> Iterator[None]:
     """Async tests reach the database through asgiref's one shared sync thread. A connection
     left open there outlives its test, and the next test without database access trips on

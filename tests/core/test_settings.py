@@ -153,8 +153,8 @@ def test_service_variables_switch_backends():
         "confessions_backend.postgresql",
         "channels_redis.pubsub.RedisPubSubChannelLayer",
         "django.core.cache.backends.redis.RedisCache",
-        "storages.backends.s3.S3Storage",
-        "False",
+        "media_app.s3.S3Storage",
+        "True",  # keys are fresh uuids: no HeadObject before each write
         "None",
         "True",
         "120",

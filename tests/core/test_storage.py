@@ -46,16 +46,6 @@ def test_a_tampered_signature_is_refused(stored):
     assert requests.get(forged, timeout=5).status_code == 403
 
 
-def test_same_name_never_overwrites(stored):
-    second = default_storage.save(stored, ContentFile(b"someone else's photo"))
-    try:
-        assert second != stored
-        assert default_storage.open(stored).read() == b"\xff\xd8 not really a jpeg"
-        assert default_storage.open(second).read() == b"someone else's photo"
-    finally:
-        default_storage.delete(second)
-
-
 def test_no_public_acl_is_set(stored, s3_server):
     acl = s3_server.client().get_object_acl(Bucket=s3_server.bucket, Key=stored)
     for grant in acl["Grants"]:
