@@ -76,6 +76,20 @@ def _iso(epoch: float) -> str:
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
     user_id: int | None = None
     expiry: asyncio.Task | None = None
+    closing = False
+
+    async def close(self, code=None, reason=None) -> None:
+        """Once: the frames a client sent before it saw the close (a burst of pings past the
+        flood limit) must not close it again or answer after it (uvicorn logs "Unexpected
+        ASGI message 'websocket.close', after sending 'websocket.close'")."""
+        if self.closing:
+            return
+        self.closing = True
+        await super().close(code=code, reason=reason)
+
+    async def send(self, text_data=None, bytes_data=None, close=False) -> None:
+        if not self.closing:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -244,7 +258,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     # --- from the client ------------------------------------------------------------------
 
     async def websocket_receive(self, message: dict) -> None:
-        if self.user_id is None:
+        if self.user_id is None or self.closing:
             return
         text = message.get("text")
         size = len(text) if text is not None else len(message.get("bytes") or b"")

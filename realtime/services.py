@@ -111,24 +111,27 @@ def socket_opened(*, user_id: int, channel_name: str, limit: int) -> list[str] |
     """Record a socket of `user_id`; returns the channel names of their oldest sockets past
     `limit`, which the caller tells to close with `CLOSE_REPLACED`, or None when the user is
     gone (deleted during the handshake). Of two sockets opened at once, one waits for the
-    other (the user row is locked), so they never both keep one too many."""
-    with transaction.atomic():
-        if connection.features.has_select_for_update:
-            if not _lock_user.rows(user=user_id):
-                return None
-        try:
-            with transaction.atomic():
-                OpenSocket.objects.create(user_id=user_id, channel_name=channel_name)
-        except IntegrityError:  # SQLite, which locks nothing: the user went meanwhile
-            return None
-        excess = list(
-            OpenSocket.objects.filter(user_id=user_id)
-            .order_by("-id")
-            .values_list("id", "channel_name")[limit:]
-        )
-        if excess:
-            OpenSocket.objects.filter(id__in=[pk for pk, _ in excess]).delete()
-        return [name for _, name in excess]
+    other (the user row is locked), so they never both keep one too many.
+
+    SQLite locks no row, and checks foreign keys at COMMIT: a user deleted meanwhile fails
+    the commit itself (the embedded default's consumer crashed on it), so the whole
+    transaction is what answers None."""
+    try:
+        with transaction.atomic():
+            if connection.features.has_select_for_update:
+                if not _lock_user.rows(user=user_id):
+                    return None
+            OpenSocket.objects.create(user_id=user_id, channel_name=channel_name)
+            excess = list(
+                OpenSocket.objects.filter(user_id=user_id)
+                .order_by("-id")
+                .values_list("id", "channel_name")[limit:]
+            )
+            if excess:
+                OpenSocket.objects.filter(id__in=[pk for pk, _ in excess]).delete()
+    except IntegrityError:  # the user went meanwhile (SQLite: found at COMMIT)
+        return None
+    return [name for _, name in excess]
 
 
 def socket_closed(*, channel_name: str) -> None:
