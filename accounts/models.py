@@ -6,6 +6,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy
 
 from accounts import usernames
 
@@ -28,7 +29,7 @@ class User(AbstractUser):
         unique=True,
         validators=[username_validator],
         help_text=usernames.RULE,
-        error_messages={"unique": "That username is taken."},
+        error_messages={"unique": gettext_lazy("That username is taken.")},
     )
     # accounts.usernames: the name case-folded (unique: what sign-in finds), and its
     # look-alike skeleton (a new name may not share another's). Kept by save().

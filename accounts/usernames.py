@@ -17,11 +17,13 @@ from functools import cache
 from importlib.resources import files
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 MIN_LENGTH, MAX_LENGTH = 2, 30
 CHARACTERS = f"{MIN_LENGTH} to {MAX_LENGTH} characters: letters of any script, digits and _"
 RULE = f"{CHARACTERS}; unique regardless of case and of look-alike characters"
-INVALID = f"Use {CHARACTERS}."
+# What a person is told, in their language (the numbers are MIN_LENGTH and MAX_LENGTH).
+INVALID = gettext_lazy("Use 2 to 30 characters: letters of any script, digits and _.")
 
 
 def normal(name: str) -> str:

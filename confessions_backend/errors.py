@@ -157,7 +157,9 @@ def _collect_field_errors(fields: dict[str, list[str]], name: str, detail: Any) 
             if value:
                 _collect_field_errors(fields, f"{name}[{index}]", value)
     else:
-        fields.setdefault(name, []).extend(_flatten(detail))
+        # Once each: two validators of one field may say the same thing.
+        messages = fields.setdefault(name, [])
+        messages.extend(m for m in dict.fromkeys(_flatten(detail)) if m not in messages)
 
 
 def _django_validation_fields(exc: DjangoValidationError) -> dict[str, list[str]]:

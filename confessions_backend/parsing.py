@@ -10,6 +10,7 @@ import threading
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from rest_framework import parsers, serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.request import Request
@@ -29,6 +30,9 @@ class JSONParser(parsers.JSONParser):
             data = super().parse(io.BytesIO(raw), media_type, parser_context)
         except RecursionError:
             raise _too_deep() from None
+        except ParseError:
+            # DRF's message is the decoder's, in English whatever the request's language.
+            raise ParseError(gettext("The body is not valid JSON.")) from None
         # Counting brackets is cheap; only a body with enough of them gets measured.
         if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and _depth(data) > MAX_JSON_DEPTH:
             raise _too_deep()
@@ -36,7 +40,9 @@ class JSONParser(parsers.JSONParser):
 
 
 def _too_deep() -> ParseError:
-    return ParseError(f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels.")
+    return ParseError(
+        gettext("The body is nested deeper than %(levels)d levels.") % {"levels": MAX_JSON_DEPTH}
+    )
 
 
 def _depth(value: Any) -> int:

@@ -24,6 +24,9 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from confessions_backend.errors import DEPENDENCY_ERRORS
 from realtime import auth, previews, selectors, services
@@ -69,6 +72,17 @@ def _mark_read(user_id: int, up_to: int) -> int:
     return services.notifications_mark_read(user_id=user_id, up_to=up_to)
 
 
+def _language_of(scope: dict, user) -> str:
+    """What the handshake asked for (Accept-Language, as for any request), else the user's
+    own language (set at sign-in or chosen), else the default."""
+    accept = dict(scope.get("headers") or []).get(b"accept-language")
+    if accept:
+        request = HttpRequest()
+        request.META["HTTP_ACCEPT_LANGUAGE"] = accept.decode("latin1")
+        return translation.get_language_from_request(request)
+    return user.language or settings.LANGUAGE_CODE
+
+
 def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, tz=UTC).isoformat().replace("+00:00", "Z")
 
@@ -101,6 +115,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=services.CLOSE_NOT_AUTHENTICATED)
             return
+        self.language = _language_of(self.scope, user)
         self.tokens = float(FLOOD_BURST)
         self.tokens_at = time.monotonic()
         self.sending = asyncio.Lock()
@@ -269,12 +284,12 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=services.CLOSE_TOO_MANY_FRAMES)
             return
         if text is None:
-            await self._error("bad_frame", "Frames are JSON text, not binary.")
+            await self._error("bad_frame", _("Frames are JSON text, not binary."))
             return
         try:
             content = json.loads(text)
         except (ValueError, RecursionError):  # RecursionError: nested ~1,000 levels deep
-            await self._error("bad_frame", "Frames are JSON objects.")
+            await self._error("bad_frame", _("Frames are JSON objects."))
             return
         await self.receive_json(content)
 
@@ -296,21 +311,21 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         elif kind == "ack":
             up_to = content.get("up_to")
             if not isinstance(up_to, int) or isinstance(up_to, bool) or up_to < 0:
-                await self._error("bad_frame", "ack needs an integer up_to.")
+                await self._error("bad_frame", _("ack needs an integer up_to."))
                 return
             try:
                 await _mark_read(self.user_id, up_to)
             except AWAY as exc:
                 await self._try_again_later("an ack", exc)
         else:
-            await self._error("unknown_type", 'Send {"type": "ping"}, an ack or an auth.')
+            await self._error("unknown_type", _('Send {"type": "ping"}, an ack or an auth.'))
 
     async def _renew(self, token) -> None:
         """A fresh access token for the same user moves the socket's deadline to its expiry.
         A bad one is an error frame: the socket keeps its old deadline, and closes 4401 at it
         unless a good token comes first."""
         if not isinstance(token, str) or not token:
-            await self._error("bad_frame", "auth needs a token: an access token.")
+            await self._error("bad_frame", _("auth needs a token: an access token."))
             return
         try:
             user, expires_at = await auth.authenticate(token)
@@ -319,7 +334,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             return
         if expires_at is None or user.pk != self.user_id:
             code = "token_expired" if auth.is_expired(token) else "not_authenticated"
-            await self._error(code, "That token does not renew this socket; get a fresh one.")
+            await self._error(code, _("That token does not renew this socket; get a fresh one."))
             return
         self.expiry.cancel()
         self.expiry = asyncio.create_task(self._close_at(expires_at))
@@ -329,5 +344,8 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         logger.warning("%s failed, the socket closes 1013: %s", where, type(exc).__name__)
         await self.close(code=services.CLOSE_TRY_AGAIN_LATER)
 
-    async def _error(self, code: str, message: str) -> None:
-        await self.send_json({"type": "error", "error": {"code": code, "message": message}})
+    async def _error(self, code: str, message) -> None:
+        """An error frame, its message in the socket's language (`_language_of`)."""
+        with translation.override(self.language):
+            text = str(message)
+        await self.send_json({"type": "error", "error": {"code": code, "message": text}})

@@ -58,6 +58,14 @@ def errors(alice) -> dict:
             {"file": SimpleUploadedFile("x.svg", b"<svg></svg>", content_type="image/svg+xml")},
             format="multipart", HTTP_ACCEPT_LANGUAGE=lang,
         ),
+        "parse_error (the decoder's own words before)": lambda lang: alices.post(
+            "/api/v1/confessions", "{bad", content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE=lang,
+        ),
+        "validation_error (the username rule)": lambda lang: APIClient().post(
+            "/api/v1/auth/register", {"username": "a b!", "password": "a-fine-password-2026"},
+            format="json", HTTP_ACCEPT_LANGUAGE=lang,
+        ),
         "invalid_credentials": lambda lang: APIClient().post(
             "/api/v1/auth/login", {"username": "alice", "password": "wrong password"},
             format="json", HTTP_ACCEPT_LANGUAGE=lang,
@@ -72,6 +80,15 @@ def test_accept_language_chooses_the_message_and_never_the_code(alice):
         assert not CJK.search(repr(english)), name
         assert CJK.search(chinese["message"]) or CJK.search(repr(chinese.get("fields"))), name
         assert english.get("fields", {}).keys() == chinese.get("fields", {}).keys(), name
+
+
+def test_a_field_says_each_message_once():
+    """Two validators of the username said the same sentence twice."""
+    response = APIClient().post(
+        "/api/v1/auth/register", {"username": "a b!", "password": "a-fine-password-2026"}
+    )
+    messages = response.json()["error"]["fields"]["username"]
+    assert len(messages) == len(set(messages)) == 1
 
 
 def test_what_phones_send_for_chinese_is_understood(alice):

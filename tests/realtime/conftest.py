@@ -14,8 +14,11 @@ async def open_socket(
     query: str = "",
     via: str = "header",
     origin: bytes | None = None,
+    language: str | None = None,
 ) -> WebsocketCommunicator:
     headers = []
+    if language is not None:
+        headers.append((b"accept-language", language.encode()))
     if token and via == "header":
         headers.append((b"authorization", f"Bearer {token}".encode()))
     if token and via == "query":

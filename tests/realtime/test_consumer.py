@@ -167,6 +167,29 @@ async def test_bad_client_frames_get_an_error_and_the_socket_stays(alice_token, 
     await socket.disconnect()
 
 
+async def test_error_frames_speak_the_sockets_language(alice, alice_token):
+    """Every error frame was English, even for a user whose language is Chinese: the
+    handshake's Accept-Language decides, else the user's own language."""
+    socket = await open_socket(alice_token, language="zh-CN,zh;q=0.9")
+    await socket.send_to(text_data="not json")
+    chinese = (await socket.receive_json_from(timeout=3))["error"]["message"]
+    await socket.disconnect()
+    socket = await open_socket(alice_token, language="en-US")
+    await socket.send_to(text_data="not json")
+    english = (await socket.receive_json_from(timeout=3))["error"]["message"]
+    await socket.disconnect()
+    assert english == "Frames are JSON objects."
+    assert chinese != english
+    assert any("\u4e00" <= character <= "\u9fff" for character in chinese)
+    alice.language = "zh-hans"
+    await database_sync_to_async(alice.save)(update_fields=["language"])
+    socket = await open_socket(alice_token)  # no Accept-Language: hers
+    await socket.send_json_to({"type": "dance"})
+    message = (await socket.receive_json_from(timeout=3))["error"]["message"]
+    await socket.disconnect()
+    assert any("\u4e00" <= character <= "\u9fff" for character in message)
+
+
 async def test_binary_frame_is_an_error(alice_token):
     socket = await open_socket(alice_token)
     await socket.send_to(bytes_data=b"\x00\x01")

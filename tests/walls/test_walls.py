@@ -436,3 +436,14 @@ def test_a_posts_media_come_in_the_order_given_in_every_feed(alice, bob, town):
         assert [media["id"] for media in items[post["id"]]["media"]] == order, sort
         assert [media["id"] for media in items[pinned["id"]]["media"]] == [made_one], sort
         assert [item["media"] for item in items.values()].count([]) == 1, sort
+
+
+def test_the_default_wall_speaks_the_language_of_its_name(alice):
+    """It was the one English text on a Chinese wall, whatever the reader's language."""
+    import re
+
+    [campus] = [
+        w for w in client_of(alice).get("/api/v1/walls").json()["results"] if w["slug"] == "campus"
+    ]
+    assert re.search(r"[\u4e00-\u9fff]", campus["description"])
+    assert not re.search(r"[A-Za-z]", campus["description"])
