@@ -213,7 +213,12 @@ def _render(exc: BaseException) -> tuple[int, dict[str, Any], dict[str, str]]:
             code = "throttled"
         else:
             code = exc.default_code
-        message = " ".join(_flatten(exc.detail)) if not isinstance(exc.detail, str) else exc.detail
+        detail = exc.detail
+        if isinstance(detail, Mapping) and "detail" in detail:
+            # simplejwt's errors carry {"detail", "code"}: the code is the envelope's, not a
+            # word of the message ("User not found or inactive user_inactive").
+            detail = detail["detail"]
+        message = " ".join(_flatten(detail)) if not isinstance(detail, str) else detail
         if isinstance(exc, InvalidToken):
             # simplejwt puts every token it tried into `detail`; one sentence is enough.
             message = _("Token is invalid or expired.")

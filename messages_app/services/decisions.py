@@ -37,13 +37,20 @@ def _locked(confession_id: int) -> Confession:
 
 
 def _transition(confession: Confession, allowed: tuple[str, ...], verb: str) -> None:
-    if confession.status not in allowed:
-        raise ApplicationError(
-            "invalid_transition",
-            gettext("A %(status)s confession cannot be %(verb)s.")
-            % {"status": confession.get_status_display().lower(), "verb": verb},
-            status=409,
-        )
+    """409 `invalid_transition` unless the confession's status allows `verb`, in a whole
+    sentence a moderator can read (it said "A hidden by moderators confession cannot be
+    hidden" of one that reports had hidden)."""
+    if confession.status in allowed:
+        return
+    if confession.status == Status.HIDDEN:
+        message = gettext("This confession is hidden already (by reports or by a moderator).")
+    elif confession.status == Status.REJECTED:
+        message = gettext("This confession was rejected: nobody but its sender sees it.")
+    elif confession.status == Status.APPROVED:
+        message = gettext("This confession is approved already.")
+    else:
+        message = gettext("This confession is still waiting for review.")
+    raise ApplicationError("invalid_transition", message, status=409)
 
 
 def _decide(

@@ -268,3 +268,23 @@ def test_report_api(alice, bob_client, bob):
     bad = bob_client.post(f"/api/v1/confessions/{confession.pk}/report", {"category": "rude"})
     assert bad.status_code == 400
     assert "category" in bad.json()["error"]["fields"]
+
+
+def test_a_refused_decision_says_why_in_a_whole_sentence(alice, bob, settings):
+    """Of a confession that reports had hidden it said "A hidden by moderators confession
+    cannot be hidden"; each refusal is now a sentence of its own, translated whole."""
+    from messages_app.services import decisions
+
+    moderator = type(alice).objects.create_user(username="mod", is_staff=True)
+    confession = services.confession_send(sender=alice, recipient_username="bob", body="x")
+    Confession.objects.filter(pk=confession.pk).update(status=Confession.Status.HIDDEN)
+    with pytest.raises(ApplicationError) as refused:
+        decisions.confession_hide(moderator=moderator, confession_id=confession.pk, reason="x")
+    assert refused.value.code == "invalid_transition"
+    assert refused.value.message == (
+        "This confession is hidden already (by reports or by a moderator)."
+    )
+    decisions.confession_approve(moderator=moderator, confession_id=confession.pk)
+    with pytest.raises(ApplicationError) as refused:
+        decisions.confession_approve(moderator=moderator, confession_id=confession.pk)
+    assert refused.value.message == "This confession is approved already."

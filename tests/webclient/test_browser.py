@@ -217,6 +217,11 @@ def test_two_people_and_a_share_link_through_the_whole_product(chromium, server,
     expect(carol.page.locator(".confession .card-head")).to_contain_text("Anonymous")
     assert "alice" not in carol.page.content().lower()
     carol.shot("share-signed-out")
+    # A link copied short opens nothing, and says so rather than that it "expired".
+    stranger = Person(chromium, server, "stranger")
+    stranger.page.goto(link[:-1] + ("A" if link[-1] != "A" else "B"))
+    expect(stranger.page.locator(".gone")).to_contain_text("copied whole")
+    stranger.context.close()
     carol.page.click('[data-page="share"] button.primary')  # sign in to claim
     carol.page.click("button.toggle-register")  # create an account
     carol.page.fill("input[name=username]", "carol")
@@ -258,6 +263,8 @@ def test_two_people_and_a_share_link_through_the_whole_product(chromium, server,
     post = alice.page.locator(".post", has_text="every Tuesday")
     expect(post).to_contain_text("Under review")
     expect(post).to_contain_text("Anonymous")
+    # A post under review takes no likes: its button is off, and nothing throws.
+    expect(post.locator(".post-foot button")).to_be_disabled()
     # A second post from the same form, with a photo: the box is still ticked (reset() returns
     # the form to its defaults) and the picker has forgotten the first post's uploads.
     expect(alice.page.locator("form.wall-post input[name=anonymous]")).to_be_checked()

@@ -262,9 +262,12 @@ export function sharePage(token, { goSignIn }) {
       body(confession.body), gallery(confession.media),
       confession.role === "viewer" ? claim : null), box);
   }, (error) => {
-    const text = error instanceof ApiError && error.code === "already_claimed"
-      ? t("claimed_by_other") : error instanceof ApiError && error.status === 404
-        ? t("link_gone") : null;
+    // 410: a link that opened once (claimed by someone else, or taken back); 404: no
+    // link of ours at all, most often one copied short: it never "expired".
+    const text = !(error instanceof ApiError) ? null
+      : error.code === "already_claimed" ? t("claimed_by_other")
+        : error.status === 410 ? t("link_gone")
+          : error.status === 404 ? t("link_unknown") : null;
     if (text) page.insertBefore(h("p", { class: "gone" }, text), box);
     showError(box, error);
   });

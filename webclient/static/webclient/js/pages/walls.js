@@ -4,7 +4,7 @@ import { ApiError, api } from "../api.js";
 import { body, h, name, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import {
-  checkbox, errorBox, field, form, gallery, pagedList, person, reportForm, showError, time,
+  checkbox, errorBox, field, form, gallery, pagedList, person, reportForm, showError, time, toast,
 } from "../ui.js";
 import { photoPicker } from "./confessions.js";
 
@@ -24,17 +24,25 @@ export function wallsPage() {
 }
 
 function likeButton(post) {
-  const button = h("button", { type: "button" });
+  // Only a public post takes likes (the API answers 409 not_public for one under review).
+  const button = h("button", { type: "button", disabled: post.status !== "approved" });
   function show() {
     button.className = post.liked ? "liked" : "";
     button.setAttribute("aria-pressed", String(post.liked));
     button.textContent = `♥ ${t("likes", { n: post.like_count })}`;
   }
   button.addEventListener("click", async () => {
-    await api(post.liked ? "DELETE" : "POST", `/posts/${post.id}/like`);
-    post.liked = !post.liked;
-    post.like_count += post.liked ? 1 : -1;
-    show();
+    button.disabled = true;
+    try {
+      await api(post.liked ? "DELETE" : "POST", `/posts/${post.id}/like`);
+      post.liked = !post.liked;
+      post.like_count += post.liked ? 1 : -1;
+      show();
+    } catch (error) {
+      toast(error instanceof ApiError ? error.message : String(error));
+    } finally {
+      button.disabled = false;
+    }
   });
   show();
   return button;
