@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import Block, User
@@ -13,12 +15,12 @@ from confessions_backend.admin_bases import ReadOnlyModelAdmin
 
 
 class HeldProfileFilter(admin.SimpleListFilter):
-    title = "held for review"
+    title = _("held for review")
     parameter_name = "held"
     held = Q(pending_display_name__isnull=False) | Q(pending_bio__isnull=False)
 
     def lookups(self, request, model_admin):
-        return (("yes", "A display name or bio is held"),)
+        return (("yes", _("A display name or bio is held")),)
 
     def queryset(self, request, queryset):
         return queryset.filter(self.held) if self.value() == "yes" else queryset
@@ -35,41 +37,45 @@ class UserAdmin(DjangoUserAdmin):
                        "pending_display_name", "pending_bio", "pending_note")  # fmt: skip
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("Profile", {"fields": ("display_name", "bio", "avatar", "accepts_anonymous")}),
-        ("Held for review", {"fields": ("pending_display_name", "pending_bio", "pending_note")}),
-        ("WeChat", {"fields": ("wechat_openid", "wechat_unionid")}),
+        (_("Profile"), {"fields": ("display_name", "bio", "avatar", "accepts_anonymous")}),
+        (_("Held for review"), {"fields": ("pending_display_name", "pending_bio", "pending_note")}),
+        (_("WeChat"), {"fields": ("wechat_openid", "wechat_unionid")}),
     )
     raw_id_fields = ("avatar",)
     actions = ("ban_users", "unban_users", "approve_held_profiles", "reject_held_profiles")
 
-    @admin.action(description="Approve held display names and bios", permissions=("change",))
+    @admin.action(description=_("Approve held display names and bios"), permissions=("change",))
     def approve_held_profiles(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset.filter(HeldProfileFilter.held):
             services.profile_pending_decide(user=user, approve=True)
-        self.message_user(request, "Approved what was held.", messages.SUCCESS)
+        self.message_user(request, gettext("Approved what was held."), messages.SUCCESS)
 
-    @admin.action(description="Reject held display names and bios", permissions=("change",))
+    @admin.action(description=_("Reject held display names and bios"), permissions=("change",))
     def reject_held_profiles(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset.filter(HeldProfileFilter.held):
             services.profile_pending_decide(user=user, approve=False)
-        self.message_user(request, "Rejected what was held.", messages.SUCCESS)
+        self.message_user(request, gettext("Rejected what was held."), messages.SUCCESS)
 
-    @admin.action(description="Ban selected users (deactivate, kill their sessions)",
+    @admin.action(description=_("Ban selected users (deactivate, kill their sessions)"),
                   permissions=("change",))  # fmt: skip
     def ban_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         count = 0
         for user in queryset.filter(is_active=True).exclude(pk=request.user.pk):
             services.user_ban(user=user)
             count += 1
-        self.message_user(request, f"Banned {count} user(s).", messages.SUCCESS)
+        self.message_user(
+            request, gettext("Banned %(count)d user(s).") % {"count": count}, messages.SUCCESS
+        )
 
-    @admin.action(description="Unban selected users", permissions=("change",))
+    @admin.action(description=_("Unban selected users"), permissions=("change",))
     def unban_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         count = 0
         for user in queryset.filter(is_active=False):
             services.user_unban(user=user)
             count += 1
-        self.message_user(request, f"Unbanned {count} user(s).", messages.SUCCESS)
+        self.message_user(
+            request, gettext("Unbanned %(count)d user(s).") % {"count": count}, messages.SUCCESS
+        )
 
     def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
         # Unticking "active" in the form is a ban too: the same service, the same token kill.

@@ -1,11 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Accounts"
+    verbose_name = gettext_lazy("Accounts")
 
     def ready(self) -> None:
+        from confessions_backend import names
+
+        names.translate(self.get_models())
         from accounts import tasks
         from background import periodic
 

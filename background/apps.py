@@ -1,11 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class BackgroundConfig(AppConfig):
     name = "background"
-    verbose_name = "Background work"
+    verbose_name = gettext_lazy("Background work")
 
     def ready(self) -> None:
+        from confessions_backend import names
+
+        names.translate(self.get_models())
         from background import checks, periodic, tasks  # noqa: F401  (checks registers itself)
 
         periodic.register("task_results_prune", tasks.task_results_prune)

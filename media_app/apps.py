@@ -1,11 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class MediaAppConfig(AppConfig):
     name = "media_app"
-    verbose_name = "Media"
+    verbose_name = gettext_lazy("Media")
 
     def ready(self) -> None:
+        from confessions_backend import names
+
+        names.translate(self.get_models())
         from accounts import avatars
         from background import periodic
         from media_app import checks, receivers, tasks  # noqa: F401  (receivers connect themselves)

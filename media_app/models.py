@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from confessions_backend.ids import random_id
 
@@ -16,8 +17,8 @@ class Media(models.Model):
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
 
     class Kind(models.TextChoices):
-        IMAGE = "image", "Image"
-        VIDEO = "video", "Video"
+        IMAGE = "image", gettext_lazy("Image")
+        VIDEO = "video", gettext_lazy("Video")
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="media"
@@ -40,11 +41,14 @@ class Media(models.Model):
     class Check(models.TextChoices):
         """WeChat's image check (media_app.checks): uploads of WeChat users, on S3."""
 
-        UNCHECKED = "unchecked", "Not checked (no WeChat, or not a WeChat user)"
-        CHECKING = "checking", "Waiting for WeChat's verdict"
-        PASSED = "passed", "Passed"
-        REVIEW = "review", "For moderators (WeChat said review, or no verdict in time)"
-        REJECTED = "rejected", "Rejected by WeChat (its files are deleted)"
+        UNCHECKED = "unchecked", gettext_lazy("Not checked (no WeChat, or not a WeChat user)")
+        CHECKING = "checking", gettext_lazy("Waiting for WeChat's verdict")
+        PASSED = "passed", gettext_lazy("Passed")
+        REVIEW = (
+            "review",
+            gettext_lazy("For moderators (WeChat said review, or no verdict in time)"),
+        )
+        REJECTED = "rejected", gettext_lazy("Rejected by WeChat (its files are deleted)")
 
     check_status = models.CharField(max_length=9, choices=Check.choices, default=Check.UNCHECKED)
     check_trace_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
@@ -52,7 +56,7 @@ class Media(models.Model):
 
     class Meta:
         ordering = ("-created_at", "-id")
-        verbose_name_plural = "media"
+        verbose_name_plural = gettext_lazy("media")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk} of {self.owner_id}"

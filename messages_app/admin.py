@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Q
 from django.utils.html import format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from confessions_backend.admin_bases import (
     PeopleGuardedAdmin,
@@ -35,23 +37,35 @@ def _action(name: str, title: str, service, *, needs_reason: bool):
                              permission="moderate", target="confession_id")  # fmt: skip
 
 
+def _replies_decided(count: int) -> str:
+    return gettext("%(count)d pending reply(ies) decided.") % {"count": count}
+
+
 class ReplyInline(ReadOnlyTabularInline):
     model = Reply
     fields = ("side", "body", "status", "created_at")
     readonly_fields = fields
 
-    @admin.display(description="from")
+    @admin.display(description=_("from"))
     def side(self, reply: Reply) -> str:
         # The role, never the author: the author may be an anonymous sender.
-        return "sender" if reply.author_id == reply.confession.sender_id else "recipient"
+        return (
+            gettext("sender")
+            if reply.author_id == reply.confession.sender_id
+            else gettext("recipient")
+        )
 
 
 class HasReportsFilter(admin.SimpleListFilter):
-    title = "reports"
+    title = _("reports")
     parameter_name = "reports"
 
     def lookups(self, request, model_admin):
-        return [("open", "Open reports"), ("any", "Ever reported"), ("none", "Never reported")]
+        return [
+            ("open", _("Open reports")),
+            ("any", _("Ever reported")),
+            ("none", _("Never reported")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "open":
@@ -81,10 +95,10 @@ class ConfessionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     list_select_related = ("sender", "recipient")
     inlines = (ReportInline, ReplyInline, DecisionInline)
     actions = (
-        _action("approve", "Approve (deliver)", services.confession_approve, needs_reason=False),
-        _action("reject", "Reject", services.confession_reject, needs_reason=True),
-        _action("hide", "Hide", services.confession_hide, needs_reason=True),
-        _action("dismiss_reports", "Dismiss reports", services.reports_dismiss,
+        _action("approve", _("Approve (deliver)"), services.confession_approve, needs_reason=False),
+        _action("reject", _("Reject"), services.confession_reject, needs_reason=True),
+        _action("hide", _("Hide"), services.confession_hide, needs_reason=True),
+        _action("dismiss_reports", _("Dismiss reports"), services.reports_dismiss,
                 needs_reason=False),
     )  # fmt: skip
 
@@ -95,19 +109,19 @@ class ConfessionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
 
-    @admin.display(description="body")
+    @admin.display(description=_("body"))
     def excerpt(self, confession: Confession) -> str:
         return confession.body[:80]
 
-    @admin.display(description="open reports", ordering="open_reports")
+    @admin.display(description=_("open reports"), ordering="open_reports")
     def open_report_count(self, confession: Confession) -> int:
         return getattr(confession, "open_reports", 0)
 
-    @admin.display(description="sender")
+    @admin.display(description=_("sender"))
     def sender_unless_anonymous(self, confession: Confession) -> str:
         return "(anonymous)" if confession.anonymous else confession.sender.username
 
-    @admin.display(description="media")
+    @admin.display(description=_("media"))
     def media_preview(self, confession: Confession) -> str:
         rendered = [media_render(a.media) for a in confession.attachments.select_related("media")]
         if not rendered:
@@ -155,23 +169,25 @@ class ReplyAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     inlines = (DecisionInline,)
     actions = ("approve_replies", "reject_replies")
 
-    @admin.display(description="body")
+    @admin.display(description=_("body"))
     def excerpt(self, reply: Reply) -> str:
         return reply.body[:80]
 
-    @admin.action(description="Approve selected replies", permissions=("moderate",))
+    @admin.action(description=_("Approve selected replies"), permissions=("moderate",))
     def approve_replies(self, request, queryset):
         self._decide(request, queryset, lambda reply: services.reply_approve(
             moderator=request.user, reply_id=reply.pk))  # fmt: skip
 
-    @admin.action(description="Reject selected replies (reason: other)", permissions=("moderate",))
+    @admin.action(
+        description=_("Reject selected replies (reason: other)"), permissions=("moderate",)
+    )
     def reject_replies(self, request, queryset):
         self._decide(request, queryset, lambda reply: services.reply_reject(
             moderator=request.user, reply_id=reply.pk, reason=ReasonCategory.OTHER))  # fmt: skip
 
     def _decide(self, request, queryset, decide) -> None:
         decide_each(self, request, queryset.filter(status=Reply.Status.PENDING), decide,
-                    lambda done: f"{done} pending reply(ies) decided.")  # fmt: skip
+                    _replies_decided)  # fmt: skip
 
     def has_moderate_permission(self, request) -> bool:
         return request.user.has_perm("messages_app.moderate_reply")

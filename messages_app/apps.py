@@ -1,11 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class MessagesAppConfig(AppConfig):
     name = "messages_app"
-    verbose_name = "Confessions"
+    verbose_name = gettext_lazy("Confessions")
 
     def ready(self) -> None:
+        from confessions_backend import names
+
+        names.translate(self.get_models())
         from messages_app import events, selectors
         from messages_app.models import Confession
         from messages_app.services import decisions

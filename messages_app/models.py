@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy
 
 from confessions_backend.ids import random_id
 
@@ -16,10 +17,10 @@ class Confession(models.Model):
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        HIDDEN = "hidden", "Hidden by moderators"
+        PENDING = "pending", gettext_lazy("Pending review")
+        APPROVED = "approved", gettext_lazy("Approved")
+        REJECTED = "rejected", gettext_lazy("Rejected")
+        HIDDEN = "hidden", gettext_lazy("Hidden by moderators")
 
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_confessions"
@@ -110,9 +111,9 @@ class Reply(models.Model):
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", gettext_lazy("Pending review")
+        APPROVED = "approved", gettext_lazy("Approved")
+        REJECTED = "rejected", gettext_lazy("Rejected")
 
     confession = models.ForeignKey(Confession, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(
@@ -129,7 +130,7 @@ class Reply(models.Model):
 
     class Meta:
         ordering = ("created_at", "id")
-        verbose_name_plural = "replies"
+        verbose_name_plural = gettext_lazy("replies")
         indexes = [
             models.Index(fields=("confession", "created_at", "id"), name="reply_thread"),
             # The moderation desk's list, newest first, without sorting every reply.
@@ -167,8 +168,8 @@ class QueuedConfession(Confession):
 
     class Meta:
         proxy = True
-        verbose_name = "moderation queue item"
-        verbose_name_plural = "moderation queue"
+        verbose_name = gettext_lazy("moderation queue item")
+        verbose_name_plural = gettext_lazy("moderation queue")
 
 
 class ShareCode(models.Model):

@@ -16,6 +16,8 @@ from django.db.models import Count, Exists, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from confessions_backend.admin_bases import PeopleGuardedAdmin, ReadOnlyInline, ReadOnlyModelAdmin
 from confessions_backend.errors import ApplicationError
@@ -56,8 +58,8 @@ def reported(model: type[Model]) -> Exists:
 
 class ModerationForm(forms.Form):
     reason = forms.ChoiceField(choices=[("", "---------"), *ReasonCategory.choices],
-                               required=False, help_text="shown to the author")  # fmt: skip
-    note = forms.CharField(max_length=500, required=False, help_text="for the audit log only",
+                               required=False, help_text=_("shown to the author"))  # fmt: skip
+    note = forms.CharField(max_length=500, required=False, help_text=_("for the audit log only"),
                            widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
 
@@ -75,6 +77,10 @@ def decide_each(modeladmin, request: HttpRequest, items: Iterable, decide: Calla
     modeladmin.message_user(request, summary(done), messages.SUCCESS)
     if refused:
         modeladmin.message_user(request, " ".join(refused), messages.WARNING)
+
+
+def _done(action: str, count: int) -> str:
+    return gettext("%(action)s: %(count)d done.") % {"action": action, "count": count}
 
 
 def moderation_action(
@@ -95,14 +101,14 @@ def moderation_action(
         if form.is_bound and form.is_valid():
             reason = form.cleaned_data["reason"]
             if needs_reason and not reason:
-                form.add_error("reason", "Choose the reason the author will see.")
+                form.add_error("reason", _("Choose the reason the author will see."))
             else:
                 kwargs = {"moderator": request.user, "note": form.cleaned_data["note"]}
                 if needs_reason:
                     kwargs["reason"] = reason
                 decide_each(modeladmin, request, queryset,
                             lambda item: service(**{target: item.pk}, **kwargs),
-                            lambda done: f"{title}: {done} done.")  # fmt: skip
+                            lambda done: _done(title, done))  # fmt: skip
                 return None
         return TemplateResponse(
             request,

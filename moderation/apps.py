@@ -1,11 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ModerationConfig(AppConfig):
     name = "moderation"
-    verbose_name = "Moderation"
+    verbose_name = gettext_lazy("Moderation")
 
     def ready(self) -> None:
+        from confessions_backend import names
+
+        names.translate(self.get_models())
         from accounts import text_checks
         from media_app import checks as media_checks
         from moderation import checkers, images

@@ -10,17 +10,18 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class ReasonCategory(models.TextChoices):
     """Why something was reported or taken down; the only reason an author is shown."""
 
-    HARASSMENT = "harassment", "Harassment"
-    SPAM = "spam", "Spam"
-    SEXUAL = "sexual", "Sexual content"
-    HATE = "hate", "Hate"
-    SELF_HARM = "self_harm", "Self-harm"
-    OTHER = "other", "Other"
+    HARASSMENT = "harassment", gettext_lazy("Harassment")
+    SPAM = "spam", gettext_lazy("Spam")
+    SEXUAL = "sexual", gettext_lazy("Sexual content")
+    HATE = "hate", gettext_lazy("Hate")
+    SELF_HARM = "self_harm", gettext_lazy("Self-harm")
+    OTHER = "other", gettext_lazy("Other")
 
 
 class BannedPhrase(models.Model):
@@ -30,8 +31,8 @@ class BannedPhrase(models.Model):
     class OnMatch(models.TextChoices):
         """The checker's verdict when the phrase is found."""
 
-        REVIEW = "review", "Hold for review"
-        BLOCK = "block", "Refuse"
+        REVIEW = "review", gettext_lazy("Hold for review")
+        BLOCK = "block", gettext_lazy("Refuse")
 
     phrase = models.CharField(max_length=100, unique=True)
     action = models.CharField(max_length=6, choices=OnMatch.choices, default=OnMatch.REVIEW)
@@ -48,8 +49,8 @@ class Report(models.Model):
     """A user tells moderators something is not OK. One per user and target."""
 
     class Outcome(models.TextChoices):
-        REMOVED = "removed", "Taken down"
-        NO_ACTION = "no_action", "No action needed"
+        REMOVED = "removed", gettext_lazy("Taken down")
+        NO_ACTION = "no_action", gettext_lazy("No action needed")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
@@ -80,13 +81,13 @@ class Decision(models.Model):
     """The audit log: who decided what about which target, and why. Read-only to everyone."""
 
     class Action(models.TextChoices):
-        APPROVE = "approve", "Approve"
-        REJECT = "reject", "Reject"
-        HIDE = "hide", "Hide"
-        DISMISS_REPORTS = "dismiss", "Dismiss reports"
-        AUTO_HIDE = "auto_hide", "Hidden automatically by reports"
-        PIN = "pin", "Pin"
-        UNPIN = "unpin", "Unpin"
+        APPROVE = "approve", gettext_lazy("Approve")
+        REJECT = "reject", gettext_lazy("Reject")
+        HIDE = "hide", gettext_lazy("Hide")
+        DISMISS_REPORTS = "dismiss", gettext_lazy("Dismiss reports")
+        AUTO_HIDE = "auto_hide", gettext_lazy("Hidden automatically by reports")
+        PIN = "pin", gettext_lazy("Pin")
+        UNPIN = "unpin", gettext_lazy("Unpin")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from confessions_backend.admin_bases import PeopleGuardedAdmin, ReadOnlyModelAdmin
 from moderation.admin import DecisionInline, ReportInline, moderation_action, open_report_counts
@@ -26,18 +27,18 @@ def _actions(decide, target: str, *, pins: bool):
         return partial(decide, action=action, **extra)
 
     actions = [
-        moderation_action("approve", "Approve (make public)", act("approve"),
+        moderation_action("approve", _("Approve (make public)"), act("approve"),
                           needs_reason=False, permission="moderate", target=target),
-        moderation_action("reject", "Reject", act("reject"),
+        moderation_action("reject", _("Reject"), act("reject"),
                           needs_reason=True, permission="moderate", target=target),
-        moderation_action("hide", "Hide", act("hide"),
+        moderation_action("hide", _("Hide"), act("hide"),
                           needs_reason=True, permission="moderate", target=target),
     ]  # fmt: skip
     if pins:
         actions += [
-            moderation_action("pin", "Pin to the top of the feed", act("pin"),
+            moderation_action("pin", _("Pin to the top of the feed"), act("pin"),
                               needs_reason=False, permission="moderate", target=target),
-            moderation_action("unpin", "Unpin", act("unpin"),
+            moderation_action("unpin", _("Unpin"), act("unpin"),
                               needs_reason=False, permission="moderate", target=target),
         ]  # fmt: skip
     return tuple(actions)
@@ -51,15 +52,15 @@ class _WorkAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(open_reports=open_report_counts(self.model))
 
-    @admin.display(description="reports", ordering="open_reports")
+    @admin.display(description=_("reports"), ordering="open_reports")
     def open_report_count(self, item) -> int:
         return item.open_reports
 
-    @admin.display(description="text")
+    @admin.display(description=_("text"))
     def excerpt(self, item) -> str:
         return item.body[:80]
 
-    @admin.display(description="author")
+    @admin.display(description=_("author"))
     def author_unless_anonymous(self, item) -> str:
         # The rule the API follows, for a viewer who wrote nothing here.
         return item.author.username if self.author_shown(item) else "(anonymous)"

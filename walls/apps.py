@@ -1,11 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class WallsConfig(AppConfig):
     name = "walls"
-    verbose_name = "Confession walls"
+    verbose_name = gettext_lazy("Confession walls")
 
     def ready(self) -> None:
+        from confessions_backend import names
+
+        names.translate(self.get_models())
         from moderation import images
         from realtime import previews
         from walls import events, selectors, services

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from confessions_backend.ids import random_id
 
@@ -25,8 +26,11 @@ def new_invite_code() -> str:
 
 class Wall(models.Model):
     class Moderation(models.TextChoices):
-        PRE = "pre", "Before anyone sees it (a moderator approves every post and comment)"
-        POST = "post", "After (public at once when the checker chain passes it)"
+        PRE = (
+            "pre",
+            gettext_lazy("Before anyone sees it (a moderator approves every post and comment)"),
+        )
+        POST = "post", gettext_lazy("After (public at once when the checker chain passes it)")
 
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=60, unique=True)
@@ -66,10 +70,10 @@ class Membership(models.Model):
 
 
 class Status(models.TextChoices):
-    PENDING = "pending", "Waiting for a moderator"
-    APPROVED = "approved", "Public"
-    REJECTED = "rejected", "Rejected"
-    HIDDEN = "hidden", "Hidden (reports, or a moderator)"
+    PENDING = "pending", gettext_lazy("Waiting for a moderator")
+    APPROVED = "approved", gettext_lazy("Public")
+    REJECTED = "rejected", gettext_lazy("Rejected")
+    HIDDEN = "hidden", gettext_lazy("Hidden (reports, or a moderator)")
 
 
 class Post(models.Model):

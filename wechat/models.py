@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class SubscribeCredit(models.Model):
@@ -28,10 +29,10 @@ class SubscribeMessage(models.Model):
     """One notification's subscribe message: at most one, whatever retries or workers do."""
 
     class Outcome(models.TextChoices):
-        SENT = "sent", "Sent"
-        REFUSED = "refused", "Refused by the user (43101): credits set to 0"
-        INVALID = "invalid", "Refused as invalid (47003): a bug of ours"
-        FAILED = "failed", "Refused by WeChat for another reason"
+        SENT = "sent", gettext_lazy("Sent")
+        REFUSED = "refused", gettext_lazy("Refused by the user (43101): credits set to 0")
+        INVALID = "invalid", gettext_lazy("Refused as invalid (47003): a bug of ours")
+        FAILED = "failed", gettext_lazy("Refused by WeChat for another reason")
 
     notification = models.OneToOneField(
         "realtime.Notification", on_delete=models.CASCADE, related_name="+"

@@ -172,3 +172,44 @@ def test_the_admin_speaks_the_browsers_language(client):
     assert chinese.status_code == english.status_code == 200
     assert "登录" in chinese.text
     assert "Log in" in english.text
+
+
+def test_every_name_of_our_models_and_fields_has_its_chinese():
+    """The admin showed our models, fields and columns in English among Django's Chinese
+    ("选择moderation queue item查看"): every name of ours is in the catalog now."""
+    from django.apps import apps
+    from django.utils import translation
+
+    from confessions_backend import names
+
+    catalog = _catalog()
+    missing = []
+    with translation.override("zh-hans"):
+        for model in apps.get_models():
+            if model._meta.app_label not in APPS:
+                continue
+            options = model._meta
+            shown = [options.verbose_name, options.verbose_name_plural]
+            shown += [field.verbose_name for field in options.get_fields(include_hidden=True)
+                      if not field.auto_created and hasattr(field, "verbose_name")]  # fmt: skip
+            for name in shown:
+                if not CJK.search(str(name)) and str(name) not in ("ID", "SHA-256", "OpenID"):
+                    missing.append(f"{options.label}: {name}")
+    assert not missing, missing
+    assert set(names.WORDS) <= set(catalog)
+
+
+def test_the_moderation_desk_speaks_chinese(admin_client, alice, bob):
+    from messages_app import services
+
+    services.confession_send(sender=alice, recipient_username="bob", body="hi")
+    page = admin_client.get("/admin/messages_app/confession/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for english in ("Approve (deliver)", "Dismiss reports", "open reports", "Ever reported",
+                    "created at", "Pending review", "Approved"):  # fmt: skip
+        assert english not in text, english
+    for chinese in ("通过（送达）", "驳回举报", "曾被举报", "表白"):
+        assert chinese in text, chinese
+    queue = admin_client.get("/admin/messages_app/queuedconfession/", HTTP_ACCEPT_LANGUAGE="zh")
+    assert "moderation queue item" not in queue.content.decode()
