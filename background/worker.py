@@ -80,6 +80,7 @@ class Worker(db_worker.Worker):
             if beating is not None:
                 beating.join(timeout=TICK_SECONDS)
                 self._forget_beat()
+                connection.close()  # this thread's, as the beat thread closes its own
 
     def _loop(self) -> None:
         next_tick = 0.0
