@@ -68,11 +68,15 @@ class _StorageGate:
                 self._slots = threading.BoundedSemaphore(self._size)
             return self._slots
 
-    @contextmanager
-    def writing(self) -> Iterator[None]:
+    def refuse_while_down(self) -> None:
+        """A 503 at once while storage is known to be failing (before any work on the file)."""
         wait = self.down_until - time.monotonic()
         if wait > 0:
             raise self._refusal(wait)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        self.refuse_while_down()
         slots = self._semaphore()
         if not slots.acquire(timeout=1):
             raise self._refusal(1)
@@ -176,6 +180,7 @@ def media_upload(*, owner: User, file: UploadedFile) -> Media:
     today, 400 unreadable / too long / too many pixels, 503 storage unavailable. On any error
     nothing is left behind, in storage or in the database.
     """
+    _storage_gate.refuse_while_down()
     head = file.read(64)
     file.seek(0)
     try:
