@@ -57,6 +57,10 @@ def backoff(attempts: int) -> timedelta:
 
 
 class Worker(db_worker.Worker):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._stopped = threading.Event()  # set when run() ends: the beat thread stops
+
     @classmethod
     def in_process(cls, worker_id: str, *, batch: bool = False, interval: float = 1) -> Worker:
         """A worker on every queue of the default backend, run by code rather than by the
@@ -107,12 +111,6 @@ class Worker(db_worker.Worker):
                 return
             if self.running and claimed is None:
                 time.sleep(self.interval)
-
-    @property
-    def _stopped(self) -> threading.Event:
-        if not hasattr(self, "_stopped_event"):
-            self._stopped_event = threading.Event()
-        return self._stopped_event
 
     def beat(self) -> None:
         now = timezone.now()
