@@ -59,8 +59,9 @@ class _InviteGuesses:
     """Wrong invite codes in the current hour, per account and per client address (cache)."""
 
     def __init__(self, user: User, client: str) -> None:
-        hour = int(time.time() // 3600)
-        self.ends_in = int(3600 - time.time() % 3600) + 1
+        now = time.time()
+        hour = int(now // 3600)
+        self.ends_in = int(3600 - now % 3600) + 1
         limit = settings.WALL_INVITE_GUESSES_PER_HOUR
         self.counters = [(f"invite-guesses:user:{user.pk}:{hour}", limit)]
         if client:
