@@ -6,10 +6,10 @@
   in all; then it is recorded as failed, with its traceback, in the admin. The attempts are the
   row's own `worker_ids` (one per claim), so they survive a worker restart.
 - Every few seconds it enqueues the periodic jobs that are due (background.periodic) and puts
-  back a task left `RUNNING` by a worker that died (tasks are idempotent; see README): one
-  whose worker has not beaten for TASKS_WORKER_DEAD_SECONDS (`WorkerBeat`, written every
-  TICK_SECONDS from a thread of the worker's own, so a long task does not silence it), and,
-  whatever its worker, one running past ABANDONED_AFTER.
+  back a task left `RUNNING` by a worker that died (tasks are idempotent; see
+  docs/operations.md): one whose worker has not beaten for TASKS_WORKER_DEAD_SECONDS
+  (`WorkerBeat`, written every TICK_SECONDS from a thread of the worker's own, so a long task
+  does not silence it), and, whatever its worker, one running past ABANDONED_AFTER.
 - Any number of workers share the queue: a task is claimed with SELECT ... FOR UPDATE SKIP
   LOCKED (PostgreSQL) or in an exclusive transaction (SQLite), so it runs once.
 """

@@ -35,7 +35,7 @@ def add_error_envelope(result: dict[str, Any], generator, request, public) -> di
             operation.setdefault("responses", {}).setdefault(
                 "default",
                 {
-                    "description": "Any error, in the error envelope (see README).",
+                    "description": "Any error, in the error envelope (see docs/api.md).",
                     "content": {
                         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
                     },

@@ -3,8 +3,8 @@
 Everything comes from the environment (and an optional `.env` file beside `manage.py`), read
 once here. An unset variable falls back to an embedded default that works on a laptop (SQLite
 under `var/`, the in-memory channel layer, files under `var/media`); a variable that is set but
-malformed stops start-up with `ImproperlyConfigured` naming it. The README's configuration table
-lists every variable read here, and a test keeps the two in step.
+malformed stops start-up with `ImproperlyConfigured` naming it. The table of
+docs/configuration.md lists every variable read here, and a test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ class StrictEnv(environ.Env):
     """`environ.Env` that remembers what it read and refuses malformed values by name.
 
     django-environ quietly turns an unknown boolean such as "maybe" into False; here it stops
-    start-up instead. `names_read` lets tests check the README and docker-compose against it.
+    start-up instead. `names_read` lets tests check docs/configuration.md and docker-compose
+    against it.
     """
 
     def __init__(self) -> None:
@@ -672,5 +673,5 @@ LOGGING = {
     },
 }
 
-# The names every variable above was read under; tests hold README and compose to it.
+# The names every variable above was read under; tests hold docs/configuration.md and compose to it.
 ENVIRONMENT_VARIABLES = frozenset(env.names_read)

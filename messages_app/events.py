@@ -1,5 +1,5 @@
 """Every event the confessions app tells users about: declared once in `realtime.events` (which
-README's event table is made from) and built here, and only here, by the functions below.
+docs/api.md's event table is made from) and built here, and only here, by the functions below.
 Services call these builders and pass the result to `realtime.services.notify`.
 
 Who someone is appears as `{"username", "display_name"}` (no URLs: they would expire in a

@@ -3,7 +3,7 @@ notify register in their `AppConfig.ready()`). Each app that notifies keeps one 
 declares its types here and builds their payloads (`messages_app/events.py`); `notify` refuses a
 type nobody registered. A new type needs no migration: `Notification.type` is a string.
 
-README's event table is `events_table()`: a test holds the two together.
+docs/api.md's event table is `events_table()`: a test holds the two together.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 class EventType:
     name: str
     to: str  # who gets it, and when
-    data: str  # the keys of its `data`, for the README
+    data: str  # the keys of its `data`, for docs/api.md
 
 
 _registry: dict[str, EventType] = {}
@@ -49,7 +49,7 @@ def registered() -> list[EventType]:
 
 
 def events_table() -> str:
-    """The README's table of events, one row per registered type."""
+    """docs/api.md's table of events, one row per registered type."""
     rows = ["| type | to whom, when | `data` |", "| --- | --- | --- |"]
     rows += [f"| `{e.name}` | {e.to} | {e.data} |" for e in registered()]
     return "\n".join(rows)

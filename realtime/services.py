@@ -31,7 +31,7 @@ from realtime.pusher import Pusher, dropped
 PUSH_TIMEOUT_SECONDS = 2.0
 _pusher = Pusher(timeout=PUSH_TIMEOUT_SECONDS)
 
-# Close codes of the notifications socket (README "WebSocket").
+# Close codes of the notifications socket (docs/api.md, "Notifications and the WebSocket").
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_BANNED = 4403
 CLOSE_REPLACED = 4409  # the user opened more sockets than the cap: this, the oldest, went

@@ -1,5 +1,5 @@
 """Event types: registered in one place per app, built only by that app's builders, and the
-README's event table is exactly the registry."""
+docs/api.md's event table is exactly the registry."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_readme_event_table_is_the_registry():
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "api.md").read_text()
     assert events.events_table() in readme, (
-        "README's event table is out of date; paste realtime.events.events_table():\n"
+        "docs/api.md's event table is out of date; paste realtime.events.events_table():\n"
         + events.events_table()
     )
 

@@ -85,7 +85,7 @@ class WallPostsApi(generics.GenericAPIView):
                    responses={200: s.PostOutput(many=True)})  # fmt: skip
     def get(self, request: Request, slug: str) -> Response:
         """A wall's feed: `new` newest first (the first page starts with the posts moderators
-        pinned), or `hot` (see the README for the formula)."""
+        pinned), or `hot` (see docs/api.md for the formula)."""
         sort = parse(s.FeedQuery, request, query=True)["sort"]
         wall_id, any_pinned = selectors.readable_wall(user_id=request.user.pk, slug=slug)
         urls = Urls(request)
