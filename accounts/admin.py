@@ -28,13 +28,26 @@ class HeldProfileFilter(admin.SimpleListFilter):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ("username", "display_name", "wechat_openid", "is_active", "is_staff",
-                    "date_joined")  # fmt: skip
+    list_display = (
+        "username",
+        "display_name",
+        "wechat_openid",
+        "is_active",
+        "is_staff",
+        "date_joined",
+    )
     list_filter = ("is_active", "is_staff", "is_superuser", HeldProfileFilter)
     search_fields = ("username", "wechat_openid", "wechat_unionid", "display_name", "email")
     ordering = ("-date_joined",)
-    readonly_fields = ("wechat_openid", "wechat_unionid", "last_login", "date_joined",
-                       "pending_display_name", "pending_bio", "pending_note")  # fmt: skip
+    readonly_fields = (
+        "wechat_openid",
+        "wechat_unionid",
+        "last_login",
+        "date_joined",
+        "pending_display_name",
+        "pending_bio",
+        "pending_note",
+    )
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Profile"), {"fields": ("display_name", "bio", "avatar", "accepts_anonymous")}),
@@ -56,8 +69,10 @@ class UserAdmin(DjangoUserAdmin):
             services.profile_pending_decide(user=user, approve=False)
         self.message_user(request, gettext("Rejected what was held."), messages.SUCCESS)
 
-    @admin.action(description=_("Ban selected users (deactivate, kill their sessions)"),
-                  permissions=("change",))  # fmt: skip
+    @admin.action(
+        description=_("Ban selected users (deactivate, kill their sessions)"),
+        permissions=("change",),
+    )
     def ban_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         count = 0
         for user in queryset.filter(is_active=True).exclude(pk=request.user.pk):

@@ -64,10 +64,18 @@ class JWTAuthentication(authentication.JWTAuthentication):
             # Signed by us (the signature is checked before the expiry): the client refreshes.
             raise TokenExpired() from None
         except TokenError as error:
-            raise InvalidToken({"detail": _("Given token not valid for any token type"),
-                                "messages": [{"token_class": "AccessToken",
-                                              "token_type": "access",
-                                              "message": error.args[0]}]}) from None  # fmt: skip
+            raise InvalidToken(
+                {
+                    "detail": _("Given token not valid for any token type"),
+                    "messages": [
+                        {
+                            "token_class": "AccessToken",
+                            "token_type": "access",
+                            "message": error.args[0],
+                        }
+                    ],
+                }
+            ) from None
 
     def get_user(self, validated_token: Token) -> User:
         user = selectors.active_user(user_id=validated_token.get(api_settings.USER_ID_CLAIM))

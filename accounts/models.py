@@ -65,11 +65,14 @@ class User(AbstractUser):
         default=True, help_text="Whether anonymous confessions may be sent to this user."
     )
     language = models.CharField(
-        max_length=10, blank=True, default="", choices=settings.LANGUAGES,
+        max_length=10,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
         help_text="What we tell this user outside a request of theirs (WeChat subscribe "
         "messages) is in this language: set from their sign-in's Accept-Language, or by "
         "themselves. Empty: not known (subscribe messages are then in Chinese).",
-    )  # fmt: skip
+    )
     wechat_openid = models.CharField(max_length=64, null=True, blank=True, unique=True)
     wechat_unionid = models.CharField(max_length=64, null=True, blank=True, db_index=True)
 

@@ -76,8 +76,9 @@ def _both_active_and_blocks(author: int, recipient: int, *, lock: bool = False) 
 _reach = CompiledQuery(_both_active_and_blocks, author=int, recipient=int)
 _reach_locking = CompiledQuery(
     lambda author, recipient: _both_active_and_blocks(author, recipient, lock=True),
-    author=int, recipient=int,
-)  # fmt: skip
+    author=int,
+    recipient=int,
+)
 
 
 def named_blocks(*, blocker_id: int) -> QuerySet[Block]:

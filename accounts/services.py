@@ -57,9 +57,13 @@ def _check_username_free(username: str, *, user: User | None = None) -> None:
     if others.filter(username_key=usernames.key(username)).exists():
         raise ValidationError({"username": [gettext("That username is taken.")]})
     if others.filter(username_skeleton=usernames.skeleton(username)).exists():
-        raise ValidationError({"username": [
-            gettext("That username looks too much like someone else's; choose another.")
-        ]})  # fmt: skip
+        raise ValidationError(
+            {
+                "username": [
+                    gettext("That username looks too much like someone else's; choose another.")
+                ]
+            }
+        )
 
 
 def _save_checked(user: User) -> None:
@@ -102,10 +106,10 @@ def auth_login(*, username: str, password: str) -> User:
         return user
     candidate = User.objects.filter(username_key=usernames.key(username), is_active=False).first()
     if candidate is not None and candidate.check_password(password):
-        raise ApplicationError("account_disabled", gettext("This account is disabled."),
-                               status=403)  # fmt: skip
-    raise ApplicationError("invalid_credentials", gettext("Wrong username or password."),
-                           status=401)  # fmt: skip
+        raise ApplicationError("account_disabled", gettext("This account is disabled."), status=403)
+    raise ApplicationError(
+        "invalid_credentials", gettext("Wrong username or password."), status=401
+    )
 
 
 def _outstanding(token: RefreshToken, raw: str, user: User) -> OutstandingToken:
@@ -164,14 +168,21 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
             successor = RefreshToken.for_user(user)
             pair = {"access": str(successor.access_token), "refresh": str(successor)}
             TokenRotation.objects.create(
-                jti=jti, family=family, successor_jti=successor["jti"],
-                successor_access=pair["access"], successor_refresh=pair["refresh"],
-                rotated_at=now, expires_at=datetime_from_epoch(token["exp"]),
-            )  # fmt: skip
+                jti=jti,
+                family=family,
+                successor_jti=successor["jti"],
+                successor_access=pair["access"],
+                successor_refresh=pair["refresh"],
+                rotated_at=now,
+                expires_at=datetime_from_epoch(token["exp"]),
+            )
             return pair
     # Outside the transaction: the revocation is committed before the refusal.
-    logger.warning("a used refresh token of user %s came back: %s tokens of its sign-in "
-                   "revoked", user.pk, revoked)  # fmt: skip
+    logger.warning(
+        "a used refresh token of user %s came back: %s tokens of its sign-in revoked",
+        user.pk,
+        revoked,
+    )
     raise _refresh_refused()
 
 
@@ -290,8 +301,7 @@ def auth_wechat(*, code: str, display_name: str = "") -> tuple[User, bool]:
         openid=session.openid, unionid=session.unionid, display_name=display_name
     )
     if not user.is_active:
-        raise ApplicationError("account_disabled", gettext("This account is disabled."),
-                               status=403)  # fmt: skip
+        raise ApplicationError("account_disabled", gettext("This account is disabled."), status=403)
     return user, created
 
 
@@ -507,13 +517,14 @@ def phone_bind(*, user: User, code: str) -> User:
                 gettext("This phone code is invalid or was already used; ask the user again."),
                 status=400,
             ) from None
-        raise _wechat_application_error(exc) from None  # fmt: skip
+        raise _wechat_application_error(exc) from None
     info = answer.get("phone_info") or {}
     phone = info.get("purePhoneNumber") or info.get("phoneNumber")
     watermark = info.get("watermark") or {}
     if not isinstance(phone, str) or not phone or watermark.get("appid") != client.appid:
-        raise ServiceUnavailable(gettext("WeChat did not answer properly; try again soon."),
-                                 code="wechat_unavailable")  # fmt: skip
+        raise ServiceUnavailable(
+            gettext("WeChat did not answer properly; try again soon."), code="wechat_unavailable"
+        )
     country = str(info.get("countryCode") or "")
     number = f"+{country} {phone}" if country and country != "86" else phone
     # One phone, one account: a phone stands for a person (the real-name rule), and a banned

@@ -153,15 +153,21 @@ class WeChatClient:
         """POST to an API that takes `access_token`; one refetch if WeChat says it expired.
         With `image`, an API that answers an image (or JSON on error): the image's bytes."""
         try:
-            return self._request("POST", path, params={"access_token": self.access_token()},
-                                 json=payload, image=image)  # fmt: skip
+            return self._request(
+                "POST",
+                path,
+                params={"access_token": self.access_token()},
+                json=payload,
+                image=image,
+            )
         except WeChatError as exc:
             if exc.errcode not in TOKEN_EXPIRED_ERRCODES:
                 raise
         cache.delete(self._token_cache_key)
         token = self.access_token(refresh=True)
-        return self._request("POST", path, params={"access_token": token}, json=payload,
-                             image=image)  # fmt: skip
+        return self._request(
+            "POST", path, params={"access_token": token}, json=payload, image=image
+        )
 
     def image(self, path: str, payload: dict[str, Any]) -> bytes:
         """POST to an API that answers an image (or, on error, JSON): the image's bytes."""

@@ -65,9 +65,16 @@ class Worker(db_worker.Worker):
     def in_process(cls, worker_id: str, *, batch: bool = False, interval: float = 1) -> Worker:
         """A worker on every queue of the default backend, run by code rather than by the
         command: `make run`'s embedded one, or a test's (`batch`: until nothing is due)."""
-        return cls(queue_names=["*"], interval=interval, batch=batch, backend_name="default",
-                   startup_delay=False, max_tasks=None, worker_id=worker_id,
-                   excluded_queue_names=[])  # fmt: skip
+        return cls(
+            queue_names=["*"],
+            interval=interval,
+            batch=batch,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
+        )
 
     def run(self) -> None:
         logger.info("worker %s started (queues %s)", self.worker_id, ",".join(self.queue_names))
@@ -124,8 +131,9 @@ class Worker(db_worker.Worker):
             try:
                 self.beat()
             except DEPENDENCY_ERRORS as exc:
-                logger.warning("worker %s: no heartbeat, the database is away: %s",
-                               self.worker_id, exc)  # fmt: skip
+                logger.warning(
+                    "worker %s: no heartbeat, the database is away: %s", self.worker_id, exc
+                )
             finally:
                 connection.close()
             self._stopped.wait(TICK_SECONDS)
@@ -190,8 +198,9 @@ class Worker(db_worker.Worker):
             result = db_result.task_result
             with transaction.atomic():
                 if task.takes_context:
-                    value = task.call(TaskContext(task_result=result), *result.args,
-                                      **result.kwargs)  # fmt: skip
+                    value = task.call(
+                        TaskContext(task_result=result), *result.args, **result.kwargs
+                    )
                 else:
                     value = task.call(*result.args, **result.kwargs)
             db_result.set_successful(value)
@@ -199,8 +208,13 @@ class Worker(db_worker.Worker):
         except RETRYABLE as exc:
             attempts = len(db_result.worker_ids)
             if attempts >= settings.TASKS_MAX_ATTEMPTS:
-                logger.error("task %s (%s) failed for good after %d attempts: %s",
-                             db_result.id, db_result.task_path, attempts, exc)  # fmt: skip
+                logger.error(
+                    "task %s (%s) failed for good after %d attempts: %s",
+                    db_result.id,
+                    db_result.task_path,
+                    attempts,
+                    exc,
+                )
                 db_result.set_failed(exc)
             else:
                 self.retry_later(db_result, exc, attempts)
@@ -213,9 +227,15 @@ class Worker(db_worker.Worker):
 
     def retry_later(self, db_result: DBTaskResult, exc: BaseException, attempts: int) -> None:
         delay = backoff(attempts)
-        logger.warning("task %s (%s) attempt %d failed (%s: %s); again in %ds",
-                       db_result.id, db_result.task_path, attempts, type(exc).__name__, exc,
-                       delay.total_seconds())  # fmt: skip
+        logger.warning(
+            "task %s (%s) attempt %d failed (%s: %s); again in %ds",
+            db_result.id,
+            db_result.task_path,
+            attempts,
+            type(exc).__name__,
+            exc,
+            delay.total_seconds(),
+        )
         DBTaskResult.objects.filter(pk=db_result.pk).update(
             status=TaskResultStatus.READY,
             run_after=timezone.now() + delay,

@@ -92,10 +92,12 @@ class PeopleGuardedAdmin(admin.ModelAdmin):
             # (`status__exact`, `created_at__gte`), never a path that goes further.
             own = lookup in names or any(
                 lookup == path
-                or (lookup.startswith(path + LOOKUP_SEP)
-                    and LOOKUP_SEP not in lookup[len(path) + len(LOOKUP_SEP):])
+                or (
+                    lookup.startswith(path + LOOKUP_SEP)
+                    and LOOKUP_SEP not in lookup[len(path) + len(LOOKUP_SEP) :]
+                )
                 for path in paths
-            )  # fmt: skip
+            )
             if not own:
                 return False
         return super().lookup_allowed(lookup, value, request)

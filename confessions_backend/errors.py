@@ -201,9 +201,11 @@ def _render(exc: BaseException) -> tuple[int, dict[str, Any], dict[str, str]]:
             body = envelope("validation_error", _INVALID_INPUT, _field_errors(exc.detail))
             return exc.status_code, body, headers
         if isinstance(exc, TokenExpired):
-            return exc.status_code, envelope(
-                "token_expired", _("The access token has expired: refresh it.")
-            ), headers  # fmt: skip
+            return (
+                exc.status_code,
+                envelope("token_expired", _("The access token has expired: refresh it.")),
+                headers,
+            )
         if isinstance(
             exc,
             (drf.NotAuthenticated, drf.AuthenticationFailed, InvalidToken, JWTAuthenticationFailed),

@@ -135,8 +135,11 @@ def readyz(request: HttpRequest) -> JsonResponse:
         else:
             results["worker"] = "unavailable" if stalled else "ok"
             if stalled:
-                logger.warning("no live worker has picked up a task while %d are due "
-                               "(%d alive)", queue["due"], queue["workers"])  # fmt: skip
+                logger.warning(
+                    "no live worker has picked up a task while %d are due (%d alive)",
+                    queue["due"],
+                    queue["workers"],
+                )
     failed = [name for name, result in results.items() if result != "ok"]
     if failed:
         body = envelope("service_unavailable", f"Not ready: {', '.join(failed)} unavailable.")

@@ -51,11 +51,10 @@ def _browser_only(middleware: type) -> type:
             return self.get_response(request)  # a coroutine in an async chain, as wanted
         return middleware.__call__(self, request)
 
-    return type(middleware.__name__, (middleware,), {
-        "__call__": __call__,
-        "__module__": __name__,
-        "__doc__": f"{middleware.__module__}.{middleware.__name__}, not on {VERSIONED_API_PREFIX}.",
-    })  # fmt: skip
+    name = f"{middleware.__module__}.{middleware.__name__}"
+    doc = f"{name}, not on {VERSIONED_API_PREFIX}."
+    namespace = {"__call__": __call__, "__module__": __name__, "__doc__": doc}
+    return type(middleware.__name__, (middleware,), namespace)
 
 
 SessionMiddleware = _browser_only(session_middleware.SessionMiddleware)

@@ -62,8 +62,14 @@ class CursorPagination(pagination.CursorPagination):
                 raise ValueError
             if position is not None and isinstance(field, IntegerField) and int(position) < 1:
                 raise ValueError  # an id we wrote is positive
-        except (NotFound, DjangoValidationError, ValueError, TypeError, UnicodeError,
-                binascii.Error):  # fmt: skip
+        except (
+            NotFound,
+            DjangoValidationError,
+            ValueError,
+            TypeError,
+            UnicodeError,
+            binascii.Error,
+        ):
             raise _invalid_cursor() from None
         return cursor
 

@@ -364,9 +364,8 @@ REPLIES_PER_HOUR = env.positive_int("REPLIES_PER_HOUR", default=60)
 # the others, and everyone while WeChat is not configured).
 MODERATION_CHECKERS = env.list(
     "MODERATION_CHECKERS",
-    default=["moderation.checkers.BannedPhraseChecker",
-             "moderation.checkers.WeChatContentChecker"],
-)  # fmt: skip
+    default=["moderation.checkers.BannedPhraseChecker", "moderation.checkers.WeChatContentChecker"],
+)
 REPORTS_TO_HIDE = env.positive_int("REPORTS_TO_HIDE", default=3)
 
 # --- Background work (django-tasks, django-tasks-db; `python manage.py worker`) -------------
@@ -592,10 +591,13 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"WECHAT_SUBSCRIBE_TEMPLATES is malformed: {exc}") from exc
 if not isinstance(WECHAT_SUBSCRIBE_TEMPLATES, dict) or not all(
-    isinstance(spec, dict) and isinstance(spec.get("id"), str) and spec["id"]
-    and isinstance(spec.get("data"), dict) and spec["data"]
+    isinstance(spec, dict)
+    and isinstance(spec.get("id"), str)
+    and spec["id"]
+    and isinstance(spec.get("data"), dict)
+    and spec["data"]
     for spec in WECHAT_SUBSCRIBE_TEMPLATES.values()
-):  # fmt: skip
+):
     raise ImproperlyConfigured(
         'WECHAT_SUBSCRIBE_TEMPLATES is malformed: use {"<event>": {"id": "...", "data": {...}}}'
     )

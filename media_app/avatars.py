@@ -24,9 +24,15 @@ class MediaAvatars:
             # The same object under a named profile and in an anonymous confession would
             # tell the recipient who sent it.
             raise ValidationError(
-                {"avatar": [gettext("This image is already in use: a photo sent in a "
-                                    "confession cannot be an avatar.")]}
-            ) from None  # fmt: skip
+                {
+                    "avatar": [
+                        gettext(
+                            "This image is already in use: a photo sent in a "
+                            "confession cannot be an avatar."
+                        )
+                    ]
+                }
+            ) from None
         return media
 
     def release(self, *, media_id: int) -> None:

@@ -74,10 +74,16 @@ def media_check_request(*, media_id: int) -> str:
     if media is None or media.check_status != Media.Check.CHECKING or media.check_trace_id:
         return "nothing_to_ask"
     key, content_type = _checked_key(media)
-    url = s3_presigned(s3_target(storage_now()), key, content_type, int(time.time()),
-                       URL_LIFETIME_SECONDS)  # fmt: skip
-    payload = {"media_url": url, "media_type": 2, "version": 2, "scene": 4,
-               "openid": media.owner.wechat_openid}  # fmt: skip
+    url = s3_presigned(
+        s3_target(storage_now()), key, content_type, int(time.time()), URL_LIFETIME_SECONDS
+    )
+    payload = {
+        "media_url": url,
+        "media_type": 2,
+        "version": 2,
+        "scene": 4,
+        "openid": media.owner.wechat_openid,
+    }
     try:
         answer = wechat.get_client().call("wxa/media_check_async", payload)
     except wechat.WeChatUnavailable as exc:

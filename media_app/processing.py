@@ -124,15 +124,21 @@ def sniff(head: bytes) -> tuple[str, str]:
         if brand in _ISO_IMAGE_BRANDS:
             return "image", _ISO_IMAGE_BRANDS[brand]
         if brand == b"crx ":
-            raise MediaRejected("unsupported_media_type", gettext_noop(
-                "Camera RAW files are not accepted; send JPEG, PNG, WebP or HEIC."
-            ), status=415)  # fmt: skip
+            raise MediaRejected(
+                "unsupported_media_type",
+                gettext_noop("Camera RAW files are not accepted; send JPEG, PNG, WebP or HEIC."),
+                status=415,
+            )
         return "video", brand.decode("latin1")
     if head.startswith((b"GIF87a", b"GIF89a")):
-        raise MediaRejected("unsupported_media_type", gettext_noop(
-            "GIFs and stickers are not accepted: send a photo, or a short video for something "
-            "that moves."
-        ), 415)  # fmt: skip
+        raise MediaRejected(
+            "unsupported_media_type",
+            gettext_noop(
+                "GIFs and stickers are not accepted: send a photo, or a short video for something "
+                "that moves."
+            ),
+            415,
+        )
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
         raise MediaRejected(
             "unsupported_media_type", gettext_noop("AVI is not accepted; send MP4."), 415
@@ -268,8 +274,16 @@ def _seconds(hours: bytes, minutes: bytes, seconds: bytes) -> float:
 def _ffmpeg(arguments: list[str]) -> subprocess.CompletedProcess:
     import imageio_ffmpeg
 
-    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-nostdin",
-               "-protocol_whitelist", "file", "-f", "mov", *arguments]  # fmt: skip
+    command = [
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-protocol_whitelist",
+        "file",
+        "-f",
+        "mov",
+        *arguments,
+    ]
     try:
         return subprocess.run(  # noqa: S603 - fixed binary, our own arguments, no shell
             command, capture_output=True, timeout=settings.MEDIA_FFMPEG_TIMEOUT_SECONDS
@@ -300,8 +314,9 @@ def probe_video(path: Path, brand: str) -> ProbedVideo:
             seconds=limit,
         )
 
-    frame = _ffmpeg(["-i", str(path), "-map", "0:v:0", "-frames:v", "1",
-                     "-f", "image2pipe", "-c:v", "png", "-"])  # fmt: skip
+    frame = _ffmpeg(
+        ["-i", str(path), "-map", "0:v:0", "-frames:v", "1", "-f", "image2pipe", "-c:v", "png", "-"]
+    )
     if frame.returncode != 0 or not frame.stdout:
         raise MediaRejected(
             "invalid_media", gettext_noop("No frame of this video could be decoded.")

@@ -23,8 +23,18 @@ from media_app.models import Media
 from media_app.signed_urls import current_signer
 
 # What a rendering reads of a media row (`values()` names, or a Media's attributes).
-MEDIA_FIELDS = ("id", "kind", "content_type", "size", "width", "height", "duration",
-                "storage_key", "thumbnail_key", "display_key")  # fmt: skip
+MEDIA_FIELDS = (
+    "id",
+    "kind",
+    "content_type",
+    "size",
+    "width",
+    "height",
+    "duration",
+    "storage_key",
+    "thumbnail_key",
+    "display_key",
+)
 
 
 _REMEMBERED = 20_000  # renderings kept a window, per process (a few MB)
@@ -115,14 +125,13 @@ def _render(values: Mapping[str, Any], urls: Urls, prefix: str) -> dict[str, Any
         # videos: None (their thumbnail is the poster).
         "display_url": (urls(display, image_type(display)) if display else url)
         if kind == "image"
-        else None,  # fmt: skip
+        else None,
         "thumbnail_url": urls(thumbnail, image_type(thumbnail)) if thumbnail else None,
     }
 
 
 def media_render(media: Media, *, request: HttpRequest | None = None) -> dict[str, Any]:
-    return media_values_render({name: getattr(media, name) for name in MEDIA_FIELDS},
-                               Urls(request))  # fmt: skip
+    return media_values_render({name: getattr(media, name) for name in MEDIA_FIELDS}, Urls(request))
 
 
 def avatar_url(media: Media, *, request: HttpRequest | None = None) -> str:

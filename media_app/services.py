@@ -129,7 +129,7 @@ def _check_quota(owner: User, size: int) -> None:
             "payload_too_large",
             gettext("Your media storage quota is full; delete something first."),
             status=413,
-        )  # fmt: skip
+        )
 
 
 def _save(key: str, data: bytes, content_type: str) -> None:
@@ -191,10 +191,14 @@ def media_upload(*, owner: User, file: UploadedFile) -> Media:
     if file.size > limit:
         raise ApplicationError(
             "payload_too_large",
-            (gettext("Images may be at most %(mb)d MB.") if kind == "image"
-             else gettext("Videos may be at most %(mb)d MB.")) % {"mb": limit // 2**20},
+            (
+                gettext("Images may be at most %(mb)d MB.")
+                if kind == "image"
+                else gettext("Videos may be at most %(mb)d MB.")
+            )
+            % {"mb": limit // 2**20},
             status=413,
-        )  # fmt: skip
+        )
     _check_quota(owner, file.size)
 
     base = new_storage_key_base()
@@ -223,8 +227,10 @@ def media_upload(*, owner: User, file: UploadedFile) -> Media:
         raise _rejected(exc) from None
     thumbnail_key = f"{base}_thumb.{thumbnail.extension}"
     display_key = f"{base}_display.{display.extension}" if display is not None else ""
-    objects = [(main_key, main_data, content_type),
-               (thumbnail_key, thumbnail.data, thumbnail.content_type)]  # fmt: skip
+    objects = [
+        (main_key, main_data, content_type),
+        (thumbnail_key, thumbnail.data, thumbnail.content_type),
+    ]
     if display is not None:
         objects.append((display_key, display.data, display.content_type))
 
@@ -277,7 +283,7 @@ def media_delete(*, user: User, media_id: int) -> None:
             "media_attached",
             gettext("This media is in use (a confession carries it, or it is your avatar)."),
             status=409,
-        )  # fmt: skip
+        )
     media.delete()  # the post_delete receiver removes the objects after commit
 
 

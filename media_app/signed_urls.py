@@ -118,8 +118,14 @@ def s3_presigned(
     canonical_request = "\n".join(
         ("GET", path, canonical_query, f"host:{target.host}\n", "host", "UNSIGNED-PAYLOAD")
     )
-    to_sign = "\n".join(("AWS4-HMAC-SHA256", amz_date, scope,
-                         hashlib.sha256(canonical_request.encode()).hexdigest()))  # fmt: skip
+    to_sign = "\n".join(
+        (
+            "AWS4-HMAC-SHA256",
+            amz_date,
+            scope,
+            hashlib.sha256(canonical_request.encode()).hexdigest(),
+        )
+    )
     signature = hmac.new(
         _signing_key(target.secret_key, day, target.region), to_sign.encode(), hashlib.sha256
     ).hexdigest()
@@ -133,8 +139,9 @@ def s3_presigned(
 def file_path(key: str, content_type: str, expires_at: int, secret: str) -> str:
     """The path of our own signed file view for `key`, valid until `expires_at` (epoch s).
     `secret` is SECRET_KEY, part of the cache key so a rotated key signs anew."""
-    token = signing.dumps({"k": key, "t": content_type, "e": expires_at}, salt=FILE_TOKEN_SALT,
-                          compress=True)  # fmt: skip
+    token = signing.dumps(
+        {"k": key, "t": content_type, "e": expires_at}, salt=FILE_TOKEN_SALT, compress=True
+    )
     return reverse("media-file", kwargs={"token": token})
 
 
@@ -183,8 +190,13 @@ def current_signer() -> Signer:
     global _current
     ttl = settings.MEDIA_URL_TTL_SECONDS
     storage = storage_now()
-    identity = (storage, settings.AWS_S3_PUBLIC_ENDPOINT_URL, ttl, settings.SECRET_KEY,
-                window_start(time.time(), ttl))  # fmt: skip
+    identity = (
+        storage,
+        settings.AWS_S3_PUBLIC_ENDPOINT_URL,
+        ttl,
+        settings.SECRET_KEY,
+        window_start(time.time(), ttl),
+    )
     cached = _current
     if cached is None or any(
         a is not b and a != b for a, b in zip(cached[0], identity, strict=True)

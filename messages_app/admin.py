@@ -33,8 +33,14 @@ from moderation.models import ReasonCategory
 
 
 def _action(name: str, title: str, service, *, needs_reason: bool):
-    return moderation_action(name, title, service, needs_reason=needs_reason,
-                             permission="moderate", target="confession_id")  # fmt: skip
+    return moderation_action(
+        name,
+        title,
+        service,
+        needs_reason=needs_reason,
+        permission="moderate",
+        target="confession_id",
+    )
 
 
 def _replies_decided(count: int) -> str:
@@ -81,11 +87,31 @@ class HasReportsFilter(admin.SimpleListFilter):
 class ConfessionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     """Decisions only, through the actions: nobody edits, adds or deletes confessions here."""
 
-    list_display = ("id", "excerpt", "status", "open_report_count", "anonymous", "sender",
-                    "recipient", "created_at")  # fmt: skip
-    fields = ("status", "sender", "recipient", "anonymous", "body", "media_preview",
-              "moderation_note", "suppressed", "created_at", "delivered_at", "read_at",
-              "retracted_at", "removed_by_recipient_at")  # fmt: skip
+    list_display = (
+        "id",
+        "excerpt",
+        "status",
+        "open_report_count",
+        "anonymous",
+        "sender",
+        "recipient",
+        "created_at",
+    )
+    fields = (
+        "status",
+        "sender",
+        "recipient",
+        "anonymous",
+        "body",
+        "media_preview",
+        "moderation_note",
+        "suppressed",
+        "created_at",
+        "delivered_at",
+        "read_at",
+        "retracted_at",
+        "removed_by_recipient_at",
+    )
     person_fields = {"sender": "sender_unless_anonymous"}
     # Recipients are never anonymous; searching by sender would find an anonymous sender's.
     search_fields = ("body", "sender__username", "recipient__username")
@@ -98,9 +124,10 @@ class ConfessionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
         _action("approve", _("Approve (deliver)"), services.confession_approve, needs_reason=False),
         _action("reject", _("Reject"), services.confession_reject, needs_reason=True),
         _action("hide", _("Hide"), services.confession_hide, needs_reason=True),
-        _action("dismiss_reports", _("Dismiss reports"), services.reports_dismiss,
-                needs_reason=False),
-    )  # fmt: skip
+        _action(
+            "dismiss_reports", _("Dismiss reports"), services.reports_dismiss, needs_reason=False
+        ),
+    )
 
     def get_queryset(self, request):
         # Annotate before ordering: ModelAdmin.get_queryset would order by `open_reports`
@@ -175,19 +202,28 @@ class ReplyAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
 
     @admin.action(description=_("Approve selected replies"), permissions=("moderate",))
     def approve_replies(self, request, queryset):
-        self._decide(request, queryset, lambda reply: services.reply_approve(
-            moderator=request.user, reply_id=reply.pk))  # fmt: skip
+        self._decide(
+            request,
+            queryset,
+            lambda reply: services.reply_approve(moderator=request.user, reply_id=reply.pk),
+        )
 
     @admin.action(
         description=_("Reject selected replies (reason: other)"), permissions=("moderate",)
     )
     def reject_replies(self, request, queryset):
-        self._decide(request, queryset, lambda reply: services.reply_reject(
-            moderator=request.user, reply_id=reply.pk, reason=ReasonCategory.OTHER))  # fmt: skip
+        self._decide(
+            request,
+            queryset,
+            lambda reply: services.reply_reject(
+                moderator=request.user, reply_id=reply.pk, reason=ReasonCategory.OTHER
+            ),
+        )
 
     def _decide(self, request, queryset, decide) -> None:
-        decide_each(self, request, queryset.filter(status=Reply.Status.PENDING), decide,
-                    _replies_decided)  # fmt: skip
+        decide_each(
+            self, request, queryset.filter(status=Reply.Status.PENDING), decide, _replies_decided
+        )
 
     def has_moderate_permission(self, request) -> bool:
         return request.user.has_perm("messages_app.moderate_reply")

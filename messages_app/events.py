@@ -62,12 +62,15 @@ Event = dict[str, Any]
 def confession_received(
     *, confession_id: int, anonymous: bool, sender: User, sender_visible: bool, has_media: bool
 ) -> Event:
-    return {"type": RECEIVED, "data": {
-        "confession_id": confession_id,
-        "anonymous": anonymous,
-        "sender": person(sender) if sender_visible else None,
-        "has_media": has_media,
-    }}  # fmt: skip
+    return {
+        "type": RECEIVED,
+        "data": {
+            "confession_id": confession_id,
+            "anonymous": anonymous,
+            "sender": person(sender) if sender_visible else None,
+            "has_media": has_media,
+        },
+    }
 
 
 def confession_read(*, confession_id: int) -> Event:
@@ -77,12 +80,15 @@ def confession_read(*, confession_id: int) -> Event:
 def confession_replied(
     *, confession_id: int, reply_id: int, from_sender: bool, author: User, author_visible: bool
 ) -> Event:
-    return {"type": REPLIED, "data": {
-        "confession_id": confession_id,
-        "reply_id": reply_id,
-        "from": "sender" if from_sender else "recipient",
-        "author": person(author) if author_visible else None,
-    }}  # fmt: skip
+    return {
+        "type": REPLIED,
+        "data": {
+            "confession_id": confession_id,
+            "reply_id": reply_id,
+            "from": "sender" if from_sender else "recipient",
+            "author": person(author) if author_visible else None,
+        },
+    }
 
 
 def confession_matched(*, confession_id: int, other: User) -> Event:
@@ -108,6 +114,11 @@ def confession_claimed(*, confession_id: int, by: User) -> Event:
 
 
 def report_resolved(*, report_id: int, confession_id: int, outcome: str) -> Event:
-    return {"type": REPORT_RESOLVED, "data": {
-        "report_id": report_id, "confession_id": confession_id, "outcome": outcome,
-    }}  # fmt: skip
+    return {
+        "type": REPORT_RESOLVED,
+        "data": {
+            "report_id": report_id,
+            "confession_id": confession_id,
+            "outcome": outcome,
+        },
+    }

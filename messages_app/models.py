@@ -70,9 +70,10 @@ class Confession(models.Model):
             models.Index(fields=("recipient", "-created_at", "-id"), name="confession_inbox"),
             models.Index(fields=("sender", "-created_at", "-id"), name="confession_outbox"),
             # The moderation queue's pending ones, found without reading every confession.
-            models.Index(fields=("created_at",), name="confession_pending",
-                         condition=Q(status="pending")),
-        ]  # fmt: skip
+            models.Index(
+                fields=("created_at",), name="confession_pending", condition=Q(status="pending")
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(sender=F("recipient")), name="confession_not_to_self"

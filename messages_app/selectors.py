@@ -79,8 +79,9 @@ class Viewing:
     sender_visible: bool
 
 
-def _viewing(viewer_id: int, *, sender_id: int, recipient_id: int | None, anonymous: bool,
-             pair_matched: bool) -> Viewing:  # fmt: skip
+def _viewing(
+    viewer_id: int, *, sender_id: int, recipient_id: int | None, anonymous: bool, pair_matched: bool
+) -> Viewing:
     """`viewer_id`'s viewing of a confession, `pair_matched` saying whether its two people
     have matched (only a party to it sees that: anyone else views an unclaimed share link)."""
     if viewer_id == sender_id:
@@ -90,8 +91,9 @@ def _viewing(viewer_id: int, *, sender_id: int, recipient_id: int | None, anonym
     else:
         role = "viewer"
     matched = role != "viewer" and pair_matched
-    visible = sender_visible(viewer_id=viewer_id, sender_id=sender_id, anonymous=anonymous,
-                             matched=matched)  # fmt: skip
+    visible = sender_visible(
+        viewer_id=viewer_id, sender_id=sender_id, anonymous=anonymous, matched=matched
+    )
     return Viewing(viewer_id=viewer_id, role=role, matched=matched, sender_visible=visible)
 
 
@@ -102,9 +104,13 @@ def viewing_of(confession: Confession, *, viewer: User) -> Viewing:
         and confession.recipient_id is not None
         and pair_matched(first_id=confession.sender_id, second_id=confession.recipient_id)
     )
-    return _viewing(viewer.pk, sender_id=confession.sender_id,
-                    recipient_id=confession.recipient_id, anonymous=confession.anonymous,
-                    pair_matched=matched)  # fmt: skip
+    return _viewing(
+        viewer.pk,
+        sender_id=confession.sender_id,
+        recipient_id=confession.recipient_id,
+        anonymous=confession.anonymous,
+        pair_matched=matched,
+    )
 
 
 def _with_related(queryset: QuerySet[Confession]) -> QuerySet[Confession]:
@@ -164,8 +170,9 @@ def confession_get_shared(*, user: User, token: str) -> Confession:
     """A confession by its share token: while unclaimed, for any signed-in user; after the
     claim, only for its two parties. Never one under review, rejected, hidden or retracted."""
     confession = _with_related(Confession.objects.filter(shared(token, timezone.now()))).first()
-    if confession is None or not _may_open_link(confession.sender_id, confession.recipient_id,
-                                                viewer_id=user.pk):  # fmt: skip
+    if confession is None or not _may_open_link(
+        confession.sender_id, confession.recipient_id, viewer_id=user.pk
+    ):
         raise link_refusal(token, viewer_id=user.pk)
     return confession
 
@@ -240,9 +247,11 @@ def _thread(viewer, confession, other, *, hide_other: bool) -> QuerySet[Reply]:
         confession_id=confession,
     ).exclude(status=Reply.Status.REJECTED)
     if hide_other:
-        blocked = Exists(account_selectors.named_blocks(blocker_id=viewer).filter(
-            blocked_id=OuterRef("author_id")
-        ))  # fmt: skip
+        blocked = Exists(
+            account_selectors.named_blocks(blocker_id=viewer).filter(
+                blocked_id=OuterRef("author_id")
+            )
+        )
         replies = replies.exclude(Q(author_id=other) & Q(blocked))
     return replies
 
@@ -256,14 +265,30 @@ def _thread(viewer, confession, other, *, hide_other: bool) -> QuerySet[Reply]:
 
 _PERSON = ("username", "display_name", "avatar__storage_key", "avatar__thumbnail_key")
 CONFESSION_VALUES = (
-    "id", "body", "anonymous", "status", "created_at", "delivered_at", "read_at", "sender_id",
-    "recipient_id", "share_token",
+    "id",
+    "body",
+    "anonymous",
+    "status",
+    "created_at",
+    "delivered_at",
+    "read_at",
+    "sender_id",
+    "recipient_id",
+    "share_token",
     *(f"sender__{name}" for name in _PERSON),
     *(f"recipient__{name}" for name in _PERSON),
-    "unread", "reply_count", "last_activity_at",
-)  # fmt: skip
-REPLY_VALUES = ("id", "body", "created_at", "author_id", "status",
-                *(f"author__{name}" for name in _PERSON))  # fmt: skip
+    "unread",
+    "reply_count",
+    "last_activity_at",
+)
+REPLY_VALUES = (
+    "id",
+    "body",
+    "created_at",
+    "author_id",
+    "status",
+    *(f"author__{name}" for name in _PERSON),
+)
 
 Row = dict[str, Any]
 
@@ -303,7 +328,7 @@ def _thread_summary(viewer) -> dict[str, Any]:
         # Case, not the bare condition: a share link's null recipient makes it NULL in SQL.
         "unread": Case(
             When(unread, then=Value(True)), default=Value(False), output_field=BooleanField()
-        ),  # fmt: skip
+        ),
     }
 
 
@@ -321,8 +346,9 @@ def _confession_rows(queryset: QuerySet[Confession], viewer, *, own: bool = True
     )
 
 
-def _page(queryset: QuerySet, after_at, after_id, *, limit: int, cursor: bool,
-          ascending: bool = False) -> QuerySet:  # fmt: skip
+def _page(
+    queryset: QuerySet, after_at, after_id, *, limit: int, cursor: bool, ascending: bool = False
+) -> QuerySet:
     if cursor:
         queryset = queryset.filter(_after(after_at, after_id, ascending=ascending))
     order = ("created_at", "id") if ascending else ("-created_at", "-id")
@@ -334,35 +360,52 @@ _inbox = CompiledQuery(
         _confession_rows(
             Confession.objects.filter(_visible_to_recipient(viewer)), viewer, own=False
         ),
-        after_at, after_id, **shape,
-    ),
-    viewer=int, after_at=datetime, after_id=int,
-)  # fmt: skip
-_sent = CompiledQuery(
-    lambda viewer, after_at, after_id, **shape: _page(
-        _confession_rows(Confession.objects.filter(_sent_by(viewer)), viewer), after_at, after_id,
+        after_at,
+        after_id,
         **shape,
     ),
-    viewer=int, after_at=datetime, after_id=int,
-)  # fmt: skip
+    viewer=int,
+    after_at=datetime,
+    after_id=int,
+)
+_sent = CompiledQuery(
+    lambda viewer, after_at, after_id, **shape: _page(
+        _confession_rows(Confession.objects.filter(_sent_by(viewer)), viewer),
+        after_at,
+        after_id,
+        **shape,
+    ),
+    viewer=int,
+    after_at=datetime,
+    after_id=int,
+)
 _one = CompiledQuery(
-    lambda viewer, confession: _confession_rows(Confession.objects.filter(
-        _sent_by(viewer) | _visible_to_recipient(viewer), pk=confession
-    ), viewer),
-    viewer=int, confession=int,
-)  # fmt: skip
+    lambda viewer, confession: _confession_rows(
+        Confession.objects.filter(_sent_by(viewer) | _visible_to_recipient(viewer), pk=confession),
+        viewer,
+    ),
+    viewer=int,
+    confession=int,
+)
 _by_link = CompiledQuery(
     lambda viewer, token, now: _confession_rows(
         Confession.objects.filter(shared(token, now)), viewer
     ),
-    viewer=int, token=str, now=datetime,
-)  # fmt: skip
+    viewer=int,
+    token=str,
+    now=datetime,
+)
 _media = Attachments(ConfessionMedia, "confession")
 
 
 def _viewing_of_row(row: Row, viewer_id: int) -> Viewing:
-    return _viewing(viewer_id, sender_id=row["sender_id"], recipient_id=row["recipient_id"],
-                    anonymous=row["anonymous"], pair_matched=row["matched"])  # fmt: skip
+    return _viewing(
+        viewer_id,
+        sender_id=row["sender_id"],
+        recipient_id=row["recipient_id"],
+        anonymous=row["anonymous"],
+        pair_matched=row["matched"],
+    )
 
 
 def _shown(rows: list[Row], viewer_id: int) -> list[tuple[Row, Viewing]]:
@@ -373,15 +416,25 @@ def inbox_page(*, user_id: int, keyset: Keyset) -> tuple[list[Row], list[tuple[R
     """One page of `confession_inbox`, as rows (with their media) and what the viewer may
     know of each. The first list is the page's rows as fetched (`limit + 1` of them when
     more follow), for the cursor."""
-    rows = _inbox.rows(viewer=user_id, after_at=keyset.after_at, after_id=keyset.after_id,
-                       limit=keyset.limit, cursor=keyset.after_id is not None)  # fmt: skip
+    rows = _inbox.rows(
+        viewer=user_id,
+        after_at=keyset.after_at,
+        after_id=keyset.after_id,
+        limit=keyset.limit,
+        cursor=keyset.after_id is not None,
+    )
     return rows, _shown(rows[: keyset.limit], user_id)
 
 
 def sent_page(*, user_id: int, keyset: Keyset) -> tuple[list[Row], list[tuple[Row, Viewing]]]:
     """One page of `confession_sent`, as `inbox_page`."""
-    rows = _sent.rows(viewer=user_id, after_at=keyset.after_at, after_id=keyset.after_id,
-                      limit=keyset.limit, cursor=keyset.after_id is not None)  # fmt: skip
+    rows = _sent.rows(
+        viewer=user_id,
+        after_at=keyset.after_at,
+        after_id=keyset.after_id,
+        limit=keyset.limit,
+        cursor=keyset.after_id is not None,
+    )
     return rows, _shown(rows[: keyset.limit], user_id)
 
 
@@ -403,8 +456,9 @@ def shared_shown(*, user_id: int | None, token: str) -> tuple[Row, Viewing]:
     if user_id is None:
         user_id = _SIGNED_OUT
     rows = _by_link.rows(viewer=user_id, token=token, now=timezone.now())
-    if not rows or not _may_open_link(rows[0]["sender_id"], rows[0]["recipient_id"],
-                                      viewer_id=user_id):  # fmt: skip
+    if not rows or not _may_open_link(
+        rows[0]["sender_id"], rows[0]["recipient_id"], viewer_id=user_id
+    ):
         raise link_refusal(token, viewer_id=user_id)
     return _shown(rows, user_id)[0]
 
@@ -412,10 +466,17 @@ def shared_shown(*, user_id: int | None, token: str) -> tuple[Row, Viewing]:
 _replies = CompiledQuery(
     lambda viewer, confession, other, after_at, after_id, *, hide_other, **shape: _page(
         _thread(viewer, confession, other, hide_other=hide_other).values(*REPLY_VALUES),
-        after_at, after_id, ascending=True, **shape,
+        after_at,
+        after_id,
+        ascending=True,
+        **shape,
     ),
-    viewer=int, confession=int, other=int, after_at=datetime, after_id=int,
-)  # fmt: skip
+    viewer=int,
+    confession=int,
+    other=int,
+    after_at=datetime,
+    after_id=int,
+)
 
 
 def thread_page(
@@ -428,10 +489,15 @@ def thread_page(
     viewing = _viewing_of_row(confession, user_id)
     other = _hideable_other(confession["sender_id"], confession["recipient_id"], viewing)
     rows = _replies.rows(
-        viewer=user_id, confession=confession_id, other=other, after_at=keyset.after_at,
-        after_id=keyset.after_id, limit=keyset.limit, cursor=keyset.after_id is not None,
+        viewer=user_id,
+        confession=confession_id,
+        other=other,
+        after_at=keyset.after_at,
+        after_id=keyset.after_id,
+        limit=keyset.limit,
+        cursor=keyset.after_id is not None,
         hide_other=other is not None,
-    )  # fmt: skip
+    )
     return confession, viewing, rows
 
 
@@ -442,9 +508,10 @@ def confession_previews(viewer_id: int, datas: list[dict]) -> list[str | None]:
     """The body of each `confession_id`, where `viewer_id` may still open that confession."""
     wanted = {data.get("confession_id") for data in datas} - {None}
     bodies = dict(
-        Confession.objects.filter(_sent_by(viewer_id) | _visible_to_recipient(viewer_id),
-                                  pk__in=wanted).values_list("id", "body")
-    )  # fmt: skip
+        Confession.objects.filter(
+            _sent_by(viewer_id) | _visible_to_recipient(viewer_id), pk__in=wanted
+        ).values_list("id", "body")
+    )
     return [bodies.get(data.get("confession_id")) for data in datas]
 
 

@@ -57,14 +57,26 @@ def reported(model: type[Model]) -> Exists:
 
 
 class ModerationForm(forms.Form):
-    reason = forms.ChoiceField(choices=[("", "---------"), *ReasonCategory.choices],
-                               required=False, help_text=_("shown to the author"))  # fmt: skip
-    note = forms.CharField(max_length=500, required=False, help_text=_("for the audit log only"),
-                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    reason = forms.ChoiceField(
+        choices=[("", "---------"), *ReasonCategory.choices],
+        required=False,
+        help_text=_("shown to the author"),
+    )
+    note = forms.CharField(
+        max_length=500,
+        required=False,
+        help_text=_("for the audit log only"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
-def decide_each(modeladmin, request: HttpRequest, items: Iterable, decide: Callable,
-                summary: Callable[[int], str]) -> None:  # fmt: skip
+def decide_each(
+    modeladmin,
+    request: HttpRequest,
+    items: Iterable,
+    decide: Callable,
+    summary: Callable[[int], str],
+) -> None:
     """Calls `decide(item)` for each item, then tells the moderator `summary(how many were
     done)` and, apart, each item a service refused and why."""
     done, refused = 0, []
@@ -106,9 +118,13 @@ def moderation_action(
                 kwargs = {"moderator": request.user, "note": form.cleaned_data["note"]}
                 if needs_reason:
                     kwargs["reason"] = reason
-                decide_each(modeladmin, request, queryset,
-                            lambda item: service(**{target: item.pk}, **kwargs),
-                            lambda done: _done(title, done))  # fmt: skip
+                decide_each(
+                    modeladmin,
+                    request,
+                    queryset,
+                    lambda item: service(**{target: item.pk}, **kwargs),
+                    lambda done: _done(title, done),
+                )
                 return None
         return TemplateResponse(
             request,
@@ -148,8 +164,16 @@ class DecisionInline(_ReadOnlyGenericInline):
 class ReportAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     list_display = ("id", "target", "category", "reporter", "created_at", "outcome")
     list_filter = ("content_type", "category", "outcome")
-    fields = ("content_type", "object_id", "category", "text", "reporter", "created_at",
-              "resolved_at", "outcome")  # fmt: skip
+    fields = (
+        "content_type",
+        "object_id",
+        "category",
+        "text",
+        "reporter",
+        "created_at",
+        "resolved_at",
+        "outcome",
+    )
     list_select_related = ("content_type", "reporter")
 
 
@@ -157,11 +181,27 @@ class ReportAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
 class DecisionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     """The audit log: read-only for everyone, superusers included."""
 
-    list_display = ("created_at", "moderator", "action", "target", "from_status", "to_status",
-                    "reason")  # fmt: skip
+    list_display = (
+        "created_at",
+        "moderator",
+        "action",
+        "target",
+        "from_status",
+        "to_status",
+        "reason",
+    )
     list_filter = ("content_type", "action", "reason")
-    fields = ("created_at", "moderator", "content_type", "object_id", "action", "from_status",
-              "to_status", "reason", "note")  # fmt: skip
+    fields = (
+        "created_at",
+        "moderator",
+        "content_type",
+        "object_id",
+        "action",
+        "from_status",
+        "to_status",
+        "reason",
+        "note",
+    )
     list_select_related = ("content_type", "moderator")
 
 

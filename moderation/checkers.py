@@ -94,8 +94,9 @@ def check(text: str, *, author: User | None = None, purpose: str = "post") -> Ve
         try:
             verdict = checker.check(text, author=author, purpose=purpose)
         except Exception as exc:
-            logger.warning("moderation checker %s failed: %s: %s", checker.name,
-                           type(exc).__name__, exc)  # fmt: skip
+            logger.warning(
+                "moderation checker %s failed: %s: %s", checker.name, type(exc).__name__, exc
+            )
             verdict = Verdict("review", f"{checker.name} failed")
         if _SEVERITY[verdict.kind] > _SEVERITY[strictest.kind]:
             strictest = verdict
@@ -137,9 +138,13 @@ class WeChatContentChecker:
             return Verdict("pass")
         answer = client.call(
             "wxa/msg_sec_check",
-            {"content": text, "version": 2, "scene": self.SCENES.get(purpose, 4),
-             "openid": author.wechat_openid},
-        )  # fmt: skip
+            {
+                "content": text,
+                "version": 2,
+                "scene": self.SCENES.get(purpose, 4),
+                "openid": author.wechat_openid,
+            },
+        )
         result = answer.get("result") or {}
         suggest = result.get("suggest")
         label = result.get("label", "")

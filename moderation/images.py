@@ -54,8 +54,11 @@ def image_decided(media: Media) -> None:
         for target in held.only("pk", "moderation_note"):
             if media.check_status == Media.Check.REJECTED:
                 reason = IMAGE_LABEL_CATEGORIES.get(media.check_label, "other")
-                kind.reject(target_id=target.pk, reason=reason,
-                            note=f"image check: rejected ({media.check_label})")  # fmt: skip
+                kind.reject(
+                    target_id=target.pk,
+                    reason=reason,
+                    note=f"image check: rejected ({media.check_label})",
+                )
             elif target.moderation_note != IMAGE_HOLD:
                 continue  # held for another reason: a moderator decides
             elif media.check_status == Media.Check.PASSED:

@@ -104,7 +104,13 @@ def report_file(*, target: models.Model, reporter: User, category: str, text: st
         reporters = open_reports(target).values("reporter").distinct().count()
         if reporters >= settings.REPORTS_TO_HIDE and status == APPROVED:
             model.objects.filter(pk=target.pk).update(status=HIDDEN)
-            decision_record(target=target, moderator=None, action=Decision.Action.AUTO_HIDE,
-                            from_status=APPROVED, to_status=HIDDEN, reason=category,
-                            note=f"{reporters} users reported it")  # fmt: skip
+            decision_record(
+                target=target,
+                moderator=None,
+                action=Decision.Action.AUTO_HIDE,
+                from_status=APPROVED,
+                to_status=HIDDEN,
+                reason=category,
+                note=f"{reporters} users reported it",
+            )
     return report

@@ -81,5 +81,10 @@ class Pusher:
 
 def dropped(group: str, message: dict[str, Any], kind: str, detail: str) -> None:
     """Log a push that could not be sent (it waits for replay from the database)."""
-    logger.warning("push %s to %s failed (%s: %s); it waits for replay",
-                   message.get("type"), group, kind, detail)  # fmt: skip
+    logger.warning(
+        "push %s to %s failed (%s: %s); it waits for replay",
+        message.get("type"),
+        group,
+        kind,
+        detail,
+    )

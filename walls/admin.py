@@ -27,20 +27,45 @@ def _actions(decide, target: str, *, pins: bool):
         return partial(decide, action=action, **extra)
 
     actions = [
-        moderation_action("approve", _("Approve (make public)"), act("approve"),
-                          needs_reason=False, permission="moderate", target=target),
-        moderation_action("reject", _("Reject"), act("reject"),
-                          needs_reason=True, permission="moderate", target=target),
-        moderation_action("hide", _("Hide"), act("hide"),
-                          needs_reason=True, permission="moderate", target=target),
-    ]  # fmt: skip
+        moderation_action(
+            "approve",
+            _("Approve (make public)"),
+            act("approve"),
+            needs_reason=False,
+            permission="moderate",
+            target=target,
+        ),
+        moderation_action(
+            "reject",
+            _("Reject"),
+            act("reject"),
+            needs_reason=True,
+            permission="moderate",
+            target=target,
+        ),
+        moderation_action(
+            "hide", _("Hide"), act("hide"), needs_reason=True, permission="moderate", target=target
+        ),
+    ]
     if pins:
         actions += [
-            moderation_action("pin", _("Pin to the top of the feed"), act("pin"),
-                              needs_reason=False, permission="moderate", target=target),
-            moderation_action("unpin", _("Unpin"), act("unpin"),
-                              needs_reason=False, permission="moderate", target=target),
-        ]  # fmt: skip
+            moderation_action(
+                "pin",
+                _("Pin to the top of the feed"),
+                act("pin"),
+                needs_reason=False,
+                permission="moderate",
+                target=target,
+            ),
+            moderation_action(
+                "unpin",
+                _("Unpin"),
+                act("unpin"),
+                needs_reason=False,
+                permission="moderate",
+                target=target,
+            ),
+        ]
     return tuple(actions)
 
 
@@ -66,8 +91,9 @@ class _WorkAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
         return item.author.username if self.author_shown(item) else "(anonymous)"
 
     def author_shown(self, post: Post) -> bool:
-        return selectors.post_author_shown(anonymous=post.anonymous, author_id=post.author_id,
-                                           viewer_id=None)  # fmt: skip
+        return selectors.post_author_shown(
+            anonymous=post.anonymous, author_id=post.author_id, viewer_id=None
+        )
 
     def has_moderate_permission(self, request) -> bool:
         return request.user.has_perm(f"walls.moderate_{self.model._meta.model_name}")
@@ -75,10 +101,29 @@ class _WorkAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
 
 @admin.register(Post)
 class PostAdmin(_WorkAdmin):
-    list_display = ("id", "excerpt", "wall", "status", "pinned", "open_report_count", "anonymous",
-                    "author", "created_at")  # fmt: skip
-    fields = ("wall", "status", "pinned", "author", "anonymous", "to", "body", "moderation_note",
-              "created_at", "deleted_at")  # fmt: skip
+    list_display = (
+        "id",
+        "excerpt",
+        "wall",
+        "status",
+        "pinned",
+        "open_report_count",
+        "anonymous",
+        "author",
+        "created_at",
+    )
+    fields = (
+        "wall",
+        "status",
+        "pinned",
+        "author",
+        "anonymous",
+        "to",
+        "body",
+        "moderation_note",
+        "created_at",
+        "deleted_at",
+    )
     search_fields = ("body", "to", "author__username")
     moderator_search_fields = ("body", "to")
     list_filter = ("status", "wall", "pinned", "anonymous", "created_at")
@@ -89,10 +134,27 @@ class PostAdmin(_WorkAdmin):
 
 @admin.register(Comment)
 class CommentAdmin(_WorkAdmin):
-    list_display = ("id", "excerpt", "post", "status", "open_report_count", "anonymous", "author",
-                    "created_at")  # fmt: skip
-    fields = ("post", "parent", "status", "author", "anonymous", "body", "moderation_note",
-              "created_at", "deleted_at")  # fmt: skip
+    list_display = (
+        "id",
+        "excerpt",
+        "post",
+        "status",
+        "open_report_count",
+        "anonymous",
+        "author",
+        "created_at",
+    )
+    fields = (
+        "post",
+        "parent",
+        "status",
+        "author",
+        "anonymous",
+        "body",
+        "moderation_note",
+        "created_at",
+        "deleted_at",
+    )
     search_fields = ("body", "author__username")
     list_filter = ("status", "anonymous", "created_at")
     list_select_related = ("author",)

@@ -32,12 +32,18 @@ MODERATED = register(
 Event = dict[str, Any]
 
 
-def commented(*, post_id: int, comment_id: int, reply: bool, author: User,
-              author_visible: bool) -> Event:  # fmt: skip
-    return {"type": COMMENTED, "data": {
-        "post_id": post_id, "comment_id": comment_id, "reply": reply,
-        "author": person(author) if author_visible else None,
-    }}  # fmt: skip
+def commented(
+    *, post_id: int, comment_id: int, reply: bool, author: User, author_visible: bool
+) -> Event:
+    return {
+        "type": COMMENTED,
+        "data": {
+            "post_id": post_id,
+            "comment_id": comment_id,
+            "reply": reply,
+            "author": person(author) if author_visible else None,
+        },
+    }
 
 
 def liked(*, post_id: int, new: int, total: int) -> Event:

@@ -39,8 +39,7 @@ class Wall(models.Model):
     # What an invite-only wall's members were given (one is made for every wall; an open wall
     # never asks for it).
     invite_code = models.CharField(max_length=64, blank=True, default=new_invite_code)
-    moderation = models.CharField(max_length=4, choices=Moderation.choices,
-                                  default=Moderation.PRE)  # fmt: skip
+    moderation = models.CharField(max_length=4, choices=Moderation.choices, default=Moderation.PRE)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -58,8 +57,9 @@ class Wall(models.Model):
 
 class Membership(models.Model):
     wall = models.ForeignKey(Wall, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="wall_memberships")  # fmt: skip
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wall_memberships"
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -79,8 +79,9 @@ class Status(models.TextChoices):
 class Post(models.Model):
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     wall = models.ForeignKey(Wall, on_delete=models.CASCADE, related_name="posts")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="wall_posts")  # fmt: skip
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wall_posts"
+    )
     body = models.TextField(max_length=2000)
     to = models.CharField(max_length=50, blank=True, help_text="whom it is for, described")
     anonymous = models.BooleanField(default=True)
@@ -102,7 +103,7 @@ class Post(models.Model):
             models.Index(fields=("author", "-created_at"), name="wall_post_author"),
             # The few pinned posts of a wall, found without reading its feed.
             models.Index(fields=("wall",), name="wall_pinned", condition=Q(pinned=True)),
-        ]  # fmt: skip
+        ]
         permissions = [("moderate_post", "Can approve, hide or remove wall posts")]
 
     def __str__(self) -> str:
@@ -152,10 +153,12 @@ class Comment(models.Model):
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     # One level of replies: a reply's parent is a top-level comment.
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
-                               related_name="replies")  # fmt: skip
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                               related_name="wall_comments")  # fmt: skip
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wall_comments"
+    )
     body = models.TextField(max_length=500)
     anonymous = models.BooleanField(default=False)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)

@@ -26,22 +26,36 @@ def post_render(post: Post, *, viewer_id: int, urls: Urls) -> dict[str, Any]:
     """A post read through the ORM (with `selectors`' counts), rendered as its row would be."""
     author, avatar = post.author, post.author.avatar
     row = {
-        **{name: getattr(post, name) for name in ("id", "body", "to", "anonymous", "status",
-                                                  "pinned", "created_at", "author_id",
-                                                  "like_count", "comment_count", "liked")},
+        **{
+            name: getattr(post, name)
+            for name in (
+                "id",
+                "body",
+                "to",
+                "anonymous",
+                "status",
+                "pinned",
+                "created_at",
+                "author_id",
+                "like_count",
+                "comment_count",
+                "liked",
+            )
+        },
         "wall__slug": post.wall.slug,
         "author__username": author.username,
         "author__display_name": author.display_name,
         "author__avatar__storage_key": avatar.storage_key if avatar else None,
         "author__avatar__thumbnail_key": avatar.thumbnail_key if avatar else None,
-        "media": [{f"media__{name}": getattr(item.media, name) for name in MEDIA_FIELDS}
-                  for item in post.attachments.all()],
-    }  # fmt: skip
+        "media": [
+            {f"media__{name}": getattr(item.media, name) for name in MEDIA_FIELDS}
+            for item in post.attachments.all()
+        ],
+    }
     return post_row_render(row, viewer_id=viewer_id, urls=urls)
 
 
-def comment_render(comment: Comment, post: Post, *, viewer_id: int,
-                   urls: Urls) -> dict[str, Any]:  # fmt: skip
+def comment_render(comment: Comment, post: Post, *, viewer_id: int, urls: Urls) -> dict[str, Any]:
     shown, post_author = selectors.comment_author_shown(comment, post, viewer_id=viewer_id)
     return {
         "id": comment.pk,
@@ -60,8 +74,9 @@ def comment_render(comment: Comment, post: Post, *, viewer_id: int,
 def post_row_render(row: dict[str, Any], *, viewer_id: int, urls: Urls) -> dict[str, Any]:
     """A post as clients see it, from a read-model row (`selectors.POST_VALUES`, with its
     media)."""
-    shown = selectors.post_author_shown(anonymous=row["anonymous"], author_id=row["author_id"],
-                                        viewer_id=viewer_id)  # fmt: skip
+    shown = selectors.post_author_shown(
+        anonymous=row["anonymous"], author_id=row["author_id"], viewer_id=viewer_id
+    )
     return {
         "id": row["id"],
         "wall": row["wall__slug"],

@@ -80,12 +80,14 @@ def wall_get(*, user_id: int, slug: str) -> Wall:
 
 _readable_wall = CompiledQuery(
     lambda viewer, slug: (
-        walls_for(user_id=viewer).filter(slug=slug)
+        walls_for(user_id=viewer)
+        .filter(slug=slug)
         .annotate(any_pinned=Exists(Post.objects.filter(wall_id=OuterRef("pk"), pinned=True)))
         .values("id", "any_pinned")
     ),
-    viewer=int, slug=str,
-)  # fmt: skip
+    viewer=int,
+    slug=str,
+)
 
 
 def readable_wall(*, user_id: int, slug: str) -> tuple[int, bool]:
@@ -208,8 +210,11 @@ def post_previews(viewer_id: int, datas: list[dict]) -> list[str | None]:
     """The body of each `post_id`, where `viewer_id` may still see that post."""
     readable = Wall.objects.filter(_readable_walls(viewer_id))
     wanted = {data.get("post_id") for data in datas} - {None}
-    bodies = dict(Post.objects.filter(_visible_posts(viewer_id), pk__in=wanted,
-                                      wall__in=readable).values_list("id", "body"))  # fmt: skip
+    bodies = dict(
+        Post.objects.filter(
+            _visible_posts(viewer_id), pk__in=wanted, wall__in=readable
+        ).values_list("id", "body")
+    )
     return [bodies.get(data.get("post_id")) for data in datas]
 
 
@@ -218,17 +223,32 @@ def comment_previews(viewer_id: int, datas: list[dict]) -> list[str | None]:
     readable = Wall.objects.filter(_readable_walls(viewer_id))
     posts = Post.objects.filter(_visible_posts(viewer_id), wall__in=readable)
     wanted = {data.get("comment_id") for data in datas} - {None}
-    bodies = dict(Comment.objects.filter(visible_comments(viewer_id), pk__in=wanted,
-                                         post__in=posts).values_list("id", "body"))  # fmt: skip
+    bodies = dict(
+        Comment.objects.filter(
+            visible_comments(viewer_id), pk__in=wanted, post__in=posts
+        ).values_list("id", "body")
+    )
     return [bodies.get(data.get("comment_id")) for data in datas]
 
 
 # --- the read model of the feed: compiled once, read as rows (confessions_backend.compiled) --
 
 _PERSON = ("username", "display_name", "avatar__storage_key", "avatar__thumbnail_key")
-POST_VALUES = ("id", "body", "to", "anonymous", "status", "pinned", "created_at", "author_id",
-               "wall__slug", *(f"author__{name}" for name in _PERSON),
-               "like_count", "comment_count", "liked")  # fmt: skip
+POST_VALUES = (
+    "id",
+    "body",
+    "to",
+    "anonymous",
+    "status",
+    "pinned",
+    "created_at",
+    "author_id",
+    "wall__slug",
+    *(f"author__{name}" for name in _PERSON),
+    "like_count",
+    "comment_count",
+    "liked",
+)
 
 
 def _newest(posts, after_at, after_id, *, limit: int, cursor: bool):
@@ -241,16 +261,20 @@ def _feed_rows(viewer, wall, **narrower):
     """A wall's posts as `viewer` sees them, as rows with their counts."""
     return (
         Post.objects.filter(_visible_posts(viewer), wall_id=wall, **narrower)
-        .annotate(**_counts(viewer)).values(*POST_VALUES)
-    )  # fmt: skip
+        .annotate(**_counts(viewer))
+        .values(*POST_VALUES)
+    )
 
 
 _feed_new = CompiledQuery(
     lambda viewer, wall, after_at, after_id, **shape: _newest(
         _feed_rows(viewer, wall, pinned=False), after_at, after_id, **shape
     ),
-    viewer=int, wall=int, after_at=datetime, after_id=int,
-)  # fmt: skip
+    viewer=int,
+    wall=int,
+    after_at=datetime,
+    after_id=int,
+)
 _feed_pinned = CompiledQuery(
     lambda viewer, wall: _feed_rows(viewer, wall, pinned=True).order_by("-created_at", "-id"),
     viewer=int,
@@ -268,9 +292,14 @@ def feed_new_page(
     the look for pinned posts."""
     first = keyset.after_id is None
     pinned = _feed_pinned.rows(viewer=user_id, wall=wall_id) if first and any_pinned else []
-    rows = _feed_new.rows(viewer=user_id, wall=wall_id, after_at=keyset.after_at,
-                          after_id=keyset.after_id, limit=keyset.limit,
-                          cursor=keyset.after_id is not None)  # fmt: skip
+    rows = _feed_new.rows(
+        viewer=user_id,
+        wall=wall_id,
+        after_at=keyset.after_at,
+        after_id=keyset.after_id,
+        limit=keyset.limit,
+        cursor=keyset.after_id is not None,
+    )
     _post_media.attach([*pinned, *rows])
     return pinned, rows
 
@@ -288,27 +317,31 @@ def _hot(wall: int, now: datetime, since: datetime) -> QuerySet:
     ranks; a comment weighs two likes), newest first among equals (so posts nobody reacted to
     yet follow in `new` order). The `new` order is `feed_new_page`'s."""
     moment = EpochSeconds(Value(now, output_field=DateTimeField()))
-    hours = ExpressionWrapper((moment - EpochSeconds(F("created_at"))) / 3600.0,
-                              output_field=FloatField())  # fmt: skip
+    hours = ExpressionWrapper(
+        (moment - EpochSeconds(F("created_at"))) / 3600.0, output_field=FloatField()
+    )
     score = ExpressionWrapper(
         (F("like_count") + 2 * F("comment_count")) / Power(hours + Value(2.0), Value(1.5)),
         output_field=FloatField(),
     )
     return (
-        Post.objects.filter(wall_id=wall, status=Status.APPROVED, deleted_at__isnull=True,
-                            created_at__gte=since)
+        Post.objects.filter(
+            wall_id=wall, status=Status.APPROVED, deleted_at__isnull=True, created_at__gte=since
+        )
         .annotate(**_reaction_counts())
         .annotate(score=score)
         .order_by("-score", "-created_at", "-id")
         .values("id")
-    )  # fmt: skip
+    )
 
 
 _hot_ranking = CompiledQuery(_hot, window=True, wall=int, now=datetime, since=datetime)
 _feed_of = CompiledQuery(
     lambda viewer, wall, posts: _feed_rows(viewer, wall).filter(pk__in=posts),
-    viewer=int, wall=int, posts="list[int]",
-)  # fmt: skip
+    viewer=int,
+    wall=int,
+    posts="list[int]",
+)
 
 
 @dataclass(slots=True)
@@ -343,8 +376,9 @@ def hot_ranking(wall_id: int) -> list[int]:
         if kept is not None and timezone.now() < kept.until:
             return kept.posts
         since = now - timedelta(days=settings.WALL_HOT_DAYS)
-        rows = _hot_ranking.rows(wall=wall_id, now=now, since=since, limit=HOT_DEPTH + 100,
-                                 offset=0)  # fmt: skip
+        rows = _hot_ranking.rows(
+            wall=wall_id, now=now, since=since, limit=HOT_DEPTH + 100, offset=0
+        )
         posts = [row["id"] for row in rows]
         until = now + timedelta(seconds=settings.WALL_HOT_REFRESH_SECONDS)
         _rankings[wall_id] = _Ranking(posts, until)

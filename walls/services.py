@@ -105,8 +105,15 @@ def _verdict_status(text: str, author: User, wall: Wall) -> tuple[str, str]:
 _recent_posts = CompiledQuery(in_the_window(Post, "author_id"), author=int, since=datetime)
 
 
-def post_create(*, user: User, slug: str, body: str, to: str = "", anonymous: bool = True,
-                media_ids: list[int] | tuple[int, ...] = ()) -> Post:  # fmt: skip
+def post_create(
+    *,
+    user: User,
+    slug: str,
+    body: str,
+    to: str = "",
+    anonymous: bool = True,
+    media_ids: list[int] | tuple[int, ...] = (),
+) -> Post:
     """A member posts to a wall: the same text rules and checker chain as confessions, up to
     nine images through the media pipeline (an image under WeChat's check holds the post)."""
     wall = selectors.wall_get(user_id=user.pk, slug=slug)
@@ -119,14 +126,20 @@ def post_create(*, user: User, slug: str, body: str, to: str = "", anonymous: bo
             {"to": [gettext("At most %(count)d characters.") % {"count": TO_MAX_CHARS}]}
         )
     media = media_services.media_for_attachment(owner=user, media_ids=list(media_ids))
-    check_rate(_recent_posts, author_id=user.pk, limit=settings.WALL_POSTS_PER_HOUR,
-               what="posts")  # fmt: skip
+    check_rate(_recent_posts, author_id=user.pk, limit=settings.WALL_POSTS_PER_HOUR, what="posts")
     status, note = _verdict_status(f"{to}\n{body}", user, wall)
     if status == Status.APPROVED and holds(media):
         status, note = Status.PENDING, IMAGE_HOLD
     with transaction.atomic():
-        post = Post.objects.create(wall=wall, author=user, body=body, to=to, anonymous=anonymous,
-                                   status=status, moderation_note=note[:255])  # fmt: skip
+        post = Post.objects.create(
+            wall=wall,
+            author=user,
+            body=body,
+            to=to,
+            anonymous=anonymous,
+            status=status,
+            moderation_note=note[:255],
+        )
         media_services.media_attach(media=media)
         PostMedia.objects.bulk_create(
             PostMedia(post=post, media=item, position=index) for index, item in enumerate(media)
@@ -200,8 +213,9 @@ def like_digest_send(*, post_id: int) -> int:
     return counts["new"]
 
 
-def comment_create(*, user: User, post_id: int, body: str, anonymous: bool = False,
-                   parent_id: int | None = None) -> Comment:  # fmt: skip
+def comment_create(
+    *, user: User, post_id: int, body: str, anonymous: bool = False, parent_id: int | None = None
+) -> Comment:
     """A member comments on a public post, or replies to a top-level comment on it. The post's
     author (and the parent comment's) is told, unless a block stands between them."""
     post = _open_post(user, post_id)
@@ -222,9 +236,15 @@ def comment_create(*, user: User, post_id: int, body: str, anonymous: bool = Fal
             )
     status, note = _verdict_status(body, user, post.wall)
     with transaction.atomic():
-        comment = Comment.objects.create(post=post, parent=parent, author=user, body=body,
-                                         anonymous=anonymous, status=status,
-                                         moderation_note=note[:255])  # fmt: skip
+        comment = Comment.objects.create(
+            post=post,
+            parent=parent,
+            author=user,
+            body=body,
+            anonymous=anonymous,
+            status=status,
+            moderation_note=note[:255],
+        )
         if status == Status.APPROVED:
             _announce_comment(comment, post)
     return comment
@@ -247,10 +267,17 @@ def _announce_comment(comment: Comment, post: Post) -> None:
         if not recipient.is_active or not selectors.comment_visible_to(comment.pk, recipient.pk):
             continue
         shown, _ = selectors.comment_author_shown(comment, post, viewer_id=recipient.pk)
-        notify(user=recipient, preview=comment.body, **events.commented(
-            post_id=post.pk, comment_id=comment.pk, reply=reply, author=comment.author,
-            author_visible=shown,
-        ))  # fmt: skip
+        notify(
+            user=recipient,
+            preview=comment.body,
+            **events.commented(
+                post_id=post.pk,
+                comment_id=comment.pk,
+                reply=reply,
+                author=comment.author,
+                author_visible=shown,
+            ),
+        )
 
 
 @transaction.atomic
@@ -262,8 +289,14 @@ def comment_delete(*, user: User, comment_id: int) -> None:
     Comment.objects.filter(pk=comment.pk).update(deleted_at=timezone.now())
 
 
-def report_create(*, user: User, category: str, text: str = "", post_id: int | None = None,
-                  comment_id: int | None = None) -> Report:  # fmt: skip
+def report_create(
+    *,
+    user: User,
+    category: str,
+    text: str = "",
+    post_id: int | None = None,
+    comment_id: int | None = None,
+) -> Report:
     """A member reports a post or a comment they can see (once each). At REPORTS_TO_HIDE
     distinct reporters with open reports it is hidden until a moderator decides."""
     if post_id is not None:
@@ -316,9 +349,15 @@ def _decide(model, target_id: int, *, moderator, action: str, reason: str, note:
     elif action in ("pin", "unpin"):
         changes["pinned"] = action == "pin"
     model.objects.filter(pk=target.pk).update(**changes)
-    moderation.decision_record(target=target, moderator=moderator, action=action,
-                               from_status=before, to_status=changes.get("status", before),
-                               reason=reason, note=note)  # fmt: skip
+    moderation.decision_record(
+        target=target,
+        moderator=moderator,
+        action=action,
+        from_status=before,
+        to_status=changes.get("status", before),
+        reason=reason,
+        note=note,
+    )
     removed = action in (Decision.Action.REJECT, Decision.Action.HIDE)
     moderation.reports_resolve(
         target, Report.Outcome.REMOVED if removed else Report.Outcome.NO_ACTION
@@ -326,40 +365,52 @@ def _decide(model, target_id: int, *, moderator, action: str, reason: str, note:
     return target, before
 
 
-def _tell_author(target, *, post_id: int, status: str, reason: str,
-                 comment_id: int | None = None) -> None:  # fmt: skip
+def _tell_author(
+    target, *, post_id: int, status: str, reason: str, comment_id: int | None = None
+) -> None:
     if target.author.is_active:
-        notify(user=target.author, **events.moderated(post_id=post_id, comment_id=comment_id,
-                                                      status=status, reason=reason))  # fmt: skip
+        notify(
+            user=target.author,
+            **events.moderated(
+                post_id=post_id, comment_id=comment_id, status=status, reason=reason
+            ),
+        )
 
 
 @transaction.atomic
-def post_decide(*, moderator, post_id: int, action: str, reason: str = "",
-                note: str = "") -> None:  # fmt: skip
+def post_decide(*, moderator, post_id: int, action: str, reason: str = "", note: str = "") -> None:
     """A moderator approves, rejects, hides, pins or unpins a post (reject and hide need a
     reason category, which its author is told)."""
     if action in ("reject", "hide") and reason not in ReasonCategory.values:
         raise ApplicationError("reason_required", gettext("Choose the reason its author will see."))
-    post, before = _decide(Post, post_id, moderator=moderator, action=action, reason=reason,
-                           note=note)  # fmt: skip
+    post, before = _decide(
+        Post, post_id, moderator=moderator, action=action, reason=reason, note=note
+    )
     if action in ("reject", "hide") and before != _TO_STATUS[action]:
         _tell_author(post, post_id=post.pk, status=_TO_STATUS[action], reason=reason)
 
 
 @transaction.atomic
-def comment_decide(*, moderator, comment_id: int, action: str, reason: str = "",
-                   note: str = "") -> None:  # fmt: skip
+def comment_decide(
+    *, moderator, comment_id: int, action: str, reason: str = "", note: str = ""
+) -> None:
     """A moderator approves, rejects or hides a comment. An approved one that was waiting is
     announced as a comment that passed at once would have been."""
     if action not in _TO_STATUS:
         raise ApplicationError("bad_action", gettext("Comments are approved, rejected or hidden."))
     if action in ("reject", "hide") and reason not in ReasonCategory.values:
         raise ApplicationError("reason_required", gettext("Choose the reason its author will see."))
-    comment, before = _decide(Comment, comment_id, moderator=moderator, action=action,
-                              reason=reason, note=note)  # fmt: skip
+    comment, before = _decide(
+        Comment, comment_id, moderator=moderator, action=action, reason=reason, note=note
+    )
     if action == "approve" and before == Status.PENDING:
         comment.status = Status.APPROVED
         _announce_comment(comment, Post.objects.select_related("author").get(pk=comment.post_id))
     elif action in ("reject", "hide") and before != _TO_STATUS[action]:
-        _tell_author(comment, post_id=comment.post_id, comment_id=comment.pk,
-                     status=_TO_STATUS[action], reason=reason)  # fmt: skip
+        _tell_author(
+            comment,
+            post_id=comment.post_id,
+            comment_id=comment.pk,
+            status=_TO_STATUS[action],
+            reason=reason,
+        )

@@ -25,11 +25,15 @@ _TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 def _page(request: HttpRequest, context: dict) -> HttpResponse:
     language = translation.get_language() or "en"
-    response = render(request, "webclient/shell.html", {
-        "html_lang": translation.to_locale(language).replace("_", "-"),
-        "language": language,
-        **context,
-    })  # fmt: skip
+    response = render(
+        request,
+        "webclient/shell.html",
+        {
+            "html_lang": translation.to_locale(language).replace("_", "-"),
+            "language": language,
+            **context,
+        },
+    )
     response["Content-Security-Policy"] = policy(request)
     response["Cache-Control"] = "no-cache"
     response["X-Robots-Tag"] = "noindex"

@@ -36,10 +36,14 @@ def subscriptions_state(*, user: User) -> list[dict[str, Any]]:
     should ask for it again (no credit left)."""
     credits = dict(SubscribeCredit.objects.filter(user=user).values_list("template_id", "credits"))
     return [
-        {"event": template.event, "template_id": template.id,
-         "credits": credits.get(template.id, 0), "ask": not credits.get(template.id, 0)}
+        {
+            "event": template.event,
+            "template_id": template.id,
+            "credits": credits.get(template.id, 0),
+            "ask": not credits.get(template.id, 0),
+        }
         for template in templates.configured()
-    ]  # fmt: skip
+    ]
 
 
 @transaction.atomic
@@ -110,9 +114,13 @@ def subscribe_message_send(*, notification_id: int) -> str:
         return _refused(notification, credit, exc)
     credit.credits -= 1
     credit.save(update_fields=["credits", "updated_at"])
-    SubscribeMessage.objects.create(notification=notification, user=user,
-                                    template_id=template.id, outcome=SubscribeMessage.Outcome.SENT,
-                                    msgid=str(answer.get("msgid", "")))  # fmt: skip
+    SubscribeMessage.objects.create(
+        notification=notification,
+        user=user,
+        template_id=template.id,
+        outcome=SubscribeMessage.Outcome.SENT,
+        msgid=str(answer.get("msgid", "")),
+    )
     return "sent"
 
 
@@ -123,16 +131,24 @@ def _refused(notification: Notification, credit: SubscribeCredit, exc: WeChatErr
         credit.save(update_fields=["credits", "updated_at"])
         outcome = Outcome.REFUSED
     elif exc.errcode == ERR_DATA_INVALID:
-        logger.error("subscribe message for template %s refused as invalid (47003): %s",
-                     credit.template_id, exc.errmsg)  # fmt: skip
+        logger.error(
+            "subscribe message for template %s refused as invalid (47003): %s",
+            credit.template_id,
+            exc.errmsg,
+        )
         outcome = Outcome.INVALID
     else:
-        logger.warning("subscribe message for template %s refused: errcode %s",
-                       credit.template_id, exc.errcode)  # fmt: skip
+        logger.warning(
+            "subscribe message for template %s refused: errcode %s", credit.template_id, exc.errcode
+        )
         outcome = Outcome.FAILED
-    SubscribeMessage.objects.create(notification=notification, user=notification.recipient,
-                                    template_id=credit.template_id, outcome=outcome,
-                                    errcode=exc.errcode)  # fmt: skip
+    SubscribeMessage.objects.create(
+        notification=notification,
+        user=notification.recipient,
+        template_id=credit.template_id,
+        outcome=outcome,
+        errcode=exc.errcode,
+    )
     return outcome
 
 
@@ -160,8 +176,11 @@ def _popup(payload: dict, user: User | None) -> str:
 def _changed(payload: dict, user: User | None) -> str:
     if user is None:
         return "unknown_user"
-    refused = [entry.get("TemplateId") for entry in _entries(payload)
-               if entry.get("SubscribeStatusString") == "reject"]  # fmt: skip
+    refused = [
+        entry.get("TemplateId")
+        for entry in _entries(payload)
+        if entry.get("SubscribeStatusString") == "reject"
+    ]
     for template_id in refused:
         subscriptions_refused(user=user, template_id=str(template_id))
     return f"refused {len(refused)}"
@@ -170,8 +189,12 @@ def _changed(payload: dict, user: User | None) -> str:
 def _sent(payload: dict, user: User | None) -> str:
     failed = [entry for entry in _entries(payload) if str(entry.get("ErrorCode", "0")) != "0"]
     for entry in failed:
-        logger.warning("subscribe message %s not delivered: %s %s", entry.get("MsgID"),
-                       entry.get("ErrorCode"), entry.get("ErrorStatus"))  # fmt: skip
+        logger.warning(
+            "subscribe message %s not delivered: %s %s",
+            entry.get("MsgID"),
+            entry.get("ErrorCode"),
+            entry.get("ErrorStatus"),
+        )
     return f"failed {len(failed)}" if failed else "delivered"
 
 
@@ -197,9 +220,10 @@ def _media_checked(payload: dict, user: User | None) -> str:
     """WeChat's verdict on an image we asked it to check (media_app.checks)."""
     result = payload.get("result") or {}
     return media_checks.media_check_verdict(
-        trace_id=str(payload.get("trace_id", "")), suggest=str(result.get("suggest", "")),
+        trace_id=str(payload.get("trace_id", "")),
+        suggest=str(result.get("suggest", "")),
         label=str(result.get("label", "")),
-    )  # fmt: skip
+    )
 
 
 PUSH_HANDLERS = {

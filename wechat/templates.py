@@ -66,8 +66,15 @@ def field_value(field: str, event: str, at: datetime) -> str:
 
 # The most characters each kind of key takes (WECHAT.md): a longer value is cut, since
 # WeChat refuses it (47003) rather than cutting it.
-_LIMITS = {"thing": 20, "number": 32, "letter": 32, "symbol": 5, "character_string": 32,
-           "phrase": 5, "name": 10}  # fmt: skip
+_LIMITS = {
+    "thing": 20,
+    "number": 32,
+    "letter": 32,
+    "symbol": 5,
+    "character_string": 32,
+    "phrase": 5,
+    "name": 10,
+}
 
 
 def fit(key: str, value: str) -> str:

@@ -56,11 +56,13 @@ def wechat_push(request: HttpRequest) -> HttpResponse:
         body = json.loads(request.body)
         if aes_key:
             encrypted = body["Encrypt"]
-            if not push.signed(request.GET.get("msg_signature", ""), token, timestamp, nonce,
-                               encrypted):  # fmt: skip
+            if not push.signed(
+                request.GET.get("msg_signature", ""), token, timestamp, nonce, encrypted
+            ):
                 return _refused("bad msg_signature")
-            body = json.loads(push.decrypt(encrypted, encoding_aes_key=aes_key,
-                                           appid=settings.WECHAT_APPID))  # fmt: skip
+            body = json.loads(
+                push.decrypt(encrypted, encoding_aes_key=aes_key, appid=settings.WECHAT_APPID)
+            )
         if not isinstance(body, dict):
             raise ValueError("not an object")
     except push.BadPush as exc:
@@ -100,9 +102,11 @@ def _store(body: dict) -> None:
     try:
         with transaction.atomic():
             event = PushEvent.objects.create(
-                key=key, event=str(body.get("Event", ""))[:64],
-                openid=str(body.get("FromUserName", ""))[:64], payload=body,
-            )  # fmt: skip
+                key=key,
+                event=str(body.get("Event", ""))[:64],
+                openid=str(body.get("FromUserName", ""))[:64],
+                payload=body,
+            )
             tasks.push_event_process.enqueue(event.pk)
     except IntegrityError:
         logger.info("WeChat push %s received again: already stored", key)

@@ -27,16 +27,25 @@ class NewPasswordField(StrictCharField):
 
     def __init__(self, **kwargs) -> None:
         help_text = " ".join(password_validation.password_validators_help_texts())
-        super().__init__(min_length=_password_min_length(), max_length=PASSWORD_MAX_LENGTH,
-                         trim_whitespace=False, write_only=True, help_text=help_text,
-                         **kwargs)  # fmt: skip
+        super().__init__(
+            min_length=_password_min_length(),
+            max_length=PASSWORD_MAX_LENGTH,
+            trim_whitespace=False,
+            write_only=True,
+            help_text=help_text,
+            **kwargs,
+        )
 
 
 def username_field(**kwargs) -> StrictCharField:
     """A username as the User model takes it (accounts.usernames; the schema states it)."""
-    return StrictCharField(min_length=usernames.MIN_LENGTH, max_length=usernames.MAX_LENGTH,
-                           validators=[_NO_ASCII_PUNCTUATION, username_validator],
-                           help_text=usernames.RULE, **kwargs)  # fmt: skip
+    return StrictCharField(
+        min_length=usernames.MIN_LENGTH,
+        max_length=usernames.MAX_LENGTH,
+        validators=[_NO_ASCII_PUNCTUATION, username_validator],
+        help_text=usernames.RULE,
+        **kwargs,
+    )
 
 
 # What a pattern can state of the rule (JSON Schema patterns have no Unicode classes): no
@@ -65,9 +74,10 @@ LANGUAGE_CODES = [code for code, _ in settings.LANGUAGES]
 class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
     avatar = serializers.IntegerField(source="avatar_id", allow_null=True, read_only=True)
     language = serializers.ChoiceField(
-        choices=["", *LANGUAGE_CODES], read_only=True,
+        choices=["", *LANGUAGE_CODES],
+        read_only=True,
         help_text='the language of your WeChat subscribe messages; "" while not known (Chinese)',
-    )  # fmt: skip
+    )
     phone = serializers.SerializerMethodField(
         help_text="your bound phone, masked (138****5678); null without one. Nobody else sees it"
     )
@@ -95,12 +105,16 @@ class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
         )
         read_only_fields = fields
         extra_kwargs = {
-            "pending_display_name": {"help_text": "a new display name held for review (only you "
-                                     "see it; the old one stays public until it is approved)"},
+            "pending_display_name": {
+                "help_text": "a new display name held for review (only you "
+                "see it; the old one stays public until it is approved)"
+            },
             "pending_bio": {"help_text": "a new bio held for review, likewise"},
-            "pending_avatar": {"help_text": "a new avatar (media id) waiting for the image "
-                               "check; the old one is shown until it passes"},
-        }  # fmt: skip
+            "pending_avatar": {
+                "help_text": "a new avatar (media id) waiting for the image "
+                "check; the old one is shown until it passes"
+            },
+        }
 
 
 class UserPublicOutput(_AvatarUrlMixin, serializers.ModelSerializer):
@@ -142,8 +156,9 @@ class RegisterInput(serializers.Serializer):
 
 class LoginInput(serializers.Serializer):
     username = StrictCharField(max_length=150)
-    password = StrictCharField(max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False,
-                               write_only=True)  # fmt: skip
+    password = StrictCharField(
+        max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False, write_only=True
+    )
 
 
 class WeChatLoginInput(serializers.Serializer):
@@ -164,10 +179,11 @@ class ProfileUpdateInput(serializers.Serializer):
     )
     accepts_anonymous = serializers.BooleanField(required=False)
     language = serializers.ChoiceField(
-        choices=LANGUAGE_CODES, required=False,
+        choices=LANGUAGE_CODES,
+        required=False,
         help_text="the language of the WeChat subscribe messages you get (set at each sign-in "
         "from Accept-Language)",
-    )  # fmt: skip
+    )
 
 
 class PhoneBindInput(serializers.Serializer):

@@ -37,14 +37,16 @@ class _SignInApi(APIView):
 class AuthRegisterApi(_SignInApi):
     throttle_scope = "register"
 
-    @extend_schema(operation_id="auth_register", request=s.RegisterInput,
-                   responses={201: s.AuthOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="auth_register", request=s.RegisterInput, responses={201: s.AuthOutput}
+    )
     def post(self, request: Request) -> Response:
         user = services.user_create(**parse(s.RegisterInput, request))
         _remember_language(request, user)
         body = {"user": user, **services.token_pair_for(user)}
-        return Response(s.AuthOutput(body, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)  # fmt: skip
+        return Response(
+            s.AuthOutput(body, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
 
 class AuthLoginApi(_SignInApi):
@@ -62,8 +64,9 @@ class AuthWeChatApi(_SignInApi):
     throttle_scope = "wechat"
     throttle_classes = (WeChatIpThrottle,)
 
-    @extend_schema(operation_id="auth_wechat", request=s.WeChatLoginInput,
-                   responses={200: s.WeChatAuthOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="auth_wechat", request=s.WeChatLoginInput, responses={200: s.WeChatAuthOutput}
+    )
     def post(self, request: Request) -> Response:
         user, created = services.auth_wechat(**parse(s.WeChatLoginInput, request))
         _remember_language(request, user)
@@ -75,8 +78,9 @@ class AuthRefreshApi(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
 
-    @extend_schema(operation_id="auth_refresh", request=s.RefreshInput,
-                   responses={200: s.TokenPairOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="auth_refresh", request=s.RefreshInput, responses={200: s.TokenPairOutput}
+    )
     def post(self, request: Request) -> Response:
         pair = services.token_refresh(**parse(s.RefreshInput, request))
         return Response(s.TokenPairOutput(pair).data)
@@ -94,15 +98,19 @@ class MeApi(APIView):
     def get(self, request: Request) -> Response:
         return Response(s.UserSelfOutput(request.user, context={"request": request}).data)
 
-    @extend_schema(operation_id="me_update", request=s.ProfileUpdateInput,
-                   responses={200: s.UserSelfOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="me_update", request=s.ProfileUpdateInput, responses={200: s.UserSelfOutput}
+    )
     def patch(self, request: Request) -> Response:
         data = parse(s.ProfileUpdateInput, request, partial=True)
         user = services.user_update_profile(user=request.user, data=data)
         return Response(s.UserSelfOutput(user, context={"request": request}).data)
 
-    @extend_schema(operation_id="me_update_put", request=s.ProfileUpdateInput,
-                   responses={200: s.UserSelfOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="me_update_put",
+        request=s.ProfileUpdateInput,
+        responses={200: s.UserSelfOutput},
+    )
     def put(self, request: Request) -> Response:
         """The same partial update as PATCH: wx.request has no PATCH."""
         return self.patch(request)
@@ -114,8 +122,9 @@ class MeApi(APIView):
 
 
 class PhoneApi(APIView):
-    @extend_schema(operation_id="me_phone_bind", request=s.PhoneBindInput,
-                   responses={200: s.UserSelfOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="me_phone_bind", request=s.PhoneBindInput, responses={200: s.UserSelfOutput}
+    )
     def post(self, request: Request) -> Response:
         """Bind the phone of a `getPhoneNumber` button's code. Kept encrypted; shown to you
         masked, to nobody else."""
@@ -146,8 +155,11 @@ class BlockListCreateApi(generics.GenericAPIView):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(operation_id="blocks_create", request=s.BlockCreateInput,
-                   responses={201: s.BlockOutput, 200: s.BlockOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="blocks_create",
+        request=s.BlockCreateInput,
+        responses={201: s.BlockOutput, 200: s.BlockOutput},
+    )
     def post(self, request: Request) -> Response:
         block, created = services.block_create(
             blocker=request.user, **parse(s.BlockCreateInput, request)
@@ -192,9 +204,14 @@ def _same_site_only(request: Request) -> None:
 def _with_refresh_cookie(request: Request, response: Response, refresh: str) -> Response:
     lifetime = settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]
     response.set_cookie(
-        REFRESH_COOKIE, refresh, max_age=int(lifetime.total_seconds()),
-        path=REFRESH_COOKIE_PATH, secure=request.is_secure(), httponly=True, samesite="Strict",
-    )  # fmt: skip
+        REFRESH_COOKIE,
+        refresh,
+        max_age=int(lifetime.total_seconds()),
+        path=REFRESH_COOKIE_PATH,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Strict",
+    )
     return response
 
 
@@ -213,8 +230,9 @@ class _WebSignInApi(_SignInApi):
 class WebRegisterApi(_WebSignInApi):
     throttle_scope = "register"
 
-    @extend_schema(operation_id="auth_web_register", request=s.RegisterInput,
-                   responses={201: s.WebAuthOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="auth_web_register", request=s.RegisterInput, responses={201: s.WebAuthOutput}
+    )
     def post(self, request: Request) -> Response:
         """`/auth/register` for a browser page: the refresh token comes as an HttpOnly cookie."""
         _same_site_only(request)
@@ -225,8 +243,9 @@ class WebRegisterApi(_WebSignInApi):
 class WebLoginApi(_WebSignInApi):
     throttle_scope = "login"
 
-    @extend_schema(operation_id="auth_web_login", request=s.LoginInput,
-                   responses={200: s.WebAuthOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="auth_web_login", request=s.LoginInput, responses={200: s.WebAuthOutput}
+    )
     def post(self, request: Request) -> Response:
         """`/auth/login` for a browser page: the refresh token comes as an HttpOnly cookie."""
         _same_site_only(request)
@@ -243,8 +262,9 @@ class WebRefreshApi(APIView):
         _same_site_only(request)
         refresh = request.COOKIES.get(REFRESH_COOKIE)
         if not refresh:
-            raise ApplicationError("not_authenticated", gettext("You are not signed in."),
-                                   status=401)  # fmt: skip
+            raise ApplicationError(
+                "not_authenticated", gettext("You are not signed in."), status=401
+            )
         pair = services.token_refresh(refresh=refresh)
         response = Response(s.AccessOutput(pair).data)
         return _with_refresh_cookie(request, response, pair["refresh"])

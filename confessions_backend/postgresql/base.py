@@ -99,12 +99,15 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if options and self.alias != NO_DB_ALIAS and self.alias not in self._connection_pools:
             if self.settings_dict.get("CONN_MAX_AGE", 0) != 0:
                 raise ImproperlyConfigured("Pooling doesn't support persistent connections.")
-            self._connection_pools.setdefault(self.alias, pool.ConnectionPool(
-                kwargs={**self.get_connection_params(), "autocommit": True},
-                open=False,
-                configure=self._configure_connection,
-                **({} if options is True else options),
-            ))  # fmt: skip
+            self._connection_pools.setdefault(
+                self.alias,
+                pool.ConnectionPool(
+                    kwargs={**self.get_connection_params(), "autocommit": True},
+                    open=False,
+                    configure=self._configure_connection,
+                    **({} if options is True else options),
+                ),
+            )
         return super().pool
 
     def fetch_prepared(self, sql: str, params: list) -> list[tuple]:

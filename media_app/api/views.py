@@ -54,15 +54,19 @@ class MediaUploadInput(serializers.Serializer):
 class MediaUploadApi(APIView):
     parser_classes = (MultiPartParser,)
 
-    @extend_schema(operation_id="media_upload", request={"multipart/form-data": MediaUploadInput},
-                   responses={201: MediaOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="media_upload",
+        request={"multipart/form-data": MediaUploadInput},
+        responses={201: MediaOutput},
+    )
     def post(self, request: Request) -> Response:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         largest = max(settings.MEDIA_MAX_IMAGE_BYTES, settings.MEDIA_MAX_VIDEO_BYTES)
         if declared > largest + _ENVELOPE_BYTES:
             # Refuse before reading (and spooling) the body at all.
-            raise ApplicationError("payload_too_large", gettext("The upload is too large."),
-                                   status=413)  # fmt: skip
+            raise ApplicationError(
+                "payload_too_large", gettext("The upload is too large."), status=413
+            )
         media = services.media_upload(owner=request.user, **parse(MediaUploadInput, request))
         return Response(media_render(media, request=request), status=status.HTTP_201_CREATED)
 
@@ -119,8 +123,9 @@ def media_file(request: HttpRequest, token: str) -> HttpResponse:
             refused = HttpResponse(status=416)
             refused["Content-Range"] = f"bytes */{size}"
             return refused
-        response = StreamingHttpResponse(_slice(handle, start, end - start + 1), status=206,
-                                         content_type=claims["t"])  # fmt: skip
+        response = StreamingHttpResponse(
+            _slice(handle, start, end - start + 1), status=206, content_type=claims["t"]
+        )
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
         response["Content-Length"] = str(end - start + 1)
     else:  # no Range, or one we do not serve in part (several ranges): the whole file

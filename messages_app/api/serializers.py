@@ -18,8 +18,9 @@ class PersonOutput(serializers.Serializer):
 
 class ConfessionOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    role = serializers.ChoiceField(choices=["sender", "recipient", "viewer"],
-                                   help_text="how you relate to this confession")  # fmt: skip
+    role = serializers.ChoiceField(
+        choices=["sender", "recipient", "viewer"], help_text="how you relate to this confession"
+    )
     body = serializers.CharField()
     anonymous = serializers.BooleanField()
     sender = PersonOutput(
@@ -54,8 +55,11 @@ class ConfessionSendInput(serializers.Serializer):
     recipient = StrictCharField(
         max_length=150, required=False, help_text="a username; leave out to get a share link"
     )
-    body = StrictCharField(max_length=BODY_MAX_CHARS, trim_whitespace=False,
-                           help_text="what is left after trimming must not be empty")  # fmt: skip
+    body = StrictCharField(
+        max_length=BODY_MAX_CHARS,
+        trim_whitespace=False,
+        help_text="what is left after trimming must not be empty",
+    )
     anonymous = serializers.BooleanField(default=False)
     media = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=20
@@ -71,8 +75,11 @@ class ConfessionRescheduleInput(serializers.Serializer):
 
 
 class ReplyInput(serializers.Serializer):
-    body = StrictCharField(max_length=BODY_MAX_CHARS, trim_whitespace=False,
-                           help_text="what is left after trimming must not be empty")  # fmt: skip
+    body = StrictCharField(
+        max_length=BODY_MAX_CHARS,
+        trim_whitespace=False,
+        help_text="what is left after trimming must not be empty",
+    )
 
 
 class ReplyOutput(serializers.Serializer):
@@ -119,10 +126,12 @@ class CountsOutput(serializers.Serializer):
 class MatchOutput(serializers.Serializer):
     with_ = PersonOutput(help_text="who you matched with")
     matched_at = serializers.DateTimeField()
-    sent = serializers.ListField(child=serializers.IntegerField(),
-                                 help_text="ids of your confessions to them")  # fmt: skip
-    received = serializers.ListField(child=serializers.IntegerField(),
-                                     help_text="ids of their confessions to you")  # fmt: skip
+    sent = serializers.ListField(
+        child=serializers.IntegerField(), help_text="ids of your confessions to them"
+    )
+    received = serializers.ListField(
+        child=serializers.IntegerField(), help_text="ids of their confessions to you"
+    )
 
     def get_fields(self):
         fields = super().get_fields()

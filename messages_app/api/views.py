@@ -27,8 +27,11 @@ def _fresh(request: Request, confession_id: int) -> dict:
 
 
 class ConfessionSendApi(APIView):
-    @extend_schema(operation_id="confessions_send", request=s.ConfessionSendInput,
-                   responses={201: s.ConfessionOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="confessions_send",
+        request=s.ConfessionSendInput,
+        responses={201: s.ConfessionOutput},
+    )
     def post(self, request: Request) -> Response:
         data = parse(s.ConfessionSendInput, request)
         confession = services.confession_send(
@@ -51,9 +54,11 @@ class _ConfessionListApi(generics.GenericAPIView):
         keyset = Keyset.of(request)
         rows, shown = self.page(user_id=request.user.pk, keyset=keyset)
         urls = Urls(request)
-        return keyset.response(request, rows, [
-            confession_render(row, viewing=viewing, urls=urls) for row, viewing in shown
-        ])  # fmt: skip
+        return keyset.response(
+            request,
+            rows,
+            [confession_render(row, viewing=viewing, urls=urls) for row, viewing in shown],
+        )
 
 
 class ConfessionInboxApi(_ConfessionListApi):
@@ -82,25 +87,33 @@ class ConfessionDetailApi(APIView):
         services.confession_delete(user=request.user, confession_id=confession_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(operation_id="confessions_reschedule", request=s.ConfessionRescheduleInput,
-                   responses={200: s.ConfessionOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="confessions_reschedule",
+        request=s.ConfessionRescheduleInput,
+        responses={200: s.ConfessionOutput},
+    )
     def patch(self, request: Request, confession_id: int) -> Response:
         """Its sender moves a scheduled confession's time, until it is delivered (409 after).
         PUT does the same, for clients without PATCH (wx.request)."""
         data = parse(s.ConfessionRescheduleInput, request)
-        services.confession_reschedule(user=request.user, confession_id=confession_id,
-                                       deliver_at=data["deliver_at"])  # fmt: skip
+        services.confession_reschedule(
+            user=request.user, confession_id=confession_id, deliver_at=data["deliver_at"]
+        )
         return Response(_fresh(request, confession_id))
 
-    @extend_schema(operation_id="confessions_reschedule_put", request=s.ConfessionRescheduleInput,
-                   responses={200: s.ConfessionOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="confessions_reschedule_put",
+        request=s.ConfessionRescheduleInput,
+        responses={200: s.ConfessionOutput},
+    )
     def put(self, request: Request, confession_id: int) -> Response:
         return self.patch(request, confession_id)
 
 
 class ConfessionReadApi(APIView):
-    @extend_schema(operation_id="confessions_read", request=None,
-                   responses={200: s.ConfessionOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="confessions_read", request=None, responses={200: s.ConfessionOutput}
+    )
     def post(self, request: Request, confession_id: int) -> Response:
         services.confession_mark_read(user=request.user, confession_id=confession_id)
         return Response(_fresh(request, confession_id))
@@ -114,28 +127,37 @@ class ConfessionRepliesApi(generics.GenericAPIView):
     serializer_class = s.ReplyOutput
     pagination_class = ThreadOrder
 
-    @extend_schema(operation_id="confessions_replies_list",
-                   responses={200: s.ReplyOutput(many=True)})  # fmt: skip
+    @extend_schema(
+        operation_id="confessions_replies_list", responses={200: s.ReplyOutput(many=True)}
+    )
     def get(self, request: Request, confession_id: int) -> Response:
         keyset = Keyset.of(request)
         confession, viewing, rows = selectors.thread_page(
             user_id=request.user.pk, confession_id=confession_id, keyset=keyset
         )
         urls, sender_id = Urls(request), confession["sender_id"]
-        return keyset.response(request, rows, [
-            reply_render(row, sender_id=sender_id, viewing=viewing, urls=urls)
-            for row in rows[: keyset.limit]
-        ])  # fmt: skip
+        return keyset.response(
+            request,
+            rows,
+            [
+                reply_render(row, sender_id=sender_id, viewing=viewing, urls=urls)
+                for row in rows[: keyset.limit]
+            ],
+        )
 
-    @extend_schema(operation_id="confessions_replies_create", request=s.ReplyInput,
-                   responses={201: s.ReplyOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="confessions_replies_create",
+        request=s.ReplyInput,
+        responses={201: s.ReplyOutput},
+    )
     def post(self, request: Request, confession_id: int) -> Response:
         confession, reply = services.reply_create(
             user=request.user, confession_id=confession_id, **parse(s.ReplyInput, request)
         )
         viewing = selectors.viewing_of(confession, viewer=request.user)
-        rendered = reply_render(reply_row(reply), sender_id=confession.sender_id,
-                                viewing=viewing, urls=Urls(request))  # fmt: skip
+        rendered = reply_render(
+            reply_row(reply), sender_id=confession.sender_id, viewing=viewing, urls=Urls(request)
+        )
         return Response(rendered, status=status.HTTP_201_CREATED)
 
 
@@ -154,24 +176,29 @@ class SharedConfessionApi(APIView):
     throttle_classes = (SharedLinkThrottle, SignedOutIpThrottle)
     throttle_scope = "shared"
 
-    @extend_schema(operation_id="confessions_shared_get", responses={200: s.ConfessionOutput},
-                   auth=[{"jwtAuth": []}, {}])  # fmt: skip
+    @extend_schema(
+        operation_id="confessions_shared_get",
+        responses={200: s.ConfessionOutput},
+        auth=[{"jwtAuth": []}, {}],
+    )
     def get(self, request: Request, token: str) -> Response:
         row, viewing = selectors.shared_shown(user_id=request.user.pk, token=token)
         return Response(confession_render(row, viewing=viewing, urls=Urls(request)))
 
 
 class SharedConfessionClaimApi(APIView):
-    @extend_schema(operation_id="confessions_shared_claim", request=None,
-                   responses={200: s.ConfessionOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="confessions_shared_claim", request=None, responses={200: s.ConfessionOutput}
+    )
     def post(self, request: Request, token: str) -> Response:
         confession = services.confession_claim(user=request.user, token=token)
         return Response(_fresh(request, confession.pk))
 
 
 class ConfessionReportApi(APIView):
-    @extend_schema(operation_id="confessions_report", request=s.ReportInput,
-                   responses={201: s.ReportOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="confessions_report", request=s.ReportInput, responses={201: s.ReportOutput}
+    )
     def post(self, request: Request, confession_id: int) -> Response:
         report = services.report_create(
             reporter=request.user, confession_id=confession_id, **parse(s.ReportInput, request)
@@ -223,8 +250,13 @@ class MatchListApi(generics.GenericAPIView):
         others = [m.user_high if m.user_low_id == me else m.user_low for m in page]
         between = selectors.match_confessions(user_id=me, others=[o.pk for o in others])
         urls = Urls(request)
-        return self.get_paginated_response([
-            {"with": person_of(other, urls), "matched_at": match.created_at,
-             **between[other.pk]}
-            for match, other in zip(page, others, strict=True)
-        ])  # fmt: skip
+        return self.get_paginated_response(
+            [
+                {
+                    "with": person_of(other, urls),
+                    "matched_at": match.created_at,
+                    **between[other.pk],
+                }
+                for match, other in zip(page, others, strict=True)
+            ]
+        )

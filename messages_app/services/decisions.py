@@ -68,20 +68,32 @@ def _decide(
     if to_status != from_status:
         target.status = to_status
         target.save(update_fields=["status"])
-    return moderation.decision_record(target=target, moderator=moderator, action=action,
-                                      from_status=from_status, to_status=to_status,
-                                      reason=reason, note=note)  # fmt: skip
+    return moderation.decision_record(
+        target=target,
+        moderator=moderator,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        note=note,
+    )
 
 
 def _resolve_reports(confession: Confession, outcome: str) -> None:
     for report in moderation.reports_resolve(confession, outcome):
-        notify(user=report.reporter, **events.report_resolved(
-            report_id=report.pk, confession_id=confession.pk, outcome=outcome))  # fmt: skip
+        notify(
+            user=report.reporter,
+            **events.report_resolved(
+                report_id=report.pk, confession_id=confession.pk, outcome=outcome
+            ),
+        )
 
 
 def _tell_sender(confession: Confession, status: str, reason: str) -> None:
-    notify(user=confession.sender, **events.confession_moderated(
-        confession_id=confession.pk, status=status, reason=reason))  # fmt: skip
+    notify(
+        user=confession.sender,
+        **events.confession_moderated(confession_id=confession.pk, status=status, reason=reason),
+    )
 
 
 @transaction.atomic
@@ -91,8 +103,13 @@ def confession_approve(*, moderator: User, confession_id: int, note: str = "") -
     recipient is notified and a match may fire. Open reports end with no action."""
     confession = _locked(confession_id)
     _transition(confession, (Status.PENDING, Status.HIDDEN, Status.REJECTED), "approved")
-    _decide(moderator=moderator, confession=confession, action=Action.APPROVE,
-            to_status=Status.APPROVED, note=note)  # fmt: skip
+    _decide(
+        moderator=moderator,
+        confession=confession,
+        action=Action.APPROVE,
+        to_status=Status.APPROVED,
+        note=note,
+    )
     undelivered = confession.delivered_at is None and not confession.suppressed
     # One scheduled for later is delivered by its task at the time.
     if undelivered and confession.recipient_id is not None and is_due(confession):
@@ -109,8 +126,14 @@ def confession_reject(
     category."""
     confession = _locked(confession_id)
     _transition(confession, (Status.PENDING, Status.APPROVED, Status.HIDDEN), "rejected")
-    _decide(moderator=moderator, confession=confession, action=Action.REJECT,
-            to_status=Status.REJECTED, reason=reason, note=note)  # fmt: skip
+    _decide(
+        moderator=moderator,
+        confession=confession,
+        action=Action.REJECT,
+        to_status=Status.REJECTED,
+        reason=reason,
+        note=note,
+    )
     _tell_sender(confession, Status.REJECTED, reason)
     _resolve_reports(confession, Report.Outcome.REMOVED)
     return confession
@@ -123,8 +146,14 @@ def confession_hide(
     """Hide a confession: a delivered one disappears from the inbox. The sender is told."""
     confession = _locked(confession_id)
     _transition(confession, (Status.APPROVED, Status.PENDING), "hidden")
-    _decide(moderator=moderator, confession=confession, action=Action.HIDE,
-            to_status=Status.HIDDEN, reason=reason, note=note)  # fmt: skip
+    _decide(
+        moderator=moderator,
+        confession=confession,
+        action=Action.HIDE,
+        to_status=Status.HIDDEN,
+        reason=reason,
+        note=note,
+    )
     _tell_sender(confession, Status.HIDDEN, reason)
     _resolve_reports(confession, Report.Outcome.REMOVED)
     return confession
@@ -140,8 +169,13 @@ def reports_dismiss(*, moderator: User, confession_id: int, note: str = "") -> C
             "no_open_reports", gettext("This confession has no open reports."), status=409
         )
     restored = Status.APPROVED if confession.status == Status.HIDDEN else confession.status
-    _decide(moderator=moderator, confession=confession, action=Action.DISMISS_REPORTS,
-            to_status=restored, note=note)  # fmt: skip
+    _decide(
+        moderator=moderator,
+        confession=confession,
+        action=Action.DISMISS_REPORTS,
+        to_status=restored,
+        note=note,
+    )
     _resolve_reports(confession, Report.Outcome.NO_ACTION)
     return confession
 
@@ -172,8 +206,9 @@ def report_create(
     reports a confession. Once per user (409 after). When REPORTS_TO_HIDE distinct users have
     open reports on it, it is hidden until a moderator decides."""
     confession = _reportable_by(reporter, confession_id, share_token)
-    return moderation.report_file(target=confession, reporter=reporter, category=category,
-                                  text=text)  # fmt: skip
+    return moderation.report_file(
+        target=confession, reporter=reporter, category=category, text=text
+    )
 
 
 @transaction.atomic
@@ -187,8 +222,13 @@ def reply_approve(*, moderator: User, reply_id: int) -> Reply:
         raise ApplicationError(
             "invalid_transition", gettext("Only a pending reply can be approved."), status=409
         )
-    _decide(moderator=moderator, confession=reply.confession, reply=reply,
-            action=Action.APPROVE, to_status=Reply.Status.APPROVED)  # fmt: skip
+    _decide(
+        moderator=moderator,
+        confession=reply.confession,
+        reply=reply,
+        action=Action.APPROVE,
+        to_status=Reply.Status.APPROVED,
+    )
     confession = Confession.objects.select_related("sender", "recipient").get(
         pk=reply.confession_id
     )
@@ -204,11 +244,23 @@ def reply_reject(*, moderator: User, reply_id: int, reason: str) -> Reply:
         raise ApplicationError(
             "invalid_transition", gettext("Only a pending reply can be rejected."), status=409
         )
-    _decide(moderator=moderator, confession=reply.confession, reply=reply,
-            action=Action.REJECT, to_status=Reply.Status.REJECTED, reason=reason)  # fmt: skip
-    notify(user=reply.author, **events.confession_moderated(
-        confession_id=reply.confession_id, reply_id=reply.pk, status="rejected", reason=reason,
-    ))  # fmt: skip
+    _decide(
+        moderator=moderator,
+        confession=reply.confession,
+        reply=reply,
+        action=Action.REJECT,
+        to_status=Reply.Status.REJECTED,
+        reason=reason,
+    )
+    notify(
+        user=reply.author,
+        **events.confession_moderated(
+            confession_id=reply.confession_id,
+            reply_id=reply.pk,
+            status="rejected",
+            reason=reason,
+        ),
+    )
     return reply
 
 

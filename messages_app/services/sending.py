@@ -137,8 +137,11 @@ _pair_state = CompiledQuery(
         )
         .values("id", "matched", "counterpart")
     ),
-    sender=int, recipient=int, low=int, high=int,
-)  # fmt: skip
+    sender=int,
+    recipient=int,
+    low=int,
+    high=int,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,16 +184,26 @@ def _announce(confession: Confession, delivery: _Delivery, *, has_media: bool) -
         low, high = sorted((sender.pk, recipient.pk))
         Match.objects.create(user_low_id=low, user_high_id=high)
     visible = selectors.sender_visible(
-        viewer_id=recipient.pk, sender_id=sender.pk, anonymous=confession.anonymous,
+        viewer_id=recipient.pk,
+        sender_id=sender.pk,
+        anonymous=confession.anonymous,
         matched=delivery.matched or newly_matched,
-    )  # fmt: skip
+    )
     # Both rows are locked when the rule let it through (a claim across a block may not have
     # locked a row whose account was banned meanwhile: notify then locks it itself).
     locked = delivery.reaches
-    notify(user=recipient, locked=locked, preview=confession.body, **events.confession_received(
-        confession_id=confession.pk, anonymous=confession.anonymous, sender=sender,
-        sender_visible=visible, has_media=has_media,
-    ))  # fmt: skip
+    notify(
+        user=recipient,
+        locked=locked,
+        preview=confession.body,
+        **events.confession_received(
+            confession_id=confession.pk,
+            anonymous=confession.anonymous,
+            sender=sender,
+            sender_visible=visible,
+            has_media=has_media,
+        ),
+    )
     if newly_matched:
         received_by_sender = (
             _live_confessions(sender_id=recipient.pk, recipient_id=sender.pk)
@@ -202,9 +215,14 @@ def _announce(confession: Confession, delivery: _Delivery, *, has_media: bool) -
             (sender, recipient, received_by_sender),
             (recipient, sender, confession.pk),
         ):
-            notify(user=user, locked=locked, **events.confession_matched(
-                confession_id=confession_id, other=other,
-            ))  # fmt: skip
+            notify(
+                user=user,
+                locked=locked,
+                **events.confession_matched(
+                    confession_id=confession_id,
+                    other=other,
+                ),
+            )
 
 
 def _deliver(confession: Confession, *, claimed: bool = False) -> None:
@@ -254,8 +272,12 @@ def confession_send(
                 {"anonymous": [gettext("This user does not accept anonymous confessions.")]}
             )
     media = media_services.media_for_attachment(owner=sender, media_ids=list(media_ids))
-    check_rate(_recent_confessions, author_id=sender.pk, limit=settings.CONFESSIONS_PER_HOUR,
-                what="confessions")  # fmt: skip
+    check_rate(
+        _recent_confessions,
+        author_id=sender.pk,
+        limit=settings.CONFESSIONS_PER_HOUR,
+        what="confessions",
+    )
     verdict = checkers.check_or_refuse(body, author=sender, done="sent")
     approved, note = verdict.kind == "pass", verdict.reason
     if approved and holds(media):
@@ -344,12 +366,15 @@ _anonymous_places = CompiledQuery(
         .exclude(status=Confession.Status.REJECTED)
         .filter(Q(retracted_at__isnull=True) | Q(retracted_at__gt=since))
         .values("recipient_id")
-        .annotate(open=Count("id", filter=Q(retracted_at__isnull=True)),
-                  last_retracted=Max("retracted_at"))  # fmt: skip
+        .annotate(
+            open=Count("id", filter=Q(retracted_at__isnull=True)),
+            last_retracted=Max("retracted_at"),
+        )
         .order_by()
     ),
-    sender=int, since=datetime,
-)  # fmt: skip
+    sender=int,
+    since=datetime,
+)
 _ANONYMOUS_LOCK = 0x616E6F6E  # "anon": this lock's namespace among advisory locks
 
 
@@ -443,8 +468,11 @@ def confession_claim(*, user: User, token: str) -> Confession:
         confession.save(update_fields=["recipient"])
         _deliver(confession, claimed=True)
         # Its sender sees who claimed it in `sent` from now on: told as it happens.
-        notify(user=confession.sender, preview=confession.body,
-               **events.confession_claimed(confession_id=confession.pk, by=user))  # fmt: skip
+        notify(
+            user=confession.sender,
+            preview=confession.body,
+            **events.confession_claimed(confession_id=confession.pk, by=user),
+        )
     return confession
 
 
@@ -468,8 +496,11 @@ def confession_mark_read(*, user: User, confession_id: int) -> Confession:
         if Confession.objects.filter(pk=confession.pk, read_at=None).update(read_at=now):
             confession.read_at = now
             if account_selectors.can_reach(author=user, recipient=confession.sender):
-                notify(user=confession.sender, preview=confession.body,
-                       **events.confession_read(confession_id=confession.pk))  # fmt: skip
+                notify(
+                    user=confession.sender,
+                    preview=confession.body,
+                    **events.confession_read(confession_id=confession.pk),
+                )
     return confession
 
 
@@ -479,8 +510,7 @@ def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confessi
     seen by its author only, until a moderator releases it. Delivery is `_deliver_reply`'s."""
     account_services.require_phone_to_post(user)
     body = clean_text(body)
-    check_rate(_recent_replies, author_id=user.pk, limit=settings.REPLIES_PER_HOUR,
-                what="replies")  # fmt: skip
+    check_rate(_recent_replies, author_id=user.pk, limit=settings.REPLIES_PER_HOUR, what="replies")
     verdict = checkers.check_or_refuse(body, author=user, done="sent")
     with transaction.atomic():
         confession = selectors.confession_get_for_user(user=user, confession_id=confession_id)
@@ -523,10 +553,17 @@ def _deliver_reply(confession: Confession, reply: Reply) -> None:
     author_visible = (
         not from_sender or selectors.viewing_of(confession, viewer=other).sender_visible
     )
-    notify(user=other, preview=reply.body, **events.confession_replied(
-        confession_id=confession.pk, reply_id=reply.pk, from_sender=from_sender,
-        author=reply.author, author_visible=author_visible,
-    ))  # fmt: skip
+    notify(
+        user=other,
+        preview=reply.body,
+        **events.confession_replied(
+            confession_id=confession.pk,
+            reply_id=reply.pk,
+            from_sender=from_sender,
+            author=reply.author,
+            author_visible=author_visible,
+        ),
+    )
 
 
 @transaction.atomic
@@ -543,8 +580,9 @@ def confession_delete(*, user: User, confession_id: int) -> None:
     )
     Confession.objects.filter(pk=confession.pk).update(retracted_at=timezone.now())
     if seen_by_recipient:
-        notify(user=confession.recipient,
-               **events.confession_retracted(confession_id=confession.pk))  # fmt: skip
+        notify(
+            user=confession.recipient, **events.confession_retracted(confession_id=confession.pk)
+        )
 
 
 @transaction.atomic

@@ -28,13 +28,16 @@ def share_code(*, user: User, confession_id: int) -> bytes:
     confession = selectors.confession_get_for_user(user=user, confession_id=confession_id)
     if confession.sender_id != user.pk:
         raise Http404
-    if not (confession.share_token and confession.recipient_id is None
-            and confession.status == Confession.Status.APPROVED):  # fmt: skip
+    if not (
+        confession.share_token
+        and confession.recipient_id is None
+        and confession.status == Confession.Status.APPROVED
+    ):
         raise ApplicationError(
             "not_shareable",
             gettext("Only an approved share link nobody has claimed has a share code."),
             status=409,
-        )  # fmt: skip
+        )
     stored = ShareCode.objects.filter(confession=confession).values_list("image", flat=True)
     if stored:
         return bytes(stored[0])
@@ -59,22 +62,25 @@ def _made_by_wechat(scene: str) -> bytes:
     try:
         return wechat.get_client().image("wxa/getwxacodeunlimit", payload)
     except wechat.WeChatNotConfigured:
-        raise ServiceUnavailable("WeChat is not configured on this server.",
-                                 code="wechat_unavailable") from None  # fmt: skip
+        raise ServiceUnavailable(
+            "WeChat is not configured on this server.", code="wechat_unavailable"
+        ) from None
     except (wechat.WeChatUnavailable, wechat.WeChatError) as exc:
         logger.warning("share code not made: %s", exc)
-        raise ServiceUnavailable("WeChat could not make the share code; try again soon.",
-                                 code="wechat_unavailable") from None  # fmt: skip
+        raise ServiceUnavailable(
+            "WeChat could not make the share code; try again soon.", code="wechat_unavailable"
+        ) from None
 
 
 def share_token_of_scene(*, scene: str) -> str:
     """The share token a code's scene leads to, while the link is open to claim (else 404)."""
     token = (
-        ShareCode.objects.filter(scene=scene, confession__recipient__isnull=True,
-                                 confession__retracted_at__isnull=True)
+        ShareCode.objects.filter(
+            scene=scene, confession__recipient__isnull=True, confession__retracted_at__isnull=True
+        )
         .values_list("confession__share_token", flat=True)
         .first()
-    )  # fmt: skip
+    )
     if not token:
         raise Http404
     return token

@@ -48,10 +48,12 @@ class NotificationListApi(generics.GenericAPIView):
 
     class FilterSerializer(serializers.Serializer):
         order = serializers.ChoiceField(
-            choices=["asc", "desc"], required=False, default="asc",
+            choices=["asc", "desc"],
+            required=False,
+            default="asc",
             help_text="asc: oldest first (catching up, with after=); desc: newest first (a "
             "message list, with before=)",
-        )  # fmt: skip
+        )
         after = serializers.IntegerField(
             min_value=0, required=False, default=0, help_text="only notifications after this id"
         )

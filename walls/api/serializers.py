@@ -30,8 +30,9 @@ class WallListOutput(serializers.Serializer):
 
 
 class JoinInput(serializers.Serializer):
-    code = StrictCharField(max_length=64, required=False, default="",
-                           help_text="an invite-only wall's code")  # fmt: skip
+    code = StrictCharField(
+        max_length=64, required=False, default="", help_text="an invite-only wall's code"
+    )
 
 
 class PostOutput(serializers.Serializer):
@@ -55,8 +56,9 @@ class PostInput(serializers.Serializer):
     body = StrictCharField(max_length=BODY_MAX_CHARS, trim_whitespace=False)
     to = StrictCharField(max_length=TO_MAX_CHARS, required=False, default="", allow_blank=True)
     anonymous = serializers.BooleanField(default=True)
-    media = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
-                                  default=list, max_length=9)  # fmt: skip
+    media = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=9
+    )
 
 
 class FeedQuery(serializers.Serializer):
@@ -81,8 +83,9 @@ class CommentOutput(serializers.Serializer):
 class CommentInput(serializers.Serializer):
     body = StrictCharField(max_length=COMMENT_MAX_CHARS, trim_whitespace=False)
     anonymous = serializers.BooleanField(default=False)
-    parent = serializers.IntegerField(min_value=1, required=False,
-                                      help_text="a top-level comment to reply to")  # fmt: skip
+    parent = serializers.IntegerField(
+        min_value=1, required=False, help_text="a top-level comment to reply to"
+    )
 
 
 class WallReportInput(serializers.Serializer):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("posts/<int:post_id>/comments", views.PostCommentsApi.as_view(), name="post-comments"),
     path("posts/<int:post_id>/report", views.PostReportApi.as_view(), name="post-report"),
     path("comments/<int:comment_id>", views.CommentDetailApi.as_view(), name="comment-detail"),
-    path("comments/<int:comment_id>/report", views.CommentReportApi.as_view(),
-         name="comment-report"),
-]  # fmt: skip
+    path(
+        "comments/<int:comment_id>/report", views.CommentReportApi.as_view(), name="comment-report"
+    ),
+]

@@ -67,8 +67,9 @@ def _hot_page(request: Request, wall_id: int, urls: Urls) -> Response:
             raise _invalid_cursor() from None
         if not 0 <= offset <= selectors.HOT_DEPTH:
             raise _invalid_cursor()
-    page, more = selectors.feed_hot_page(user_id=request.user.pk, wall_id=wall_id, limit=limit,
-                                         offset=offset)  # fmt: skip
+    page, more = selectors.feed_hot_page(
+        user_id=request.user.pk, wall_id=wall_id, limit=limit, offset=offset
+    )
     following = None
     if more:
         token = base64.b64encode(str(offset + limit).encode("ascii")).decode("ascii")
@@ -81,8 +82,11 @@ class WallPostsApi(generics.GenericAPIView):
     serializer_class = s.PostOutput
     pagination_class = NewestFirst
 
-    @extend_schema(operation_id="walls_posts", parameters=[s.FeedQuery],
-                   responses={200: s.PostOutput(many=True)})  # fmt: skip
+    @extend_schema(
+        operation_id="walls_posts",
+        parameters=[s.FeedQuery],
+        responses={200: s.PostOutput(many=True)},
+    )
     def get(self, request: Request, slug: str) -> Response:
         """A wall's feed: `new` newest first (the first page starts with the posts moderators
         pinned), or `hot` (see docs/api.md for the formula)."""
@@ -92,11 +96,14 @@ class WallPostsApi(generics.GenericAPIView):
         if sort == "hot":
             return _hot_page(request, wall_id, urls)
         keyset = Keyset.of(request)
-        pinned, rows = selectors.feed_new_page(user_id=request.user.pk, wall_id=wall_id,
-                                               keyset=keyset, any_pinned=any_pinned)  # fmt: skip
-        page = keyset.response(request, rows, [
-            post_row_render(row, viewer_id=request.user.pk, urls=urls) for row in rows
-        ])  # fmt: skip
+        pinned, rows = selectors.feed_new_page(
+            user_id=request.user.pk, wall_id=wall_id, keyset=keyset, any_pinned=any_pinned
+        )
+        page = keyset.response(
+            request,
+            rows,
+            [post_row_render(row, viewer_id=request.user.pk, urls=urls) for row in rows],
+        )
         shown = [post_row_render(row, viewer_id=request.user.pk, urls=urls) for row in pinned]
         page.data["results"] = shown + page.data["results"]
         return page
@@ -105,12 +112,19 @@ class WallPostsApi(generics.GenericAPIView):
     def post(self, request: Request, slug: str) -> Response:
         """Post to a wall you are a member of."""
         data = parse(s.PostInput, request)
-        post = services.post_create(user=request.user, slug=slug, body=data["body"],
-                                    to=data["to"], anonymous=data["anonymous"],
-                                    media_ids=data["media"])  # fmt: skip
+        post = services.post_create(
+            user=request.user,
+            slug=slug,
+            body=data["body"],
+            to=data["to"],
+            anonymous=data["anonymous"],
+            media_ids=data["media"],
+        )
         fresh = selectors.post_get(user_id=request.user.pk, post_id=post.pk)
-        return Response(post_render(fresh, viewer_id=request.user.pk, urls=Urls(request)),
-                        status=status.HTTP_201_CREATED)  # fmt: skip
+        return Response(
+            post_render(fresh, viewer_id=request.user.pk, urls=Urls(request)),
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class PostDetailApi(APIView):
@@ -154,18 +168,25 @@ class PostCommentsApi(generics.GenericAPIView):
         post = selectors.post_get(user_id=request.user.pk, post_id=post_id)
         page = self.paginate_queryset(selectors.comments_of(user_id=request.user.pk, post=post))
         urls = Urls(request)
-        return self.get_paginated_response([
-            comment_render(comment, post, viewer_id=request.user.pk, urls=urls)
-            for comment in page
-        ])  # fmt: skip
+        return self.get_paginated_response(
+            [
+                comment_render(comment, post, viewer_id=request.user.pk, urls=urls)
+                for comment in page
+            ]
+        )
 
-    @extend_schema(operation_id="posts_comment", request=s.CommentInput,
-                   responses={201: s.CommentOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="posts_comment", request=s.CommentInput, responses={201: s.CommentOutput}
+    )
     def post(self, request: Request, post_id: int) -> Response:
         data = parse(s.CommentInput, request)
-        comment = services.comment_create(user=request.user, post_id=post_id, body=data["body"],
-                                          anonymous=data["anonymous"],
-                                          parent_id=data.get("parent"))  # fmt: skip
+        comment = services.comment_create(
+            user=request.user,
+            post_id=post_id,
+            body=data["body"],
+            anonymous=data["anonymous"],
+            parent_id=data.get("parent"),
+        )
         return Response(
             comment_render(comment, comment.post, viewer_id=request.user.pk, urls=Urls(request)),
             status=status.HTTP_201_CREATED,
@@ -181,23 +202,28 @@ class CommentDetailApi(APIView):
 
 
 def _report_response(report) -> Response:
-    return Response({"id": report.pk, "category": report.category},
-                    status=status.HTTP_201_CREATED)  # fmt: skip
+    return Response({"id": report.pk, "category": report.category}, status=status.HTTP_201_CREATED)
 
 
 class PostReportApi(APIView):
-    @extend_schema(operation_id="posts_report", request=s.WallReportInput,
-                   responses={201: s.WallReportOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="posts_report", request=s.WallReportInput, responses={201: s.WallReportOutput}
+    )
     def post(self, request: Request, post_id: int) -> Response:
-        report = services.report_create(user=request.user, post_id=post_id,
-                                        **parse(s.WallReportInput, request))  # fmt: skip
+        report = services.report_create(
+            user=request.user, post_id=post_id, **parse(s.WallReportInput, request)
+        )
         return _report_response(report)
 
 
 class CommentReportApi(APIView):
-    @extend_schema(operation_id="comments_report", request=s.WallReportInput,
-                   responses={201: s.WallReportOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="comments_report",
+        request=s.WallReportInput,
+        responses={201: s.WallReportOutput},
+    )
     def post(self, request: Request, comment_id: int) -> Response:
-        report = services.report_create(user=request.user, comment_id=comment_id,
-                                        **parse(s.WallReportInput, request))  # fmt: skip
+        report = services.report_create(
+            user=request.user, comment_id=comment_id, **parse(s.WallReportInput, request)
+        )
         return _report_response(report)

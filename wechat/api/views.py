@@ -50,9 +50,11 @@ class SubscriptionsApi(APIView):
     def get(self, request: Request) -> Response:
         return Response({"templates": services.subscriptions_state(user=request.user)})
 
-    @extend_schema(operation_id="wechat_subscriptions_record",
-                   request={"application/json": ANSWERS_SCHEMA},
-                   responses={200: SubscriptionsOutput})  # fmt: skip
+    @extend_schema(
+        operation_id="wechat_subscriptions_record",
+        request={"application/json": ANSWERS_SCHEMA},
+        responses={200: SubscriptionsOutput},
+    )
     def post(self, request: Request) -> Response:
         """Record what wx.requestSubscribeMessage answered (the answer object as the body)."""
         serializer = SubscriptionsInput(data={"answers": request.data})

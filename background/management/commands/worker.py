@@ -13,8 +13,21 @@ class Command(db_worker.Command):
         "settings.TASK_SCHEDULE, any number of workers sharing the queue."
     )
 
-    def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay,
-               reload, max_tasks, worker_id, exclude_queues, **options) -> None:  # fmt: skip
+    def handle(
+        self,
+        *,
+        verbosity,
+        queue_name,
+        interval,
+        batch,
+        backend_name,
+        startup_delay,
+        reload,
+        max_tasks,
+        worker_id,
+        exclude_queues,
+        **options,
+    ) -> None:
         self.configure_logging(verbosity)
         worker = Worker(
             queue_names=queue_name.split(","),

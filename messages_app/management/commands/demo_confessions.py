@@ -20,14 +20,19 @@ class Command(BaseCommand):
     help = "Create the demo users (if missing) and a few confessions between them."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--site", default="http://127.0.0.1:8000",
-                            help="where the server answers, for the addresses printed")  # fmt: skip
+        parser.add_argument(
+            "--site",
+            default="http://127.0.0.1:8000",
+            help="where the server answers, for the addresses printed",
+        )
 
     def handle(self, *args, **options) -> None:
         site = options["site"].rstrip("/")
         call_command("demo_data", stdout=self.stdout)
-        users = {user.username: user for user in User.objects.filter(
-            username__in={"alice", "bob", "carol"})}  # fmt: skip
+        users = {
+            user.username: user
+            for user in User.objects.filter(username__in={"alice", "bob", "carol"})
+        }
         self.stdout.write("Demo confessions:")
         for sender, recipient, body, anonymous in DEMO:
             existing = Confession.objects.filter(sender=users[sender], body=body).first()
