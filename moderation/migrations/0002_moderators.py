@@ -4,8 +4,14 @@ report nor a decision."""
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-PERMISSIONS = ["view_report", "view_decision", "view_bannedphrase", "add_bannedphrase",
-               "change_bannedphrase", "delete_bannedphrase"]  # fmt: skip
+PERMISSIONS = [
+    "view_report",
+    "view_decision",
+    "view_bannedphrase",
+    "add_bannedphrase",
+    "change_bannedphrase",
+    "delete_bannedphrase",
+]
 
 
 def grant(apps, schema_editor):
@@ -27,7 +33,7 @@ def revoke(apps, schema_editor):
         group.permissions.remove(
             *Permission.objects.filter(
                 content_type__app_label="moderation", codename__in=PERMISSIONS
-            )  # fmt: skip
+            )
         )
 
 

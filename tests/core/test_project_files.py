@@ -193,3 +193,13 @@ def test_the_readme_points_inside_the_repository():
             if not link.startswith("http"):
                 assert (page.parent / link).exists(), (page, link)
     assert "Staff status" in readme  # moderators need it to enter the admin
+
+
+def test_the_formatter_wins_in_app_code():
+    """No `# fmt: skip` in app code (tests and the bench may align a table by hand)."""
+    files = subprocess.run(["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True,
+                           text=True, check=True).stdout.split()  # fmt: skip
+    app = [name for name in files if not name.startswith(("tests/", "bench/"))]
+    assert len(app) > 100
+    skipping = [name for name in app if "# fmt: skip" in (ROOT / name).read_text()]
+    assert not skipping, skipping

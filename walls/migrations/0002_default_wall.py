@@ -6,10 +6,15 @@ from django.db import migrations
 
 def create(apps, schema_editor):
     Wall = apps.get_model("walls", "Wall")
-    Wall.objects.get_or_create(slug="campus", defaults={
-        "name": "表白墙", "description": "The default wall: say it to someone, described.",
-        "invite_only": False, "moderation": "pre",
-    })  # fmt: skip
+    Wall.objects.get_or_create(
+        slug="campus",
+        defaults={
+            "name": "表白墙",
+            "description": "The default wall: say it to someone, described.",
+            "invite_only": False,
+            "moderation": "pre",
+        },
+    )
 
 
 class Migration(migrations.Migration):

@@ -4,8 +4,15 @@ comments, their reports and the walls' audit log; they change no text, no wall."
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-PERMISSIONS = ["view_wall", "view_post", "moderate_post", "view_comment", "moderate_comment",
-               "view_wallreport", "view_walldecision"]  # fmt: skip
+PERMISSIONS = [
+    "view_wall",
+    "view_post",
+    "moderate_post",
+    "view_comment",
+    "moderate_comment",
+    "view_wallreport",
+    "view_walldecision",
+]
 
 
 def grant(apps, schema_editor):
