@@ -44,23 +44,23 @@ class WeChatIpThrottle(AuthIpThrottle):
     scope = "auth_wechat_ip"
 
 
-class SignedOutIpThrottle(AuthIpThrottle):
-    """An open door per client IP, at the sign-in doors' rate, for requests without a token
-    only (a signed-in user is not counted)."""
+class _SignedOutOnly:
+    """Counts requests without a token only: a signed-in user is not counted."""
 
     def allow_request(self, request, view) -> bool:
         return request.user.is_authenticated or super().allow_request(request, view)
 
 
-class SharedLinkThrottle(_AuthThrottle):
+class SignedOutIpThrottle(_SignedOutOnly, AuthIpThrottle):
+    """An open door per client IP, at the sign-in doors' rate, signed out only."""
+
+
+class SharedLinkThrottle(_SignedOutOnly, _AuthThrottle):
     """A share link opened signed out, per link, whoever opens it (SHARED_LINK_THROTTLE_RATE):
     the limit that bites first, so that a campus behind one address is not locked out by the
     per-address one, which stays far above what a campus sends."""
 
     scope = "shared_link"
-
-    def allow_request(self, request, view) -> bool:
-        return request.user.is_authenticated or super().allow_request(request, view)
 
     def get_cache_key(self, request, view) -> str | None:
         token = view.kwargs.get("token")
