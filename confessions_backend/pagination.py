@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlsplit
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -55,7 +55,7 @@ class CursorPagination(pagination.CursorPagination):
             cursor = super().decode_cursor(request)
             # DRF decodes leniently (junk is dropped, and nothing left means the first page):
             # only a cursor exactly as `encode_cursor` writes it is one.
-            if raw is not None and (cursor is None or raw != _drf_cursor_text(cursor)):
+            if raw is not None and (cursor is None or raw != self._written(cursor)):
                 raise ValueError
             position = None if cursor is None else cursor.position
             if position is not None and ("\x00" in position or field.to_python(position) is None):
@@ -72,6 +72,11 @@ class CursorPagination(pagination.CursorPagination):
         ):
             raise _invalid_cursor() from None
         return cursor
+
+    def _written(self, cursor: pagination.Cursor) -> str:
+        """The cursor as DRF's own `encode_cursor` puts it in a page's `next`."""
+        query = urlsplit(self.encode_cursor(cursor)).query
+        return parse_qs(query, keep_blank_values=True).get(self.cursor_query_param, [""])[0]
 
     def get_paginated_response(self, data: list[Any]) -> Response:
         return Response({"results": data, "next": self.get_next_link()})
@@ -108,18 +113,6 @@ class CursorPagination(pagination.CursorPagination):
                 "next": {"type": "string", "nullable": True, "format": "uri"},
             },
         }
-
-
-def _drf_cursor_text(cursor: pagination.Cursor) -> str:
-    """What DRF's `encode_cursor` puts in the URL for `cursor` (its token, base64)."""
-    tokens = {}
-    if cursor.offset != 0:
-        tokens["o"] = str(cursor.offset)
-    if cursor.reverse:
-        tokens["r"] = "1"
-    if cursor.position is not None:
-        tokens["p"] = cursor.position
-    return base64.b64encode(urlencode(tokens, doseq=True).encode("ascii")).decode("ascii")
 
 
 # --- keyset pages for the hot lists ----------------------------------------------------------
