@@ -535,12 +535,11 @@ def phone_bind(*, user: User, code: str) -> User:
         status=409,
     )
     user.phone_sealed, user.phone_digest = phones.seal(number), phones.digest(number)
-    if User.objects.filter(phone_digest=user.phone_digest).exclude(pk=user.pk).exists():
-        raise in_use
     try:
         with transaction.atomic():
             user.save(update_fields=["phone_sealed", "phone_digest"])
-    except IntegrityError:  # bound elsewhere in the meantime
+    except IntegrityError:  # the digest is unique: another account holds this phone
+        user.phone_sealed, user.phone_digest = "", None
         raise in_use from None
     return user
 
