@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import Block, User
-from confessions_backend.admin_bases import ReadOnlyModelAdmin
+from core.admin_bases import ReadOnlyModelAdmin
 
 
 class HeldProfileFilter(admin.SimpleListFilter):

@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = gettext_lazy("Accounts")
 
     def ready(self) -> None:
-        from confessions_backend import names
+        from core import names
 
         names.translate(self.get_models())
         from accounts import tasks

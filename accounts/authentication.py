@@ -28,7 +28,7 @@ from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts import selectors
 from accounts.models import User
-from confessions_backend.token_errors import TokenExpired
+from core.token_errors import TokenExpired
 
 _VERIFIED_MAX = 20_000
 _verified: dict[bytes, tuple[float, AccessToken]] = {}

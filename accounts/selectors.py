@@ -7,7 +7,7 @@ from django.http import Http404
 
 from accounts import usernames
 from accounts.models import Block, User
-from confessions_backend.compiled import CompiledQuery
+from core.compiled import CompiledQuery
 
 _USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
 _active_user = CompiledQuery(

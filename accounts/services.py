@@ -27,10 +27,11 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from accounts import avatars, phones, text_checks, usernames, wechat
+from accounts import avatars, phones, text_checks, usernames
 from accounts.models import Block, TokenRotation, User
 from accounts.signals import user_deactivated
-from confessions_backend.errors import ApplicationError, ServiceUnavailable
+from core.errors import ApplicationError, ServiceUnavailable
+from wechat import client as wechat
 
 logger = logging.getLogger(__name__)
 

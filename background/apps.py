@@ -7,7 +7,7 @@ class BackgroundConfig(AppConfig):
     verbose_name = gettext_lazy("Background work")
 
     def ready(self) -> None:
-        from confessions_backend import names
+        from core import names
 
         names.translate(self.get_models())
         from background import checks, periodic, tasks  # noqa: F401  (checks registers itself)

@@ -32,7 +32,7 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 
 from background import periodic
 from background.models import WorkerBeat
-from confessions_backend.errors import DEPENDENCY_ERRORS
+from core.errors import DEPENDENCY_ERRORS
 
 logger = logging.getLogger("background.worker")
 

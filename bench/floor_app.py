@@ -109,8 +109,8 @@ def capture(seed: dict, out: Path) -> None:
     from django.db import connection
 
     from bench.inprocess import caller
-    from confessions_backend.postgresql.base import _numbered
     from confessions_backend.wsgi import application as project
+    from core.postgresql.base import _numbered
 
     queries, bodies = [], []
 

@@ -84,7 +84,7 @@ BACKGROUND = {"confessions": 60_000, "posts": 20_000, "notifications": 100_000, 
               "matches": 1_000}  # fmt: skip
 REPLIES_EACH, LIKES_EACH, COMMENTS_EACH = 3, 10, 3
 
-# confessions_backend.ids.random_id in SQL: the rows people write take random ids.
+# core.ids.random_id in SQL: the rows people write take random ids.
 RANDOM_ID = "(2^40 + floor(random() * (2^53 - 2^40)))::bigint"
 
 # One INSERT ... SELECT for each kind of row, over generate_series: `P[i]` is the community's

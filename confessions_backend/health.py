@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from background import services as background_services
-from confessions_backend.errors import envelope
+from core.errors import envelope
 
 logger = logging.getLogger(__name__)
 

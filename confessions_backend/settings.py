@@ -157,24 +157,24 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "confessions_backend.middleware.RefuseNulMiddleware",
-    "confessions_backend.compression.JsonGZipMiddleware",
+    "core.middleware.RefuseNulMiddleware",
+    "core.compression.JsonGZipMiddleware",
     # The language of every message, errors included (Accept-Language; the admin's cookie).
     "django.middleware.locale.LocaleMiddleware",
-    "confessions_backend.errors.ApiErrorEnvelopeMiddleware",
+    "core.errors.ApiErrorEnvelopeMiddleware",
     # The session, the user and flash messages are the admin's: passed by on the API
-    # (confessions_backend.middleware).
-    "confessions_backend.middleware.SessionMiddleware",
+    # (core.middleware).
+    "core.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "confessions_backend.middleware.AuthenticationMiddleware",
-    "confessions_backend.middleware.MessageMiddleware",
+    "core.middleware.AuthenticationMiddleware",
+    "core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 # JSON over 1 KB is gzipped here unless a proxy in front does it (the compose file's nginx).
 if not env.bool("DJANGO_GZIP", default=True):
-    MIDDLEWARE.remove("confessions_backend.compression.JsonGZipMiddleware")
+    MIDDLEWARE.remove("core.compression.JsonGZipMiddleware")
 
 ROOT_URLCONF = "confessions_backend.urls"
 WSGI_APPLICATION = "confessions_backend.wsgi.application"
@@ -236,7 +236,7 @@ if _database["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when PostgreSQL is away, so the caller gets a 503 rather than a hung worker.
     _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     # Django's backend, reading timestamps with psycopg's C parser (see the module).
-    _database["ENGINE"] = "confessions_backend.postgresql"
+    _database["ENGINE"] = "core.postgresql"
 elif _database["ENGINE"] == "django.db.backends.sqlite3":
     if _database["NAME"] not in ("", ":memory:"):
         Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -256,7 +256,7 @@ _database["CONN_HEALTH_CHECKS"] = True
 _pool_size = env.int("DATABASE_POOL_SIZE", default=4)
 _pool_timeout = env.positive_int("DATABASE_POOL_TIMEOUT", default=3)
 _prepared_statements = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
-if _database["ENGINE"] == "confessions_backend.postgresql":
+if _database["ENGINE"] == "core.postgresql":
     # A bounded pool per process (Django 5.2's psycopg pool): however many threads a server
     # runs, a process holds at most this many connections, so load cannot exhaust
     # PostgreSQL's max_connections; a request that waits longer than the timeout for one is a
@@ -269,14 +269,14 @@ if _database["ENGINE"] == "confessions_backend.postgresql":
                 "DATABASE_CONN_MAX_AGE must be 0 when DATABASE_POOL_SIZE is set: "
                 "the pool keeps the connections"
             )
-        # Health-checked as confessions_backend.postgresql.pool says.
+        # Health-checked as core.postgresql.pool says.
         _database["OPTIONS"]["pool"] = {
             "min_size": 1,
             "max_size": _pool_size,
             "timeout": _pool_timeout,
         }
     if _prepared_statements:
-        # The hot reads (confessions_backend.compiled) run as prepared statements, planned once
+        # The hot reads (core.compiled) run as prepared statements, planned once
         # per connection: an inbox page's query is ~1 ms of PostgreSQL's planning otherwise.
         # Only they ask for it (the ORM's own queries bind on the client and are never
         # prepared). Turn it off behind a transaction-pooling PgBouncer older than 1.21.
@@ -478,12 +478,12 @@ REST_FRAMEWORK = {
         "accounts.authentication.JWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["confessions_backend.renderers.OrjsonRenderer"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "confessions_backend.renderers.ContentNegotiation",
-    "DEFAULT_PARSER_CLASSES": ["confessions_backend.parsing.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "confessions_backend.pagination.CursorPagination",
+    "DEFAULT_RENDERER_CLASSES": ["core.renderers.OrjsonRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.renderers.ContentNegotiation",
+    "DEFAULT_PARSER_CLASSES": ["core.parsing.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.CursorPagination",
     "PAGE_SIZE": 20,
-    "EXCEPTION_HANDLER": "confessions_backend.errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # How many proxies in front of us append to X-Forwarded-For: throttles key on the client IP.
@@ -549,7 +549,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"WallStatusEnum": ["pending", "approved", "rejected", "hidden"]},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "confessions_backend.schema.add_error_envelope",
+        "core.schema.add_error_envelope",
     ],
 }
 

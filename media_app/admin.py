@@ -5,7 +5,7 @@ use is not deleted; `media_cleanup` takes what was never used)."""
 
 from django.contrib import admin
 
-from confessions_backend.admin_bases import PeopleGuardedAdmin, ReadOnlyModelAdmin
+from core.admin_bases import PeopleGuardedAdmin, ReadOnlyModelAdmin
 from media_app.models import Media
 
 

@@ -7,7 +7,7 @@ class MediaAppConfig(AppConfig):
     verbose_name = gettext_lazy("Media")
 
     def ready(self) -> None:
-        from confessions_backend import names
+        from core import names
 
         names.translate(self.get_models())
         from accounts import avatars

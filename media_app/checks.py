@@ -22,12 +22,12 @@ from django.db import transaction
 from django.utils import timezone
 from storages.backends.s3 import S3Storage
 
-from accounts import wechat
 from accounts.models import User
 from background.worker import RetryLater
 from media_app.models import Media
 from media_app.rendering import image_type
 from media_app.signed_urls import s3_presigned, s3_target, storage_now
+from wechat import client as wechat
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy
 
-from confessions_backend.ids import random_id
+from core.ids import random_id
 
 
 class Media(models.Model):

@@ -8,7 +8,7 @@ from django.db import models
 from django.http import Http404
 
 from accounts.models import User
-from confessions_backend.compiled import CompiledQuery
+from core.compiled import CompiledQuery
 from media_app.models import Media
 from media_app.rendering import MEDIA_FIELDS
 

@@ -31,7 +31,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from background.worker import RetryLater
-from confessions_backend.errors import DEPENDENCY_ERRORS, ApplicationError, ServiceUnavailable
+from core.errors import DEPENDENCY_ERRORS, ApplicationError, ServiceUnavailable
 from media_app import checks, processing
 from media_app.models import Media
 

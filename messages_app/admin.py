@@ -12,7 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from confessions_backend.admin_bases import (
+from core.admin_bases import (
     PeopleGuardedAdmin,
     ReadOnlyModelAdmin,
     ReadOnlyTabularInline,

@@ -7,7 +7,7 @@ class MessagesAppConfig(AppConfig):
     verbose_name = gettext_lazy("Confessions")
 
     def ready(self) -> None:
-        from confessions_backend import names
+        from core import names
 
         names.translate(self.get_models())
         from messages_app import events, selectors

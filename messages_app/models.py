@@ -1,26 +1,20 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy
 
-from confessions_backend.ids import random_id
+from core.ids import random_id
+from moderation.models import Moderated
 
 
-class Confession(models.Model):
+class Confession(Moderated):
     """A message of love from `sender` to `recipient` (or, until claimed, to whoever opens its
     share link). Rows are never hard-deleted by users: a retraction or an inbox removal is a
     timestamp, so moderators keep the evidence a report points at."""
 
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
-
-    class Status(models.TextChoices):
-        PENDING = "pending", gettext_lazy("Pending review")
-        APPROVED = "approved", gettext_lazy("Approved")
-        REJECTED = "rejected", gettext_lazy("Rejected")
-        HIDDEN = "hidden", gettext_lazy("Hidden by moderators")
 
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_confessions"
@@ -35,7 +29,6 @@ class Confession(models.Model):
     body = models.TextField(max_length=2000)
     anonymous = models.BooleanField(default=False)
     share_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     # Decided at the moment of delivery (`accounts.selectors.can_reach`): it may not reach the
     # recipient (a block either way, a ban). Stored, and to the sender a normal send; shown to
     # nobody else.
@@ -58,10 +51,7 @@ class Confession(models.Model):
     retracted_at = models.DateTimeField(null=True, blank=True)
     removed_by_recipient_at = models.DateTimeField(null=True, blank=True)
     # Why the moderation chain held it for review, for the moderator who looks at it.
-    moderation_note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    reports = GenericRelation("moderation.Report", related_query_name="confession")
-    decisions = GenericRelation("moderation.Decision", related_query_name="confession")
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -105,29 +95,21 @@ class ConfessionMedia(models.Model):
         return f"Media {self.media_id} of confession {self.confession_id}"
 
 
-class Reply(models.Model):
+class Reply(Moderated):
     """One message in the thread between a confession's sender and its recipient. A reply
     held for review is seen only by its author until a moderator approves it."""
 
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
-
-    class Status(models.TextChoices):
-        PENDING = "pending", gettext_lazy("Pending review")
-        APPROVED = "approved", gettext_lazy("Approved")
-        REJECTED = "rejected", gettext_lazy("Rejected")
 
     confession = models.ForeignKey(Confession, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="confession_replies"
     )
     body = models.TextField(max_length=2000)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
     # Like `Confession.suppressed`, decided when it is delivered (written, or approved): it
     # may not reach the other side, whose thread never shows it; its author sees it sent.
     suppressed = models.BooleanField(default=False)
-    moderation_note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    decisions = GenericRelation("moderation.Decision", related_query_name="reply")
 
     class Meta:
         ordering = ("created_at", "id")

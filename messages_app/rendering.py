@@ -11,31 +11,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from confessions_backend.times import to_the_minute
+from authoring.people import person_row, person_shown
+from core.times import to_the_minute
 from media_app.rendering import Urls, media_values_render
 from messages_app.models import Reply
 from messages_app.selectors import Row, Viewing
-
-
-def person_shown(row: Row, prefix: str, urls: Urls) -> dict[str, Any]:
-    """Who someone is (the row's `<prefix>username`, ...), with a fresh avatar URL."""
-    return {
-        "username": row[prefix + "username"],
-        "display_name": row[prefix + "display_name"],
-        "avatar_url": urls.avatar(
-            row[prefix + "avatar__storage_key"], row[prefix + "avatar__thumbnail_key"]
-        ),
-    }
-
-
-def person_of(user, urls: Urls) -> dict[str, Any]:
-    """`person_shown` of a User (its avatar selected with it)."""
-    avatar = user.avatar
-    return {
-        "username": user.username,
-        "display_name": user.display_name,
-        "avatar_url": urls.avatar(avatar.storage_key, avatar.thumbnail_key) if avatar else None,
-    }
 
 
 def shown_status(row: Row) -> str:
@@ -55,7 +35,7 @@ def confession_render(row: Row, *, viewing: Viewing, urls: Urls) -> dict[str, An
     created_at, last_activity_at = row["created_at"], row["last_activity_at"]
     if not sender_view:
         # Anyone but its sender sees when it went out (a scheduled one: its delivery, not its
-        # writing), to the minute (confessions_backend.times), and its thread's last activity
+        # writing), to the minute (core.times), and its thread's last activity
         # no finer while nobody has replied.
         went_out = row["delivered_at"] or created_at
         created_at = to_the_minute(went_out)
@@ -98,15 +78,11 @@ def reply_render(row: Row, *, sender_id: int, viewing: Viewing, urls: Urls) -> d
 
 def reply_row(reply: Reply) -> Row:
     """A reply just written, as the read model would give it."""
-    author, avatar = reply.author, reply.author.avatar
     return {
         "id": reply.pk,
         "body": reply.body,
         "created_at": reply.created_at,
         "author_id": reply.author_id,
         "status": reply.status,
-        "author__username": author.username,
-        "author__display_name": author.display_name,
-        "author__avatar__storage_key": avatar.storage_key if avatar else None,
-        "author__avatar__thumbnail_key": avatar.thumbnail_key if avatar else None,
+        **person_row(reply.author, "author__"),
     }

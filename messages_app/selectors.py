@@ -42,9 +42,10 @@ from django.utils.translation import gettext
 
 from accounts import selectors as account_selectors
 from accounts.models import User
-from confessions_backend.compiled import CompiledQuery
-from confessions_backend.errors import ApplicationError
-from confessions_backend.pagination import Keyset
+from authoring.people import person_values
+from core.compiled import CompiledQuery
+from core.errors import ApplicationError
+from core.pagination import Keyset
 from media_app.selectors import Attachments
 from messages_app.models import Confession, ConfessionMedia, Match, Reply
 
@@ -259,11 +260,10 @@ def _thread(viewer, confession, other, *, hide_other: bool) -> QuerySet[Reply]:
 # --- the read model: what the hot doors render ------------------------------------------------
 #
 # The same rules as above (the same Q objects), compiled to SQL once per process
-# (confessions_backend.compiled) and read as rows: a page is one query for the confessions,
+# (core.compiled) and read as rows: a page is one query for the confessions,
 # with whether each pair matched, and one for their media. Renderers get each row with its
 # `Viewing`, decided here.
 
-_PERSON = ("username", "display_name", "avatar__storage_key", "avatar__thumbnail_key")
 CONFESSION_VALUES = (
     "id",
     "body",
@@ -275,8 +275,8 @@ CONFESSION_VALUES = (
     "sender_id",
     "recipient_id",
     "share_token",
-    *(f"sender__{name}" for name in _PERSON),
-    *(f"recipient__{name}" for name in _PERSON),
+    *person_values("sender__"),
+    *person_values("recipient__"),
     "unread",
     "reply_count",
     "last_activity_at",
@@ -287,7 +287,7 @@ REPLY_VALUES = (
     "created_at",
     "author_id",
     "status",
-    *(f"author__{name}" for name in _PERSON),
+    *person_values("author__"),
 )
 
 Row = dict[str, Any]

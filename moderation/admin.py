@@ -19,8 +19,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from confessions_backend.admin_bases import PeopleGuardedAdmin, ReadOnlyInline, ReadOnlyModelAdmin
-from confessions_backend.errors import ApplicationError
+from core.admin_bases import PeopleGuardedAdmin, ReadOnlyInline, ReadOnlyModelAdmin
+from core.errors import ApplicationError
 from moderation.models import BannedPhrase, Decision, ReasonCategory, Report
 
 

@@ -21,11 +21,11 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy
 
-from accounts import wechat
 from accounts.models import User
-from confessions_backend.compiled import CompiledQuery
-from confessions_backend.errors import ApplicationError
+from core.compiled import CompiledQuery
+from core.errors import ApplicationError
 from moderation.models import BannedPhrase
+from wechat import client as wechat
 
 logger = logging.getLogger(__name__)
 

@@ -15,21 +15,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import models
-
 from media_app.models import Media
+from moderation.models import Moderated, Status
 
 IMAGE_HOLD = "image check: waiting for WeChat"
 # What holds a text that would otherwise be delivered or public.
 IMAGE_UNDECIDED = (Media.Check.CHECKING, Media.Check.REVIEW)
 # WeChat's image labels (media_check_async) as the reason categories authors are told.
 IMAGE_LABEL_CATEGORIES = {"20002": "sexual", "20003": "harassment", "10001": "spam"}
-PENDING = "pending"
 
 
 @dataclass(frozen=True)
 class _Kind:
-    model: type[models.Model]
+    model: type[Moderated]
     approve: Callable[..., object]  # (target_id=, note=)
     reject: Callable[..., object]  # (target_id=, reason=, note=)
 
@@ -37,7 +35,7 @@ class _Kind:
 _kinds: list[_Kind] = []
 
 
-def register(model: type[models.Model], *, approve: Callable, reject: Callable) -> None:
+def register(model: type[Moderated], *, approve: Callable, reject: Callable) -> None:
     if all(kind.model is not model for kind in _kinds):
         _kinds.append(_Kind(model, approve, reject))
 
@@ -50,7 +48,7 @@ def holds(media: list[Media]) -> bool:
 def image_decided(media: Media) -> None:
     """Listener of `media_app.checks.on_verdict`, inside the verdict's transaction."""
     for kind in _kinds:
-        held = kind.model.objects.filter(attachments__media=media, status=PENDING).distinct()
+        held = kind.model.objects.filter(attachments__media=media, status=Status.PENDING).distinct()
         for target in held.only("pk", "moderation_note"):
             if media.check_status == Media.Check.REJECTED:
                 reason = IMAGE_LABEL_CATEGORIES.get(media.check_label, "other")

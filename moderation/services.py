@@ -14,13 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
-from confessions_backend.errors import ApplicationError
-from moderation.models import Decision, ReasonCategory, Report
-
-APPROVED, HIDDEN = "approved", "hidden"
+from core.errors import ApplicationError
+from moderation.models import Decision, Moderated, ReasonCategory, Report, Status
 
 
-def _about(target: models.Model) -> dict:
+def _about(target: Moderated) -> dict:
     return {
         "content_type": ContentType.objects.get_for_model(type(target)),
         "object_id": target.pk,
@@ -29,7 +27,7 @@ def _about(target: models.Model) -> dict:
 
 def decision_record(
     *,
-    target: models.Model,
+    target: Moderated,
     moderator: User | None,
     action: str,
     from_status: str,
@@ -49,11 +47,11 @@ def decision_record(
     )
 
 
-def open_reports(target: models.Model) -> models.QuerySet[Report]:
+def open_reports(target: Moderated) -> models.QuerySet[Report]:
     return Report.objects.filter(**_about(target), resolved_at=None)
 
 
-def reports_resolve(target: models.Model, outcome: str) -> list[Report]:
+def reports_resolve(target: Moderated, outcome: str) -> list[Report]:
     """Close `target`'s open reports with `outcome`; returns them (reporters loaded), for the
     feature to tell whom it tells."""
     reports = list(open_reports(target).select_related("reporter"))
@@ -71,7 +69,7 @@ _ALREADY_REPORTED = {
 }
 
 
-def report_file(*, target: models.Model, reporter: User, category: str, text: str = "") -> Report:
+def report_file(*, target: Moderated, reporter: User, category: str, text: str = "") -> Report:
     """`reporter` reports `target` (the feature has checked they may see it): once each
     (409 `already_reported` after). When REPORTS_TO_HIDE distinct users have open reports on
     an approved target, it is hidden until a moderator decides, and the log says so."""
@@ -102,14 +100,14 @@ def report_file(*, target: models.Model, reporter: User, category: str, text: st
                 status=409,
             ) from None
         reporters = open_reports(target).values("reporter").distinct().count()
-        if reporters >= settings.REPORTS_TO_HIDE and status == APPROVED:
-            model.objects.filter(pk=target.pk).update(status=HIDDEN)
+        if reporters >= settings.REPORTS_TO_HIDE and status == Status.APPROVED:
+            model.objects.filter(pk=target.pk).update(status=Status.HIDDEN)
             decision_record(
                 target=target,
                 moderator=None,
                 action=Decision.Action.AUTO_HIDE,
-                from_status=APPROVED,
-                to_status=HIDDEN,
+                from_status=Status.APPROVED,
+                to_status=Status.HIDDEN,
                 reason=category,
                 note=f"{reporters} users reported it",
             )

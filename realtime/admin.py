@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from confessions_backend.admin_bases import ReadOnlyModelAdmin
+from core.admin_bases import ReadOnlyModelAdmin
 from realtime.models import Notification
 
 

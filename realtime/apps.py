@@ -7,7 +7,7 @@ class RealtimeConfig(AppConfig):
     verbose_name = gettext_lazy("Realtime notifications")
 
     def ready(self) -> None:
-        from confessions_backend import names
+        from core import names
 
         names.translate(self.get_models())
         from background import periodic

@@ -19,7 +19,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from accounts import selectors as account_selectors
 from accounts.authentication import access_token
-from confessions_backend.errors import DEPENDENCY_ERRORS
+from core.errors import DEPENDENCY_ERRORS
 
 logger = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from confessions_backend.errors import DEPENDENCY_ERRORS
+from core.errors import DEPENDENCY_ERRORS
 from realtime import auth, previews, selectors, services
 from realtime.groups import user_group
 

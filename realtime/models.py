@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from confessions_backend.times import to_the_minute
+from core.times import to_the_minute
 
 
 class Notification(models.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from confessions_backend.compiled import CompiledQuery
+from core.compiled import CompiledQuery
 from realtime.models import Notification
 
 

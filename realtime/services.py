@@ -22,7 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from confessions_backend.compiled import CompiledQuery
+from core.compiled import CompiledQuery
 from realtime import events, hooks, previews, selectors
 from realtime.groups import user_group
 from realtime.models import Notification, OpenSocket

@@ -39,7 +39,7 @@ pytest_plugins = ["tests.media.image_checks"]
 
 def _service_missing(name: str) -> str | None:
     if name == "postgres":
-        if django_settings.DATABASES["default"]["ENGINE"] != "confessions_backend.postgresql":
+        if django_settings.DATABASES["default"]["ENGINE"] != "core.postgresql":
             return "DATABASE_URL does not point at PostgreSQL"
     elif name == "redis":
         if not django_settings.REDIS_URL:

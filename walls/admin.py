@@ -10,7 +10,7 @@ from functools import partial
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from confessions_backend.admin_bases import PeopleGuardedAdmin, ReadOnlyModelAdmin
+from core.admin_bases import PeopleGuardedAdmin, ReadOnlyModelAdmin
 from moderation.admin import DecisionInline, ReportInline, moderation_action, open_report_counts
 from walls import selectors, services
 from walls.models import Comment, Post, Wall

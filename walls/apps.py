@@ -7,7 +7,7 @@ class WallsConfig(AppConfig):
     verbose_name = gettext_lazy("Confession walls")
 
     def ready(self) -> None:
-        from confessions_backend import names
+        from core import names
 
         names.translate(self.get_models())
         from moderation import images

@@ -6,13 +6,13 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
-from confessions_backend.ids import random_id
+from core.ids import random_id
+from moderation.models import Moderated
 
 # Unambiguous to read aloud or copy by hand (no 0/O, 1/I/L): 31 symbols, about 5 bits each.
 INVITE_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -69,14 +69,7 @@ class Membership(models.Model):
         return f"{self.user_id} in {self.wall_id}"
 
 
-class Status(models.TextChoices):
-    PENDING = "pending", gettext_lazy("Waiting for a moderator")
-    APPROVED = "approved", gettext_lazy("Public")
-    REJECTED = "rejected", gettext_lazy("Rejected")
-    HIDDEN = "hidden", gettext_lazy("Hidden (reports, or a moderator)")
-
-
-class Post(models.Model):
+class Post(Moderated):
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     wall = models.ForeignKey(Wall, on_delete=models.CASCADE, related_name="posts")
     author = models.ForeignKey(
@@ -85,13 +78,9 @@ class Post(models.Model):
     body = models.TextField(max_length=2000)
     to = models.CharField(max_length=50, blank=True, help_text="whom it is for, described")
     anonymous = models.BooleanField(default=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     pinned = models.BooleanField(default=False)
-    moderation_note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)  # by its author
-    reports = GenericRelation("moderation.Report", related_query_name="post")
-    decisions = GenericRelation("moderation.Decision", related_query_name="post")
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -149,7 +138,7 @@ class LikeDigest(models.Model):
         return f"likes of {self.post_id} since {self.since}"
 
 
-class Comment(models.Model):
+class Comment(Moderated):
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     # One level of replies: a reply's parent is a top-level comment.
@@ -161,12 +150,8 @@ class Comment(models.Model):
     )
     body = models.TextField(max_length=500)
     anonymous = models.BooleanField(default=False)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    moderation_note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
-    reports = GenericRelation("moderation.Report", related_query_name="comment")
-    decisions = GenericRelation("moderation.Decision", related_query_name="comment")
 
     class Meta:
         ordering = ("created_at", "id")

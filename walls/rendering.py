@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from authoring.people import person_of, person_row, person_shown
 from media_app.rendering import MEDIA_FIELDS, Urls, media_values_render
-from messages_app.rendering import person_of, person_shown
 from walls import selectors
 from walls.models import Comment, Post, Wall
 
@@ -24,7 +24,6 @@ def wall_render(wall: Wall) -> dict[str, Any]:
 
 def post_render(post: Post, *, viewer_id: int, urls: Urls) -> dict[str, Any]:
     """A post read through the ORM (with `selectors`' counts), rendered as its row would be."""
-    author, avatar = post.author, post.author.avatar
     row = {
         **{
             name: getattr(post, name)
@@ -43,10 +42,7 @@ def post_render(post: Post, *, viewer_id: int, urls: Urls) -> dict[str, Any]:
             )
         },
         "wall__slug": post.wall.slug,
-        "author__username": author.username,
-        "author__display_name": author.display_name,
-        "author__avatar__storage_key": avatar.storage_key if avatar else None,
-        "author__avatar__thumbnail_key": avatar.thumbnail_key if avatar else None,
+        **person_row(post.author, "author__"),
         "media": [
             {f"media__{name}": getattr(item.media, name) for name in MEDIA_FIELDS}
             for item in post.attachments.all()

@@ -37,9 +37,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import selectors as account_selectors
-from confessions_backend.compiled import CompiledQuery
+from authoring.people import person_values
+from core.compiled import CompiledQuery
 from media_app.selectors import Attachments
-from walls.models import Comment, Like, Membership, Post, PostMedia, Status, Wall
+from moderation.models import Status
+from walls.models import Comment, Like, Membership, Post, PostMedia, Wall
 
 
 class EpochSeconds(Func):
@@ -231,9 +233,8 @@ def comment_previews(viewer_id: int, datas: list[dict]) -> list[str | None]:
     return [bodies.get(data.get("comment_id")) for data in datas]
 
 
-# --- the read model of the feed: compiled once, read as rows (confessions_backend.compiled) --
+# --- the read model of the feed: compiled once, read as rows (core.compiled) --
 
-_PERSON = ("username", "display_name", "avatar__storage_key", "avatar__thumbnail_key")
 POST_VALUES = (
     "id",
     "body",
@@ -244,7 +245,7 @@ POST_VALUES = (
     "created_at",
     "author_id",
     "wall__slug",
-    *(f"author__{name}" for name in _PERSON),
+    *person_values("author__"),
     "like_count",
     "comment_count",
     "liked",

@@ -14,21 +14,22 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts import services as account_services
 from accounts.models import User
-from confessions_backend.compiled import CompiledQuery
-from confessions_backend.errors import ApplicationError
+from authoring.rates import check_rate, in_the_window
+from authoring.text import clean_text
+from core.compiled import CompiledQuery
+from core.errors import ApplicationError
 from media_app import services as media_services
-from messages_app.services.sending import check_rate, clean_text, in_the_window
 from moderation import checkers
 from moderation import services as moderation
 from moderation.images import IMAGE_HOLD, holds
-from moderation.models import Decision, ReasonCategory, Report
+from moderation.models import Decision, ReasonCategory, Report, Status
 from realtime.services import notify
 from walls import events, selectors
-from walls.models import Comment, Like, LikeDigest, Membership, Post, PostMedia, Status, Wall
+from walls.models import Comment, Like, LikeDigest, Membership, Post, PostMedia, Wall
 
 TO_MAX_CHARS = 50
 COMMENT_MAX_CHARS = 500
@@ -102,6 +103,7 @@ def _verdict_status(text: str, author: User, wall: Wall) -> tuple[str, str]:
     return Status.APPROVED, ""
 
 
+_POSTS_PER_HOUR = gettext_lazy("At most %(limit)d posts an hour.")
 _recent_posts = CompiledQuery(in_the_window(Post, "author_id"), author=int, since=datetime)
 
 
@@ -126,7 +128,12 @@ def post_create(
             {"to": [gettext("At most %(count)d characters.") % {"count": TO_MAX_CHARS}]}
         )
     media = media_services.media_for_attachment(owner=user, media_ids=list(media_ids))
-    check_rate(_recent_posts, author_id=user.pk, limit=settings.WALL_POSTS_PER_HOUR, what="posts")
+    check_rate(
+        _recent_posts,
+        author_id=user.pk,
+        limit=settings.WALL_POSTS_PER_HOUR,
+        message=_POSTS_PER_HOUR,
+    )
     status, note = _verdict_status(f"{to}\n{body}", user, wall)
     if status == Status.APPROVED and holds(media):
         status, note = Status.PENDING, IMAGE_HOLD

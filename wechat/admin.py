@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from confessions_backend.admin_bases import ReadOnlyModelAdmin
+from core.admin_bases import ReadOnlyModelAdmin
 from wechat.models import PushEvent, SubscribeCredit, SubscribeMessage
 
 

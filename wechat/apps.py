@@ -7,7 +7,7 @@ class WeChatConfig(AppConfig):
     verbose_name = gettext_lazy("WeChat")
 
     def ready(self) -> None:
-        from confessions_backend import names
+        from core import names
 
         names.translate(self.get_models())
         from realtime import hooks

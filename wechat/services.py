@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import User
-from accounts.wechat import WeChatError, WeChatNotConfigured, WeChatUnavailable, get_client
 from background.worker import RetryLater
 from media_app import checks as media_checks
 from realtime.models import Notification
 from wechat import templates
+from wechat.client import WeChatError, WeChatNotConfigured, WeChatUnavailable, get_client
 from wechat.models import PushEvent, SubscribeCredit, SubscribeMessage
 
 logger = logging.getLogger(__name__)

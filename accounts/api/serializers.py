@@ -11,7 +11,7 @@ from rest_framework import serializers
 from accounts import phones, usernames
 from accounts.avatars import avatar_url
 from accounts.models import Block, User, username_validator
-from confessions_backend.parsing import StrictCharField
+from core.parsing import StrictCharField
 
 PASSWORD_MAX_LENGTH = 128
 

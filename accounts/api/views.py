@@ -15,8 +15,8 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.api import serializers as s
 from accounts.throttles import AuthIpThrottle, AuthUsernameThrottle, WeChatIpThrottle
-from confessions_backend.errors import ApplicationError
-from confessions_backend.parsing import parse
+from core.errors import ApplicationError
+from core.parsing import parse
 
 
 def _remember_language(request: Request, user) -> None:

@@ -18,8 +18,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from confessions_backend.errors import ApplicationError
-from confessions_backend.parsing import parse
+from core.errors import ApplicationError
+from core.parsing import parse
 from media_app import selectors, services
 from media_app.rendering import media_render
 from media_app.signed_urls import file_claims

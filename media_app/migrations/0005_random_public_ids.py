@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import confessions_backend.ids
+import core.ids
 
 
 class Migration(migrations.Migration):
@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             model_name="media",
             name="id",
             field=models.BigIntegerField(
-                default=confessions_backend.ids.random_id,
+                default=core.ids.random_id,
                 editable=False,
                 primary_key=True,
                 serialize=False,

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from confessions_backend.parsing import AwareDateTimeField, StrictCharField
+from authoring.people import PersonOutput
+from authoring.text import BODY_MAX_CHARS
+from core.parsing import AwareDateTimeField, StrictCharField
 from media_app.api.views import MediaOutput
-from messages_app.services.sending import BODY_MAX_CHARS
 from moderation.models import ReasonCategory
-
-
-class PersonOutput(serializers.Serializer):
-    username = serializers.CharField()
-    display_name = serializers.CharField()
-    avatar_url = serializers.URLField(allow_null=True)
 
 
 class ConfessionOutput(serializers.Serializer):

@@ -12,12 +12,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.throttles import SharedLinkThrottle, SignedOutIpThrottle
-from confessions_backend.pagination import CursorPagination, Keyset
-from confessions_backend.parsing import parse
+from authoring.people import person_of
+from core.pagination import CursorPagination, Keyset
+from core.parsing import parse
 from media_app.rendering import Urls
 from messages_app import selectors, services
 from messages_app.api import serializers as s
-from messages_app.rendering import confession_render, person_of, reply_render, reply_row
+from messages_app.rendering import confession_render, reply_render, reply_row
 
 
 def _fresh(request: Request, confession_id: int) -> dict:

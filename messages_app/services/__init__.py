@@ -12,7 +12,6 @@ from messages_app.services.decisions import (
     reports_dismiss,
 )
 from messages_app.services.sending import (
-    clean_text,
     confession_block_sender,
     confession_claim,
     confession_delete,
@@ -25,7 +24,6 @@ from messages_app.services.sending import (
 from messages_app.services.sharing import share_code, share_token_of_scene
 
 __all__ = [
-    "clean_text",
     "confession_approve",
     "confession_block_sender",
     "confession_claim",

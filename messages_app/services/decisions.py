@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 
 from accounts.models import User
-from confessions_backend.errors import ApplicationError
+from core.errors import ApplicationError
 from messages_app import events, selectors
 from messages_app.models import Confession, Reply
 from messages_app.services.sending import _deliver, _deliver_reply, is_due

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, Min, Q
+from django.db.models import Count, Exists, Max, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -26,8 +26,10 @@ from django.utils.translation import gettext, gettext_lazy
 from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import User
-from confessions_backend.compiled import CompiledQuery
-from confessions_backend.errors import ApplicationError
+from authoring.rates import check_rate, in_the_window
+from authoring.text import clean_text
+from core.compiled import CompiledQuery
+from core.errors import ApplicationError
 from media_app import services as media_services
 from messages_app import events, selectors, tasks
 from messages_app.models import Confession, ConfessionMedia, Match, Reply
@@ -35,24 +37,9 @@ from moderation import checkers
 from moderation.images import IMAGE_HOLD, holds
 from realtime.services import notify
 
-BODY_MAX_CHARS = 2000
 # How far ahead a delivery may be scheduled.
 DELIVER_AT_SOONEST = timedelta(minutes=1)
 DELIVER_AT_LATEST = timedelta(days=366)
-
-
-def clean_text(text: str, *, field: str = "body") -> str:
-    """A body as stored: trimmed, not empty, at most 2,000 characters, no NUL."""
-    if "\x00" in text:
-        raise ValidationError({field: [gettext("NUL characters are not allowed.")]})
-    text = text.strip()
-    if not text:
-        raise ValidationError({field: [gettext("Write something first.")]})
-    if len(text) > BODY_MAX_CHARS:
-        raise ValidationError(
-            {field: [gettext("At most %(count)d characters.") % {"count": BODY_MAX_CHARS}]}
-        )
-    return text
 
 
 def checked_deliver_at(deliver_at: datetime) -> datetime:
@@ -79,36 +66,8 @@ def _schedule_delivery(confession: Confession) -> None:
         tasks.confession_deliver.using(run_after=confession.deliver_at).enqueue(confession.pk)
 
 
-# What `check_rate` says, by what it counts (each with its `%(limit)d`).
-_PER_HOUR = {
-    "confessions": gettext_lazy("At most %(limit)d confessions an hour."),
-    "replies": gettext_lazy("At most %(limit)d replies an hour."),
-    "posts": gettext_lazy("At most %(limit)d posts an hour."),
-}
-
-
-def check_rate(recent: CompiledQuery, *, author_id: int, limit: int, what: str) -> None:
-    """At most `limit` of the author's rows in the last hour (`recent`: `_recent_confessions`,
-    `_recent_replies` or the walls' posts: `in_the_window`'s precompiled count and oldest)."""
-    now = timezone.now()
-    rows = recent.rows(author=author_id, since=now - timedelta(hours=1))
-    if rows and rows[0]["count"] >= limit:
-        wait = max(int((rows[0]["oldest"] + timedelta(hours=1) - now).total_seconds()), 1)
-        raise ApplicationError(
-            "throttled",
-            _PER_HOUR[what] % {"limit": limit},
-            status=429,
-            headers={"Retry-After": str(wait)},
-        )
-
-
-def in_the_window(model, author_field: str):
-    return lambda author, since: (
-        model.objects.filter(**{author_field: author}, created_at__gte=since)
-        .values(author_field)
-        .annotate(count=Count("id"), oldest=Min("created_at"))
-    )
-
+_CONFESSIONS_PER_HOUR = gettext_lazy("At most %(limit)d confessions an hour.")
+_REPLIES_PER_HOUR = gettext_lazy("At most %(limit)d replies an hour.")
 
 _recent_confessions = CompiledQuery(
     in_the_window(Confession, "sender_id"), author=int, since=datetime
@@ -276,7 +235,7 @@ def confession_send(
         _recent_confessions,
         author_id=sender.pk,
         limit=settings.CONFESSIONS_PER_HOUR,
-        what="confessions",
+        message=_CONFESSIONS_PER_HOUR,
     )
     verdict = checkers.check_or_refuse(body, author=sender, done="sent")
     approved, note = verdict.kind == "pass", verdict.reason
@@ -510,7 +469,12 @@ def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confessi
     seen by its author only, until a moderator releases it. Delivery is `_deliver_reply`'s."""
     account_services.require_phone_to_post(user)
     body = clean_text(body)
-    check_rate(_recent_replies, author_id=user.pk, limit=settings.REPLIES_PER_HOUR, what="replies")
+    check_rate(
+        _recent_replies,
+        author_id=user.pk,
+        limit=settings.REPLIES_PER_HOUR,
+        message=_REPLIES_PER_HOUR,
+    )
     verdict = checkers.check_or_refuse(body, author=user, done="sent")
     with transaction.atomic():
         confession = selectors.confession_get_for_user(user=user, confession_id=confession_id)

@@ -11,11 +11,11 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils.translation import gettext
 
-from accounts import wechat
 from accounts.models import User
-from confessions_backend.errors import ApplicationError, ServiceUnavailable
+from core.errors import ApplicationError, ServiceUnavailable
 from messages_app import selectors
 from messages_app.models import Confession, ShareCode
+from wechat import client as wechat
 
 logger = logging.getLogger(__name__)
 

@@ -8,15 +8,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from confessions_backend.pagination import CursorPagination
-from confessions_backend.parsing import parse
-from confessions_backend.times import to_the_minute
+from core.pagination import CursorPagination
+from core.parsing import parse
+from core.times import to_the_minute
 from realtime import previews, selectors, services
 from realtime.models import Notification
 
 
 class MinuteField(serializers.DateTimeField):
-    """A time shown to the minute (confessions_backend.times)."""
+    """A time shown to the minute (core.times)."""
 
     def to_representation(self, value):
         return super().to_representation(to_the_minute(value))

@@ -1,5 +1,5 @@
 """The session, authentication and messages middleware run for the admin and pass by on the
-versioned API (confessions_backend.middleware), whose requests carry bearer tokens."""
+versioned API (core.middleware), whose requests carry bearer tokens."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
-from confessions_backend import middleware
+from core import middleware
 
 BROWSER_MIDDLEWARE = [
     middleware.SessionMiddleware,

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
-from confessions_backend.compiled import CompiledQuery
+from core.compiled import CompiledQuery
 
 pytestmark = pytest.mark.django_db
 

@@ -108,10 +108,10 @@ def inbox_status(token: str) -> int:
 @pytest.mark.service("postgres")
 @pytest.mark.django_db(transaction=True)
 def test_a_pooled_connection_dropped_while_it_waited_is_replaced(bob, monkeypatch):
-    """The pool checks a connection that has waited (confessions_backend.postgresql.pool), so
+    """The pool checks a connection that has waited (core.postgresql.pool), so
     the request after a quiet spell in which the server dropped it still answers; one that
     has just worked goes out unchecked."""
-    from confessions_backend.postgresql import pool
+    from core.postgresql import pool
 
     if not connection.settings_dict["OPTIONS"].get("pool"):
         pytest.fail("the suite runs with the pool on (DATABASE_POOL_SIZE)")
@@ -159,7 +159,7 @@ def test_after_a_restart_the_pool_finds_live_connections_at_once(bob, monkeypatc
     a 503 though the server was back; and of connections that had just worked, each went out
     unchecked, a 503 for each. Now a dead one makes the others suspect: no wait, and at most
     the request that met the first dead one answers 503."""
-    from confessions_backend.postgresql import pool
+    from core.postgresql import pool
 
     token = access_token_for(bob)
     connection.close()

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from confessions_backend.parsing import MAX_JSON_DEPTH
+from core.parsing import MAX_JSON_DEPTH
 from messages_app.models import Confession
 
 pytestmark = [pytest.mark.django_db]

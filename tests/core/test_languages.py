@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 CJK = re.compile(r"[\u4e00-\u9fff]")
-APPS = ("accounts", "background", "confessions_backend", "media_app", "messages_app",
+APPS = ("accounts", "background", "confessions_backend", "core", "media_app", "messages_app",
         "moderation", "realtime", "walls", "wechat")  # fmt: skip
 
 
@@ -180,7 +180,7 @@ def test_every_name_of_our_models_and_fields_has_its_chinese():
     from django.apps import apps
     from django.utils import translation
 
-    from confessions_backend import names
+    from core import names
 
     catalog = _catalog()
     missing = []

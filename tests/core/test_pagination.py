@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from accounts.models import User
-from confessions_backend.pagination import CursorPagination
+from core.pagination import CursorPagination
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from confessions_backend import parsing
+from core import parsing
 
 
 class NoteInput(serializers.Serializer):

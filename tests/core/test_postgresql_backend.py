@@ -43,8 +43,8 @@ def test_a_timestamp_comes_back_as_it_went_in(moment):
 def test_compiled_statements_run_on_one_cursor_kept_per_connection():
     """Without the query log, a compiled query runs on a cursor kept on psycopg's connection
     (no new cursor, no Django wrapper per statement) and gives what its queryset gives."""
-    from confessions_backend.compiled import CompiledQuery
-    from confessions_backend.postgresql.base import _KEPT_CURSOR, PreparedCursor
+    from core.compiled import CompiledQuery
+    from core.postgresql.base import _KEPT_CURSOR, PreparedCursor
 
     users = [User.objects.create_user(username=f"kept{index}") for index in range(3)]
     named = CompiledQuery(

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy
 from rest_framework.renderers import JSONRenderer
 
-from confessions_backend.renderers import OrjsonRenderer
+from core.renderers import OrjsonRenderer
 
 PAYLOAD = {
     "results": [
@@ -72,7 +72,7 @@ def test_the_negotiation_chooses_what_drf_chooses():
     from rest_framework.request import Request
     from rest_framework.test import APIRequestFactory
 
-    from confessions_backend.renderers import ContentNegotiation
+    from core.renderers import ContentNegotiation
 
     renderers = [OrjsonRenderer(), BrowsableAPIRenderer()]
     headers = [None, "*/*", "application/json", "text/html", "application/json; indent=2",

@@ -150,7 +150,7 @@ def test_service_variables_switch_backends():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "confessions_backend.postgresql",
+        "core.postgresql",
         "channels_redis.pubsub.RedisPubSubChannelLayer",
         "django.core.cache.backends.redis.RedisCache",
         "media_app.s3.S3Storage",

@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from confessions_backend.errors import ApplicationError
 from confessions_backend.urls import urlpatterns as real_urlpatterns
+from core.errors import ApplicationError
 
 
 class EchoApi(APIView):

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from confessions_backend.errors import ApplicationError
+from core.errors import ApplicationError
 from messages_app import services
 from messages_app.models import Confession
 from tests.factories import client_of

@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken
 
-from confessions_backend.ids import HIGHEST, LOWEST
+from core.ids import HIGHEST, LOWEST
 from media_app.models import Media
 from messages_app import services
 from messages_app.models import Confession, Reply

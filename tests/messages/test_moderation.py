@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from confessions_backend.errors import ApplicationError
+from core.errors import ApplicationError
 from messages_app import selectors, services
 from messages_app.models import Confession, Match, Reply
 from moderation import checkers

@@ -10,7 +10,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
-from confessions_backend.pagination import Keyset
+from core.pagination import Keyset
 from messages_app import services
 from messages_app.models import Confession, Reply
 

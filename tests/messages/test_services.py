@@ -8,7 +8,7 @@ from django.http import Http404
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
-from confessions_backend.errors import ApplicationError
+from core.errors import ApplicationError
 from messages_app import selectors, services
 from messages_app.models import Confession, Match, Reply
 from realtime.models import Notification

@@ -18,7 +18,7 @@ def iso(moment) -> str:
 
 
 def minute(moment):
-    """What the recipient is shown of when it went out (confessions_backend.times)."""
+    """What the recipient is shown of when it went out (core.times)."""
     return moment.replace(second=0, microsecond=0)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from confessions_backend.errors import ApplicationError
+from core.errors import ApplicationError
 from messages_app import services
 from messages_app.models import Confession
 from moderation import checkers

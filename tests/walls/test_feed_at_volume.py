@@ -12,10 +12,11 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts import services as account_services
-from confessions_backend.postgresql.base import _numbered
+from core.postgresql.base import _numbered
+from moderation.models import Status
 from tests.factories import client_of
 from tests.walls.test_walls import feed, joined, posted
-from walls.models import Post, Status, Wall
+from walls.models import Post, Wall
 
 pytestmark = pytest.mark.django_db
 

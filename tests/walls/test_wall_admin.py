@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.models import Decision
+from moderation.models import Decision, Status
 from realtime.models import Notification
 from walls import services
-from walls.models import Comment, Post, Status, Wall
+from walls.models import Comment, Post, Wall
 
 pytestmark = pytest.mark.django_db
 

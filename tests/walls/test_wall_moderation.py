@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from confessions_backend.errors import ApplicationError
-from moderation.models import Decision, Report
+from core.errors import ApplicationError
+from moderation.models import Decision, Report, Status
 from realtime.models import Notification
 from tests.factories import client_of
 from walls import services
-from walls.models import Comment, Post, Status, Wall
+from walls.models import Comment, Post, Wall
 
 pytestmark = pytest.mark.django_db
 

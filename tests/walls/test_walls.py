@@ -11,11 +11,11 @@ import time_machine
 from django.utils import timezone
 
 from accounts import services as account_services
-from moderation.models import BannedPhrase
+from moderation.models import BannedPhrase, Status
 from realtime.models import Notification
 from tests.conftest import run_worker
 from tests.factories import client_of, make_media
-from walls.models import Comment, Membership, Post, Status, Wall
+from walls.models import Comment, Membership, Post, Wall
 
 pytestmark = pytest.mark.django_db
 

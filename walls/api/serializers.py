@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from confessions_backend.parsing import StrictCharField
+from authoring.people import PersonOutput
+from authoring.text import BODY_MAX_CHARS
+from core.parsing import StrictCharField
 from media_app.api.views import MediaOutput
-from messages_app.api.serializers import PersonOutput
-from messages_app.services.sending import BODY_MAX_CHARS
 from moderation.models import ReasonCategory
 from walls.services import COMMENT_MAX_CHARS, TO_MAX_CHARS
 

@@ -13,14 +13,14 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from confessions_backend.pagination import (
+from core.pagination import (
     CursorPagination,
     Keyset,
     _invalid_cursor,
     limit_of,
     one_query_value,
 )
-from confessions_backend.parsing import parse
+from core.parsing import parse
 from media_app.rendering import Urls
 from walls import selectors, services
 from walls.api import serializers as s

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from confessions_backend.parsing import StrictCharField
+from core.parsing import StrictCharField
 from wechat import services
 
 

@@ -8,8 +8,8 @@ import time
 import pytest
 from django.core.cache import cache
 
-from accounts import wechat as wechat_client
 from accounts.models import User
+from wechat import client as wechat_client
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,7 @@ from rest_framework.views import set_rollback
 from rest_framework_simplejwt.exceptions import AuthenticationFailed as JWTAuthenticationFailed
 from rest_framework_simplejwt.exceptions import InvalidToken
 
-from confessions_backend.token_errors import TokenExpired
+from core.token_errors import TokenExpired
 
 logger = logging.getLogger(__name__)
 

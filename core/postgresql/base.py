@@ -6,7 +6,7 @@ runs for timestamps: about 15 µs a value, some 0.6 ms of an inbox page's CPU. T
 parses with the C one and sets the same tzinfo, which gives the same datetimes, because
 Django sets the session's time zone to that one. Everything else is Django's.
 
-It also runs `confessions_backend.compiled`'s statements (`fetch_prepared`): bound on the
+It also runs `core.compiled`'s statements (`fetch_prepared`): bound on the
 server and prepared, so PostgreSQL plans an inbox page's query once per connection instead of
 on every request (about 1 ms of its CPU each time), and psycopg reads that long SQL once per
 process instead of on every execution. They run on one cursor kept per connection, without
@@ -29,7 +29,7 @@ from django.db.backends.postgresql import base, operations
 from psycopg import RawCursor, adapt, adapters, errors
 from psycopg.pq import Format
 
-from confessions_backend.postgresql import pool
+from core.postgresql import pool
 
 _TIMESTAMPTZ = adapters.types["timestamptz"].oid
 _CLoader = adapters.get_loader(_TIMESTAMPTZ, Format.TEXT)  # C when psycopg[binary] is there

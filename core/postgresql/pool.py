@@ -26,7 +26,7 @@ The time a connection comes back is noted in `putconn`, in the request's own thr
 `reset` callback could note it too, but psycopg_pool then hands every returned connection to
 its worker thread: a thread switch per request.)
 
-The backend (`confessions_backend.postgresql.base`) makes Django's pool of this class.
+The backend (`core.postgresql.base`) makes Django's pool of this class.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from confessions_backend.errors import ApplicationError
+from core.errors import ApplicationError
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -124,7 +124,7 @@ class Keyset:
     for `ascending` lists): how many rows, and after which row. Its cursor is opaque to
     clients: `created_at` and `id` of the last row shown, encrypted (AES-GCM under a key
     derived from SECRET_KEY): a row's exact write time is not shown to everyone who can see
-    the row (confessions_backend.times), and a cursor we did not write does not open."""
+    the row (core.times), and a cursor we did not write does not open."""
 
     limit: int
     after_at: datetime | None = None

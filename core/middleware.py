@@ -9,7 +9,7 @@ from django.contrib.messages import middleware as messages_middleware
 from django.contrib.sessions import middleware as session_middleware
 from django.http import HttpRequest, HttpResponse
 
-from confessions_backend.errors import error_response
+from core.errors import error_response
 
 
 class RefuseNulMiddleware:
