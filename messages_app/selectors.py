@@ -147,16 +147,6 @@ def shared(token: str, now: datetime) -> Q:
     )
 
 
-def confession_inbox(*, user: User) -> QuerySet[Confession]:
-    """What `user` received: approved, delivered, not removed, not hidden by a block."""
-    return _with_related(Confession.objects.filter(_visible_to_recipient(user.pk)))
-
-
-def confession_sent(*, user: User) -> QuerySet[Confession]:
-    """Everything `user` sent and has not retracted, whatever its status."""
-    return _with_related(Confession.objects.filter(_sent_by(user.pk)))
-
-
 def confession_get_for_user(*, user: User, confession_id: int) -> Confession:
     """The confession if `user` is its sender (not retracted) or may see it as its recipient;
     anyone else gets 404, exactly as for an id that does not exist."""
@@ -225,15 +215,6 @@ def pair_matched(*, first_id: int, second_id: int) -> bool:
     return Match.objects.filter(user_low_id=low, user_high_id=high).exists()
 
 
-def reply_list(*, confession: Confession, viewing: Viewing) -> QuerySet[Reply]:
-    """The thread as `viewing.viewer_id` sees it, oldest first: approved replies that reached
-    them, and their own (pending included). A named block hides the blocked person's replies
-    only where the viewer can see who wrote them (see the module's docstring)."""
-    other = _hideable_other(confession.sender_id, confession.recipient_id, viewing)
-    replies = _thread(viewing.viewer_id, confession.pk, other, hide_other=other is not None)
-    return replies.order_by("created_at", "id").select_related("author__avatar")
-
-
 def _hideable_other(sender_id: int, recipient_id: int | None, viewing: Viewing) -> int | None:
     """The other side of the thread, if the viewer can see who they are (so a named block of
     theirs may hide their replies)."""
@@ -257,12 +238,12 @@ def _thread(viewer, confession, other, *, hide_other: bool) -> QuerySet[Reply]:
     return replies
 
 
-# --- the read model: what the hot doors render ------------------------------------------------
+# --- the read model: what the API serves -------------------------------------------------------
 #
-# The same rules as above (the same Q objects), compiled to SQL once per process
-# (core.compiled) and read as rows: a page is one query for the confessions,
-# with whether each pair matched, and one for their media. Renderers get each row with its
-# `Viewing`, decided here.
+# The rules above (the same Q objects), compiled to SQL once per process (core.compiled) and
+# read as rows: a page is one query for the confessions, with whether each pair matched, and
+# one for their media. Renderers get each row with its `Viewing`, decided here. The one read
+# path of every list: tests read through it too (tests/messages/reads.py).
 
 CONFESSION_VALUES = (
     "id",
@@ -413,8 +394,9 @@ def _shown(rows: list[Row], viewer_id: int) -> list[tuple[Row, Viewing]]:
 
 
 def inbox_page(*, user_id: int, keyset: Keyset) -> tuple[list[Row], list[tuple[Row, Viewing]]]:
-    """One page of `confession_inbox`, as rows (with their media) and what the viewer may
-    know of each. The first list is the page's rows as fetched (`limit + 1` of them when
+    """One page of what `user_id` received (approved, delivered, not removed, not hidden by a
+    block: `_visible_to_recipient`), newest first, as rows (with their media) and what the
+    viewer may know of each. The first list is the page's rows as fetched (`limit + 1` of them when
     more follow), for the cursor."""
     rows = _inbox.rows(
         viewer=user_id,
@@ -427,7 +409,8 @@ def inbox_page(*, user_id: int, keyset: Keyset) -> tuple[list[Row], list[tuple[R
 
 
 def sent_page(*, user_id: int, keyset: Keyset) -> tuple[list[Row], list[tuple[Row, Viewing]]]:
-    """One page of `confession_sent`, as `inbox_page`."""
+    """One page of everything `user_id` sent and has not retracted, whatever its status, as
+    `inbox_page`."""
     rows = _sent.rows(
         viewer=user_id,
         after_at=keyset.after_at,
@@ -483,7 +466,9 @@ def thread_page(
     *, user_id: int, confession_id: int, keyset: Keyset
 ) -> tuple[Row, Viewing, list[Row]]:
     """A confession's thread as `user_id` may see it (404 for anyone else), oldest first,
-    with `reply_list`'s rule: the confession, its viewing, and the page's reply rows
+    approved replies that reached them and their own (pending included), a named block hiding
+    the blocked person's replies only where the viewer can see who wrote them (the module's
+    docstring): the confession, its viewing, and the page's reply rows
     (`limit + 1` when more follow)."""
     confession = _own_or_received(user_id, confession_id)
     viewing = _viewing_of_row(confession, user_id)

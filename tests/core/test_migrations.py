@@ -54,14 +54,14 @@ def test_old_anonymous_blocks_keep_hiding_and_old_avatars_count_as_in_use(old_ap
     migrate_forward()
 
     from messages_app.models import Confession as NewConfession
-    from messages_app.selectors import confession_inbox
+    from tests.messages.reads import inbox as inbox_of
 
     assert NewConfession.objects.get(pk=newest.pk).sender_block_id == block.pk
     assert NewConfession.objects.get(pk=older.pk).removed_by_recipient_at is not None
     from accounts.models import User as NewUser
     from media_app.models import Media as NewMedia
 
-    inbox = [c.pk for c in confession_inbox(user=NewUser.objects.get(pk=bob.pk))]
+    inbox = inbox_of(NewUser.objects.get(pk=bob.pk))
     assert inbox == [named.pk]  # an anonymous block no longer hides a named confession
     assert NewMedia.objects.get(pk=photo.pk).attached_at is not None
 

@@ -19,6 +19,7 @@ from messages_app import services
 from messages_app.models import Confession, Reply
 from realtime.models import Notification
 from tests.factories import client_of, make_media, without_urls
+from tests.messages.reads import inbox
 
 pytestmark = pytest.mark.django_db
 
@@ -307,6 +308,6 @@ def test_a_block_hides_a_delivered_confession_exactly_when_its_sender_is_visible
         # An anonymous block on alice made from some other confession hides only that one.
         account_services.block_create_anonymous(blocker=bob, blocked=alice)
 
-    shown = [c.pk for c in selectors.confession_inbox(user=bob) if c.pk == confession.pk]
+    shown = [pk for pk in inbox(bob) if pk == confession.pk]
     hidden = block == "named" and visible
     assert shown == ([] if hidden else [confession.pk])

@@ -13,6 +13,7 @@ from messages_app import selectors, services
 from messages_app.models import Confession, Match, Reply
 from realtime.models import Notification
 from tests.factories import make_media
+from tests.messages.reads import inbox, inbox_shown, sent
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def test_send_to_a_user_delivers_and_notifies(alice, bob):
         "sender": {"username": "alice", "display_name": ""},
         "has_media": False,
     }
-    assert list(selectors.confession_inbox(user=bob)) == [confession]
+    assert inbox(bob) == [confession.pk]
     assert notifications(alice) == []
 
 
@@ -129,10 +130,10 @@ def test_sending_to_someone_who_blocked_you_looks_sent_and_reaches_nobody(alice,
     confession = send(alice, bob)
     assert confession.suppressed
     assert notifications(bob) == []
-    assert list(selectors.confession_inbox(user=bob)) == []
+    assert inbox(bob) == []
     with pytest.raises(Http404):
         selectors.confession_get_for_user(user=bob, confession_id=confession.pk)
-    assert list(selectors.confession_sent(user=alice)) == [confession]
+    assert sent(alice) == [confession.pk]
     # ...and it never makes a match.
     send(bob, alice)
     assert not Match.objects.exists()
@@ -147,7 +148,7 @@ def test_an_anonymous_block_works_the_same(alice, bob):
 def test_blocking_later_hides_what_was_received(alice, bob):
     confession = send(alice, bob)
     account_services.block_create(blocker=bob, username="alice")
-    assert list(selectors.confession_inbox(user=bob)) == []
+    assert inbox(bob) == []
     with pytest.raises(Http404):
         selectors.confession_get_for_user(user=bob, confession_id=confession.pk)
 
@@ -225,16 +226,16 @@ def test_reply_body_rules(alice, bob):
 def test_retract_hides_it_from_both(alice, bob):
     confession = send(alice, bob)
     services.confession_delete(user=alice, confession_id=confession.pk)
-    assert list(selectors.confession_inbox(user=bob)) == []
-    assert list(selectors.confession_sent(user=alice)) == []
+    assert inbox(bob) == []
+    assert sent(alice) == []
     assert Confession.objects.filter(pk=confession.pk, retracted_at__isnull=False).exists()
 
 
 def test_recipient_removes_it_from_the_inbox_only(alice, bob):
     confession = send(alice, bob)
     services.confession_delete(user=bob, confession_id=confession.pk)
-    assert list(selectors.confession_inbox(user=bob)) == []
-    assert list(selectors.confession_sent(user=alice)) == [confession]
+    assert inbox(bob) == []
+    assert sent(alice) == [confession.pk]
     # Replies from the sender no longer reach bob.
     services.reply_create(user=alice, confession_id=confession.pk, body="still there?")
     assert notifications(bob, "confession.replied") == []
@@ -276,8 +277,7 @@ def test_mutual_confessions_match_and_reveal(alice, bob, anonymous):
     assert bob_told.data == {"confession_id": first.pk, "with": {"username": "alice",
                                                                  "display_name": ""}}  # fmt: skip
     # From now on both see who, in the inbox and in detail.
-    [in_bob_inbox] = selectors.confession_inbox(user=bob)
-    viewing = selectors.viewing_of(in_bob_inbox, viewer=bob)
+    [(_, viewing)] = inbox_shown(bob)
     assert viewing.matched is True
     assert viewing.sender_visible is True
     # A third confession between them does not match again.
