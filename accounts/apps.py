@@ -13,4 +13,4 @@ class AccountsConfig(AppConfig):
         from accounts import tasks
         from background import periodic
 
-        periodic.register("tokens_flush", tasks.tokens_flush)
+        periodic.jobs.register(tasks.tokens_flush, key="tokens_flush")

@@ -1,5 +1,5 @@
 """A user's picture is one of their uploaded images, and images live in media_app, which
-accounts may not import (DESIGN.md §2). So accounts owns this small registry and media_app
+accounts may not import. So accounts owns this registry (core.registry) and media_app
 registers the one handler in its `AppConfig.ready()`: how an image becomes an avatar (checked
 and marked in use, by media_app's own rule), what happens to the one it replaces, and how an
 avatar is shown."""
@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
 from accounts.models import User
+from core.registry import Registry
 
 
 class AvatarHandler(Protocol):
@@ -29,18 +30,14 @@ class AvatarHandler(Protocol):
         """Whether `media` still waits for a content check: then it is held, not shown."""
 
 
-_handler: AvatarHandler | None = None
-
-
-def register(handler: AvatarHandler) -> None:
-    global _handler
-    _handler = handler
+avatar_handler: Registry[AvatarHandler] = Registry("accounts.avatar_handler", single=True)
 
 
 def handler() -> AvatarHandler:
-    if _handler is None:
+    registered = avatar_handler.one()
+    if registered is None:
         raise ImproperlyConfigured("No avatar handler registered (is media_app installed?)")
-    return _handler
+    return registered
 
 
 def avatar_url(user: User, request: HttpRequest | None = None) -> str | None:

@@ -426,7 +426,7 @@ def user_delete(*, user: User) -> None:
 
 def _announce_deactivation(*, user_id: int, reason: str) -> None:
     transaction.on_commit(
-        lambda: user_deactivated.send(sender=User, user_id=user_id, reason=reason), robust=True
+        lambda: user_deactivated.call(user_id=user_id, reason=reason), robust=True
     )
 
 

@@ -12,4 +12,4 @@ class BackgroundConfig(AppConfig):
         names.translate(self.get_models())
         from background import checks, periodic, tasks  # noqa: F401  (checks registers itself)
 
-        periodic.register("task_results_prune", tasks.task_results_prune)
+        periodic.jobs.register(tasks.task_results_prune, key="task_results_prune")

@@ -12,7 +12,7 @@ def every_scheduled_job_has_a_task(app_configs, **kwargs) -> list[checks.CheckMe
     return [
         checks.Error(
             f"settings.TASK_SCHEDULE names {name!r}, but no app registered a task for it",
-            hint="Call background.periodic.register(name, task) in the app's ready().",
+            hint="Call background.periodic.jobs.register(task, key=name) in the app's ready().",
             id="background.E001",
         )
         for name in missing

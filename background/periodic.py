@@ -1,5 +1,6 @@
-"""The registry of periodic jobs: each app registers the task behind a job name of
-settings.TASK_SCHEDULE in its AppConfig.ready() (this app is below them and imports none).
+"""The registry of periodic jobs (core.registry): each app registers the task behind a job
+name of settings.TASK_SCHEDULE in its AppConfig.ready() (this app is below them and imports
+none): `periodic.jobs.register(tasks.tokens_flush, key="tokens_flush")`.
 
 The schedule itself (which jobs, how often) is settings.TASK_SCHEDULE, the one place it is
 defined; a scheduled name without a registered task fails `manage.py check`."""
@@ -14,16 +15,13 @@ from django.utils import timezone
 from django_tasks.base import Task
 
 from background.models import PeriodicJob
+from core.registry import Registry
 
-_jobs: dict[str, Task] = {}
-
-
-def register(name: str, task: Task) -> None:
-    _jobs[name] = task
+jobs: Registry[Task] = Registry("background.periodic_jobs")
 
 
 def registered() -> dict[str, Task]:
-    return dict(_jobs)
+    return {str(name): task for name, task in jobs.items().items()}
 
 
 def enqueue_due(now=None) -> list[str]:
@@ -32,7 +30,7 @@ def enqueue_due(now=None) -> list[str]:
     now = now or timezone.now()
     started: list[str] = []
     for name, every in settings.TASK_SCHEDULE.items():
-        task = _jobs.get(name)
+        task = jobs.get(name)
         if task is None:
             continue
         with transaction.atomic():

@@ -15,6 +15,6 @@ class MediaAppConfig(AppConfig):
         from media_app import checks, receivers, tasks  # noqa: F401  (receivers connect themselves)
         from media_app.avatars import MediaAvatars, avatar_decided
 
-        avatars.register(MediaAvatars())
-        checks.on_verdict(avatar_decided)
-        periodic.register("media_cleanup", tasks.media_cleanup)
+        avatars.avatar_handler.register(MediaAvatars())
+        checks.verdict_listeners.register(avatar_decided)
+        periodic.jobs.register(tasks.media_cleanup, key="media_cleanup")

@@ -5,7 +5,7 @@ WeChat a presigned URL that lives 2 hours, and WeChat pushes its verdict within 
 (`wxa_media_check`, which the wechat app passes to `media_check_verdict`). `pass` passes it;
 `risky` rejects it and deletes its files; `review`, an error from WeChat, or no verdict in 30
 minutes (`media_check_expire`) sends it to moderators. Whoever holds something back for an
-image (a confession carrying it) registers a listener here (`on_verdict`) and hears of every
+image (a confession carrying it) registers a listener here (`verdict_listeners`) and hears of every
 outcome. Without WeChat, for users without an openid, or on filesystem storage (WeChat cannot
 fetch from it), uploads are not checked."""
 
@@ -24,6 +24,7 @@ from storages.backends.s3 import S3Storage
 
 from accounts.models import User
 from background.worker import RetryLater
+from core.registry import Registry
 from media_app.models import Media
 from media_app.rendering import image_type
 from media_app.signed_urls import s3_presigned, s3_target, storage_now
@@ -33,17 +34,13 @@ logger = logging.getLogger(__name__)
 
 URL_LIFETIME_SECONDS = 2 * 3600
 VERDICT_WITHIN = timedelta(minutes=30)
-_listeners: list[Callable[[Media], None]] = []
-
-
-def on_verdict(listener: Callable[[Media], None]) -> None:
-    if listener not in _listeners:
-        _listeners.append(listener)
+# Who hears WeChat's verdict on an image, inside the verdict's transaction (moderation holds
+# and releases what carries it; avatars are shown or cleared): `listener(media)`.
+verdict_listeners: Registry[Callable[[Media], None]] = Registry("media_app.verdict_listeners")
 
 
 def _decided(media: Media) -> None:
-    for listener in _listeners:
-        listener(media)
+    verdict_listeners.call(media)
 
 
 def applies_to(owner: User) -> bool:

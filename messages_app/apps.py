@@ -16,7 +16,11 @@ class MessagesAppConfig(AppConfig):
         from moderation import images
         from realtime import previews
 
-        images.register(Confession, approve=decisions.image_approve, reject=decisions.image_reject)
+        images.kinds.register(
+            images.ImageKind(
+                Confession, approve=decisions.image_approve, reject=decisions.image_reject
+            )
+        )
         for event_type in (events.RECEIVED, events.READ, events.MATCHED, events.CLAIMED):
-            previews.register(event_type, selectors.confession_previews)
-        previews.register(events.REPLIED, selectors.reply_previews)
+            previews.providers.register(selectors.confession_previews, key=event_type)
+        previews.providers.register(selectors.reply_previews, key=events.REPLIED)

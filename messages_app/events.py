@@ -12,45 +12,45 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import User
-from realtime.events import person, register
+from realtime.events import declare, person
 
-RECEIVED = register(
+RECEIVED = declare(
     "confession.received",
     to="the recipient, when a confession is delivered to them",
     data="`confession_id`, `anonymous`, `sender` (null unless they may see who), `has_media`",
 )
-READ = register(
+READ = declare(
     "confession.read",
     to="the sender, the first time the recipient reads it",
     data="`confession_id`",
 )
-REPLIED = register(
+REPLIED = declare(
     "confession.replied",
     to="the other side of the thread, when a reply reaches them",
     data="`confession_id`, `reply_id`, `from` (`sender`/`recipient`), `author` (null for an "
     "anonymous sender)",
 )
-MATCHED = register(
+MATCHED = declare(
     "confession.matched",
     to="both people, when two have confessed to each other",
     data="`confession_id` (the one you received), `with` (who)",
 )
-MODERATED = register(
+MODERATED = declare(
     "confession.moderated",
     to="the author, when moderators reject or hide their confession or reject their reply",
     data="`confession_id`, `reply_id` (replies only), `status`, `reason` (a category)",
 )
-RETRACTED = register(
+RETRACTED = declare(
     "confession.retracted",
     to="the recipient, when the sender takes back a confession in their inbox",
     data="`confession_id`",
 )
-CLAIMED = register(
+CLAIMED = declare(
     "confession.claimed",
     to="the sender, when someone claims their share link",
     data="`confession_id`, `by` (who claimed it, as `sent` shows them)",
 )
-REPORT_RESOLVED = register(
+REPORT_RESOLVED = declare(
     "report.resolved",
     to="each reporter, when moderators decide about what they reported",
     data="`report_id`, `confession_id`, `outcome` (`removed`/`no_action`)",

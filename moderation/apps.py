@@ -14,5 +14,5 @@ class ModerationConfig(AppConfig):
         from media_app import checks as media_checks
         from moderation import checkers, images
 
-        text_checks.register(checkers.profile_check)
-        media_checks.on_verdict(images.image_decided)
+        text_checks.profile_check.register(checkers.profile_check)
+        media_checks.verdict_listeners.register(images.image_decided)

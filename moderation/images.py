@@ -7,14 +7,16 @@ post goes public, and the audit log says the system decided):
 - once all of a target's images passed, one held only for its images is approved;
 - an image sent to WeChat's human review leaves the target for moderators, its note saying why.
 
-A kind registers itself (`register`) in its app's `AppConfig.ready()`: a model with `status`,
-`moderation_note` and `attachments` (rows with a `media` foreign key)."""
+A kind registers itself in its app's `AppConfig.ready()` (core.registry):
+`images.kinds.register(ImageKind(Post, approve=..., reject=...))`, a `Moderated` model with
+`attachments` (rows with a `media` foreign key)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.registry import Registry
 from media_app.models import Media
 from moderation.models import Moderated, Status
 
@@ -26,18 +28,13 @@ IMAGE_LABEL_CATEGORIES = {"20002": "sexual", "20003": "harassment", "10001": "sp
 
 
 @dataclass(frozen=True)
-class _Kind:
+class ImageKind:
     model: type[Moderated]
     approve: Callable[..., object]  # (target_id=, note=)
     reject: Callable[..., object]  # (target_id=, reason=, note=)
 
 
-_kinds: list[_Kind] = []
-
-
-def register(model: type[Moderated], *, approve: Callable, reject: Callable) -> None:
-    if all(kind.model is not model for kind in _kinds):
-        _kinds.append(_Kind(model, approve, reject))
+kinds: Registry[ImageKind] = Registry("moderation.image_kinds", key=lambda kind: kind.model)
 
 
 def holds(media: list[Media]) -> bool:
@@ -46,8 +43,8 @@ def holds(media: list[Media]) -> bool:
 
 
 def image_decided(media: Media) -> None:
-    """Listener of `media_app.checks.on_verdict`, inside the verdict's transaction."""
-    for kind in _kinds:
+    """Listener of `media_app.checks.verdict_listeners`, inside the verdict's transaction."""
+    for kind in kinds:
         held = kind.model.objects.filter(attachments__media=media, status=Status.PENDING).distinct()
         for target in held.only("pk", "moderation_note"):
             if media.check_status == Media.Check.REJECTED:

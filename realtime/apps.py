@@ -10,7 +10,9 @@ class RealtimeConfig(AppConfig):
         from core import names
 
         names.translate(self.get_models())
+        from accounts.signals import user_deactivated
         from background import periodic
-        from realtime import receivers, tasks  # noqa: F401  (receivers connect themselves)
+        from realtime import receivers, tasks
 
-        periodic.register("notifications_prune", tasks.notifications_prune)
+        periodic.jobs.register(tasks.notifications_prune, key="notifications_prune")
+        user_deactivated.register(receivers.close_sessions_of_deactivated_user)

@@ -1,7 +1,8 @@
-"""The registry of event types (DESIGN.md §2: the lower app owns the registry, the apps that
-notify register in their `AppConfig.ready()`). Each app that notifies keeps one module that
-declares its types here and builds their payloads (`messages_app/events.py`); `notify` refuses a
-type nobody registered. A new type needs no migration: `Notification.type` is a string.
+"""The registry of event types (core.registry: the lower app owns the registry). Each app that
+notifies keeps one module that declares its types here and builds their payloads
+(`messages_app/events.py`: `RECEIVED = declare("confession.received", to=..., data=...)`);
+`notify` refuses a type nobody registered. A new type needs no migration: `Notification.type`
+is a string.
 
 docs/api.md's event table is `events_table()`: a test holds the two together.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from core.registry import Registry
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -22,16 +25,13 @@ class EventType:
     data: str  # the keys of its `data`, for docs/api.md
 
 
-_registry: dict[str, EventType] = {}
+types: Registry[EventType] = Registry("realtime.event_types", key=lambda event: event.name)
 
 
-def register(name: str, *, to: str, data: str) -> str:
-    """Declare an event type; returns its name, for the declaring module to build with."""
-    event = EventType(name=name, to=to, data=data)
-    if _registry.get(name, event) != event:
-        raise ValueError(f"event type {name!r} is registered twice, differently")
-    _registry[name] = event
-    return name
+def declare(name: str, *, to: str, data: str) -> str:
+    """`types.register` of an event type; returns its name, for the declaring module to build
+    with."""
+    return types.register(EventType(name=name, to=to, data=data)).name
 
 
 def person(user: User) -> dict[str, str]:
@@ -41,11 +41,11 @@ def person(user: User) -> dict[str, str]:
 
 
 def is_registered(name: str) -> bool:
-    return name in _registry
+    return name in types
 
 
 def registered() -> list[EventType]:
-    return sorted(_registry.values(), key=lambda event: event.name)
+    return sorted(types, key=lambda event: event.name)
 
 
 def events_table() -> str:

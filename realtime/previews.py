@@ -4,10 +4,11 @@ anonymous one: a preview is a body, and a body is shown to whoever it was delive
 
 Decided when the notification is read, not stored with it: a confession retracted, hidden or
 removed since, or a reply in a thread a block now hides, previews as null. The app that
-declares an event type registers its provider here (DESIGN.md §2: the lower app owns the
-registry): `provider(viewer_id, [data, ...])` returns one preview (or None) per data, for a
-whole page in a few queries. A live push carries the preview its sender passed to `notify`:
-the text being delivered, which the recipient may see at that moment by definition.
+declares an event type registers its provider here (core.registry), under the type:
+`providers.register(provider, key=event_type)`. `provider(viewer_id, [data, ...])` returns
+one preview (or None) per data, for a whole page in a few queries. A live push carries the
+preview its sender passed to `notify`: the text being delivered, which the recipient may see
+at that moment by definition.
 """
 
 from __future__ import annotations
@@ -15,18 +16,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
+from core.registry import Registry
+
 PREVIEW_CHARS = 60
 
 Provider = Callable[[int, list[dict]], list[str | None]]
-_providers: dict[str, Provider] = {}
-
-
-def register(event_type: str, provider: Provider) -> None:
-    _providers[event_type] = provider
+providers: Registry[Provider] = Registry("realtime.preview_providers")
 
 
 def has_provider(event_type: str) -> bool:
-    return event_type in _providers
+    return event_type in providers
 
 
 def snippet(text: str | None) -> str | None:
@@ -41,12 +40,13 @@ def previews_of(viewer_id: int, notifications: Sequence) -> list[str | None]:
     """One preview (or None) per notification of `viewer_id`, in order."""
     by_type: dict[str, list[int]] = defaultdict(list)
     for index, notification in enumerate(notifications):
-        if notification.type in _providers:
+        if notification.type in providers:
             by_type[notification.type].append(index)
     found: list[str | None] = [None] * len(notifications)
     for event_type, indexes in by_type.items():
         datas = [notifications[index].data for index in indexes]
-        for index, preview in zip(indexes, _providers[event_type](viewer_id, datas), strict=True):
+        provider: Provider = providers.items()[event_type]
+        for index, preview in zip(indexes, provider(viewer_id, datas), strict=True):
             found[index] = snippet(preview)
     return found
 

@@ -95,7 +95,7 @@ def notify(
             [preview] = previews.previews_of(user.pk, [notification])
         else:
             preview = previews.snippet(preview)
-        hooks.notification_stored(notification)
+        hooks.notification_stored.call(notification)
         push = {
             "type": "notification.push",
             "id": notification.pk,

@@ -15,7 +15,9 @@ class WallsConfig(AppConfig):
         from walls import events, selectors, services
         from walls.models import Post
 
-        images.register(Post, approve=services.image_approve, reject=services.image_reject)
-        previews.register(events.COMMENTED, selectors.comment_previews)
+        images.kinds.register(
+            images.ImageKind(Post, approve=services.image_approve, reject=services.image_reject)
+        )
+        previews.providers.register(selectors.comment_previews, key=events.COMMENTED)
         for event_type in (events.LIKED, events.MODERATED):
-            previews.register(event_type, selectors.post_previews)
+            previews.providers.register(selectors.post_previews, key=event_type)

@@ -7,22 +7,22 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import User
-from realtime.events import person, register
+from realtime.events import declare, person
 
-COMMENTED = register(
+COMMENTED = declare(
     "wall.commented",
     to="a post's author when a comment on it appears (and a comment's author when a reply to "
     "it does); not from someone they block",
     data="`post_id`, `comment_id`, `reply` (a reply to your comment), `author` (null when "
     "anonymous)",
 )
-LIKED = register(
+LIKED = declare(
     "wall.liked",
     to="a post's author, once for the likes of a few minutes (WALL_LIKE_DIGEST_SECONDS)",
     data="`post_id`, `new` (likes since the last one told), `total`",
 )
 
-MODERATED = register(
+MODERATED = declare(
     "wall.moderated",
     to="the author of a post or comment, when moderators reject or hide it (or WeChat's image "
     "check rejects a post)",

@@ -13,4 +13,4 @@ class WeChatConfig(AppConfig):
         from realtime import hooks
         from wechat import checks, receivers  # noqa: F401  (checks registers itself)
 
-        hooks.on_notification_stored(receivers.notification_stored)
+        hooks.notification_stored.register(receivers.notification_stored)

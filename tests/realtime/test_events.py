@@ -7,6 +7,7 @@ import inspect
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from accounts.models import User
 from messages_app import events as confession_events
@@ -56,8 +57,8 @@ def test_every_registered_type_is_built_by_a_builder_and_every_builder_builds_on
 
 
 def test_registering_a_type_twice_differently_is_refused():
-    with pytest.raises(ValueError, match="twice"):
-        events.register("confession.read", to="someone else", data="nothing")
+    with pytest.raises(ImproperlyConfigured, match="twice"):
+        events.declare("confession.read", to="someone else", data="nothing")
 
 
 @pytest.mark.django_db
