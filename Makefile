@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint format messages clean
+.PHONY: run test bench lint types-baseline format messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -55,6 +55,11 @@ messages: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy | $(BIN)/mypy-baseline filter --hide-stats --no-colors
+
+# After fixing type errors: drop them from mypy-baseline.txt (it may only shrink).
+types-baseline: $(VENV)/.installed-dev
+	$(BIN)/mypy | $(BIN)/mypy-baseline sync
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

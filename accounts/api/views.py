@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.api import serializers as s
+from accounts.authentication import SignedIn
 from accounts.throttles import AuthIpThrottle, AuthUsernameThrottle, WeChatIpThrottle
 from core.errors import ApplicationError
 from core.parsing import parse
@@ -88,20 +89,20 @@ class AuthRefreshApi(APIView):
 
 class AuthLogoutApi(APIView):
     @extend_schema(operation_id="auth_logout", request=s.RefreshInput, responses={204: None})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedIn) -> Response:
         services.auth_logout(user=request.user, **parse(s.RefreshInput, request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(APIView):
     @extend_schema(operation_id="me_get", responses={200: s.UserSelfOutput})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedIn) -> Response:
         return Response(s.UserSelfOutput(request.user, context={"request": request}).data)
 
     @extend_schema(
         operation_id="me_update", request=s.ProfileUpdateInput, responses={200: s.UserSelfOutput}
     )
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: SignedIn) -> Response:
         data = parse(s.ProfileUpdateInput, request, partial=True)
         user = services.user_update_profile(user=request.user, data=data)
         return Response(s.UserSelfOutput(user, context={"request": request}).data)
@@ -111,12 +112,12 @@ class MeApi(APIView):
         request=s.ProfileUpdateInput,
         responses={200: s.UserSelfOutput},
     )
-    def put(self, request: Request) -> Response:
+    def put(self, request: SignedIn) -> Response:
         """The same partial update as PATCH: wx.request has no PATCH."""
         return self.patch(request)
 
     @extend_schema(operation_id="me_delete", responses={204: None})
-    def delete(self, request: Request) -> Response:
+    def delete(self, request: SignedIn) -> Response:
         services.user_delete(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -125,21 +126,21 @@ class PhoneApi(APIView):
     @extend_schema(
         operation_id="me_phone_bind", request=s.PhoneBindInput, responses={200: s.UserSelfOutput}
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedIn) -> Response:
         """Bind the phone of a `getPhoneNumber` button's code. Kept encrypted; shown to you
         masked, to nobody else."""
         user = services.phone_bind(user=request.user, **parse(s.PhoneBindInput, request))
         return Response(s.UserSelfOutput(user, context={"request": request}).data)
 
     @extend_schema(operation_id="me_phone_unbind", responses={204: None})
-    def delete(self, request: Request) -> Response:
+    def delete(self, request: SignedIn) -> Response:
         services.phone_unbind(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class UserDetailApi(APIView):
     @extend_schema(operation_id="users_get", responses={200: s.UserPublicOutput})
-    def get(self, request: Request, username: str) -> Response:
+    def get(self, request: SignedIn, username: str) -> Response:
         user = selectors.user_get_public(username=username)
         return Response(s.UserPublicOutput(user, context={"request": request}).data)
 
@@ -151,7 +152,7 @@ class BlockListCreateApi(generics.GenericAPIView):
         return selectors.block_list(user=self.request.user)
 
     @extend_schema(operation_id="blocks_list", responses={200: s.BlockOutput(many=True)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedIn) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -160,7 +161,7 @@ class BlockListCreateApi(generics.GenericAPIView):
         request=s.BlockCreateInput,
         responses={201: s.BlockOutput, 200: s.BlockOutput},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedIn) -> Response:
         block, created = services.block_create(
             blocker=request.user, **parse(s.BlockCreateInput, request)
         )
@@ -172,7 +173,7 @@ class BlockListCreateApi(generics.GenericAPIView):
 
 class BlockDeleteApi(APIView):
     @extend_schema(operation_id="blocks_delete", responses={204: None})
-    def delete(self, request: Request, block_id: int) -> Response:
+    def delete(self, request: SignedIn, block_id: int) -> Response:
         services.block_delete(blocker=request.user, block_id=block_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import SignedIn
 from core.errors import ApplicationError
 from core.parsing import parse
 from media_app import selectors, services
@@ -59,7 +59,7 @@ class MediaUploadApi(APIView):
         request={"multipart/form-data": MediaUploadInput},
         responses={201: MediaOutput},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedIn) -> Response:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         largest = max(settings.MEDIA_MAX_IMAGE_BYTES, settings.MEDIA_MAX_VIDEO_BYTES)
         if declared > largest + _ENVELOPE_BYTES:
@@ -73,12 +73,12 @@ class MediaUploadApi(APIView):
 
 class MediaDetailApi(APIView):
     @extend_schema(operation_id="media_get", responses={200: MediaOutput})
-    def get(self, request: Request, media_id: int) -> Response:
+    def get(self, request: SignedIn, media_id: int) -> Response:
         media = selectors.media_get_for_viewer(user=request.user, media_id=media_id)
         return Response(media_render(media, request=request))
 
     @extend_schema(operation_id="media_delete", responses={204: None})
-    def delete(self, request: Request, media_id: int) -> Response:
+    def delete(self, request: SignedIn, media_id: int) -> Response:
         services.media_delete(user=request.user, media_id=media_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

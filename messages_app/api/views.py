@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import SignedIn
 from accounts.throttles import SharedLinkThrottle, SignedOutIpThrottle
 from authoring.people import person_of
 from core.pagination import CursorPagination, Keyset
@@ -33,7 +34,7 @@ class ConfessionSendApi(APIView):
         request=s.ConfessionSendInput,
         responses={201: s.ConfessionOutput},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedIn) -> Response:
         data = parse(s.ConfessionSendInput, request)
         confession = services.confession_send(
             sender=request.user,
@@ -51,7 +52,7 @@ class ConfessionSendApi(APIView):
 class _ConfessionListApi(generics.GenericAPIView):
     serializer_class = s.ConfessionOutput
 
-    def list(self, request: Request) -> Response:
+    def list(self, request: SignedIn) -> Response:
         keyset = Keyset.of(request)
         rows, shown = self.page(user_id=request.user.pk, keyset=keyset)
         urls = Urls(request)
@@ -66,7 +67,7 @@ class ConfessionInboxApi(_ConfessionListApi):
     page = staticmethod(selectors.inbox_page)
 
     @extend_schema(operation_id="confessions_inbox", responses={200: s.ConfessionOutput(many=True)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedIn) -> Response:
         return self.list(request)
 
 
@@ -74,17 +75,17 @@ class ConfessionSentApi(_ConfessionListApi):
     page = staticmethod(selectors.sent_page)
 
     @extend_schema(operation_id="confessions_sent", responses={200: s.ConfessionOutput(many=True)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedIn) -> Response:
         return self.list(request)
 
 
 class ConfessionDetailApi(APIView):
     @extend_schema(operation_id="confessions_get", responses={200: s.ConfessionOutput})
-    def get(self, request: Request, confession_id: int) -> Response:
+    def get(self, request: SignedIn, confession_id: int) -> Response:
         return Response(_fresh(request, confession_id))
 
     @extend_schema(operation_id="confessions_delete", responses={204: None})
-    def delete(self, request: Request, confession_id: int) -> Response:
+    def delete(self, request: SignedIn, confession_id: int) -> Response:
         services.confession_delete(user=request.user, confession_id=confession_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -93,7 +94,7 @@ class ConfessionDetailApi(APIView):
         request=s.ConfessionRescheduleInput,
         responses={200: s.ConfessionOutput},
     )
-    def patch(self, request: Request, confession_id: int) -> Response:
+    def patch(self, request: SignedIn, confession_id: int) -> Response:
         """Its sender moves a scheduled confession's time, until it is delivered (409 after).
         PUT does the same, for clients without PATCH (wx.request)."""
         data = parse(s.ConfessionRescheduleInput, request)
@@ -107,7 +108,7 @@ class ConfessionDetailApi(APIView):
         request=s.ConfessionRescheduleInput,
         responses={200: s.ConfessionOutput},
     )
-    def put(self, request: Request, confession_id: int) -> Response:
+    def put(self, request: SignedIn, confession_id: int) -> Response:
         return self.patch(request, confession_id)
 
 
@@ -115,7 +116,7 @@ class ConfessionReadApi(APIView):
     @extend_schema(
         operation_id="confessions_read", request=None, responses={200: s.ConfessionOutput}
     )
-    def post(self, request: Request, confession_id: int) -> Response:
+    def post(self, request: SignedIn, confession_id: int) -> Response:
         services.confession_mark_read(user=request.user, confession_id=confession_id)
         return Response(_fresh(request, confession_id))
 
@@ -131,7 +132,7 @@ class ConfessionRepliesApi(generics.GenericAPIView):
     @extend_schema(
         operation_id="confessions_replies_list", responses={200: s.ReplyOutput(many=True)}
     )
-    def get(self, request: Request, confession_id: int) -> Response:
+    def get(self, request: SignedIn, confession_id: int) -> Response:
         keyset = Keyset.of(request)
         confession, viewing, rows = selectors.thread_page(
             user_id=request.user.pk, confession_id=confession_id, keyset=keyset
@@ -151,7 +152,7 @@ class ConfessionRepliesApi(generics.GenericAPIView):
         request=s.ReplyInput,
         responses={201: s.ReplyOutput},
     )
-    def post(self, request: Request, confession_id: int) -> Response:
+    def post(self, request: SignedIn, confession_id: int) -> Response:
         confession, reply = services.reply_create(
             user=request.user, confession_id=confession_id, **parse(s.ReplyInput, request)
         )
@@ -164,7 +165,7 @@ class ConfessionRepliesApi(generics.GenericAPIView):
 
 class ConfessionBlockSenderApi(APIView):
     @extend_schema(operation_id="confessions_block_sender", request=None, responses={204: None})
-    def post(self, request: Request, confession_id: int) -> Response:
+    def post(self, request: SignedIn, confession_id: int) -> Response:
         services.confession_block_sender(user=request.user, confession_id=confession_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -191,7 +192,7 @@ class SharedConfessionClaimApi(APIView):
     @extend_schema(
         operation_id="confessions_shared_claim", request=None, responses={200: s.ConfessionOutput}
     )
-    def post(self, request: Request, token: str) -> Response:
+    def post(self, request: SignedIn, token: str) -> Response:
         confession = services.confession_claim(user=request.user, token=token)
         return Response(_fresh(request, confession.pk))
 
@@ -200,7 +201,7 @@ class ConfessionReportApi(APIView):
     @extend_schema(
         operation_id="confessions_report", request=s.ReportInput, responses={201: s.ReportOutput}
     )
-    def post(self, request: Request, confession_id: int) -> Response:
+    def post(self, request: SignedIn, confession_id: int) -> Response:
         report = services.report_create(
             reporter=request.user, confession_id=confession_id, **parse(s.ReportInput, request)
         )
@@ -215,7 +216,7 @@ class ShareCodeApi(APIView):
         operation_id="confessions_share_code",
         responses={(200, "image/png"): OpenApiTypes.BINARY},
     )
-    def get(self, request: Request, confession_id: int) -> HttpResponse:
+    def get(self, request: SignedIn, confession_id: int) -> HttpResponse:
         """The share link's mini program code, a PNG (its sender only, while nobody has claimed
         it). Its scene leads back to the link: GET /confessions/by-scene/{scene}."""
         image = services.share_code(user=request.user, confession_id=confession_id)
@@ -226,14 +227,14 @@ class ShareCodeApi(APIView):
 
 class ShareSceneApi(APIView):
     @extend_schema(operation_id="confessions_by_scene", responses={200: s.ShareSceneOutput})
-    def get(self, request: Request, scene: str) -> Response:
+    def get(self, request: SignedIn, scene: str) -> Response:
         """The share token a mini program code's `scene` stands for, while the link is open."""
         return Response({"share_token": services.share_token_of_scene(scene=scene)})
 
 
 class MeCountsApi(APIView):
     @extend_schema(operation_id="me_counts", responses={200: s.CountsOutput})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedIn) -> Response:
         """Badge numbers in one request."""
         return Response(selectors.unread_counts(user_id=request.user.pk))
 
@@ -243,7 +244,7 @@ class MatchListApi(generics.GenericAPIView):
     pagination_class = CursorPagination
 
     @extend_schema(operation_id="matches_list", responses={200: s.MatchOutput(many=True)})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedIn) -> Response:
         """Who you matched with (both confessed to each other), newest first, and the
         confessions between you."""
         me = request.user.pk

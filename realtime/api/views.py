@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import SignedIn
 from core.pagination import CursorPagination
 from core.parsing import parse
 from core.times import to_the_minute
@@ -74,7 +74,7 @@ class NotificationListApi(generics.GenericAPIView):
         parameters=[FilterSerializer],
         responses={200: NotificationOutput(many=True)},
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedIn) -> Response:
         filters = parse(self.FilterSerializer, request, query=True)
         notifications = selectors.notifications_between(
             user_id=request.user.pk, after_id=filters["after"], before_id=filters.get("before")
@@ -101,7 +101,7 @@ class NotificationReadApi(APIView):
         request=NotificationReadInput,
         responses={200: NotificationReadOutput},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedIn) -> Response:
         marked = services.notifications_mark_read(
             user_id=request.user.pk, **parse(NotificationReadInput, request)
         )

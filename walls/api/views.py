@@ -13,6 +13,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from accounts.authentication import SignedIn
 from core.pagination import (
     CursorPagination,
     Keyset,
@@ -29,7 +30,7 @@ from walls.rendering import comment_render, post_render, post_row_render, wall_r
 
 class WallListApi(APIView):
     @extend_schema(operation_id="walls_list", responses={200: s.WallListOutput})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedIn) -> Response:
         """The walls you may read (open ones, and invite-only ones you joined)."""
         walls = selectors.walls_for(user_id=request.user.pk)
         return Response({"results": [wall_render(wall) for wall in walls]})
@@ -37,7 +38,7 @@ class WallListApi(APIView):
 
 class WallJoinApi(APIView):
     @extend_schema(operation_id="walls_join", request=s.JoinInput, responses={200: s.WallOutput})
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: SignedIn, slug: str) -> Response:
         """Join a wall: an open one freely, an invite-only one with its code."""
         client = BaseThrottle().get_ident(request)  # the real client, past DJANGO_NUM_PROXIES
         wall = services.wall_join(
@@ -87,7 +88,7 @@ class WallPostsApi(generics.GenericAPIView):
         parameters=[s.FeedQuery],
         responses={200: s.PostOutput(many=True)},
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: SignedIn, slug: str) -> Response:
         """A wall's feed: `new` newest first (the first page starts with the posts moderators
         pinned), or `hot` (see docs/api.md for the formula)."""
         sort = parse(s.FeedQuery, request, query=True)["sort"]
@@ -109,7 +110,7 @@ class WallPostsApi(generics.GenericAPIView):
         return page
 
     @extend_schema(operation_id="walls_post", request=s.PostInput, responses={201: s.PostOutput})
-    def post(self, request: Request, slug: str) -> Response:
+    def post(self, request: SignedIn, slug: str) -> Response:
         """Post to a wall you are a member of."""
         data = parse(s.PostInput, request)
         post = services.post_create(
@@ -129,12 +130,12 @@ class WallPostsApi(generics.GenericAPIView):
 
 class PostDetailApi(APIView):
     @extend_schema(operation_id="posts_get", responses={200: s.PostOutput})
-    def get(self, request: Request, post_id: int) -> Response:
+    def get(self, request: SignedIn, post_id: int) -> Response:
         post = selectors.post_get(user_id=request.user.pk, post_id=post_id)
         return Response(post_render(post, viewer_id=request.user.pk, urls=Urls(request)))
 
     @extend_schema(operation_id="posts_delete", responses={204: None})
-    def delete(self, request: Request, post_id: int) -> Response:
+    def delete(self, request: SignedIn, post_id: int) -> Response:
         """Its author deletes it."""
         services.post_delete(user=request.user, post_id=post_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -142,18 +143,18 @@ class PostDetailApi(APIView):
 
 class PostLikeApi(APIView):
     @extend_schema(operation_id="posts_like", request=None, responses={200: s.PostOutput})
-    def post(self, request: Request, post_id: int) -> Response:
+    def post(self, request: SignedIn, post_id: int) -> Response:
         """Like it (idempotent)."""
         services.like_add(user=request.user, post_id=post_id)
         return self._fresh(request, post_id)
 
     @extend_schema(operation_id="posts_unlike", responses={200: s.PostOutput})
-    def delete(self, request: Request, post_id: int) -> Response:
+    def delete(self, request: SignedIn, post_id: int) -> Response:
         """Take your like back (idempotent)."""
         services.like_remove(user=request.user, post_id=post_id)
         return self._fresh(request, post_id)
 
-    def _fresh(self, request: Request, post_id: int) -> Response:
+    def _fresh(self, request: SignedIn, post_id: int) -> Response:
         post = selectors.post_get(user_id=request.user.pk, post_id=post_id)
         return Response(post_render(post, viewer_id=request.user.pk, urls=Urls(request)))
 
@@ -163,7 +164,7 @@ class PostCommentsApi(generics.GenericAPIView):
     pagination_class = OldestFirst
 
     @extend_schema(operation_id="posts_comments", responses={200: s.CommentOutput(many=True)})
-    def get(self, request: Request, post_id: int) -> Response:
+    def get(self, request: SignedIn, post_id: int) -> Response:
         """Its comments, oldest first; a reply names its parent (`parent_id`)."""
         post = selectors.post_get(user_id=request.user.pk, post_id=post_id)
         page = self.paginate_queryset(selectors.comments_of(user_id=request.user.pk, post=post))
@@ -178,7 +179,7 @@ class PostCommentsApi(generics.GenericAPIView):
     @extend_schema(
         operation_id="posts_comment", request=s.CommentInput, responses={201: s.CommentOutput}
     )
-    def post(self, request: Request, post_id: int) -> Response:
+    def post(self, request: SignedIn, post_id: int) -> Response:
         data = parse(s.CommentInput, request)
         comment = services.comment_create(
             user=request.user,
@@ -195,7 +196,7 @@ class PostCommentsApi(generics.GenericAPIView):
 
 class CommentDetailApi(APIView):
     @extend_schema(operation_id="comments_delete", responses={204: None})
-    def delete(self, request: Request, comment_id: int) -> Response:
+    def delete(self, request: SignedIn, comment_id: int) -> Response:
         """Its author, or the post's author, deletes it."""
         services.comment_delete(user=request.user, comment_id=comment_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -209,7 +210,7 @@ class PostReportApi(APIView):
     @extend_schema(
         operation_id="posts_report", request=s.WallReportInput, responses={201: s.WallReportOutput}
     )
-    def post(self, request: Request, post_id: int) -> Response:
+    def post(self, request: SignedIn, post_id: int) -> Response:
         report = services.report_create(
             user=request.user, post_id=post_id, **parse(s.WallReportInput, request)
         )
@@ -222,7 +223,7 @@ class CommentReportApi(APIView):
         request=s.WallReportInput,
         responses={201: s.WallReportOutput},
     )
-    def post(self, request: Request, comment_id: int) -> Response:
+    def post(self, request: SignedIn, comment_id: int) -> Response:
         report = services.report_create(
             user=request.user, comment_id=comment_id, **parse(s.WallReportInput, request)
         )

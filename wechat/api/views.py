@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.authentication import SignedIn
 from core.parsing import StrictCharField
 from wechat import services
 
@@ -47,7 +47,7 @@ ANSWERS_SCHEMA = {
 
 class SubscriptionsApi(APIView):
     @extend_schema(operation_id="wechat_subscriptions_get", responses={200: SubscriptionsOutput})
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedIn) -> Response:
         return Response({"templates": services.subscriptions_state(user=request.user)})
 
     @extend_schema(
@@ -55,7 +55,7 @@ class SubscriptionsApi(APIView):
         request={"application/json": ANSWERS_SCHEMA},
         responses={200: SubscriptionsOutput},
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedIn) -> Response:
         """Record what wx.requestSubscribeMessage answered (the answer object as the body)."""
         serializer = SubscriptionsInput(data={"answers": request.data})
         serializer.is_valid(raise_exception=True)
