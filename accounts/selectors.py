@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 
@@ -21,7 +23,7 @@ _active_by_name = CompiledQuery(
 )
 
 
-def _user_of(rows: list[dict]) -> User | None:
+def _user_of(rows: list[dict[str, Any]]) -> User | None:
     if not rows:
         return None
     return User.from_db("default", _USER_FIELDS, [rows[0][name] for name in _USER_FIELDS])
@@ -62,7 +64,9 @@ def can_reach(*, author: User, recipient: User, lock: bool = False) -> bool:
     return len(rows) == 2 and not rows[0]["blocked"]
 
 
-def _both_active_and_blocks(author: int, recipient: int, *, lock: bool = False) -> QuerySet:
+def _both_active_and_blocks(
+    author: int, recipient: int, *, lock: bool = False
+) -> QuerySet[User, dict[str, Any]]:
     """A row per active one of the two, each saying whether a block stands between them."""
     between = Q(blocker_id=recipient, blocked_id=author)
     between |= Q(blocker_id=author, blocked_id=recipient)
@@ -81,7 +85,7 @@ _reach_locking = CompiledQuery(
 )
 
 
-def named_blocks(*, blocker_id: int) -> QuerySet[Block]:
+def named_blocks(*, blocker_id: int) -> QuerySet[Block, Any]:
     """The ids `blocker` blocks by name: the blocks that may hide what was already delivered,
     because the blocker knows whom they concern. (An anonymous block hides only the one
     confession it was made from; see the confessions app.)"""

@@ -135,7 +135,7 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
     after a logout or a ban, it is refused, and every token of its family (the sign-in it
     descends from) is revoked: a copy is loose."""
     try:
-        token = _RefreshToken(refresh)  # signature, expiry and type
+        token = _RefreshToken(refresh)  # type: ignore[arg-type]  # a str, as simplejwt takes (its stubs say Token)
     except ExpiredTokenError:
         raise ApplicationError(
             "token_expired", gettext("The refresh token has expired: sign in again."), status=401
@@ -211,7 +211,7 @@ def _revoke_family(family: str) -> int:
 def auth_logout(*, user: User, refresh: str) -> None:
     """Kill `user`'s own refresh token. Someone else's token is refused like a bad one."""
     try:
-        token = RefreshToken(refresh)
+        token = RefreshToken(refresh)  # type: ignore[arg-type]  # a str: simplejwt takes it
     except TokenError:
         raise ValidationError(
             {"refresh": [gettext("Token is invalid, expired or not yours.")]}
@@ -234,7 +234,7 @@ def refresh_token_revoke(*, refresh: str) -> None:
     """Kill a refresh token held by whoever holds it (the web client's sign-out, where the
     cookie is the proof). One that is not ours, or already dead, is left as it is."""
     try:
-        token = RefreshToken(refresh)
+        token = RefreshToken(refresh)  # type: ignore[arg-type]  # a str: simplejwt takes it
     except TokenError:
         return
     user = User.objects.filter(pk=token.get("user_id")).first()

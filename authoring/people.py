@@ -49,9 +49,8 @@ def person_of(user: Any, urls: Urls) -> dict[str, Any]:
     return person_shown(person_row(user, ""), "", urls)
 
 
+# `person_shown`, for the schema (no docstring: it would become the schema's description).
 class PersonOutput(serializers.Serializer):
-    """`person_shown`, for the schema."""
-
     username = serializers.CharField()
     display_name = serializers.CharField()
     avatar_url = serializers.URLField(allow_null=True)

@@ -81,4 +81,4 @@ def _identity(entry: object) -> Hashable:
         hash(entry)
     except TypeError:
         return id(entry)
-    return entry  # type: ignore[return-value]
+    return entry

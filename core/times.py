@@ -8,7 +8,12 @@ exact, for order and for moderators."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import overload
 
 
+@overload
+def to_the_minute(moment: datetime) -> datetime: ...
+@overload
+def to_the_minute(moment: None) -> None: ...
 def to_the_minute(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.replace(second=0, microsecond=0)

@@ -32,7 +32,7 @@ class Attachments:
         self._owner = f"{owner}_id"
         self._query = CompiledQuery(
             lambda owners: (
-                model.objects.filter(**{f"{self._owner}__in": owners})
+                model._default_manager.filter(**{f"{self._owner}__in": owners})
                 .order_by(self._owner, "position")
                 .values(self._owner, *(f"media__{name}" for name in MEDIA_FIELDS))
             ),

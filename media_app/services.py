@@ -134,7 +134,7 @@ def _check_quota(owner: User, size: int) -> None:
 
 def _save(key: str, data: bytes, content_type: str) -> None:
     content = ContentFile(data)
-    content.content_type = content_type  # S3 stores this, not a guess from the name
+    content.content_type = content_type  # type: ignore[attr-defined]  # S3 stores this, not a guess from the name
     stored = default_storage.save(key, content)
     if stored != key:  # never happens with uuid keys; never overwrite silently either
         default_storage.delete(stored)
@@ -188,7 +188,8 @@ def media_upload(*, owner: User, file: UploadedFile) -> Media:
     except processing.MediaRejected as exc:
         raise _rejected(exc) from None
     limit = settings.MEDIA_MAX_IMAGE_BYTES if kind == "image" else settings.MEDIA_MAX_VIDEO_BYTES
-    if file.size > limit:
+    size = file.size or 0
+    if size > limit:
         raise ApplicationError(
             "payload_too_large",
             (
@@ -199,7 +200,7 @@ def media_upload(*, owner: User, file: UploadedFile) -> Media:
             % {"mb": limit // 2**20},
             status=413,
         )
-    _check_quota(owner, file.size)
+    _check_quota(owner, size)
 
     base = new_storage_key_base()
     display = None

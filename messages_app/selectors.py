@@ -45,7 +45,7 @@ from accounts.models import User
 from authoring.people import person_values
 from core.compiled import CompiledQuery
 from core.errors import ApplicationError
-from core.pagination import Keyset
+from core.pagination import Keyset, after
 from media_app.selectors import Attachments
 from messages_app.models import Confession, ConfessionMedia, Match, Reply
 
@@ -223,7 +223,8 @@ def _hideable_other(sender_id: int, recipient_id: int | None, viewing: Viewing) 
     return sender_id if viewing.sender_visible else None
 
 
-def _thread(viewer, confession, other, *, hide_other: bool) -> QuerySet[Reply]:
+def _thread(viewer: Any, confession: Any, other: Any, *, hide_other: bool) -> QuerySet[Reply]:
+    """`viewer`, `confession` and `other` are ids, or `OuterRef`s in a subquery."""
     replies = Reply.objects.filter(
         Q(status=Reply.Status.APPROVED, suppressed=False) | Q(author_id=viewer),
         confession_id=confession,
@@ -274,16 +275,10 @@ REPLY_VALUES = (
 Row = dict[str, Any]
 
 
-def _after(keyset_at, keyset_id, *, ascending: bool) -> Q:
-    if ascending:
-        return Q(created_at__gt=keyset_at) | Q(created_at=keyset_at, id__gt=keyset_id)
-    return Q(created_at__lt=keyset_at) | Q(created_at=keyset_at, id__lt=keyset_id)
-
-
 _NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _thread_summary(viewer) -> dict[str, Any]:
+def _thread_summary(viewer: int) -> dict[str, Any]:
     """What a list shows of each confession's thread as `viewer` sees it: `reply_count`,
     `last_activity_at` (its delivery, or its latest reply) and `unread` (a recipient has not
     read it yet, or the other side replied since the viewer last marked it read).
@@ -313,7 +308,9 @@ def _thread_summary(viewer) -> dict[str, Any]:
     }
 
 
-def _confession_rows(queryset: QuerySet[Confession], viewer, *, own: bool = True) -> QuerySet:
+def _confession_rows(
+    queryset: QuerySet[Confession], viewer: int, *, own: bool = True
+) -> QuerySet[Confession, Row]:
     """Rows to render, as `viewer` sees them. With `own` (lists that may hold the viewer's own
     sends), also `waiting_until`: a scheduled confession's time while it has not gone out,
     else null (one column, null in nearly every row: the inbox, never the viewer's own, goes
@@ -328,10 +325,16 @@ def _confession_rows(queryset: QuerySet[Confession], viewer, *, own: bool = True
 
 
 def _page(
-    queryset: QuerySet, after_at, after_id, *, limit: int, cursor: bool, ascending: bool = False
-) -> QuerySet:
+    queryset: QuerySet[Any, Row],
+    after_at: datetime | None,
+    after_id: int | None,
+    *,
+    limit: int,
+    cursor: bool,
+    ascending: bool = False,
+) -> QuerySet[Any, Row]:
     if cursor:
-        queryset = queryset.filter(_after(after_at, after_id, ascending=ascending))
+        queryset = queryset.filter(after(after_at, after_id, ascending=ascending))
     order = ("created_at", "id") if ascending else ("-created_at", "-id")
     return queryset.order_by(*order)[: limit + 1]
 
@@ -489,10 +492,10 @@ def thread_page(
 # --- previews of notifications (realtime.previews) ---------------------------------------------
 
 
-def confession_previews(viewer_id: int, datas: list[dict]) -> list[str | None]:
+def confession_previews(viewer_id: int, datas: list[Row]) -> list[str | None]:
     """The body of each `confession_id`, where `viewer_id` may still open that confession."""
     wanted = {data.get("confession_id") for data in datas} - {None}
-    bodies = dict(
+    bodies: dict[Any, str] = dict(
         Confession.objects.filter(
             _sent_by(viewer_id) | _visible_to_recipient(viewer_id), pk__in=wanted
         ).values_list("id", "body")
@@ -500,10 +503,10 @@ def confession_previews(viewer_id: int, datas: list[dict]) -> list[str | None]:
     return [bodies.get(data.get("confession_id")) for data in datas]
 
 
-def reply_previews(viewer_id: int, datas: list[dict]) -> list[str | None]:
+def reply_previews(viewer_id: int, datas: list[Row]) -> list[str | None]:
     """The body of each `reply_id`, where it is in its thread as `viewer_id` sees it now."""
-    bodies: dict[int, str] = {}
-    by_confession: dict[int, set[int]] = {}
+    bodies: dict[Any, str] = {}
+    by_confession: dict[Any, set[Any]] = {}
     for data in datas:
         by_confession.setdefault(data.get("confession_id"), set()).add(data.get("reply_id"))
     for confession_id, reply_ids in by_confession.items():
@@ -529,8 +532,8 @@ def unread_counts(*, user_id: int) -> dict[str, int]:
     received = Confession.objects.filter(_visible_to_recipient(user_id))
     sent = Confession.objects.filter(_sent_by(user_id))
     return {
-        "inbox_unread": received.annotate(**summary).filter(unread=True).count(),
-        "sent_unread": sent.annotate(**summary).filter(unread=True).count(),
+        "inbox_unread": received.annotate(**summary).filter(Q(unread=True)).count(),
+        "sent_unread": sent.annotate(**summary).filter(Q(unread=True)).count(),
         "notifications_unread": realtime_selectors.notifications_unread_count(user_id=user_id),
     }
 
@@ -550,7 +553,9 @@ def matches_of(*, user_id: int) -> QuerySet[Match]:
 def match_confessions(*, user_id: int, others: list[int]) -> dict[int, dict[str, list[int]]]:
     """For each of `others` (people `user_id` matched with), the confessions between the two
     that `user_id` may open: `sent` (theirs to them) and `received`, newest first."""
-    found = {other: {"sent": [], "received": []} for other in others}
+    found: dict[int, dict[str, list[int]]] = {
+        other: {"sent": [], "received": []} for other in others
+    }
     between = Confession.objects.filter(
         (_sent_by(user_id) & Q(recipient_id__in=others))
         | (_visible_to_recipient(user_id) & Q(sender_id__in=others))

@@ -6,6 +6,8 @@ reported until a moderator looks."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -18,7 +20,7 @@ from core.errors import ApplicationError
 from moderation.models import Decision, Moderated, ReasonCategory, Report, Status
 
 
-def _about(target: Moderated) -> dict:
+def _about(target: Moderated) -> dict[str, Any]:
     return {
         "content_type": ContentType.objects.get_for_model(type(target)),
         "object_id": target.pk,
@@ -83,7 +85,7 @@ def report_file(*, target: Moderated, reporter: User, category: str, text: str =
     with transaction.atomic():
         # The target's row lock orders concurrent reports, so the count below sees them all.
         status = (
-            model.objects.select_for_update()
+            model._default_manager.select_for_update()
             .filter(pk=target.pk)
             .values_list("status", flat=True)
             .first()
@@ -96,12 +98,12 @@ def report_file(*, target: Moderated, reporter: User, category: str, text: str =
         except IntegrityError:
             raise ApplicationError(
                 "already_reported",
-                str(_ALREADY_REPORTED[noun]),
+                str(_ALREADY_REPORTED[str(noun)]),
                 status=409,
             ) from None
         reporters = open_reports(target).values("reporter").distinct().count()
         if reporters >= settings.REPORTS_TO_HIDE and status == Status.APPROVED:
-            model.objects.filter(pk=target.pk).update(status=Status.HIDDEN)
+            model._default_manager.filter(pk=target.pk).update(status=Status.HIDDEN)
             decision_record(
                 target=target,
                 moderator=None,

@@ -18,6 +18,9 @@ class Notification(models.Model):
     # type of event needs no migration here.
     type = models.CharField(max_length=40)
     data = models.JSONField(default=dict)
+    # Not stored: what a list shows of the text it is about, decided when it is read
+    # (realtime.previews).
+    preview: str | None
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -22,6 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from core.compiled import CompiledQuery
 from realtime import events, hooks, previews, selectors
 from realtime.groups import user_group
@@ -69,7 +70,12 @@ _lock_user = CompiledQuery(
 
 
 def notify(
-    *, user, type: str, data: dict[str, Any], locked: bool = False, preview: str | None = None
+    *,
+    user: User,
+    type: str,
+    data: dict[str, Any],
+    locked: bool = False,
+    preview: str | None = None,
 ) -> Notification:
     """Store a notification for `user` and push it to their sockets after commit.
 

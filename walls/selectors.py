@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -39,9 +40,12 @@ from django.utils import timezone
 from accounts import selectors as account_selectors
 from authoring.people import person_values
 from core.compiled import CompiledQuery
+from core.pagination import Keyset, after
 from media_app.selectors import Attachments
 from moderation.models import Status
 from walls.models import Comment, Like, Membership, Post, PostMedia, Wall
+
+Row = dict[str, Any]
 
 
 class EpochSeconds(Func):
@@ -50,7 +54,7 @@ class EpochSeconds(Func):
     output_field = FloatField()
     template = "EXTRACT(EPOCH FROM %(expressions)s)"
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         # Not strftime('%s', ...): the backend would read that '%s' as a parameter's place.
         template = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"
         return self.as_sql(compiler, connection, template=template, **extra)
@@ -123,7 +127,7 @@ def comment_visible_to(comment_id: int, viewer_id: int) -> bool:
     return Comment.objects.filter(visible_comments(viewer_id), pk=comment_id).exists()
 
 
-def _reaction_counts() -> dict:
+def _reaction_counts() -> dict[str, Any]:
     """A post's like and comment counts, counted from rows, so a like never waits on a lock
     on the post."""
     likes = Like.objects.filter(post=OuterRef("pk")).order_by().values("post")
@@ -138,7 +142,7 @@ def _reaction_counts() -> dict:
     }
 
 
-def _counts(viewer_id) -> dict:
+def _counts(viewer_id: int) -> dict[str, Any]:
     """`_reaction_counts`, and whether the viewer likes the post."""
     return {
         **_reaction_counts(),
@@ -208,11 +212,11 @@ def comment_author_shown(
 # --- previews of notifications (realtime.previews) ---------------------------------------------
 
 
-def post_previews(viewer_id: int, datas: list[dict]) -> list[str | None]:
+def post_previews(viewer_id: int, datas: list[Row]) -> list[str | None]:
     """The body of each `post_id`, where `viewer_id` may still see that post."""
     readable = Wall.objects.filter(_readable_walls(viewer_id))
     wanted = {data.get("post_id") for data in datas} - {None}
-    bodies = dict(
+    bodies: dict[Any, str] = dict(
         Post.objects.filter(
             _visible_posts(viewer_id), pk__in=wanted, wall__in=readable
         ).values_list("id", "body")
@@ -220,12 +224,12 @@ def post_previews(viewer_id: int, datas: list[dict]) -> list[str | None]:
     return [bodies.get(data.get("post_id")) for data in datas]
 
 
-def comment_previews(viewer_id: int, datas: list[dict]) -> list[str | None]:
+def comment_previews(viewer_id: int, datas: list[Row]) -> list[str | None]:
     """The body of each `comment_id`, where `viewer_id` may still see it and its post."""
     readable = Wall.objects.filter(_readable_walls(viewer_id))
     posts = Post.objects.filter(_visible_posts(viewer_id), wall__in=readable)
     wanted = {data.get("comment_id") for data in datas} - {None}
-    bodies = dict(
+    bodies: dict[Any, str] = dict(
         Comment.objects.filter(
             visible_comments(viewer_id), pk__in=wanted, post__in=posts
         ).values_list("id", "body")
@@ -252,19 +256,27 @@ POST_VALUES = (
 )
 
 
-def _newest(posts, after_at, after_id, *, limit: int, cursor: bool):
+def _newest(
+    posts: QuerySet[Post, Row],
+    after_at: datetime | None,
+    after_id: int | None,
+    *,
+    limit: int,
+    cursor: bool,
+) -> QuerySet[Post, Row]:
     if cursor:
-        posts = posts.filter(Q(created_at__lt=after_at) | Q(created_at=after_at, id__lt=after_id))
+        posts = posts.filter(after(after_at, after_id, ascending=False))
     return posts.order_by("-created_at", "-id")[: limit + 1]
 
 
-def _feed_rows(viewer, wall, **narrower):
+def _feed_rows(viewer: int, wall: int, **narrower: Any) -> QuerySet[Post, Row]:
     """A wall's posts as `viewer` sees them, as rows with their counts."""
-    return (
+    rows: QuerySet[Post, Row] = (
         Post.objects.filter(_visible_posts(viewer), wall_id=wall, **narrower)
         .annotate(**_counts(viewer))
         .values(*POST_VALUES)
     )
+    return rows
 
 
 _feed_new = CompiledQuery(
@@ -285,8 +297,8 @@ _post_media = Attachments(PostMedia, "post")
 
 
 def feed_new_page(
-    *, user_id: int, wall_id: int, keyset, any_pinned: bool = True
-) -> tuple[list[dict], list[dict]]:
+    *, user_id: int, wall_id: int, keyset: Keyset, any_pinned: bool = True
+) -> tuple[list[Row], list[Row]]:
     """A page of the `new` feed as rows with their media: the posts moderators pinned (first
     page only), and the page's other posts, `limit + 1` of them when more follow (for the
     cursor). `any_pinned=False` (`readable_wall`: the wall has no pinned post at all) spares
@@ -309,7 +321,7 @@ def feed_new_page(
 HOT_DEPTH = 10_000
 
 
-def _hot(wall: int, now: datetime, since: datetime) -> QuerySet:
+def _hot(wall: int, now: datetime, since: datetime) -> QuerySet[Post, Row]:
     """A wall's public posts by
 
         score = (likes + 2 × comments) / (hours since posted + 2) ^ 1.5
@@ -370,7 +382,9 @@ def hot_ranking(wall_id: int) -> list[int]:
     if kept is not None and now < kept.until:
         return kept.posts
     lock = _refreshing.setdefault(wall_id, threading.Lock())
-    if not lock.acquire(blocking=kept is None):
+    if kept is None:
+        lock.acquire()
+    elif not lock.acquire(blocking=False):
         return kept.posts
     try:
         kept = _rankings.get(wall_id)
@@ -388,9 +402,7 @@ def hot_ranking(wall_id: int) -> list[int]:
         lock.release()
 
 
-def feed_hot_page(
-    *, user_id: int, wall_id: int, limit: int, offset: int
-) -> tuple[list[dict], bool]:
+def feed_hot_page(*, user_id: int, wall_id: int, limit: int, offset: int) -> tuple[list[Row], bool]:
     """The posts at positions `offset` to `offset + limit` of the wall's `hot` ranking that
     `user_id` may see, as rows with their media (fewer than `limit` where some are not theirs
     to see: hidden since, or signed by someone they block), and whether the ranking goes on."""

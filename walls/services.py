@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -185,7 +186,7 @@ def like_add(*, user: User, post_id: int) -> None:
             _digest_likes_soon(post, since=like.created_at)
 
 
-def _digest_likes_soon(post: Post, *, since) -> None:
+def _digest_likes_soon(post: Post, *, since: datetime) -> None:
     from walls import tasks
 
     _, made = LikeDigest.objects.get_or_create(post=post, defaults={"since": since})
@@ -214,10 +215,11 @@ def like_digest_send(*, post_id: int) -> int:
         .aggregate(total=Count("id"), new=Count("id", filter=Q(created_at__gte=digest.since)))
     )
     digest.delete()
-    if counts["new"] and post.deleted_at is None and post.author.is_active:
-        event = events.liked(post_id=post.pk, new=counts["new"], total=counts["total"])
+    new: int = counts["new"]
+    if new and post.deleted_at is None and post.author.is_active:
+        event = events.liked(post_id=post.pk, new=new, total=counts["total"])
         notify(user=post.author, preview=post.body, **event)
-    return counts["new"]
+    return new
 
 
 def comment_create(
@@ -265,7 +267,7 @@ def _announce_comment(comment: Comment, post: Post) -> None:
     commenter is the anonymous sender they blocked."""
     told = set()
     targets = [(post.author, False)]
-    if comment.parent_id is not None:
+    if comment.parent is not None:
         targets.append((comment.parent.author, True))
     for recipient, reply in targets:
         if recipient.pk in told or recipient.pk == comment.author_id:
@@ -306,11 +308,15 @@ def report_create(
 ) -> Report:
     """A member reports a post or a comment they can see (once each). At REPORTS_TO_HIDE
     distinct reporters with open reports it is hidden until a moderator decides."""
+    target: Post | Comment
     if post_id is not None:
         target = _open_post(user, post_id)
+    elif comment_id is not None:
+        comment = selectors.comment_get(user_id=user.pk, comment_id=comment_id)
+        _require_member(user, comment.post.wall)
+        target = comment
     else:
-        target = selectors.comment_get(user_id=user.pk, comment_id=comment_id)
-        _require_member(user, target.post.wall)
+        raise ValueError("report_create needs a post_id or a comment_id")
     if target.author_id == user.pk:
         raise ValidationError(gettext("You cannot report your own."))
     return moderation.report_file(target=target, reporter=user, category=category, text=text)
@@ -326,7 +332,7 @@ def image_reject(*, target_id: int, reason: str, note: str) -> None:
     _decide_by_images(post_id=target_id, action="reject", reason=reason, note=note)
 
 
-def _decide_by_images(**decision) -> None:
+def _decide_by_images(**decision: Any) -> None:
     try:
         post_decide(moderator=None, **decision)
     except ApplicationError:
@@ -338,11 +344,19 @@ def _decide_by_images(**decision) -> None:
 _TO_STATUS = {"approve": Status.APPROVED, "reject": Status.REJECTED, "hide": Status.HIDDEN}
 
 
-def _decide(model, target_id: int, *, moderator, action: str, reason: str, note: str):
+def _decide(
+    model: type[Post] | type[Comment],
+    target_id: int,
+    *,
+    moderator: User | None,
+    action: str,
+    reason: str,
+    note: str,
+) -> tuple[Any, str]:
     """Lock the post or comment, apply `action`, record it, resolve its open reports; returns
     the target and its status before."""
     target = (
-        model.objects.select_for_update()
+        model._default_manager.select_for_update()
         .select_related("author")
         .filter(pk=target_id, deleted_at__isnull=True)
         .first()
@@ -350,12 +364,12 @@ def _decide(model, target_id: int, *, moderator, action: str, reason: str, note:
     if target is None:
         raise ApplicationError("not_found", gettext("It was deleted meanwhile."), status=404)
     before = target.status
-    changes = {}
+    changes: dict[str, Any] = {}
     if action in _TO_STATUS:
         changes["status"] = _TO_STATUS[action]
     elif action in ("pin", "unpin"):
         changes["pinned"] = action == "pin"
-    model.objects.filter(pk=target.pk).update(**changes)
+    model._default_manager.filter(pk=target.pk).update(**changes)
     moderation.decision_record(
         target=target,
         moderator=moderator,
@@ -373,7 +387,7 @@ def _decide(model, target_id: int, *, moderator, action: str, reason: str, note:
 
 
 def _tell_author(
-    target, *, post_id: int, status: str, reason: str, comment_id: int | None = None
+    target: Post | Comment, *, post_id: int, status: str, reason: str, comment_id: int | None = None
 ) -> None:
     if target.author.is_active:
         notify(
@@ -385,7 +399,9 @@ def _tell_author(
 
 
 @transaction.atomic
-def post_decide(*, moderator, post_id: int, action: str, reason: str = "", note: str = "") -> None:
+def post_decide(
+    *, moderator: User | None, post_id: int, action: str, reason: str = "", note: str = ""
+) -> None:
     """A moderator approves, rejects, hides, pins or unpins a post (reject and hide need a
     reason category, which its author is told)."""
     if action in ("reject", "hide") and reason not in ReasonCategory.values:
@@ -399,7 +415,7 @@ def post_decide(*, moderator, post_id: int, action: str, reason: str = "", note:
 
 @transaction.atomic
 def comment_decide(
-    *, moderator, comment_id: int, action: str, reason: str = "", note: str = ""
+    *, moderator: User | None, comment_id: int, action: str, reason: str = "", note: str = ""
 ) -> None:
     """A moderator approves, rejects or hides a comment. An approved one that was waiting is
     announced as a comment that passed at once would have been."""

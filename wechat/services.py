@@ -155,7 +155,7 @@ def _refused(notification: Notification, credit: SubscribeCredit, exc: WeChatErr
 # --- events WeChat pushes (wechat.views.wechat_push stores them; a task processes each) ------
 
 
-def _entries(payload: dict) -> list[dict]:
+def _entries(payload: dict[str, Any]) -> list[dict[str, Any]]:
     """A push's `List`: an object for one entry, an array for several (WECHAT.md)."""
     items = payload.get("List")
     if isinstance(items, dict):
@@ -167,13 +167,13 @@ def _user_of(openid: str) -> User | None:
     return User.objects.filter(wechat_openid=openid).first() if openid else None
 
 
-def _popup(payload: dict, user: User | None) -> str:
+def _popup(payload: dict[str, Any], user: User | None) -> str:
     # Credits come from the client's report (POST /wechat/subscriptions): the popup event says
     # the same again, and counting both would allow two messages for one accept.
     return "reported_by_the_client"
 
 
-def _changed(payload: dict, user: User | None) -> str:
+def _changed(payload: dict[str, Any], user: User | None) -> str:
     if user is None:
         return "unknown_user"
     refused = [
@@ -186,7 +186,7 @@ def _changed(payload: dict, user: User | None) -> str:
     return f"refused {len(refused)}"
 
 
-def _sent(payload: dict, user: User | None) -> str:
+def _sent(payload: dict[str, Any], user: User | None) -> str:
     failed = [entry for entry in _entries(payload) if str(entry.get("ErrorCode", "0")) != "0"]
     for entry in failed:
         logger.warning(
@@ -198,13 +198,13 @@ def _sent(payload: dict, user: User | None) -> str:
     return f"failed {len(failed)}" if failed else "delivered"
 
 
-def _revoked(payload: dict, user: User | None) -> str:
+def _revoked(payload: dict[str, Any], user: User | None) -> str:
     # We keep nothing of a WeChat profile beyond the openid (and unionid) login needs, so a
     # withdrawn authorization leaves nothing to delete.
     return "nothing_held"
 
 
-def _cancelled(payload: dict, user: User | None) -> str:
+def _cancelled(payload: dict[str, Any], user: User | None) -> str:
     """The WeChat account was closed: its account here goes, with all it owns. Only on the
     event as WeChat's documentation describes it: our mini program's `AppID`, and the closed
     account's openid in `OpenID` (`FromUserName` is WeChat's push service here, not a user)."""
@@ -216,7 +216,7 @@ def _cancelled(payload: dict, user: User | None) -> str:
     return "account_deleted"
 
 
-def _media_checked(payload: dict, user: User | None) -> str:
+def _media_checked(payload: dict[str, Any], user: User | None) -> str:
     """WeChat's verdict on an image we asked it to check (media_app.checks)."""
     result = payload.get("result") or {}
     return media_checks.media_check_verdict(

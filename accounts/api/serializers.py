@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.validators import RegexValidator
@@ -25,7 +27,7 @@ class NewPasswordField(StrictCharField):
     """A new password. The service checks it with the configured validators; the field
     refuses one shorter than their minimum up front, and the schema states their rules."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         help_text = " ".join(password_validation.password_validators_help_texts())
         super().__init__(
             min_length=_password_min_length(),
@@ -37,7 +39,7 @@ class NewPasswordField(StrictCharField):
         )
 
 
-def username_field(**kwargs) -> StrictCharField:
+def username_field(**kwargs: Any) -> StrictCharField:
     """A username as the User model takes it (accounts.usernames; the schema states it)."""
     return StrictCharField(
         min_length=usernames.MIN_LENGTH,

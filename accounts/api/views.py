@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
@@ -10,17 +11,19 @@ from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.api import serializers as s
 from accounts.authentication import SignedIn
+from accounts.models import Block, User
 from accounts.throttles import AuthIpThrottle, AuthUsernameThrottle, WeChatIpThrottle
 from core.errors import ApplicationError
 from core.parsing import parse
 
 
-def _remember_language(request: Request, user) -> None:
+def _remember_language(request: Request, user: User) -> None:
     """The language a client asked for at sign-in is the user's, for subscribe messages (a
     request that asks for none leaves it as it was)."""
     if "Accept-Language" in request.headers or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
@@ -32,7 +35,7 @@ class _SignInApi(APIView):
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
-    throttle_classes = (AuthIpThrottle, AuthUsernameThrottle)
+    throttle_classes: tuple[type[BaseThrottle], ...] = (AuthIpThrottle, AuthUsernameThrottle)
 
 
 class AuthRegisterApi(_SignInApi):
@@ -148,8 +151,9 @@ class UserDetailApi(APIView):
 class BlockListCreateApi(generics.GenericAPIView):
     serializer_class = s.BlockOutput
 
-    def get_queryset(self):
-        return selectors.block_list(user=self.request.user)
+    def get_queryset(self) -> QuerySet[Block]:
+        request: SignedIn = self.request  # type: ignore[assignment]  # IsAuthenticated let it in
+        return selectors.block_list(user=request.user)
 
     @extend_schema(operation_id="blocks_list", responses={200: s.BlockOutput(many=True)})
     def get(self, request: SignedIn) -> Response:
@@ -217,7 +221,7 @@ def _with_refresh_cookie(request: Request, response: Response, refresh: str) -> 
 
 
 class _WebSignInApi(_SignInApi):
-    def signed_in(self, request: Request, user, status_code: int = 200) -> Response:
+    def signed_in(self, request: Request, user: User, status_code: int = 200) -> Response:
         _remember_language(request, user)
         pair = services.token_pair_for(user)
         body = s.WebAuthOutput(

@@ -4,6 +4,8 @@ file URL."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -87,7 +89,7 @@ _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 _CHUNK = 64 * 1024
 
 
-def _slice(handle, start: int, length: int):
+def _slice(handle: Any, start: int, length: int) -> Iterator[bytes]:
     handle.seek(start)
     try:
         while length > 0:
@@ -101,7 +103,7 @@ def _slice(handle, start: int, length: int):
 
 
 @require_safe
-def media_file(request: HttpRequest, token: str) -> HttpResponse:
+def media_file(request: HttpRequest, token: str) -> HttpResponse | StreamingHttpResponse:
     """Serves a stored file for a valid, unexpired signature (FileSystemStorage only: with S3
     the signed URL points at S3 itself). Answers a single `Range` (206), as iOS asks of video
     (`make run` serves files this way)."""

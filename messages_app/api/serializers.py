@@ -128,7 +128,7 @@ class MatchOutput(serializers.Serializer):
         child=serializers.IntegerField(), help_text="ids of their confessions to you"
     )
 
-    def get_fields(self):
+    def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         fields["with"] = fields.pop("with_")
         return fields

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -14,7 +17,7 @@ from rest_framework.views import APIView
 from accounts.authentication import SignedIn
 from accounts.throttles import SharedLinkThrottle, SignedOutIpThrottle
 from authoring.people import person_of
-from core.pagination import CursorPagination, Keyset
+from core.pagination import Keyset, KeysetPagination, OldestFirst
 from core.parsing import parse
 from media_app.rendering import Urls
 from messages_app import selectors, services
@@ -22,7 +25,7 @@ from messages_app.api import serializers as s
 from messages_app.rendering import confession_render, reply_render, reply_row
 
 
-def _fresh(request: Request, confession_id: int) -> dict:
+def _fresh(request: SignedIn, confession_id: int) -> dict[str, Any]:
     """Read through the visibility selector, so what is shown is what the rules allow."""
     row, viewing = selectors.confession_shown(user_id=request.user.pk, confession_id=confession_id)
     return confession_render(row, viewing=viewing, urls=Urls(request))
@@ -47,10 +50,12 @@ class ConfessionSendApi(APIView):
         return Response(_fresh(request, confession.pk), status=status.HTTP_201_CREATED)
 
 
-# A page of the read model (`selectors.inbox_page` and the like). DRF's generic view and
-# paginator are here for the schema only: a page is read and rendered without them.
+# A page of the read model (`selectors.inbox_page` and the like), read and rendered by the one
+# `Keyset`; DRF's generic view names its serializer and pagination for the schema.
 class _ConfessionListApi(generics.GenericAPIView):
     serializer_class = s.ConfessionOutput
+    pagination_class = KeysetPagination
+    page: Callable[..., tuple[list[selectors.Row], list[tuple[selectors.Row, selectors.Viewing]]]]
 
     def list(self, request: SignedIn) -> Response:
         keyset = Keyset.of(request)
@@ -121,13 +126,9 @@ class ConfessionReadApi(APIView):
         return Response(_fresh(request, confession_id))
 
 
-class ThreadOrder(CursorPagination):
-    ordering = ("created_at", "id")
-
-
 class ConfessionRepliesApi(generics.GenericAPIView):
     serializer_class = s.ReplyOutput
-    pagination_class = ThreadOrder
+    pagination_class = OldestFirst
 
     @extend_schema(
         operation_id="confessions_replies_list", responses={200: s.ReplyOutput(many=True)}
@@ -181,7 +182,9 @@ class SharedConfessionApi(APIView):
     @extend_schema(
         operation_id="confessions_shared_get",
         responses={200: s.ConfessionOutput},
-        auth=[{"jwtAuth": []}, {}],
+        # Signed in or out: drf-spectacular takes these requirements as they are (its stubs
+        # say names).
+        auth=[{"jwtAuth": []}, {}],  # type: ignore[list-item]
     )
     def get(self, request: Request, token: str) -> Response:
         row, viewing = selectors.shared_shown(user_id=request.user.pk, token=token)
@@ -241,14 +244,14 @@ class MeCountsApi(APIView):
 
 class MatchListApi(generics.GenericAPIView):
     serializer_class = s.MatchOutput
-    pagination_class = CursorPagination
+    pagination_class = KeysetPagination
 
     @extend_schema(operation_id="matches_list", responses={200: s.MatchOutput(many=True)})
     def get(self, request: SignedIn) -> Response:
         """Who you matched with (both confessed to each other), newest first, and the
         confessions between you."""
         me = request.user.pk
-        page = self.paginate_queryset(selectors.matches_of(user_id=me))
+        page = self.paginate_queryset(selectors.matches_of(user_id=me)) or []
         others = [m.user_high if m.user_low_id == me else m.user_low for m in page]
         between = selectors.match_confessions(user_id=me, others=[o.pk for o in others])
         urls = Urls(request)

@@ -97,7 +97,7 @@ def _tell_sender(confession: Confession, status: str, reason: str) -> None:
 
 
 @transaction.atomic
-def confession_approve(*, moderator: User, confession_id: int, note: str = "") -> Confession:
+def confession_approve(*, moderator: User | None, confession_id: int, note: str = "") -> Confession:
     """Approve a pending (or hidden, or rejected) confession. One never delivered is delivered
     now, by the delivery rule as it stands now (a block or ban since the send holds): the
     recipient is notified and a match may fire. Open reports end with no action."""
@@ -120,7 +120,7 @@ def confession_approve(*, moderator: User, confession_id: int, note: str = "") -
 
 @transaction.atomic
 def confession_reject(
-    *, moderator: User, confession_id: int, reason: str, note: str = ""
+    *, moderator: User | None, confession_id: int, reason: str, note: str = ""
 ) -> Confession:
     """Reject it: it reaches nobody (or no longer), and the sender is told the reason
     category."""

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Max, Q
+from django.db.models import Count, Exists, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -75,7 +75,15 @@ _recent_confessions = CompiledQuery(
 _recent_replies = CompiledQuery(in_the_window(Reply, "author_id"), author=int, since=datetime)
 
 
-def _live_confessions(*, sender_id: int, recipient_id: int):
+def addressee(confession: Confession) -> User:
+    """The recipient of a confession that has one (addressed, or its link claimed): where the
+    code runs only for those, a confession without one is a bug, not a case."""
+    if confession.recipient is None:
+        raise ValueError(f"confession {confession.pk} has no recipient yet")
+    return confession.recipient
+
+
+def _live_confessions(*, sender_id: int, recipient_id: int) -> QuerySet[Confession]:
     """Confessions from one to the other that count: delivered, approved, not retracted."""
     return Confession.objects.filter(
         sender_id=sender_id,
@@ -135,7 +143,7 @@ def _decide(confession: Confession, delivery: _Delivery, *, claimed: bool) -> bo
 def _announce(confession: Confession, delivery: _Delivery, *, has_media: bool) -> None:
     """After a delivery: the match if the two have now confessed to each other, and the
     notifications."""
-    sender, recipient = confession.sender, confession.recipient
+    sender, recipient = confession.sender, addressee(confession)
     # Never a match across a block, in either direction (a claim may deliver across one): it
     # would tell someone who blocked an anonymous sender who it was.
     newly_matched = not delivery.matched and delivery.reaches and delivery.counterpart
@@ -170,10 +178,10 @@ def _announce(confession: Confession, delivery: _Delivery, *, has_media: bool) -
             .values_list("pk", flat=True)
             .first()
         )
-        for user, other, confession_id in (
-            (sender, recipient, received_by_sender),
-            (recipient, sender, confession.pk),
-        ):
+        told = [(recipient, sender, confession.pk)]
+        if received_by_sender is not None:  # it is: `delivery.counterpart`, read under the locks
+            told.insert(0, (sender, recipient, received_by_sender))
+        for user, other, confession_id in told:
             notify(
                 user=user,
                 locked=locked,
@@ -188,7 +196,7 @@ def _deliver(confession: Confession, *, claimed: bool = False) -> None:
     """Deliver a stored, approved, addressed confession, inside the caller's transaction (a
     moderator's approval, a claimed share link; a fresh send does the same before its row is
     written). The delivery rule is asked now, with the pair locked."""
-    delivery = _delivery_between(confession.sender, confession.recipient)
+    delivery = _delivery_between(confession.sender, addressee(confession))
     if not _decide(confession, delivery, claimed=claimed):
         confession.save(update_fields=["suppressed"])
         return
@@ -504,7 +512,7 @@ def _deliver_reply(confession: Confession, reply: Reply) -> None:
     removed, not across a block either way, not from or to a banned account. One that may
     not is marked `suppressed`: its author sees it sent, nobody else sees it."""
     from_sender = reply.author_id == confession.sender_id
-    other = confession.recipient if from_sender else confession.sender
+    other = addressee(confession) if from_sender else confession.sender
     reaches = (
         not confession.suppressed
         and not (from_sender and confession.removed_by_recipient_at is not None)
@@ -545,7 +553,7 @@ def confession_delete(*, user: User, confession_id: int) -> None:
     Confession.objects.filter(pk=confession.pk).update(retracted_at=timezone.now())
     if seen_by_recipient:
         notify(
-            user=confession.recipient, **events.confession_retracted(confession_id=confession.pk)
+            user=addressee(confession), **events.confession_retracted(confession_id=confession.pk)
         )
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import SignedIn
-from core.pagination import CursorPagination
+from core.pagination import BY_ID, KeysetPagination
 from core.parsing import parse
 from core.times import to_the_minute
 from realtime import previews, selectors, services
@@ -18,7 +21,7 @@ from realtime.models import Notification
 class MinuteField(serializers.DateTimeField):
     """A time shown to the minute (core.times)."""
 
-    def to_representation(self, value):
+    def to_representation(self, value: datetime) -> Any:
         return super().to_representation(to_the_minute(value))
 
 
@@ -33,14 +36,6 @@ class NotificationOutput(serializers.ModelSerializer):
         model = Notification
         fields = ("id", "type", "created_at", "data", "preview", "read_at")
         read_only_fields = fields
-
-
-class OldestFirst(CursorPagination):
-    ordering = ("id",)
-
-
-class NewestFirst(CursorPagination):
-    ordering = ("-id",)
 
 
 class NotificationListApi(generics.GenericAPIView):
@@ -62,11 +57,11 @@ class NotificationListApi(generics.GenericAPIView):
         )
 
     @property
-    def paginator(self):
+    def paginator(self) -> KeysetPagination:
         if not hasattr(self, "_paginator"):
             query = getattr(getattr(self, "request", None), "query_params", {})
             newest_first = query.get("order") == "desc"
-            self._paginator = NewestFirst() if newest_first else OldestFirst()
+            self._paginator = KeysetPagination(by=BY_ID, ascending=not newest_first)
         return self._paginator
 
     @extend_schema(
@@ -79,7 +74,7 @@ class NotificationListApi(generics.GenericAPIView):
         notifications = selectors.notifications_between(
             user_id=request.user.pk, after_id=filters["after"], before_id=filters.get("before")
         )
-        page = self.paginate_queryset(notifications)
+        page = self.paginate_queryset(notifications) or []
         for notification, preview in zip(
             page, previews.previews_of(request.user.pk, page), strict=True
         ):

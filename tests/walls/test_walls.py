@@ -3,7 +3,6 @@ comments, blocks, reports, and the anonymity walk over all of it."""
 
 from __future__ import annotations
 
-import base64
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from accounts import services as account_services
+from core.pagination import BY_OFFSET, Keyset
 from moderation.models import BannedPhrase, Status
 from realtime.models import Notification
 from tests.conftest import run_worker
@@ -321,7 +321,8 @@ def test_hot_decays_with_time_and_pages_without_more_queries(
         second = alices.get(first["next"]).json()
     seen = [p["id"] for p in first["results"] + second["results"]]
     assert len(seen) == len(set(seen)) == 4
-    too_deep = alices.get(url + "&cursor=" + base64.b64encode(b"10001").decode())
+    too_deep = Keyset(limit=2, offset=10001, by=BY_OFFSET).cursor()
+    too_deep = alices.get(f"{url}&cursor={too_deep}")
     assert too_deep.status_code == 400
     assert too_deep.json()["error"]["code"] == "invalid_cursor"
 

@@ -83,7 +83,7 @@ class CommentOutput(serializers.Serializer):
 class CommentInput(serializers.Serializer):
     body = StrictCharField(max_length=COMMENT_MAX_CHARS, trim_whitespace=False)
     anonymous = serializers.BooleanField(default=False)
-    parent = serializers.IntegerField(
+    parent = serializers.IntegerField(  # type: ignore[assignment]  # a field, not the parent
         min_value=1, required=False, help_text="a top-level comment to reply to"
     )
 

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
-from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from accounts.authentication import SignedIn
-from core.pagination import (
-    CursorPagination,
-    Keyset,
-    _invalid_cursor,
-    limit_of,
-    one_query_value,
-)
+from core.pagination import BY_OFFSET, Keyset, KeysetPagination, OldestFirst
 from core.parsing import parse
 from media_app.rendering import Urls
+from moderation.models import Report
 from walls import selectors, services
 from walls.api import serializers as s
 from walls.rendering import comment_render, post_render, post_row_render, wall_render
@@ -47,41 +37,20 @@ class WallJoinApi(APIView):
         return Response(wall_render(selectors.wall_get(user_id=request.user.pk, slug=wall.slug)))
 
 
-class NewestFirst(CursorPagination):
-    ordering = ("-created_at", "-id")
-
-
-class OldestFirst(CursorPagination):
-    ordering = ("created_at", "id")
-
-
-def _hot_page(request: Request, wall_id: int, urls: Urls) -> Response:
-    """`hot` pages by position in the ranking (the cursor is an offset): scores move as time
-    passes, so a later page may repeat or skip a post that moved meanwhile."""
-    limit = limit_of(request.query_params, default=20, maximum=100)
-    raw = one_query_value(request.query_params, "cursor", _invalid_cursor)
-    offset = 0
-    if raw is not None:
-        try:
-            offset = int(base64.b64decode(raw.encode("ascii"), validate=True).decode("ascii"))
-        except (ValueError, UnicodeError, binascii.Error):
-            raise _invalid_cursor() from None
-        if not 0 <= offset <= selectors.HOT_DEPTH:
-            raise _invalid_cursor()
+def _hot_page(request: SignedIn, wall_id: int, urls: Urls) -> Response:
+    """`hot` pages by position in the ranking (the cursor holds an offset): scores move as
+    time passes, so a later page may repeat or skip a post that moved meanwhile."""
+    keyset = Keyset.of(request, by=BY_OFFSET, max_offset=selectors.HOT_DEPTH)
     page, more = selectors.feed_hot_page(
-        user_id=request.user.pk, wall_id=wall_id, limit=limit, offset=offset
+        user_id=request.user.pk, wall_id=wall_id, limit=keyset.limit, offset=keyset.offset
     )
-    following = None
-    if more:
-        token = base64.b64encode(str(offset + limit).encode("ascii")).decode("ascii")
-        following = replace_query_param(request.build_absolute_uri(), "cursor", token)
     shown = [post_row_render(row, viewer_id=request.user.pk, urls=urls) for row in page]
-    return Response({"results": shown, "next": following})
+    return keyset.offset_response(request, shown, more=more)
 
 
 class WallPostsApi(generics.GenericAPIView):
     serializer_class = s.PostOutput
-    pagination_class = NewestFirst
+    pagination_class = KeysetPagination
 
     @extend_schema(
         operation_id="walls_posts",
@@ -168,6 +137,7 @@ class PostCommentsApi(generics.GenericAPIView):
         """Its comments, oldest first; a reply names its parent (`parent_id`)."""
         post = selectors.post_get(user_id=request.user.pk, post_id=post_id)
         page = self.paginate_queryset(selectors.comments_of(user_id=request.user.pk, post=post))
+        page = page or []
         urls = Urls(request)
         return self.get_paginated_response(
             [
@@ -202,7 +172,7 @@ class CommentDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _report_response(report) -> Response:
+def _report_response(report: Report) -> Response:
     return Response({"id": report.pk, "category": report.category}, status=status.HTTP_201_CREATED)
 
 
