@@ -4,10 +4,9 @@ their rows; a row built from the ORM comes from `person_row`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, TypedDict
 
-from rest_framework import serializers
-
+from core.payloads import URL, serializer_of
 from media_app.rendering import Urls
 
 Row = dict[str, Any]
@@ -33,7 +32,15 @@ def person_row(user: Any, prefix: str) -> Row:
     }
 
 
-def person_shown(row: Row, prefix: str, urls: Urls) -> dict[str, Any]:
+class PersonPayload(TypedDict):
+    """Who someone is, where the rules let the viewer see who."""
+
+    username: str
+    display_name: str
+    avatar_url: Annotated[str | None, URL]
+
+
+def person_shown(row: Row, prefix: str, urls: Urls) -> PersonPayload:
     """Who someone is (the row's `<prefix>username`, ...), with a fresh avatar URL."""
     return {
         "username": row[prefix + "username"],
@@ -44,13 +51,9 @@ def person_shown(row: Row, prefix: str, urls: Urls) -> dict[str, Any]:
     }
 
 
-def person_of(user: Any, urls: Urls) -> dict[str, Any]:
+def person_of(user: Any, urls: Urls) -> PersonPayload:
     """`person_shown` of a User (its avatar selected with it)."""
     return person_shown(person_row(user, ""), "", urls)
 
 
-# `person_shown`, for the schema (no docstring: it would become the schema's description).
-class PersonOutput(serializers.Serializer):
-    username = serializers.CharField()
-    display_name = serializers.CharField()
-    avatar_url = serializers.URLField(allow_null=True)
+PersonOutput = serializer_of(PersonPayload)

@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any
+from typing import Annotated, Any, Literal, TypedDict
 
 from django.http import HttpRequest
 
+from core.payloads import URL, Doc
 from media_app.models import Media
 from media_app.signed_urls import current_signer
 
@@ -96,18 +97,38 @@ def _fields(prefix: str) -> itemgetter:
     return itemgetter(*(prefix + name for name in MEDIA_FIELDS))
 
 
-def media_values_render(values: Mapping[str, Any], urls: Urls, prefix: str = "") -> dict[str, Any]:
+class MediaPayload(TypedDict):
+    id: int
+    kind: Literal["image", "video"]
+    content_type: str
+    size: int
+    width: int | None
+    height: int | None
+    duration: Annotated[float | None, Doc("seconds, videos only")]
+    url: Annotated[str, URL, Doc("signed, expires after MEDIA_URL_TTL_SECONDS")]
+    display_url: Annotated[
+        str | None,
+        URL,
+        Doc(
+            "images: at most 1280 px a side, for cards (the original itself when it is that "
+            "small); videos: null"
+        ),
+    ]
+    thumbnail_url: Annotated[str | None, URL, Doc("480 px a side")]
+
+
+def media_values_render(values: Mapping[str, Any], urls: Urls, prefix: str = "") -> MediaPayload:
     """A media row (`MEDIA_FIELDS`, each name after `prefix`) as clients see it: a copy of
     the window's rendering of those very values."""
     renderings, site = urls.remembered()
     remembered = (site, _fields(prefix)(values))
-    rendered = renderings.get(remembered)
+    rendered: MediaPayload | None = renderings.get(remembered)
     if rendered is None:
         rendered = renderings[remembered] = _render(values, urls, prefix)
     return rendered.copy()
 
 
-def _render(values: Mapping[str, Any], urls: Urls, prefix: str) -> dict[str, Any]:
+def _render(values: Mapping[str, Any], urls: Urls, prefix: str) -> MediaPayload:
     thumbnail = values[prefix + "thumbnail_key"]
     kind = values[prefix + "kind"]
     url = urls(values[prefix + "storage_key"], values[prefix + "content_type"])
@@ -130,7 +151,7 @@ def _render(values: Mapping[str, Any], urls: Urls, prefix: str) -> dict[str, Any
     }
 
 
-def media_render(media: Media, *, request: HttpRequest | None = None) -> dict[str, Any]:
+def media_render(media: Media, *, request: HttpRequest | None = None) -> MediaPayload:
     return media_values_render({name: getattr(media, name) for name in MEDIA_FIELDS}, Urls(request))
 
 

@@ -7,18 +7,70 @@ Renderers take the read model's rows (`selectors.CONFESSION_VALUES`, `REPLY_VALU
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Literal, TypedDict
 
 from django.utils import timezone
 
-from authoring.people import person_row, person_shown
+from authoring.people import PersonPayload, person_row, person_shown
+from core.payloads import Doc
 from core.times import to_the_minute
-from media_app.rendering import Urls, media_values_render
+from media_app.rendering import MediaPayload, Urls, media_values_render
 from messages_app.models import Reply
-from messages_app.selectors import Row, Viewing
+from messages_app.selectors import Role, Row, Viewing
+
+ShownStatus = Literal["pending", "approved", "rejected", "hidden", "scheduled"]
 
 
-def shown_status(row: Row) -> str:
+class ConfessionPayload(TypedDict):
+    id: int
+    role: Annotated[Role, Doc("how you relate to this confession")]
+    body: str
+    anonymous: bool
+    sender: Annotated[PersonPayload | None, Doc("null for an anonymous sender until you two match")]
+    recipient: Annotated[PersonPayload | None, Doc("null until a share link is claimed")]
+    matched: bool
+    status: Annotated[ShownStatus, Doc("scheduled: to its sender, while it waits for deliver_at")]
+    created_at: datetime
+    deliver_at: Annotated[
+        datetime | None, Doc("to its sender, while it waits: when it will be delivered")
+    ]
+    read_at: datetime | None
+    unread: Annotated[
+        bool,
+        Doc(
+            "you received it and have not read it yet, or the other side replied since you "
+            "last marked it read (POST .../read, or your own reply)"
+        ),
+    ]
+    reply_count: Annotated[int, Doc("replies in the thread as you see it")]
+    last_activity_at: Annotated[
+        datetime, Doc("when it went out, or its latest reply: sort threads by it")
+    ]
+    media: list[MediaPayload]
+    share_token: Annotated[
+        str | None, Doc("to the sender, while nobody has claimed the share link")
+    ]
+
+
+# "from" is a Python keyword: the functional form.
+ReplyPayload = TypedDict(
+    "ReplyPayload",
+    {
+        "id": int,
+        "body": str,
+        "created_at": datetime,
+        "author": Annotated[PersonPayload | None, Doc("null for an anonymous sender")],
+        "mine": bool,
+        "status": Annotated[
+            Literal["pending", "approved"], Doc("pending: held for review, seen only by you")
+        ],
+        "from": Literal["sender", "recipient"],
+    },
+)
+
+
+def shown_status(row: Row) -> ShownStatus:
     """The moderation status, or `scheduled` while a sender's approved confession waits for
     its time (an addressed one until the worker has delivered it; a share link until its time
     comes). Only senders see confessions that have not gone out."""
@@ -29,7 +81,7 @@ def shown_status(row: Row) -> str:
     return status
 
 
-def confession_render(row: Row, *, viewing: Viewing, urls: Urls) -> dict[str, Any]:
+def confession_render(row: Row, *, viewing: Viewing, urls: Urls) -> ConfessionPayload:
     sender_view = viewing.role == "sender"
     shows_link = sender_view and row["recipient_id"] is None
     created_at, last_activity_at = row["created_at"], row["last_activity_at"]
@@ -61,7 +113,7 @@ def confession_render(row: Row, *, viewing: Viewing, urls: Urls) -> dict[str, An
     }
 
 
-def reply_render(row: Row, *, sender_id: int, viewing: Viewing, urls: Urls) -> dict[str, Any]:
+def reply_render(row: Row, *, sender_id: int, viewing: Viewing, urls: Urls) -> ReplyPayload:
     """A reply in the thread of a confession sent by `sender_id`."""
     from_sender = row["author_id"] == sender_id
     visible = not from_sender or viewing.sender_visible

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import (
     BooleanField,
@@ -70,12 +70,17 @@ def _sender_visible_to_recipient() -> Q:
     return Q(anonymous=False) | Q(_pair_matched())
 
 
+# How a viewer relates to a confession: its sender, its recipient, or a viewer of an unclaimed
+# share link.
+Role = Literal["sender", "recipient", "viewer"]
+
+
 @dataclass(frozen=True, slots=True)
 class Viewing:
     """What one viewer may know of one confession."""
 
     viewer_id: int
-    role: str  # "sender", "recipient" or "viewer" (of an unclaimed share link)
+    role: Role
     matched: bool
     sender_visible: bool
 
@@ -85,6 +90,7 @@ def _viewing(
 ) -> Viewing:
     """`viewer_id`'s viewing of a confession, `pair_matched` saying whether its two people
     have matched (only a party to it sees that: anyone else views an unclaimed share link)."""
+    role: Role
     if viewer_id == sender_id:
         role = "sender"
     elif viewer_id == recipient_id:

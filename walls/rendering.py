@@ -3,55 +3,78 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any, Literal, TypedDict, cast
 
-from authoring.people import person_of, person_row, person_shown
-from media_app.rendering import MEDIA_FIELDS, Urls, media_values_render
+from authoring.people import PersonPayload, person_of, person_shown
+from core.payloads import SLUG, Doc
+from media_app.rendering import MediaPayload, Urls, media_values_render
 from walls import selectors
 from walls.models import Comment, Post, Wall
 
+Status = Literal["pending", "approved", "rejected", "hidden"]
 
-def wall_render(wall: Wall) -> dict[str, Any]:
+
+class WallPayload(TypedDict):
+    slug: Annotated[str, SLUG]
+    name: str
+    description: str
+    invite_only: bool
+    moderation: Annotated[
+        Literal["pre", "post"],
+        Doc(
+            "pre: nothing is public until a moderator approves it; post: public at once when "
+            "the checker chain passes it"
+        ),
+    ]
+    joined: bool
+
+
+class PostPayload(TypedDict):
+    id: int
+    wall: Annotated[str, SLUG]
+    body: str
+    to: Annotated[str, Doc("whom it is for, described (may be empty)")]
+    anonymous: bool
+    author: Annotated[PersonPayload | None, Doc("null when anonymous (except to its author)")]
+    mine: bool
+    status: Status
+    pinned: Annotated[bool, Doc("moderators pinned it to the top of the feed")]
+    created_at: datetime
+    media: list[MediaPayload]
+    like_count: int
+    comment_count: int
+    liked: Annotated[bool, Doc("whether you like it")]
+
+
+class CommentPayload(TypedDict):
+    id: int
+    post_id: int
+    parent_id: Annotated[int | None, Doc("the comment it answers")]
+    body: str
+    anonymous: bool
+    author: PersonPayload | None
+    post_author: Annotated[
+        bool, Doc("written by the post's author (for an anonymous post: without saying who)")
+    ]
+    mine: bool
+    status: Status
+    created_at: datetime
+
+
+def wall_render(wall: Wall) -> WallPayload:
     return {
         "slug": wall.slug,
         "name": wall.name,
         "description": wall.description,
         "invite_only": wall.invite_only,
-        "moderation": wall.moderation,
+        # The column holds only its choices.
+        "moderation": cast(Literal["pre", "post"], wall.moderation),
         "joined": bool(getattr(wall, "joined", False)),
     }
 
 
-def post_render(post: Post, *, viewer_id: int, urls: Urls) -> dict[str, Any]:
-    """A post read through the ORM (with `selectors`' counts), rendered as its row would be."""
-    row = {
-        **{
-            name: getattr(post, name)
-            for name in (
-                "id",
-                "body",
-                "to",
-                "anonymous",
-                "status",
-                "pinned",
-                "created_at",
-                "author_id",
-                "like_count",
-                "comment_count",
-                "liked",
-            )
-        },
-        "wall__slug": post.wall.slug,
-        **person_row(post.author, "author__"),
-        "media": [
-            {f"media__{name}": getattr(item.media, name) for name in MEDIA_FIELDS}
-            for item in post.attachments.all()
-        ],
-    }
-    return post_row_render(row, viewer_id=viewer_id, urls=urls)
-
-
-def comment_render(comment: Comment, post: Post, *, viewer_id: int, urls: Urls) -> dict[str, Any]:
+def comment_render(comment: Comment, post: Post, *, viewer_id: int, urls: Urls) -> CommentPayload:
     shown, post_author = selectors.comment_author_shown(comment, post, viewer_id=viewer_id)
     return {
         "id": comment.pk,
@@ -62,12 +85,12 @@ def comment_render(comment: Comment, post: Post, *, viewer_id: int, urls: Urls) 
         "author": person_of(comment.author, urls) if shown else None,
         "post_author": post_author,
         "mine": comment.author_id == viewer_id,
-        "status": comment.status,
+        "status": cast(Status, comment.status),
         "created_at": comment.created_at,
     }
 
 
-def post_row_render(row: dict[str, Any], *, viewer_id: int, urls: Urls) -> dict[str, Any]:
+def post_row_render(row: dict[str, Any], *, viewer_id: int, urls: Urls) -> PostPayload:
     """A post as clients see it, from a read-model row (`selectors.POST_VALUES`, with its
     media)."""
     shown = selectors.post_author_shown(

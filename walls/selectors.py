@@ -27,7 +27,6 @@ from django.db.models import (
     FloatField,
     Func,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -150,21 +149,15 @@ def _counts(viewer_id: int) -> dict[str, Any]:
     }
 
 
-def _with_counts(posts: QuerySet[Post], viewer_id: int) -> QuerySet[Post]:
-    media = Prefetch("attachments", queryset=PostMedia.objects.select_related("media"))
-    return (
-        posts.annotate(**_counts(viewer_id))
-        .select_related("author__avatar", "wall")
-        .prefetch_related(media)
-    )
+def _visible_post(viewer: int, post: int) -> QuerySet[Post]:
+    """The post, if `viewer` may see it, on a wall they may read."""
+    readable = Wall.objects.filter(_readable_walls(viewer))
+    return Post.objects.filter(_visible_posts(viewer), pk=post, wall__in=readable)
 
 
 def post_get(*, user_id: int, post_id: int) -> Post:
-    """A post `user_id` may see (on a wall they may read), with its counts; else 404."""
-    readable = Wall.objects.filter(_readable_walls(user_id))
-    post = _with_counts(
-        Post.objects.filter(_visible_posts(user_id), pk=post_id, wall__in=readable), user_id
-    ).first()
+    """A post `user_id` may see (on a wall they may read), for a write; else 404."""
+    post = _visible_post(user_id, post_id).select_related("author", "wall").first()
     if post is None:
         raise Http404
     return post
@@ -349,6 +342,23 @@ def _hot(wall: int, now: datetime, since: datetime) -> QuerySet[Post, Row]:
 
 
 _hot_ranking = CompiledQuery(_hot, window=True, wall=int, now=datetime, since=datetime)
+_one_post = CompiledQuery(
+    lambda viewer, post: (
+        _visible_post(viewer, post).annotate(**_counts(viewer)).values(*POST_VALUES)
+    ),
+    viewer=int,
+    post=int,
+)
+
+
+def post_shown(*, user_id: int, post_id: int) -> Row:
+    """`post_get` as the feed's row, with its counts and media: what the API shows of one post."""
+    rows = _one_post.rows(viewer=user_id, post=post_id)
+    if not rows:
+        raise Http404
+    return _post_media.attach(rows)[0]
+
+
 _feed_of = CompiledQuery(
     lambda viewer, wall, posts: _feed_rows(viewer, wall).filter(pk__in=posts),
     viewer=int,

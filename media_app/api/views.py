@@ -22,29 +22,16 @@ from rest_framework.views import APIView
 from accounts.authentication import SignedIn
 from core.errors import ApplicationError
 from core.parsing import parse
+from core.payloads import serializer_of
 from media_app import selectors, services
-from media_app.rendering import media_render
+from media_app.rendering import MediaPayload, media_render
 from media_app.signed_urls import file_claims
 
 # Multipart overhead on top of the largest file we accept.
 _ENVELOPE_BYTES = 64 * 1024
 
 
-class MediaOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=["image", "video"])
-    content_type = serializers.CharField()
-    size = serializers.IntegerField()
-    width = serializers.IntegerField(allow_null=True)
-    height = serializers.IntegerField(allow_null=True)
-    duration = serializers.FloatField(allow_null=True, help_text="seconds, videos only")
-    url = serializers.URLField(help_text="signed, expires after MEDIA_URL_TTL_SECONDS")
-    display_url = serializers.URLField(
-        allow_null=True,
-        help_text="images: at most 1280 px a side, for cards (the original itself when it is "
-        "that small); videos: null",
-    )
-    thumbnail_url = serializers.URLField(allow_null=True, help_text="480 px a side")
+MediaOutput = serializer_of(MediaPayload)
 
 
 class MediaUploadInput(serializers.Serializer):

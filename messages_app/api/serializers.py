@@ -7,43 +7,11 @@ from rest_framework import serializers
 from authoring.people import PersonOutput
 from authoring.text import BODY_MAX_CHARS
 from core.parsing import AwareDateTimeField, StrictCharField
-from media_app.api.views import MediaOutput
+from core.payloads import serializer_of
+from messages_app.rendering import ConfessionPayload, ReplyPayload
 from moderation.models import ReasonCategory
 
-
-class ConfessionOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    role = serializers.ChoiceField(
-        choices=["sender", "recipient", "viewer"], help_text="how you relate to this confession"
-    )
-    body = serializers.CharField()
-    anonymous = serializers.BooleanField()
-    sender = PersonOutput(
-        allow_null=True, help_text="null for an anonymous sender until you two match"
-    )
-    recipient = PersonOutput(allow_null=True, help_text="null until a share link is claimed")
-    matched = serializers.BooleanField()
-    status = serializers.ChoiceField(
-        choices=["pending", "approved", "rejected", "hidden", "scheduled"],
-        help_text="scheduled: to its sender, while it waits for deliver_at",
-    )
-    created_at = serializers.DateTimeField()
-    deliver_at = serializers.DateTimeField(
-        allow_null=True, help_text="to its sender, while it waits: when it will be delivered"
-    )
-    read_at = serializers.DateTimeField(allow_null=True)
-    unread = serializers.BooleanField(
-        help_text="you received it and have not read it yet, or the other side replied since "
-        "you last marked it read (POST .../read, or your own reply)"
-    )
-    reply_count = serializers.IntegerField(help_text="replies in the thread as you see it")
-    last_activity_at = serializers.DateTimeField(
-        help_text="when it went out, or its latest reply: sort threads by it"
-    )
-    media = MediaOutput(many=True)
-    share_token = serializers.CharField(
-        allow_null=True, help_text="to the sender, while nobody has claimed the share link"
-    )
+ConfessionOutput = serializer_of(ConfessionPayload)
 
 
 class ConfessionSendInput(serializers.Serializer):
@@ -77,19 +45,7 @@ class ReplyInput(serializers.Serializer):
     )
 
 
-class ReplyOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    body = serializers.CharField()
-    created_at = serializers.DateTimeField()
-    author = PersonOutput(allow_null=True, help_text="null for an anonymous sender")
-    mine = serializers.BooleanField()
-    status = serializers.ChoiceField(
-        choices=["pending", "approved"], help_text="pending: held for review, seen only by you"
-    )
-    # "from" is a Python keyword: declared below.
-
-
-ReplyOutput._declared_fields["from"] = serializers.ChoiceField(choices=["sender", "recipient"])
+ReplyOutput = serializer_of(ReplyPayload)
 
 
 class ReportInput(serializers.Serializer):

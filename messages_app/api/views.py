@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -22,10 +21,10 @@ from core.parsing import parse
 from media_app.rendering import Urls
 from messages_app import selectors, services
 from messages_app.api import serializers as s
-from messages_app.rendering import confession_render, reply_render, reply_row
+from messages_app.rendering import ConfessionPayload, confession_render, reply_render, reply_row
 
 
-def _fresh(request: SignedIn, confession_id: int) -> dict[str, Any]:
+def _fresh(request: SignedIn, confession_id: int) -> ConfessionPayload:
     """Read through the visibility selector, so what is shown is what the rules allow."""
     row, viewing = selectors.confession_shown(user_id=request.user.pk, confession_id=confession_id)
     return confession_render(row, viewing=viewing, urls=Urls(request))

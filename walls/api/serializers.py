@@ -4,25 +4,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from authoring.people import PersonOutput
 from authoring.text import BODY_MAX_CHARS
 from core.parsing import StrictCharField
-from media_app.api.views import MediaOutput
+from core.payloads import serializer_of
 from moderation.models import ReasonCategory
+from walls.rendering import CommentPayload, PostPayload, WallPayload
 from walls.services import COMMENT_MAX_CHARS, TO_MAX_CHARS
 
-
-class WallOutput(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-    description = serializers.CharField()
-    invite_only = serializers.BooleanField()
-    moderation = serializers.ChoiceField(
-        choices=["pre", "post"],
-        help_text="pre: nothing is public until a moderator approves it; post: public at once "
-        "when the checker chain passes it",
-    )
-    joined = serializers.BooleanField()
+WallOutput = serializer_of(WallPayload)
 
 
 class WallListOutput(serializers.Serializer):
@@ -35,21 +24,7 @@ class JoinInput(serializers.Serializer):
     )
 
 
-class PostOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    wall = serializers.SlugField()
-    body = serializers.CharField()
-    to = serializers.CharField(help_text="whom it is for, described (may be empty)")
-    anonymous = serializers.BooleanField()
-    author = PersonOutput(allow_null=True, help_text="null when anonymous (except to its author)")
-    mine = serializers.BooleanField()
-    status = serializers.ChoiceField(choices=["pending", "approved", "rejected", "hidden"])
-    pinned = serializers.BooleanField(help_text="moderators pinned it to the top of the feed")
-    created_at = serializers.DateTimeField()
-    media = MediaOutput(many=True)
-    like_count = serializers.IntegerField()
-    comment_count = serializers.IntegerField()
-    liked = serializers.BooleanField(help_text="whether you like it")
+PostOutput = serializer_of(PostPayload)
 
 
 class PostInput(serializers.Serializer):
@@ -65,19 +40,7 @@ class FeedQuery(serializers.Serializer):
     sort = serializers.ChoiceField(choices=["new", "hot"], required=False, default="new")
 
 
-class CommentOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    post_id = serializers.IntegerField()
-    parent_id = serializers.IntegerField(allow_null=True, help_text="the comment it answers")
-    body = serializers.CharField()
-    anonymous = serializers.BooleanField()
-    author = PersonOutput(allow_null=True)
-    post_author = serializers.BooleanField(
-        help_text="written by the post's author (for an anonymous post: without saying who)"
-    )
-    mine = serializers.BooleanField()
-    status = serializers.ChoiceField(choices=["pending", "approved", "rejected", "hidden"])
-    created_at = serializers.DateTimeField()
+CommentOutput = serializer_of(CommentPayload)
 
 
 class CommentInput(serializers.Serializer):

@@ -15,7 +15,7 @@ from media_app.rendering import Urls
 from moderation.models import Report
 from walls import selectors, services
 from walls.api import serializers as s
-from walls.rendering import comment_render, post_render, post_row_render, wall_render
+from walls.rendering import PostPayload, comment_render, post_row_render, wall_render
 
 
 class WallListApi(APIView):
@@ -35,6 +35,12 @@ class WallJoinApi(APIView):
             user=request.user, slug=slug, client=client, **parse(s.JoinInput, request)
         )
         return Response(wall_render(selectors.wall_get(user_id=request.user.pk, slug=wall.slug)))
+
+
+def _post_shown(request: SignedIn, post_id: int) -> PostPayload:
+    """One post as the feed shows it, read through the visibility selector."""
+    row = selectors.post_shown(user_id=request.user.pk, post_id=post_id)
+    return post_row_render(row, viewer_id=request.user.pk, urls=Urls(request))
 
 
 def _hot_page(request: SignedIn, wall_id: int, urls: Urls) -> Response:
@@ -90,18 +96,13 @@ class WallPostsApi(generics.GenericAPIView):
             anonymous=data["anonymous"],
             media_ids=data["media"],
         )
-        fresh = selectors.post_get(user_id=request.user.pk, post_id=post.pk)
-        return Response(
-            post_render(fresh, viewer_id=request.user.pk, urls=Urls(request)),
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(_post_shown(request, post.pk), status=status.HTTP_201_CREATED)
 
 
 class PostDetailApi(APIView):
     @extend_schema(operation_id="posts_get", responses={200: s.PostOutput})
     def get(self, request: SignedIn, post_id: int) -> Response:
-        post = selectors.post_get(user_id=request.user.pk, post_id=post_id)
-        return Response(post_render(post, viewer_id=request.user.pk, urls=Urls(request)))
+        return Response(_post_shown(request, post_id))
 
     @extend_schema(operation_id="posts_delete", responses={204: None})
     def delete(self, request: SignedIn, post_id: int) -> Response:
@@ -124,8 +125,7 @@ class PostLikeApi(APIView):
         return self._fresh(request, post_id)
 
     def _fresh(self, request: SignedIn, post_id: int) -> Response:
-        post = selectors.post_get(user_id=request.user.pk, post_id=post_id)
-        return Response(post_render(post, viewer_id=request.user.pk, urls=Urls(request)))
+        return Response(_post_shown(request, post_id))
 
 
 class PostCommentsApi(generics.GenericAPIView):
