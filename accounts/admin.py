@@ -4,26 +4,34 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.models import Block, User
-from core.admin_bases import ReadOnlyModelAdmin
+from accounts.models import Block, ProfileText, User
+from core.admin_bases import ReadOnlyModelAdmin, ReadOnlyTabularInline
+from core.moderated import Status
 
 
 class HeldProfileFilter(admin.SimpleListFilter):
     title = _("held for review")
     parameter_name = "held"
-    held = Q(pending_display_name__isnull=False) | Q(pending_bio__isnull=False)
+    held = Exists(ProfileText.objects.filter(user=OuterRef("pk"), status=Status.PENDING))
 
     def lookups(self, request, model_admin):
         return (("yes", _("A display name or bio is held")),)
 
     def queryset(self, request, queryset):
         return queryset.filter(self.held) if self.value() == "yes" else queryset
+
+
+class ProfileTextInline(ReadOnlyTabularInline):
+    model = ProfileText
+    fields = ("field", "value", "status", "moderation_note", "created_at")
+    readonly_fields = fields
+    verbose_name_plural = _("Held for review")
 
 
 @admin.register(User)
@@ -44,14 +52,11 @@ class UserAdmin(DjangoUserAdmin):
         "wechat_unionid",
         "last_login",
         "date_joined",
-        "pending_display_name",
-        "pending_bio",
-        "pending_note",
     )
+    inlines = (ProfileTextInline,)
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Profile"), {"fields": ("display_name", "bio", "avatar", "accepts_anonymous")}),
-        (_("Held for review"), {"fields": ("pending_display_name", "pending_bio", "pending_note")}),
         (_("WeChat"), {"fields": ("wechat_openid", "wechat_unionid")}),
     )
     raw_id_fields = ("avatar",)

@@ -6,9 +6,11 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy
 
 from accounts import usernames
+from core.moderated import Moderated, Status
 
 
 def username_validator(value: str) -> None:
@@ -37,11 +39,7 @@ class User(AbstractUser):
     username_skeleton = models.CharField(max_length=300, db_index=True, editable=False)
     display_name = models.CharField(max_length=50, blank=True)
     bio = models.CharField(max_length=300, blank=True)
-    # A new display name or bio the moderation chain held for review: the old one stays public
-    # until a moderator approves (then it replaces it) or rejects it.
-    pending_display_name = models.CharField(max_length=50, null=True, blank=True)
-    pending_bio = models.CharField(max_length=300, null=True, blank=True)
-    pending_note = models.CharField(max_length=255, blank=True)
+    # A new display name or bio the moderation chain held for review is a `ProfileText`.
     # A new avatar waiting for the image check (media_app.checks): the old one stays shown.
     pending_avatar = models.ForeignKey(
         "media_app.Media", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -84,6 +82,15 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
         ]
+
+    @cached_property
+    def held_texts(self) -> dict[str, str | None]:
+        """The display name and bio waiting for moderators (`ProfileText`), None where none
+        waits: what only the user sees of them."""
+        held: dict[str, str | None] = dict.fromkeys(("display_name", "bio"))
+        pending = self.profile_texts.filter(status=Status.PENDING)
+        held.update(pending.values_list("field", "value"))
+        return held
 
     def __str__(self) -> str:
         return self.username
@@ -150,3 +157,32 @@ class TokenRotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jti} -> {self.successor_jti}"
+
+
+class ProfileText(Moderated):
+    """A new display name or bio the moderation chain held for review: a moderated kind like
+    a confession (its status, the chain's note, reports and decisions). The old text stays
+    public meanwhile; approved, this one replaces it; rejected, it is dropped. At most one
+    waits per user and field; a newer change replaces it (one that passes removes it)."""
+
+    class Field(models.TextChoices):
+        DISPLAY_NAME = "display_name", gettext_lazy("Display name")
+        BIO = "bio", gettext_lazy("Bio")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="profile_texts")
+    field = models.CharField(max_length=12, choices=Field.choices)
+    value = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("user", "field"),
+                condition=Q(status=Status.PENDING),
+                name="one_pending_profile_text",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} of {self.user_id} ({self.status})"

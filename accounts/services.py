@@ -28,9 +28,10 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts import avatars, phones, text_checks, usernames
-from accounts.models import Block, TokenRotation, User
+from accounts.models import Block, ProfileText, TokenRotation, User
 from accounts.signals import user_deactivated
 from core.errors import ApplicationError, ServiceUnavailable
+from core.moderated import Status
 from wechat import client as wechat
 
 logger = logging.getLogger(__name__)
@@ -381,34 +382,41 @@ _BREAKS_RULES = {
 
 
 def _moderated_change(user: User, field: str, value: str) -> None:
-    """`block`: 400 content_rejected, nothing changes. `review`: held in `pending_<field>`,
-    the public value stays. `pass`: it is the new value (and a held one is dropped)."""
-    pending = f"pending_{field}"
+    """`block`: 400 content_rejected, nothing changes. `review`: held as a pending
+    `ProfileText` (replacing one that waited), the public value stays. `pass`: it is the new
+    value, and one that waited is dropped (so is it when the value is the public one again)."""
+    waiting = ProfileText.objects.filter(user=user, field=field, status=Status.PENDING)
     if value == getattr(user, field):
-        setattr(user, pending, None)
+        waiting.delete()
         return
     kind, reason = text_checks.verdict(value, author=user)
     if kind == "block":
         raise ApplicationError("content_rejected", str(_BREAKS_RULES[field]))
     if kind == "review":
-        setattr(user, pending, value)
-        user.pending_note = reason[:255]
+        ProfileText.objects.update_or_create(
+            user=user,
+            field=field,
+            status=Status.PENDING,
+            defaults={"value": value, "moderation_note": reason[:255]},
+        )
         return
     setattr(user, field, value)
-    setattr(user, pending, None)
+    waiting.delete()
 
 
 @transaction.atomic
 def profile_pending_decide(*, user: User, approve: bool) -> User:
-    """A moderator's decision on a user's held display name or bio: approved, it replaces the
-    public one; rejected, it is dropped. Either way nothing stays pending."""
+    """A moderator's decision on a user's held display name and bio (`ProfileText`):
+    approved, each replaces the public one; rejected, it is dropped. Either way nothing stays
+    pending."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    for field in MODERATED_PROFILE_FIELDS:
-        held = getattr(user, f"pending_{field}")
-        if held is not None and approve:
-            setattr(user, field, held)
-        setattr(user, f"pending_{field}", None)
-    user.pending_note = ""
+    waiting = list(ProfileText.objects.filter(user=user, status=Status.PENDING))
+    for held in waiting:
+        if approve:
+            setattr(user, held.field, held.value)
+    ProfileText.objects.filter(pk__in=[held.pk for held in waiting]).update(
+        status=Status.APPROVED if approve else Status.REJECTED
+    )
     _save_checked(user)
     return user
 

@@ -114,11 +114,11 @@ _BACKGROUND_SQL = {
     "media": """
        INSERT INTO {media} (id, kind, storage_key, content_type, size, width, height,
            thumbnail_key, sha256, created_at, attached_at, owner_id, check_label, check_status,
-           display_key)
+           display_key, status, moderation_note)
        SELECT {random_id}, 'image', 'background/' || c.id || '.jpg', 'image/jpeg', 350000,
               1280, 960,
               'background/' || c.id || '_thumb.jpg', repeat('0', 64), c.created_at,
-              c.created_at, c.sender_id, '', 'passed', ''
+              c.created_at, c.sender_id, '', 'passed', '', 'approved', ''
        FROM {confession} c WHERE c.body LIKE 'an older confession %%'""",
     "confession_media": """
        INSERT INTO {confession_media} (position, confession_id, media_id)

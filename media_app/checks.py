@@ -24,6 +24,7 @@ from storages.backends.s3 import S3Storage
 
 from accounts.models import User
 from background.worker import RetryLater
+from core.moderated import Status
 from core.registry import Registry
 from media_app.models import Media
 from media_app.rendering import image_type
@@ -33,6 +34,13 @@ from wechat import client as wechat
 logger = logging.getLogger(__name__)
 
 URL_LIFETIME_SECONDS = 2 * 3600
+CHECKING_NOTE = "image check: waiting for WeChat"
+# WeChat's verdict as the image's moderation status, and the note a moderator reads.
+_AS_MODERATION: dict[str, tuple[str, str]] = {
+    Media.Check.PASSED: (Status.APPROVED, ""),
+    Media.Check.REVIEW: (Status.PENDING, "image check: for moderators"),
+    Media.Check.REJECTED: (Status.REJECTED, "image check: rejected"),
+}
 VERDICT_WITHIN = timedelta(minutes=30)
 # Who hears WeChat's verdict on an image, inside the verdict's transaction (moderation holds
 # and releases what carries it; avatars are shown or cleared): `listener(media)`.
@@ -119,7 +127,11 @@ def media_check_expire(*, media_id: int) -> str:
 
 def _conclude(media: Media, status: str, label: str) -> None:
     media.check_status, media.check_label = status, str(label)[:32]
-    media.save(update_fields=["check_status", "check_label"])
+    media.status, media.moderation_note = _AS_MODERATION[status]
+    if media.moderation_note:
+        media.moderation_note = f"{media.moderation_note} ({media.check_label})"
+    fields = ["check_status", "check_label", "status", "moderation_note"]
+    media.save(update_fields=fields)
     if status == Media.Check.REJECTED:
         from media_app.services import delete_objects_after_commit
 

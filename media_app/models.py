@@ -5,13 +5,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy
 
 from core.ids import random_id
+from core.moderated import Moderated, Status
 
 
-class Media(models.Model):
+class Media(Moderated):
     """One uploaded photo or video, stored privately under a server-generated key.
 
     The upload pipeline (validation, re-encoding, thumbnails, signed URLs) is media_app's
-    services; this row only records what was stored and who owns it.
+    services; this row only records what was stored and who owns it. Like every moderated kind
+    it has a `status`: pending while WeChat checks it or moderators are to look at it
+    (`moderation_note` says why), rejected when WeChat rejected it, else approved.
+    `check_status` is the state of WeChat's check itself.
     """
 
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
@@ -51,6 +55,8 @@ class Media(models.Model):
         REJECTED = "rejected", gettext_lazy("Rejected by WeChat (its files are deleted)")
 
     check_status = models.CharField(max_length=9, choices=Check.choices, default=Check.UNCHECKED)
+    # As `check_status`: an image nobody checks is not held (the text carrying it is moderated).
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPROVED)
     check_trace_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     check_label = models.CharField(max_length=32, blank=True)
 

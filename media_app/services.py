@@ -32,6 +32,7 @@ from django.utils.translation import gettext
 from accounts.models import User
 from background.worker import RetryLater
 from core.errors import DEPENDENCY_ERRORS, ApplicationError, ServiceUnavailable
+from core.moderated import Status
 from media_app import checks, processing
 from media_app.models import Media
 
@@ -263,6 +264,8 @@ def media_upload(*, owner: User, file: UploadedFile) -> Media:
                 display_key=display_key,
                 sha256=hashlib.sha256(main_data).hexdigest(),
                 check_status=Media.Check.CHECKING if checked else Media.Check.UNCHECKED,
+                status=Status.PENDING if checked else Status.APPROVED,
+                moderation_note=checks.CHECKING_NOTE if checked else "",
             )
             if checked:
                 checks.start(media)

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy
 
 from core.ids import random_id
-from moderation.models import Moderated
+from core.moderated import Moderated
 
 
 class Confession(Moderated):

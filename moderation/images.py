@@ -16,13 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.moderated import Moderated, Status
 from core.registry import Registry
 from media_app.models import Media
-from moderation.models import Moderated, Status
 
 IMAGE_HOLD = "image check: waiting for WeChat"
-# What holds a text that would otherwise be delivered or public.
-IMAGE_UNDECIDED = (Media.Check.CHECKING, Media.Check.REVIEW)
 # WeChat's image labels (media_check_async) as the reason categories authors are told.
 IMAGE_LABEL_CATEGORIES = {"20002": "sexual", "20003": "harassment", "10001": "spam"}
 
@@ -39,7 +37,7 @@ kinds: Registry[ImageKind] = Registry("moderation.image_kinds", key=lambda kind:
 
 def holds(media: list[Media]) -> bool:
     """Whether these images hold a text the chain passed."""
-    return any(item.check_status in IMAGE_UNDECIDED for item in media)
+    return any(item.status == Status.PENDING for item in media)
 
 
 def image_decided(media: Media) -> None:

@@ -1,43 +1,17 @@
 """What moderation keeps, for every kind of content (a confession, a reply, a wall post, a
-comment): the one vocabulary of where content stands (`Status`) and the base every moderated
-kind inherits (`Moderated`), the word list the checker chain reads, users' reports and
-moderators' decisions. A report or a decision points at its target through the content types
-framework, so this app knows no feature's model; `Moderated` gives each kind a
-`GenericRelation` to both, which deletes them with their target."""
+comment, ...): the word list the checker chain reads, users' reports and moderators'
+decisions. A report or a decision points at its target through the content types framework,
+so this app knows no feature's model; the one vocabulary of where content stands and the base
+every moderated kind inherits are `core.moderated`'s, whose `GenericRelation`s delete reports
+and decisions with their target."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy
-
-
-class Status(models.TextChoices):
-    """Where a piece of content stands with moderation, whatever its kind."""
-
-    PENDING = "pending", gettext_lazy("Pending review")
-    APPROVED = "approved", gettext_lazy("Approved")
-    REJECTED = "rejected", gettext_lazy("Rejected")
-    HIDDEN = "hidden", gettext_lazy("Hidden by moderators")
-
-
-class Moderated(models.Model):
-    """A moderated kind of content: its status, why the checker chain held it (for the
-    moderator who looks at it), and its reports and decisions, which go with it. A kind whose
-    writes decide the status each time (a reply) still starts as pending: nothing is public by
-    default."""
-
-    Status = Status
-
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    moderation_note = models.CharField(max_length=255, blank=True)
-    reports = GenericRelation("moderation.Report", related_query_name="%(class)s")
-    decisions = GenericRelation("moderation.Decision", related_query_name="%(class)s")
-
-    class Meta:
-        abstract = True
 
 
 class ReasonCategory(models.TextChoices):

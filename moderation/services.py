@@ -17,7 +17,8 @@ from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from core.errors import ApplicationError
-from moderation.models import Decision, Moderated, ReasonCategory, Report, Status
+from core.moderated import Moderated, Status
+from moderation.models import Decision, ReasonCategory, Report
 
 
 def _about(target: Moderated) -> dict[str, Any]:

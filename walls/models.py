@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from core.ids import random_id
-from moderation.models import Moderated
+from core.moderated import Moderated
 
 # Unambiguous to read aloud or copy by hand (no 0/O, 1/I/L): 31 symbols, about 5 bits each.
 INVITE_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

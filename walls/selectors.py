@@ -39,9 +39,9 @@ from django.utils import timezone
 from accounts import selectors as account_selectors
 from authoring.people import person_values
 from core.compiled import CompiledQuery
+from core.moderated import Status
 from core.pagination import Keyset, after
 from media_app.selectors import Attachments
-from moderation.models import Status
 from walls.models import Comment, Like, Membership, Post, PostMedia, Wall
 
 Row = dict[str, Any]

@@ -23,11 +23,12 @@ from authoring.rates import check_rate, in_the_window
 from authoring.text import clean_text
 from core.compiled import CompiledQuery
 from core.errors import ApplicationError
+from core.moderated import Status
 from media_app import services as media_services
 from moderation import checkers
 from moderation import services as moderation
 from moderation.images import IMAGE_HOLD, holds
-from moderation.models import Decision, ReasonCategory, Report, Status
+from moderation.models import Decision, ReasonCategory, Report
 from realtime.services import notify
 from walls import events, selectors
 from walls.models import Comment, Like, LikeDigest, Membership, Post, PostMedia, Wall

@@ -80,6 +80,21 @@ class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
         read_only=True,
         help_text='the language of your WeChat subscribe messages; "" while not known (Chinese)',
     )
+    pending_display_name = serializers.CharField(
+        source="held_texts.display_name",
+        max_length=50,
+        allow_null=True,
+        read_only=True,
+        help_text="a new display name held for review (only you see it; the old one stays "
+        "public until it is approved)",
+    )
+    pending_bio = serializers.CharField(
+        source="held_texts.bio",
+        max_length=300,
+        allow_null=True,
+        read_only=True,
+        help_text="a new bio held for review, likewise",
+    )
     phone = serializers.SerializerMethodField(
         help_text="your bound phone, masked (138****5678); null without one. Nobody else sees it"
     )
@@ -107,11 +122,6 @@ class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
         )
         read_only_fields = fields
         extra_kwargs = {
-            "pending_display_name": {
-                "help_text": "a new display name held for review (only you "
-                "see it; the old one stays public until it is approved)"
-            },
-            "pending_bio": {"help_text": "a new bio held for review, likewise"},
             "pending_avatar": {
                 "help_text": "a new avatar (media id) waiting for the image "
                 "check; the old one is shown until it passes"

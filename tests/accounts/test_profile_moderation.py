@@ -9,6 +9,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from accounts import services
+from accounts.models import ProfileText
 from moderation.models import BannedPhrase
 
 pytestmark = pytest.mark.django_db
@@ -51,18 +52,32 @@ def test_a_text_for_review_is_held_and_the_old_one_stays_public(alice_client, al
     assert public("alice", alice_client)["display_name"] == "Ann"
     assert "pending_display_name" not in public("alice", alice_client)
 
-    alice.refresh_from_db()
-    assert "dubious" in alice.pending_note
+    # A moderated kind like a confession: pending, with the chain's note for the moderator.
+    [held] = ProfileText.objects.filter(user=alice)
+    assert (held.field, held.value, held.status) == ("display_name", "dubious Ann", "pending")
+    assert "dubious" in held.moderation_note
     services.profile_pending_decide(user=alice, approve=True)
     assert public("alice", alice_client)["display_name"] == "dubious Ann"
     assert alice_client.get("/api/v1/me").json()["pending_display_name"] is None
+    assert ProfileText.objects.get(pk=held.pk).status == "approved"
+
+
+def test_a_newer_change_replaces_a_held_one_and_a_passing_one_drops_it(alice_client, alice,
+                                                                       phrases):  # fmt: skip
+    alice_client.patch("/api/v1/me", {"bio": "a dubious bio"})
+    me = alice_client.patch("/api/v1/me", {"bio": "another dubious bio"}).json()
+    assert me["pending_bio"] == "another dubious bio"
+    assert ProfileText.objects.filter(user=alice, status="pending").count() == 1
+    assert alice_client.patch("/api/v1/me", {"bio": "fine"}).json()["pending_bio"] is None
+    assert not ProfileText.objects.filter(user=alice).exists()
 
 
 def test_a_rejected_held_text_is_dropped(alice_client, alice, phrases):
     alice_client.patch("/api/v1/me", {"bio": "a dubious bio"})
     services.profile_pending_decide(user=alice, approve=False)
     alice.refresh_from_db()
-    assert (alice.bio, alice.pending_bio) == ("", None)
+    assert (alice.bio, alice.held_texts["bio"]) == ("", None)
+    assert ProfileText.objects.get(user=alice).status == "rejected"
 
 
 def test_moderators_decide_held_texts_in_the_admin(alice_client, alice, phrases, admin_client):
@@ -73,7 +88,7 @@ def test_moderators_decide_held_texts_in_the_admin(alice_client, alice, phrases,
         "action": "approve_held_profiles", "_selected_action": [alice.pk],
     })  # fmt: skip
     alice.refresh_from_db()
-    assert (alice.display_name, alice.pending_display_name) == ("dubious", None)
+    assert (alice.display_name, alice.held_texts["display_name"]) == ("dubious", None)
 
 
 def test_wechat_users_profiles_go_through_wechats_check_as_a_profile(alice, wechat):

@@ -140,3 +140,64 @@ def test_reports_decisions_and_the_word_list_move_to_the_moderation_app():
     from messages_app.models import Confession as NewConfession
 
     assert NewConfession.objects.get(pk=confession.pk).reports.get().category == "spam"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_media_takes_its_moderation_status_from_the_check_it_had():
+    before = [("media_app", "0005_random_public_ids")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    others = [leaf for leaf in executor.loader.graph.leaf_nodes() if leaf[0] != "media_app"]
+    old = executor.loader.project_state(before + others).apps
+    try:
+        owner = old.get_model("accounts", "User").objects.create(username="o", username_key="o")
+        Media = old.get_model("media_app", "Media")
+        made = {}
+        for check in ("unchecked", "checking", "passed", "review", "rejected"):
+            made[check] = Media.objects.create(
+                owner=owner, kind="image", storage_key=f"m/{check}", content_type="image/jpeg",
+                size=1, sha256="0" * 64, check_status=check, check_label="20002",
+            ).pk  # fmt: skip
+    finally:
+        migrate_forward()
+
+    from media_app.models import Media as NewMedia
+
+    moved = {check: NewMedia.objects.values_list("status", "moderation_note").get(pk=pk)
+             for check, pk in made.items()}  # fmt: skip
+    assert moved == {
+        "unchecked": ("approved", ""),
+        "checking": ("pending", "image check: waiting for WeChat"),
+        "passed": ("approved", ""),
+        "review": ("pending", "image check: for moderators (20002)"),
+        "rejected": ("rejected", "image check: rejected (20002)"),
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_held_display_name_or_bio_becomes_a_pending_profile_text():
+    before = [("accounts", "0010_phone_digest")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    others = [leaf for leaf in executor.loader.graph.leaf_nodes() if leaf[0] != "accounts"]
+    old = executor.loader.project_state(before + others).apps
+    try:
+        User = old.get_model("accounts", "User")
+        held = User.objects.create(username="held", username_key="held", display_name="Ann",
+                                   pending_display_name="dubious Ann", pending_bio="dubious bio",
+                                   pending_note="review: dubious")  # fmt: skip
+        User.objects.create(username="calm", username_key="calm", display_name="Bo")
+    finally:
+        migrate_forward()
+
+    from accounts.models import ProfileText
+    from accounts.models import User as NewUser
+
+    rows = set(ProfileText.objects.values_list("user__username", "field", "value", "status",
+                                               "moderation_note"))  # fmt: skip
+    assert rows == {("held", "display_name", "dubious Ann", "pending", "review: dubious"),
+                    ("held", "bio", "dubious bio", "pending", "review: dubious")}  # fmt: skip
+    assert NewUser.objects.get(pk=held.pk).held_texts == {
+        "display_name": "dubious Ann",
+        "bio": "dubious bio",
+    }

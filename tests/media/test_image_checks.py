@@ -41,6 +41,8 @@ def send(alice_client, media: Media) -> int:
 def test_a_wechat_users_upload_is_handed_to_wechat(alice_client, alice_on_wechat, wechat):
     media = checked_upload(alice_client)
     assert media.check_status == "checking"
+    # A moderated kind like any other: pending while WeChat looks.
+    assert (media.status, media.moderation_note) == ("pending", "image check: waiting for WeChat")
     [asked] = wechat.requests_to(CHECK)
     assert asked.body["openid"] == "openid-alice"
     assert (asked.body["version"], asked.body["media_type"]) == (2, 2)
@@ -61,6 +63,10 @@ def test_a_confession_waits_for_the_verdict_then_is_delivered(alice_client, alic
     assert bob_client.get("/api/v1/confessions/inbox").json()["results"] == []
     verdict(media, "pass")
     assert Confession.objects.get().status == "approved"
+    assert Media.objects.values_list("status", "moderation_note").get(pk=media.pk) == (
+        "approved",
+        "",
+    )
     assert [item["id"] for item in bob_client.get("/api/v1/confessions/inbox").json()
             ["results"]] == [confession_id]  # fmt: skip
     assert Notification.objects.filter(recipient=bob, type="confession.received").count() == 1
@@ -75,6 +81,10 @@ def test_a_risky_image_rejects_the_confession_and_its_files_go(
         verdict(media, "risky", "20002")
     confession = Confession.objects.get()
     assert confession.status == "rejected"
+    assert Media.objects.values_list("status", "moderation_note").get(pk=media.pk) == (
+        "rejected",
+        "image check: rejected (20002)",
+    )
     told = Notification.objects.get(recipient=alice, type="confession.moderated")
     assert told.data["reason"] == "sexual"
     assert not Notification.objects.filter(recipient=bob).exists()
@@ -94,6 +104,10 @@ def test_review_or_no_verdict_goes_to_moderators(alice_client, alice_on_wechat, 
     verdict(first, "review", "20001")
     with time_machine.travel(timezone.now() + timedelta(minutes=31), tick=True):
         run_worker()  # no verdict for the second in 30 minutes
+    assert sorted(Media.objects.values_list("status", "moderation_note")) == [
+        ("pending", "image check: for moderators (20001)"),
+        ("pending", "image check: for moderators (no_verdict)"),
+    ]
     notes = sorted(Confession.objects.values_list("status", "moderation_note"))
     assert notes == [("pending", "image check: for moderators (20001)"),
                      ("pending", "image check: for moderators (no_verdict)")]  # fmt: skip

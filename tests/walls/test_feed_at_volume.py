@@ -12,9 +12,9 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts import services as account_services
+from core.moderated import Status
 from core.pagination import BY_OFFSET, Keyset
 from core.postgresql.base import _numbered
-from moderation.models import Status
 from tests.factories import client_of
 from tests.walls.test_walls import feed, joined, posted
 from walls.models import Post, Wall

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.models import Decision, Status
+from core.moderated import Status
+from moderation.models import Decision
 from realtime.models import Notification
 from walls import services
 from walls.models import Comment, Post, Wall

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from core.errors import ApplicationError
-from moderation.models import Decision, Report, Status
+from core.moderated import Status
+from moderation.models import Decision, Report
 from realtime.models import Notification
 from tests.factories import client_of
 from walls import services

@@ -1,0 +1,37 @@
+"""The one moderation vocabulary, at the bottom of the house so that every kind of content can
+carry it, whichever app it lives in: where a piece of content stands (`Status`) and the
+abstract base every moderated kind inherits (`Moderated`: a confession, a reply, a wall post, a
+comment, a held profile text, a media item). The `moderation` app keeps reports and decisions
+and acts on this base; it knows no feature's model."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.utils.translation import gettext_lazy
+
+
+class Status(models.TextChoices):
+    """Where a piece of content stands with moderation, whatever its kind."""
+
+    PENDING = "pending", gettext_lazy("Pending review")
+    APPROVED = "approved", gettext_lazy("Approved")
+    REJECTED = "rejected", gettext_lazy("Rejected")
+    HIDDEN = "hidden", gettext_lazy("Hidden by moderators")
+
+
+class Moderated(models.Model):
+    """A moderated kind of content: its status, why it was held (for the moderator who looks
+    at it), and its reports and decisions, which go with it (the `moderation` app's models,
+    named by string: this module imports no app). A kind whose writes decide the status each
+    time (a reply) still starts as pending: nothing is public by default."""
+
+    Status = Status
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    moderation_note = models.CharField(max_length=255, blank=True)
+    reports = GenericRelation("moderation.Report", related_query_name="%(class)s")
+    decisions = GenericRelation("moderation.Decision", related_query_name="%(class)s")
+
+    class Meta:
+        abstract = True
