@@ -106,6 +106,16 @@ class Keyset:
             raise ValueError("a time cursor needs its row's time")
         return f"{self.after_at.isoformat()}|{self.after_id}"
 
+    def statement(self) -> dict[str, Any]:
+        """This page's parameters of a compiled keyset statement (`after_at`, `after_id`,
+        `limit` and whether a cursor narrows it)."""
+        return {
+            "after_at": self.after_at,
+            "after_id": self.after_id,
+            "limit": self.limit,
+            "cursor": self.after_id is not None,
+        }
+
     @property
     def first(self) -> bool:
         return self.after_id is None and self.offset == 0

@@ -407,26 +407,14 @@ def inbox_page(*, user_id: int, keyset: Keyset) -> tuple[list[Row], list[tuple[R
     block: `_visible_to_recipient`), newest first, as rows (with their media) and what the
     viewer may know of each. The first list is the page's rows as fetched (`limit + 1` of them when
     more follow), for the cursor."""
-    rows = _inbox.rows(
-        viewer=user_id,
-        after_at=keyset.after_at,
-        after_id=keyset.after_id,
-        limit=keyset.limit,
-        cursor=keyset.after_id is not None,
-    )
+    rows = _inbox.rows(viewer=user_id, **keyset.statement())
     return rows, _shown(rows[: keyset.limit], user_id)
 
 
 def sent_page(*, user_id: int, keyset: Keyset) -> tuple[list[Row], list[tuple[Row, Viewing]]]:
     """One page of everything `user_id` sent and has not retracted, whatever its status, as
     `inbox_page`."""
-    rows = _sent.rows(
-        viewer=user_id,
-        after_at=keyset.after_at,
-        after_id=keyset.after_id,
-        limit=keyset.limit,
-        cursor=keyset.after_id is not None,
-    )
+    rows = _sent.rows(viewer=user_id, **keyset.statement())
     return rows, _shown(rows[: keyset.limit], user_id)
 
 
@@ -486,10 +474,7 @@ def thread_page(
         viewer=user_id,
         confession=confession_id,
         other=other,
-        after_at=keyset.after_at,
-        after_id=keyset.after_id,
-        limit=keyset.limit,
-        cursor=keyset.after_id is not None,
+        **keyset.statement(),
         hide_other=other is not None,
     )
     return confession, viewing, rows

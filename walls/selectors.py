@@ -301,10 +301,7 @@ def feed_new_page(
     rows = _feed_new.rows(
         viewer=user_id,
         wall=wall_id,
-        after_at=keyset.after_at,
-        after_id=keyset.after_id,
-        limit=keyset.limit,
-        cursor=keyset.after_id is not None,
+        **keyset.statement(),
     )
     _post_media.attach([*pinned, *rows])
     return pinned, rows

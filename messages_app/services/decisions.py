@@ -124,19 +124,15 @@ def confession_reject(
 ) -> Confession:
     """Reject it: it reaches nobody (or no longer), and the sender is told the reason
     category."""
-    confession = _locked(confession_id)
-    _transition(confession, (Status.PENDING, Status.APPROVED, Status.HIDDEN), "rejected")
-    _decide(
+    return _take_down(
+        confession_id,
         moderator=moderator,
-        confession=confession,
         action=Action.REJECT,
+        allowed=(Status.PENDING, Status.APPROVED, Status.HIDDEN),
         to_status=Status.REJECTED,
         reason=reason,
         note=note,
     )
-    _tell_sender(confession, Status.REJECTED, reason)
-    _resolve_reports(confession, Report.Outcome.REMOVED)
-    return confession
 
 
 @transaction.atomic
@@ -144,17 +140,39 @@ def confession_hide(
     *, moderator: User, confession_id: int, reason: str, note: str = ""
 ) -> Confession:
     """Hide a confession: a delivered one disappears from the inbox. The sender is told."""
-    confession = _locked(confession_id)
-    _transition(confession, (Status.APPROVED, Status.PENDING), "hidden")
-    _decide(
+    return _take_down(
+        confession_id,
         moderator=moderator,
-        confession=confession,
         action=Action.HIDE,
+        allowed=(Status.APPROVED, Status.PENDING),
         to_status=Status.HIDDEN,
         reason=reason,
         note=note,
     )
-    _tell_sender(confession, Status.HIDDEN, reason)
+
+
+def _take_down(
+    confession_id: int,
+    *,
+    moderator: User | None,
+    action: str,
+    allowed: tuple[str, ...],
+    to_status: str,
+    reason: str,
+    note: str,
+) -> Confession:
+    """Reject or hide: the change, its record, the sender told, the open reports closed."""
+    confession = _locked(confession_id)
+    _transition(confession, allowed, to_status)
+    _decide(
+        moderator=moderator,
+        confession=confession,
+        action=action,
+        to_status=to_status,
+        reason=reason,
+        note=note,
+    )
+    _tell_sender(confession, to_status, reason)
     _resolve_reports(confession, Report.Outcome.REMOVED)
     return confession
 
