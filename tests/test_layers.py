@@ -102,3 +102,18 @@ def test_the_check_sees_imports():
     assert "wechat" not in set().union(*imported_units("wechat.client").values())
     for feature in ("messages_app", "walls"):
         assert "authoring" in set().union(*imported_units(feature).values())
+
+
+def test_no_module_imports_another_modules_private_names():
+    """What is shared is named as shared: no `from x import _y` in the project's code."""
+    found = []
+    for unit in LEVEL:
+        for path in sorted((ROOT / unit.replace(".", "/")).parent.rglob("*.py")):
+            if "migrations" in path.parts or unit_of(module_of(path)) != unit:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+                    private = [a.name for a in node.names if a.name.startswith("_")]
+                    if private:
+                        found.append(f"{path.relative_to(ROOT)}: {node.module} {private}")
+    assert found == []

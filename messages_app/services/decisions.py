@@ -15,7 +15,7 @@ from accounts.models import User
 from core.errors import ApplicationError
 from messages_app import events, selectors
 from messages_app.models import Confession, Reply
-from messages_app.services.sending import _deliver, _deliver_reply, is_due
+from messages_app.services.sending import deliver, deliver_reply, is_due
 from moderation import services as moderation
 from moderation.models import Decision, Report
 from realtime.services import notify
@@ -113,7 +113,7 @@ def confession_approve(*, moderator: User | None, confession_id: int, note: str 
     undelivered = confession.delivered_at is None and not confession.suppressed
     # One scheduled for later is delivered by its task at the time.
     if undelivered and confession.recipient_id is not None and is_due(confession):
-        _deliver(confession)
+        deliver(confession)
     _resolve_reports(confession, Report.Outcome.NO_ACTION)
     return confession
 
@@ -250,7 +250,7 @@ def reply_approve(*, moderator: User, reply_id: int) -> Reply:
     confession = Confession.objects.select_related("sender", "recipient").get(
         pk=reply.confession_id
     )
-    _deliver_reply(confession, reply)
+    deliver_reply(confession, reply)
     return reply
 
 

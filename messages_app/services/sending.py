@@ -1,6 +1,6 @@
 """Every write of the confessions app: send, deliver, claim, read, reply, retract, block.
 
-Delivery is one function (`_deliver`, and `_deliver_reply` for replies) whichever door leads to
+Delivery is one function (`deliver`, and `deliver_reply` for replies) whichever door leads to
 it: a send that passes moderation, a claimed share link, a moderator's approval. Whether it
 reaches the recipient is decided there, at that moment, by the one delivery rule
 (`accounts.selectors.can_reach`): a block or a ban that happened while it waited still holds.
@@ -192,7 +192,7 @@ def _announce(confession: Confession, delivery: _Delivery, *, has_media: bool) -
             )
 
 
-def _deliver(confession: Confession, *, claimed: bool = False) -> None:
+def deliver(confession: Confession, *, claimed: bool = False) -> None:
     """Deliver a stored, approved, addressed confession, inside the caller's transaction (a
     moderator's approval, a claimed share link; a fresh send does the same before its row is
     written). The delivery rule is asked now, with the pair locked."""
@@ -218,7 +218,7 @@ def confession_send(
     Refuses with `ValidationError` (400): an empty, over-long or NUL-carrying body, an unknown
     recipient, oneself, an anonymous confession to someone who refuses those, media that is not
     the sender's or already attached. 429 past CONFESSIONS_PER_HOUR; 400 `content_rejected` if
-    moderation blocks it. Approved and addressed, it is delivered at once (see `_deliver`):
+    moderation blocks it. Approved and addressed, it is delivered at once (see `deliver`):
     to a recipient who blocks the sender it is stored and looks sent, but reaches nobody.
     With `deliver_at` (1 minute to 366 days ahead), it waits until then (`_schedule_delivery`);
     it counts toward the hourly limit now.
@@ -264,7 +264,7 @@ def confession_send(
             deliver_at=deliver_at,
         )
         # Approved, addressed and due: delivered (or suppressed) as it is written, by
-        # `_deliver`'s steps, so its row is written once.
+        # `deliver`'s steps, so its row is written once.
         delivery = None
         if approved and recipient is not None and deliver_at is None:
             delivery = _delivery_between(sender, recipient)
@@ -346,7 +346,7 @@ _ANONYMOUS_LOCK = 0x616E6F6E  # "anon": this lock's namespace among advisory loc
 
 
 def confession_deliver_scheduled(*, confession_id: int) -> bool:
-    """The worker's door to `_deliver`, at a scheduled confession's time: the delivery rule as
+    """The worker's door to `deliver`, at a scheduled confession's time: the delivery rule as
     it stands now (a block or ban since the send holds). Nothing for one retracted, already
     delivered, held for review (its approval delivers it), moved to a later time (that time's
     task will come), or gone with its recipient's account. Safe to run twice."""
@@ -359,7 +359,7 @@ def confession_deliver_scheduled(*, confession_id: int) -> bool:
         )
         if confession is None or not _waiting(confession) or not is_due(confession):
             return False
-        _deliver(confession)
+        deliver(confession)
     return True
 
 
@@ -433,7 +433,7 @@ def confession_claim(*, user: User, token: str) -> Confession:
         ):
             raise Http404
         confession.save(update_fields=["recipient"])
-        _deliver(confession, claimed=True)
+        deliver(confession, claimed=True)
         # Its sender sees who claimed it in `sent` from now on: told as it happens.
         notify(
             user=confession.sender,
@@ -474,7 +474,7 @@ def confession_mark_read(*, user: User, confession_id: int) -> Confession:
 def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confession, Reply]:
     """Either party adds to the thread; the other is told (an anonymous sender stays anonymous
     until a match). Replies pass the checker chain like confessions: one held for review is
-    seen by its author only, until a moderator releases it. Delivery is `_deliver_reply`'s."""
+    seen by its author only, until a moderator releases it. Delivery is `deliver_reply`'s."""
     account_services.require_phone_to_post(user)
     body = clean_text(body)
     check_rate(
@@ -502,11 +502,11 @@ def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confessi
         seen = "sender_seen_at" if user.pk == confession.sender_id else "recipient_seen_at"
         Confession.objects.filter(pk=confession.pk).update(**{seen: reply.created_at})
         if reply.status == Reply.Status.APPROVED:
-            _deliver_reply(confession, reply)
+            deliver_reply(confession, reply)
     return confession, reply
 
 
-def _deliver_reply(confession: Confession, reply: Reply) -> None:
+def deliver_reply(confession: Confession, reply: Reply) -> None:
     """Deliver an approved reply to the other side of the thread, deciding now, by the same
     rule as confessions, whether it may reach them: not into a thread they never got or
     removed, not across a block either way, not from or to a banned account. One that may
