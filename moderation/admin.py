@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django import forms
+from django.apps import apps as django_apps
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.contenttypes.admin import GenericTabularInline
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_bases import PeopleGuardedAdmin, ReadOnlyInline, ReadOnlyModelAdmin
 from core.errors import ApplicationError
+from core.moderated import Moderated
 from moderation.models import BannedPhrase, Decision, ReasonCategory, Report
 
 
@@ -160,10 +162,30 @@ class DecisionInline(_ReadOnlyGenericInline):
     readonly_fields = fields
 
 
+class KindFilter(admin.SimpleListFilter):
+    """By kind of content: the moderated kinds only (`core.moderated.Moderated`), not every
+    model of the project as Django's own filter on a content type lists them."""
+
+    title = _("kind of content")
+    parameter_name = "kind"
+
+    def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
+        kinds = [model for model in django_apps.get_models() if issubclass(model, Moderated)]
+        types = ContentType.objects.get_for_models(*kinds)
+        return sorted(
+            ((str(types[model].pk), str(model._meta.verbose_name)) for model in kinds),
+            key=lambda kind: kind[1],
+        )
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        return queryset.filter(content_type_id=value) if value and value.isdigit() else queryset
+
+
 @admin.register(Report)
 class ReportAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
     list_display = ("id", "target", "category", "reporter", "created_at", "outcome")
-    list_filter = ("content_type", "category", "outcome")
+    list_filter = (KindFilter, "category", "outcome")
     fields = (
         "content_type",
         "object_id",
@@ -190,7 +212,7 @@ class DecisionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
         "to_status",
         "reason",
     )
-    list_filter = ("content_type", "action", "reason")
+    list_filter = (KindFilter, "action", "reason")
     fields = (
         "created_at",
         "moderator",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -115,3 +116,27 @@ def report_file(*, target: Moderated, reporter: User, category: str, text: str =
                 note=f"{reporters} users reported it",
             )
     return report
+
+
+MODERATORS_GROUP = "Moderators"
+
+
+@transaction.atomic
+def moderator_add(*, user: User) -> None:
+    """Staff status (to sign in to the admin) and the Moderators group (exactly what a
+    moderator may do: messages_app and walls' migrations give it its permissions)."""
+    if not user.is_active:
+        raise ValidationError(gettext("A banned or deleted account cannot moderate."))
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+
+
+@transaction.atomic
+def moderator_remove(*, user: User) -> None:
+    """Out of the Moderators group; staff status goes too unless they are a superuser or in
+    another group (another staff role)."""
+    user.groups.remove(Group.objects.get(name=MODERATORS_GROUP))
+    if not user.is_superuser and not user.groups.exists():
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
