@@ -8,11 +8,11 @@ Renderers take the read model's rows (`selectors.CONFESSION_VALUES`, `REPLY_VALU
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict
 
 from django.utils import timezone
 
-from authoring.people import PersonPayload, person_row, person_shown
+from authoring.people import PersonPayload, person_of, person_row, person_shown
 from core.payloads import Doc
 from core.times import to_the_minute
 from media_app.rendering import MediaPayload, Urls, media_values_render
@@ -68,6 +68,35 @@ ReplyPayload = TypedDict(
         "from": Literal["sender", "recipient"],
     },
 )
+
+
+# "with" is a Python keyword: the functional form.
+MatchPayload = TypedDict(
+    "MatchPayload",
+    {
+        "with": Annotated[PersonPayload, Doc("who you matched with")],
+        "matched_at": datetime,
+        "sent": Annotated[list[int], Doc("ids of your confessions to them")],
+        "received": Annotated[list[int], Doc("ids of their confessions to you")],
+    },
+)
+
+
+def match_render(
+    matched_at: datetime, other: Any, between: dict[str, list[int]], urls: Urls
+) -> MatchPayload:
+    """A match as the list shows it: who (`other`, a User), when, and the confessions
+    between the two that the viewer may open (`selectors.match_confessions`)."""
+    return {
+        "with": person_of(other, urls),
+        "matched_at": matched_at,
+        "sent": between["sent"],
+        "received": between["received"],
+    }
+
+
+class ShareScenePayload(TypedDict):
+    share_token: Annotated[str, Doc("open or claim it at /confessions/shared/{token}")]
 
 
 def shown_status(row: Row) -> ShownStatus:

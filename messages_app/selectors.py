@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, TypedDict
 
 from django.db.models import (
     BooleanField,
@@ -46,6 +46,7 @@ from authoring.people import person_values
 from core.compiled import CompiledQuery
 from core.errors import ApplicationError
 from core.pagination import Keyset, after
+from core.payloads import Doc
 from media_app.selectors import Attachments
 from messages_app.models import Confession, ConfessionMedia, Match, Reply
 
@@ -514,7 +515,15 @@ def reply_previews(viewer_id: int, datas: list[Row]) -> list[str | None]:
 # --- badges and matches ------------------------------------------------------------------------
 
 
-def unread_counts(*, user_id: int) -> dict[str, int]:
+class CountsPayload(TypedDict):
+    inbox_unread: Annotated[
+        int, Doc("received confessions that are unread (new, or replied to since you read)")
+    ]
+    sent_unread: Annotated[int, Doc("sent confessions with unread replies")]
+    notifications_unread: int
+
+
+def unread_counts(*, user_id: int) -> CountsPayload:
     """Badge numbers: received and sent confessions that are `unread` (as their list items
     say), and unread notifications."""
     from realtime import selectors as realtime_selectors

@@ -62,6 +62,10 @@ class CommentPayload(TypedDict):
     created_at: datetime
 
 
+class WallListPayload(TypedDict):
+    results: list[WallPayload]
+
+
 def wall_render(wall: Wall) -> WallPayload:
     return {
         "slug": wall.slug,

@@ -8,7 +8,7 @@ retried. WeChat away: the task is retried (background.worker)."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Annotated, Any, TypedDict
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import User
 from background.worker import RetryLater
+from core.payloads import Doc
 from media_app import checks as media_checks
 from realtime.models import Notification
 from wechat import templates
@@ -31,7 +32,18 @@ ERR_REFUSED = 43101
 ERR_DATA_INVALID = 47003
 
 
-def subscriptions_state(*, user: User) -> list[dict[str, Any]]:
+class TemplateStatePayload(TypedDict):
+    event: Annotated[str, Doc("the notification type it tells of")]
+    template_id: str
+    credits: Annotated[int, Doc("subscribe messages the user still allows")]
+    ask: Annotated[bool, Doc("no credit left: ask with wx.requestSubscribeMessage")]
+
+
+class SubscriptionsPayload(TypedDict):
+    templates: list[TemplateStatePayload]
+
+
+def subscriptions_state(*, user: User) -> list[TemplateStatePayload]:
     """Each configured template: its event, id, the user's credits, and whether the client
     should ask for it again (no credit left)."""
     credits = dict(SubscribeCredit.objects.filter(user=user).values_list("template_id", "credits"))
@@ -47,7 +59,7 @@ def subscriptions_state(*, user: User) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def subscriptions_record(*, user: User, answers: dict[str, str]) -> list[dict[str, Any]]:
+def subscriptions_record(*, user: User, answers: dict[str, str]) -> list[TemplateStatePayload]:
     """What `wx.requestSubscribeMessage` answered: each accept* of a configured template is one
     credit; other answers and unknown templates change nothing."""
     known = {template.id for template in templates.configured()}

@@ -82,7 +82,6 @@ class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
     )
     pending_display_name = serializers.CharField(
         source="held_texts.display_name",
-        max_length=50,
         allow_null=True,
         read_only=True,
         help_text="a new display name held for review (only you see it; the old one stays "
@@ -90,7 +89,6 @@ class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
     )
     pending_bio = serializers.CharField(
         source="held_texts.bio",
-        max_length=300,
         allow_null=True,
         read_only=True,
         help_text="a new bio held for review, likewise",

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from authoring.people import PersonOutput
 from authoring.text import BODY_MAX_CHARS
 from core.parsing import AwareDateTimeField, StrictCharField
 from core.payloads import serializer_of
-from messages_app.rendering import ConfessionPayload, ReplyPayload
+from messages_app.rendering import (
+    ConfessionPayload,
+    MatchPayload,
+    ReplyPayload,
+    ShareScenePayload,
+)
+from messages_app.selectors import CountsPayload
 from moderation.models import ReasonCategory
+from moderation.rendering import ReportPayload
 
 ConfessionOutput = serializer_of(ConfessionPayload)
 
@@ -56,35 +62,13 @@ class ReportInput(serializers.Serializer):
     )
 
 
-class ReportOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    category = serializers.CharField()
-    created_at = serializers.DateTimeField()
+ReportOutput = serializer_of(ReportPayload)
 
 
-class ShareSceneOutput(serializers.Serializer):
-    share_token = serializers.CharField(help_text="open or claim it at /confessions/shared/{token}")
+ShareSceneOutput = serializer_of(ShareScenePayload)
 
 
-class CountsOutput(serializers.Serializer):
-    inbox_unread = serializers.IntegerField(
-        help_text="received confessions that are unread (new, or replied to since you read)"
-    )
-    sent_unread = serializers.IntegerField(help_text="sent confessions with unread replies")
-    notifications_unread = serializers.IntegerField()
+CountsOutput = serializer_of(CountsPayload)
 
 
-class MatchOutput(serializers.Serializer):
-    with_ = PersonOutput(help_text="who you matched with")
-    matched_at = serializers.DateTimeField()
-    sent = serializers.ListField(
-        child=serializers.IntegerField(), help_text="ids of your confessions to them"
-    )
-    received = serializers.ListField(
-        child=serializers.IntegerField(), help_text="ids of their confessions to you"
-    )
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()
-        fields["with"] = fields.pop("with_")
-        return fields
+MatchOutput = serializer_of(MatchPayload)

@@ -15,13 +15,20 @@ from rest_framework.views import APIView
 
 from accounts.authentication import SignedIn
 from accounts.throttles import SharedLinkThrottle, SignedOutIpThrottle
-from authoring.people import person_of
 from core.pagination import Keyset, KeysetPagination, OldestFirst
 from core.parsing import parse
 from media_app.rendering import Urls
 from messages_app import selectors, services
 from messages_app.api import serializers as s
-from messages_app.rendering import ConfessionPayload, confession_render, reply_render, reply_row
+from messages_app.rendering import (
+    ConfessionPayload,
+    ShareScenePayload,
+    confession_render,
+    match_render,
+    reply_render,
+    reply_row,
+)
+from moderation.rendering import report_render
 
 
 def _fresh(request: SignedIn, confession_id: int) -> ConfessionPayload:
@@ -207,10 +214,7 @@ class ConfessionReportApi(APIView):
         report = services.report_create(
             reporter=request.user, confession_id=confession_id, **parse(s.ReportInput, request)
         )
-        return Response(
-            {"id": report.pk, "category": report.category, "created_at": report.created_at},
-            status=status.HTTP_201_CREATED,
-        )
+        return Response(report_render(report), status=status.HTTP_201_CREATED)
 
 
 class ShareCodeApi(APIView):
@@ -231,7 +235,7 @@ class ShareSceneApi(APIView):
     @extend_schema(operation_id="confessions_by_scene", responses={200: s.ShareSceneOutput})
     def get(self, request: SignedIn, scene: str) -> Response:
         """The share token a mini program code's `scene` stands for, while the link is open."""
-        return Response({"share_token": services.share_token_of_scene(scene=scene)})
+        return Response(ShareScenePayload(share_token=services.share_token_of_scene(scene=scene)))
 
 
 class MeCountsApi(APIView):
@@ -256,11 +260,7 @@ class MatchListApi(generics.GenericAPIView):
         urls = Urls(request)
         return self.get_paginated_response(
             [
-                {
-                    "with": person_of(other, urls),
-                    "matched_at": match.created_at,
-                    **between[other.pk],
-                }
+                match_render(match.created_at, other, between[other.pk], urls)
                 for match, other in zip(page, others, strict=True)
             ]
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, TypedDict
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from accounts.authentication import SignedIn
 from core.pagination import BY_ID, KeysetPagination
 from core.parsing import parse
+from core.payloads import Doc, serializer_of
 from core.times import to_the_minute
 from realtime import previews, selectors, services
 from realtime.models import Notification
@@ -86,8 +87,11 @@ class NotificationReadInput(serializers.Serializer):
     up_to = serializers.IntegerField(min_value=0)
 
 
-class NotificationReadOutput(serializers.Serializer):
-    marked = serializers.IntegerField(help_text="how many notifications became read")
+class NotificationReadPayload(TypedDict):
+    marked: Annotated[int, Doc("how many notifications became read")]
+
+
+NotificationReadOutput = serializer_of(NotificationReadPayload)
 
 
 class NotificationReadApi(APIView):
@@ -100,4 +104,4 @@ class NotificationReadApi(APIView):
         marked = services.notifications_mark_read(
             user_id=request.user.pk, **parse(NotificationReadInput, request)
         )
-        return Response({"marked": marked})
+        return Response(NotificationReadPayload(marked=marked))

@@ -8,14 +8,14 @@ from authoring.text import BODY_MAX_CHARS
 from core.parsing import StrictCharField
 from core.payloads import serializer_of
 from moderation.models import ReasonCategory
-from walls.rendering import CommentPayload, PostPayload, WallPayload
+from moderation.rendering import ReportPayload
+from walls.rendering import CommentPayload, PostPayload, WallListPayload, WallPayload
 from walls.services import COMMENT_MAX_CHARS, TO_MAX_CHARS
 
 WallOutput = serializer_of(WallPayload)
 
 
-class WallListOutput(serializers.Serializer):
-    results = WallOutput(many=True)
+WallListOutput = serializer_of(WallListPayload)
 
 
 class JoinInput(serializers.Serializer):
@@ -56,6 +56,4 @@ class WallReportInput(serializers.Serializer):
     text = StrictCharField(max_length=1000, required=False, default="", allow_blank=True)
 
 
-class WallReportOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    category = serializers.CharField()
+WallReportOutput = serializer_of(ReportPayload, "ReportOutput")

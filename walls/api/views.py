@@ -13,6 +13,7 @@ from core.pagination import BY_OFFSET, Keyset, KeysetPagination, OldestFirst
 from core.parsing import parse
 from media_app.rendering import Urls
 from moderation.models import Report
+from moderation.rendering import report_render
 from walls import selectors, services
 from walls.api import serializers as s
 from walls.rendering import PostPayload, comment_render, post_row_render, wall_render
@@ -173,7 +174,7 @@ class CommentDetailApi(APIView):
 
 
 def _report_response(report: Report) -> Response:
-    return Response({"id": report.pk, "category": report.category}, status=status.HTTP_201_CREATED)
+    return Response(report_render(report), status=status.HTTP_201_CREATED)
 
 
 class PostReportApi(APIView):

@@ -9,18 +9,13 @@ from rest_framework.views import APIView
 
 from accounts.authentication import SignedIn
 from core.parsing import StrictCharField
+from core.payloads import serializer_of
 from wechat import services
+from wechat.services import SubscriptionsPayload, TemplateStatePayload
 
-
-class TemplateState(serializers.Serializer):
-    event = serializers.CharField(help_text="the notification type it tells of")
-    template_id = serializers.CharField()
-    credits = serializers.IntegerField(help_text="subscribe messages the user still allows")
-    ask = serializers.BooleanField(help_text="no credit left: ask with wx.requestSubscribeMessage")
-
-
-class SubscriptionsOutput(serializers.Serializer):
-    templates = TemplateState(many=True)
+# Named as the schema has always named it (made first, so the list below reuses it).
+TemplateState = serializer_of(TemplateStatePayload, "TemplateState")
+SubscriptionsOutput = serializer_of(SubscriptionsPayload)
 
 
 class SubscriptionsInput(serializers.Serializer):
@@ -48,7 +43,9 @@ ANSWERS_SCHEMA = {
 class SubscriptionsApi(APIView):
     @extend_schema(operation_id="wechat_subscriptions_get", responses={200: SubscriptionsOutput})
     def get(self, request: SignedIn) -> Response:
-        return Response({"templates": services.subscriptions_state(user=request.user)})
+        return Response(
+            SubscriptionsPayload(templates=services.subscriptions_state(user=request.user))
+        )
 
     @extend_schema(
         operation_id="wechat_subscriptions_record",
@@ -61,4 +58,4 @@ class SubscriptionsApi(APIView):
         serializer.is_valid(raise_exception=True)
         answers = serializer.validated_data["answers"]
         state = services.subscriptions_record(user=request.user, answers=answers)
-        return Response({"templates": state})
+        return Response(SubscriptionsPayload(templates=state))
