@@ -13,3 +13,7 @@ class BackgroundConfig(AppConfig):
         from background import checks, periodic, tasks  # noqa: F401  (checks registers itself)
 
         periodic.jobs.register(tasks.task_results_prune, key="task_results_prune")
+        from background import services
+        from core import health
+
+        health.task_queue_probe.register(services.task_queue)

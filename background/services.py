@@ -53,3 +53,20 @@ def task_results_prune(now: datetime | None = None) -> int:
         | Q(status=TaskResultStatus.FAILED, finished_at__lt=now - KEEP_FAILED)
     ).delete()
     return deleted
+
+
+def task_queue() -> tuple[dict[str, float], bool]:
+    """The queue as /readyz reports it (core.health.task_queue_probe), and whether the workers
+    have stalled: tasks are due and either no worker has beaten for TASKS_WORKER_DEAD_SECONDS
+    (they are dead), or none has picked one up for TASKS_STALLED_SECONDS (they are alive but
+    stuck)."""
+    state = queue_state()
+    now = timezone.now()
+    waited = (now - state.oldest_due_at).total_seconds() if state.oldest_due_at else 0.0
+    limit = settings.TASKS_STALLED_SECONDS
+    idle = state.last_pickup_at is None or (now - state.last_pickup_at).total_seconds() > limit
+    dead = state.workers_alive == 0 and waited > settings.TASKS_WORKER_DEAD_SECONDS
+    stalled = state.due > 0 and (dead or (waited > limit and idle))
+    queue = {"due": state.due, "oldest_due_seconds": round(waited, 1)}
+    queue["workers"] = state.workers_alive
+    return queue, stalled

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from confessions_backend import health
+from core import health
 from media_app.api.views import media_file
 from wechat.views import wechat_push
 

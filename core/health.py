@@ -21,14 +21,19 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from background import services as background_services
 from core.errors import envelope
+from core.registry import Registry
 
 logger = logging.getLogger(__name__)
+
+# The task queue as /readyz reports it (`background` registers it: core imports no app): a
+# callable answering ({"due", "oldest_due_seconds", "workers"}, whether the workers stalled).
+task_queue_probe: Registry[Callable[[], tuple[dict[str, float], bool]]] = Registry(
+    "core.task_queue_probe", single=True
+)
 
 CHANNEL_LAYER_TIMEOUT_SECONDS = 3
 
@@ -97,22 +102,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def task_queue() -> tuple[dict[str, float], bool]:
-    """The queue as /readyz reports it, and whether the workers have stalled: tasks are due
-    and either no worker has beaten for TASKS_WORKER_DEAD_SECONDS (they are dead), or none has
-    picked one up for TASKS_STALLED_SECONDS (they are alive but stuck)."""
-    state = background_services.queue_state()
-    now = timezone.now()
-    waited = (now - state.oldest_due_at).total_seconds() if state.oldest_due_at else 0.0
-    limit = settings.TASKS_STALLED_SECONDS
-    idle = state.last_pickup_at is None or (now - state.last_pickup_at).total_seconds() > limit
-    dead = state.workers_alive == 0 and waited > settings.TASKS_WORKER_DEAD_SECONDS
-    stalled = state.due > 0 and (dead or (waited > limit and idle))
-    queue = {"due": state.due, "oldest_due_seconds": round(waited, 1)}
-    queue["workers"] = state.workers_alive
-    return queue, stalled
-
-
 @never_cache
 @require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
@@ -129,7 +118,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
     results["worker"] = "unavailable"
     if results["database"] == "ok":
         try:
-            queue, stalled = task_queue()
+            probe = task_queue_probe.one()
+            if probe is None:
+                raise RuntimeError("no task queue probe registered (is background installed?)")
+            queue, stalled = probe()
         except Exception as exc:
             logger.warning("readiness check worker failed: %s: %s", type(exc).__name__, exc)
         else:
