@@ -40,6 +40,11 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=50, blank=True)
     bio = models.CharField(max_length=300, blank=True)
     # A new display name or bio the moderation chain held for review is a `ProfileText`.
+    # A mute in force (moderation.Sanction): until then the user reads but writes nothing
+    # others see (confessions, replies, posts, comments). Kept here so every author's rule
+    # (authoring.sanctions) reads it with the user, without a query.
+    muted_until = models.DateTimeField(null=True, blank=True)
+    mute_reason = models.CharField(max_length=16, blank=True)
     # A new avatar waiting for the image check (media_app.checks): the old one stays shown.
     pending_avatar = models.ForeignKey(
         "media_app.Media", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

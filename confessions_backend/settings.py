@@ -391,6 +391,7 @@ TASK_SCHEDULE = {
     "notifications_prune": timedelta(days=1),  # read notifications older than 90 days
     "tokens_flush": timedelta(days=1),  # expired refresh tokens (simplejwt's flush)
     "task_results_prune": timedelta(days=1),  # finished task rows (7 days; failed: 30)
+    "sanctions_expire": timedelta(minutes=1),  # timed mutes and bans end by themselves
 }
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")

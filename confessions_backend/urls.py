@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("realtime.api.urls")),
     path("", include("media_app.api.urls")),
     path("", include("wechat.api.urls")),
+    path("", include("moderation.api.urls")),
 ]
 
 urlpatterns = [

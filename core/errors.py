@@ -41,7 +41,8 @@ class ApplicationError(Exception):
     """An error a service raises on purpose, rendered as it is.
 
     `code` is the stable machine code clients switch on; `message` is for people; `fields`
-    maps input fields to their problems (only for validation errors).
+    maps input fields to their problems (only for validation errors); `details` are more keys
+    of the envelope's `error` a client may act on (a sanction's `reason` and `until`).
     """
 
     status_code = 400
@@ -54,10 +55,12 @@ class ApplicationError(Exception):
         fields: Mapping[str, Sequence[str]] | None = None,
         status: int | None = None,
         headers: Mapping[str, str] | None = None,
+        details: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.details = dict(details or {})
         self.fields = {key: list(value) for key, value in fields.items()} if fields else None
         if status is not None:
             self.status_code = status
@@ -174,7 +177,9 @@ def _django_validation_fields(exc: DjangoValidationError) -> dict[str, list[str]
 def _render(exc: BaseException) -> tuple[int, dict[str, Any], dict[str, str]]:
     """Status, body and headers for any exception."""
     if isinstance(exc, ApplicationError):
-        return exc.status_code, envelope(exc.code, exc.message, exc.fields), exc.headers
+        body = envelope(exc.code, exc.message, exc.fields)
+        body["error"].update(exc.details)
+        return exc.status_code, body, exc.headers
     if isinstance(exc, DjangoValidationError):
         fields = _django_validation_fields(exc)
         return 400, envelope("validation_error", _INVALID_INPUT, fields), {}

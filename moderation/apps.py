@@ -16,3 +16,7 @@ class ModerationConfig(AppConfig):
 
         text_checks.profile_check.register(checkers.profile_check)
         media_checks.verdict_listeners.register(images.image_decided)
+        from background import periodic
+        from moderation import events, tasks  # noqa: F401  (events declares its types)
+
+        periodic.jobs.register(tasks.sanctions_expire, key="sanctions_expire")

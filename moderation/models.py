@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 
@@ -115,3 +116,45 @@ class Decision(models.Model):
     def __str__(self) -> str:
         change = f"{self.from_status} -> {self.to_status}"
         return f"{self.action} {self.content_type.model} {self.object_id}: {change}"
+
+
+class Sanction(models.Model):
+    """A moderator's measure against a user, short of or beyond taking down what they wrote:
+    a warning, a mute (they read, they write nothing others see) or a ban (they cannot sign
+    in), for a time or for good. The user is told, with the reason category and the end; a
+    timed one ends by itself (moderation.tasks.sanctions_expire)."""
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", gettext_lazy("Warning")
+        MUTE = "mute", gettext_lazy("Mute")
+        BAN = "ban", gettext_lazy("Ban")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sanctions"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    reason = models.CharField(max_length=16, choices=ReasonCategory.choices)
+    # When it ends by itself; null: a warning, or for good.
+    until = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)  # for moderators, never shown to users
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When it stopped holding: its time came, or a moderator lifted it.
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(
+                fields=("until",), name="sanction_to_end", condition=Q(ended_at__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.user_id} ({self.reason})"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext, gettext_lazy
 from accounts import services as account_services
 from accounts.models import User
 from authoring.rates import check_rate, in_the_window
+from authoring.sanctions import check_may_write
 from authoring.text import clean_text
 from core.compiled import CompiledQuery
 from core.errors import ApplicationError
@@ -122,6 +123,7 @@ def post_create(
     nine images through the media pipeline (an image under WeChat's check holds the post)."""
     wall = selectors.wall_get(user_id=user.pk, slug=slug)
     _require_member(user, wall)
+    check_may_write(user)
     account_services.require_phone_to_post(user)
     body = clean_text(body)
     to = to.strip()
@@ -229,6 +231,7 @@ def comment_create(
     """A member comments on a public post, or replies to a top-level comment on it. The post's
     author (and the parent comment's) is told, unless a block stands between them."""
     post = _open_post(user, post_id)
+    check_may_write(user)
     account_services.require_phone_to_post(user)
     body = clean_text(body)
     if len(body) > COMMENT_MAX_CHARS:

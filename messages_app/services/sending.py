@@ -27,6 +27,7 @@ from accounts import selectors as account_selectors
 from accounts import services as account_services
 from accounts.models import User
 from authoring.rates import check_rate, in_the_window
+from authoring.sanctions import check_may_write
 from authoring.text import clean_text
 from core.compiled import CompiledQuery
 from core.errors import ApplicationError
@@ -223,6 +224,7 @@ def confession_send(
     With `deliver_at` (1 minute to 366 days ahead), it waits until then (`_schedule_delivery`);
     it counts toward the hourly limit now.
     """
+    check_may_write(sender)
     account_services.require_phone_to_post(sender)
     body = clean_text(body)
     if deliver_at is not None:
@@ -475,6 +477,7 @@ def reply_create(*, user: User, confession_id: int, body: str) -> tuple[Confessi
     """Either party adds to the thread; the other is told (an anonymous sender stays anonymous
     until a match). Replies pass the checker chain like confessions: one held for review is
     seen by its author only, until a moderator releases it. Delivery is `deliver_reply`'s."""
+    check_may_write(user)
     account_services.require_phone_to_post(user)
     body = clean_text(body)
     check_rate(

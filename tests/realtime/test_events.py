@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from accounts.models import User
 from messages_app import events as confession_events
+from moderation import events as moderation_events
 from realtime import events
 from realtime.services import notify
 from walls import events as wall_events
@@ -31,7 +32,7 @@ def test_every_registered_type_is_built_by_a_builder_and_every_builder_builds_on
     built = set()
     builders = [
         (name, builder)
-        for module in (confession_events, wall_events)
+        for module in (confession_events, wall_events, moderation_events)
         for name, builder in inspect.getmembers(module, inspect.isfunction)
         if not name.startswith("_") and builder.__module__ == module.__name__
     ]
@@ -45,7 +46,7 @@ def test_every_registered_type_is_built_by_a_builder_and_every_builder_builds_on
                 arguments[parameter.name] = True
             elif "int" in str(kind):
                 arguments[parameter.name] = 1
-            elif "dict" in str(kind):
+            elif "dict" in str(kind) or "datetime" in str(kind):
                 arguments[parameter.name] = None
             else:
                 arguments[parameter.name] = "x"

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from moderation.api import views
+
+urlpatterns = [
+    path("me/sanctions", views.MySanctionsApi.as_view(), name="me-sanctions"),
+]

@@ -1,0 +1,23 @@
+"""What moderation tells users about themselves, declared once in `realtime.events` and built
+here only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from realtime.events import declare
+
+SANCTIONED = declare(
+    "moderation.sanctioned",
+    to="the user, when moderators warn, mute or ban them",
+    data="`kind` (`warning`/`mute`/`ban`), `reason` (a category), `until` (null: a warning, "
+    "or for good)",
+)
+
+
+def sanctioned(*, kind: str, reason: str, until: datetime | None) -> dict[str, Any]:
+    return {
+        "type": SANCTIONED,
+        "data": {"kind": kind, "reason": reason, "until": until.isoformat() if until else None},
+    }

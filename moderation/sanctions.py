@@ -1,0 +1,98 @@
+"""Graduated sanctions: a warning, a mute or a ban, for a time or for good. Every one is
+recorded (moderation.models.Sanction), told to the user with its reason category and end, and
+a timed one ends by itself. A mute is kept on the user too (`muted_until`, read by
+authoring.sanctions on every write); a ban is accounts' (the account deactivated, its
+sessions closed), lifted again when a timed one ends."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from accounts import services as account_services
+from accounts.models import User
+from core.errors import ApplicationError
+from moderation import events
+from moderation.models import ReasonCategory, Sanction
+from realtime.services import notify
+
+Kind = Sanction.Kind
+
+
+@transaction.atomic
+def sanction_impose(
+    *,
+    moderator: User | None,
+    user: User,
+    kind: str,
+    reason: str,
+    duration: timedelta | None = None,
+    note: str = "",
+) -> Sanction:
+    """Impose `kind` on `user` for `duration` (None: a warning, or for good). A new mute or
+    ban replaces one in force of its kind."""
+    if kind not in Kind.values or reason not in ReasonCategory.values:
+        raise ApplicationError("invalid_sanction", gettext("Choose a kind and a reason."))
+    if kind == Kind.WARNING and duration is not None:
+        raise ApplicationError("invalid_sanction", gettext("A warning has no duration."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    until = timezone.now() + duration if duration is not None else None
+    if kind != Kind.WARNING:
+        _in_force(user, kind).update(ended_at=timezone.now())
+    sanction = Sanction.objects.create(
+        user=user, kind=kind, reason=reason, until=until, note=note[:500], moderator=moderator
+    )
+    if kind == Kind.MUTE:
+        # For good: as far as a date goes.
+        user.muted_until = until or timezone.now().replace(year=9999)
+        user.mute_reason = reason
+        user.save(update_fields=["muted_until", "mute_reason"])
+    notify(user=user, **events.sanctioned(kind=kind, reason=reason, until=until))
+    if kind == Kind.BAN and user.is_active:
+        # Last: the ban closes the user's sockets after commit, the notification stays stored
+        # for when they may sign in again.
+        account_services.user_ban(user=user)
+    return sanction
+
+
+@transaction.atomic
+def sanction_lift(*, sanction: Sanction) -> None:
+    """End a sanction now (its time came, or a moderator lifted it)."""
+    sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
+    if sanction.ended_at is not None:
+        return
+    sanction.ended_at = timezone.now()
+    sanction.save(update_fields=["ended_at"])
+    user = User.objects.select_for_update().get(pk=sanction.user_id)
+    if _in_force(user, sanction.kind).exists():
+        return  # another of its kind still holds
+    if sanction.kind == Kind.MUTE:
+        user.muted_until, user.mute_reason = None, ""
+        user.save(update_fields=["muted_until", "mute_reason"])
+    elif sanction.kind == Kind.BAN and not user.is_active:
+        account_services.user_unban(user=user)
+
+
+def sanctions_expire() -> int:
+    """End every timed sanction whose time has come; returns how many."""
+    due = Sanction.objects.filter(ended_at__isnull=True, until__lte=timezone.now())
+    ended = 0
+    for sanction in due.order_by("until")[:1000]:
+        sanction_lift(sanction=sanction)
+        ended += 1
+    return ended
+
+
+def sanctions_of(*, user: User) -> QuerySet[Sanction]:
+    """What a user is shown of their sanctions: all of them, newest first."""
+    return Sanction.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def _in_force(user: User, kind: str) -> QuerySet[Sanction]:
+    return Sanction.objects.filter(user=user, kind=kind, ended_at__isnull=True).exclude(
+        kind=Kind.WARNING
+    )
