@@ -174,6 +174,7 @@ class ProfileText(Moderated):
         DISPLAY_NAME = "display_name", gettext_lazy("Display name")
         BIO = "bio", gettext_lazy("Bio")
 
+    author_field = "user"
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="profile_texts")
     field = models.CharField(max_length=12, choices=Field.choices)
     value = models.CharField(max_length=300)

@@ -393,6 +393,9 @@ TASK_SCHEDULE = {
     "task_results_prune": timedelta(days=1),  # finished task rows (7 days; failed: 30)
     "sanctions_expire": timedelta(minutes=1),  # timed mutes and bans end by themselves
 }
+# How long a mute or a ban from the moderation desk lasts ("Mute their authors"); 0: for good.
+SANCTION_MUTE_HOURS = env.whole_number("SANCTION_MUTE_HOURS", default=24)
+SANCTION_BAN_HOURS = env.whole_number("SANCTION_BAN_HOURS", default=168)
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 _s3_endpoint = env.url("AWS_S3_ENDPOINT_URL", schemes={"http", "https"})

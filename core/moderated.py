@@ -6,6 +6,8 @@ and acts on this base; it knows no feature's model."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy
@@ -27,6 +29,9 @@ class Moderated(models.Model):
     time (a reply) still starts as pending: nothing is public by default."""
 
     Status = Status
+    # The field naming who wrote it (a confession's is its sender): moderators act on it
+    # (moderation.sanctions.sanction_authors) without being shown it.
+    author_field: ClassVar[str] = "author"
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     moderation_note = models.CharField(max_length=255, blank=True)

@@ -24,6 +24,7 @@ class Media(Moderated):
         IMAGE = "image", gettext_lazy("Image")
         VIDEO = "video", gettext_lazy("Video")
 
+    author_field = "owner"
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="media"
     )

@@ -28,6 +28,7 @@ from moderation.admin import (
     open_report_counts,
     openly_reported,
     reported,
+    sanction_actions,
 )
 from moderation.models import ReasonCategory
 
@@ -127,6 +128,7 @@ class ConfessionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
         _action(
             "dismiss_reports", _("Dismiss reports"), services.reports_dismiss, needs_reason=False
         ),
+        *sanction_actions(Confession),
     )
 
     def get_queryset(self, request):

@@ -15,6 +15,7 @@ class Confession(Moderated):
     timestamp, so moderators keep the evidence a report points at."""
 
     id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    author_field = "sender"
 
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_confessions"

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from functools import partial
+from typing import Any, cast
 
 from django import forms
 from django.apps import apps as django_apps
@@ -107,10 +109,12 @@ def moderation_action(
     needs_reason: bool,
     permission: str,
     target: str,
+    batch: bool = False,
 ):
     """An admin action that first asks for a reason (an intermediate form), then calls
     `service` for each selected row (its id as `target`) and reports what it did and what it
-    could not do."""
+    could not do. With `batch`, `service` is called once with every selected id (`target`
+    then names a list) and answers how many it did."""
 
     def action(modeladmin, request: HttpRequest, queryset: QuerySet):
         form = ModerationForm(request.POST if "apply" in request.POST else None)
@@ -122,6 +126,10 @@ def moderation_action(
                 kwargs = {"moderator": request.user, "note": form.cleaned_data["note"]}
                 if needs_reason:
                     kwargs["reason"] = reason
+                if batch:
+                    done = service(**{target: [item.pk for item in queryset]}, **kwargs)
+                    modeladmin.message_user(request, _done(title, done), messages.SUCCESS)
+                    return None
                 decide_each(
                     modeladmin,
                     request,
@@ -146,6 +154,28 @@ def moderation_action(
 
     action.__name__ = name
     return admin.action(description=title, permissions=(permission,))(action)
+
+
+def sanction_actions(model: type[Moderated]) -> tuple[Any, ...]:
+    """Warn, mute or ban the authors of the selected items (SANCTION_MUTE_HOURS,
+    SANCTION_BAN_HOURS), each author once, without learning who they are: the moderator is
+    told how many authors, never which."""
+    return tuple(
+        moderation_action(
+            name,
+            cast(str, title),  # lazy: translated when the desk shows it
+            partial(sanctions.sanction_authors, model=model, kind=kind),
+            needs_reason=True,
+            permission="moderate",
+            target="target_ids",
+            batch=True,
+        )
+        for name, title, kind in (
+            ("warn_authors", _("Warn their authors"), Sanction.Kind.WARNING),
+            ("mute_authors", _("Mute their authors"), Sanction.Kind.MUTE),
+            ("ban_authors", _("Ban their authors"), Sanction.Kind.BAN),
+        )
+    )
 
 
 class _ReadOnlyGenericInline(ReadOnlyInline, GenericTabularInline):

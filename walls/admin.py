@@ -11,7 +11,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_bases import PeopleGuardedAdmin, ReadOnlyModelAdmin
-from moderation.admin import DecisionInline, ReportInline, moderation_action, open_report_counts
+from moderation.admin import (
+    DecisionInline,
+    ReportInline,
+    moderation_action,
+    open_report_counts,
+    sanction_actions,
+)
 from walls import selectors, services
 from walls.models import Comment, Post, Wall
 
@@ -129,7 +135,7 @@ class PostAdmin(_WorkAdmin):
     list_filter = ("status", "wall", "pinned", "anonymous", "created_at")
     list_select_related = ("author", "wall")
     inlines = (ReportInline, DecisionInline)
-    actions = _actions(services.post_decide, "post_id", pins=True)
+    actions = (*_actions(services.post_decide, "post_id", pins=True), *sanction_actions(Post))
 
 
 @admin.register(Comment)
@@ -160,7 +166,10 @@ class CommentAdmin(_WorkAdmin):
     list_select_related = ("author",)
     ordering = ("-created_at", "-id")  # the newest first (a post's comments read oldest first)
     inlines = (ReportInline, DecisionInline)
-    actions = _actions(services.comment_decide, "comment_id", pins=False)
+    actions = (
+        *_actions(services.comment_decide, "comment_id", pins=False),
+        *sanction_actions(Comment),
+    )
 
     def author_shown(self, comment: Comment) -> bool:
         # The author of an anonymous post commenting on it is as anonymous as the post.

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import User
 from core.errors import ApplicationError
 from moderation import sanctions
 from moderation.models import Sanction
@@ -137,3 +138,32 @@ def test_a_superuser_imposes_a_timed_mute_in_the_admin_and_moderators_see_no_lis
     desk = Client()
     desk.force_login(moderator)
     assert desk.get("/admin/moderation/sanction/").status_code == 403
+
+
+def test_a_moderator_mutes_the_anonymous_authors_of_items_without_learning_who(
+    moderator_client, alice, bob, settings
+):
+    from messages_app import services as confession_services
+
+    settings.SANCTION_MUTE_HOURS = 24
+    carol = User.objects.create_user(username="carol", password="carol-pass-2026!")
+    sent = [
+        confession_services.confession_send(
+            sender=alice, recipient_username="bob", body=f"secret {n}", anonymous=True
+        )
+        for n in range(2)
+    ] + [confession_services.confession_send(sender=carol, recipient_username="bob", body="hi")]
+    form = {"action": "mute_authors", "_selected_action": [c.pk for c in sent]}
+    asked = moderator_client.post("/admin/messages_app/confession/", form)
+    assert b"alice" not in asked.content  # the reason form names no author
+    done = moderator_client.post(
+        "/admin/messages_app/confession/", {**form, "apply": "1", "reason": "spam"}, follow=True
+    )
+    page = done.content.decode()
+    assert "2 done" in page  # two authors, each once; which ones is not said
+    assert "alice" not in page
+    muted = {s.user.username: s for s in Sanction.objects.select_related("user")}
+    assert set(muted) == {"alice", "carol"}
+    assert all(s.kind == "mute" and s.reason == "spam" for s in muted.values())
+    assert timedelta(hours=23) < muted["alice"].until - timezone.now() <= timedelta(hours=24)
+    assert Notification.objects.filter(recipient=alice, type="moderation.sanctioned").count() == 1
