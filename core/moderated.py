@@ -40,3 +40,15 @@ class Moderated(models.Model):
 
     class Meta:
         abstract = True
+
+
+def moderated_kinds() -> list[type[Moderated]]:
+    """Every moderated kind of the project, each once (a proxy, such as the confessions'
+    queue, is its kind again)."""
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, Moderated) and not model._meta.proxy
+    ]

@@ -21,6 +21,7 @@ from media_app.rendering import media_render
 from messages_app import services
 from messages_app.models import Confession, QueuedConfession, Reply
 from moderation.admin import (
+    AuthorRecordMixin,
     DecisionInline,
     ReportInline,
     decide_each,
@@ -85,7 +86,7 @@ class HasReportsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Confession)
-class ConfessionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
+class ConfessionAdmin(AuthorRecordMixin, PeopleGuardedAdmin, ReadOnlyModelAdmin):
     """Decisions only, through the actions: nobody edits, adds or deletes confessions here."""
 
     list_display = (
@@ -95,6 +96,7 @@ class ConfessionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
         "open_report_count",
         "anonymous",
         "sender",
+        "author_record",
         "recipient",
         "created_at",
     )
@@ -103,6 +105,7 @@ class ConfessionAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
         "sender",
         "recipient",
         "anonymous",
+        "author_record",
         "body",
         "media_preview",
         "moderation_note",

@@ -11,7 +11,6 @@ from functools import partial
 from typing import Any, cast
 
 from django import forms
-from django.apps import apps as django_apps
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.contenttypes.admin import GenericTabularInline
@@ -25,9 +24,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_bases import PeopleGuardedAdmin, ReadOnlyInline, ReadOnlyModelAdmin
 from core.errors import ApplicationError
-from core.moderated import Moderated
+from core.moderated import Moderated, moderated_kinds
 from moderation import sanctions
 from moderation.models import BannedPhrase, Decision, ReasonCategory, Report, Sanction
+from moderation.records import records_of
 
 
 def _reports_on(model: type[Model]) -> QuerySet[Report]:
@@ -178,6 +178,28 @@ def sanction_actions(model: type[Moderated]) -> tuple[Any, ...]:
     )
 
 
+class AuthorRecordMixin:
+    """A column, and a line on the item's page, with its author's record (numbers only:
+    moderation.records), read for the whole page of a list at once. Never who the author is."""
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        changelist = super().get_changelist_instance(request)  # type: ignore[misc]
+        field = f"{changelist.model.author_field}_id"
+        rows = list(changelist.result_list)
+        records = records_of({getattr(row, field) for row in rows})
+        for row in rows:
+            row._author_record = records[getattr(row, field)]
+        return changelist
+
+    @admin.display(description=_("author's record"))
+    def author_record(self, obj: Any) -> str:
+        record = getattr(obj, "_author_record", None)
+        if record is None:
+            author = getattr(obj, f"{type(obj).author_field}_id")
+            record = records_of({author})[author]
+        return str(record)
+
+
 class _ReadOnlyGenericInline(ReadOnlyInline, GenericTabularInline):
     pass
 
@@ -202,7 +224,7 @@ class KindFilter(admin.SimpleListFilter):
     parameter_name = "kind"
 
     def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
-        kinds = [model for model in django_apps.get_models() if issubclass(model, Moderated)]
+        kinds = moderated_kinds()
         types = ContentType.objects.get_for_models(*kinds)
         return sorted(
             ((str(types[model].pk), str(model._meta.verbose_name)) for model in kinds),

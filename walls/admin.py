@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_bases import PeopleGuardedAdmin, ReadOnlyModelAdmin
 from moderation.admin import (
+    AuthorRecordMixin,
     DecisionInline,
     ReportInline,
     moderation_action,
@@ -75,7 +76,7 @@ def _actions(decide, target: str, *, pins: bool):
     return tuple(actions)
 
 
-class _WorkAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
+class _WorkAdmin(AuthorRecordMixin, PeopleGuardedAdmin, ReadOnlyModelAdmin):
     person_fields = {"author": "author_unless_anonymous"}
     moderator_search_fields = ("body",)
     date_hierarchy = "created_at"
@@ -116,6 +117,7 @@ class PostAdmin(_WorkAdmin):
         "open_report_count",
         "anonymous",
         "author",
+        "author_record",
         "created_at",
     )
     fields = (
@@ -124,6 +126,7 @@ class PostAdmin(_WorkAdmin):
         "pinned",
         "author",
         "anonymous",
+        "author_record",
         "to",
         "body",
         "moderation_note",
@@ -148,6 +151,7 @@ class CommentAdmin(_WorkAdmin):
         "open_report_count",
         "anonymous",
         "author",
+        "author_record",
         "created_at",
     )
     fields = (
@@ -156,6 +160,7 @@ class CommentAdmin(_WorkAdmin):
         "status",
         "author",
         "anonymous",
+        "author_record",
         "body",
         "moderation_note",
         "created_at",
