@@ -13,13 +13,16 @@ class MessagesAppConfig(AppConfig):
         from messages_app import events, selectors
         from messages_app.models import Confession
         from messages_app.services import decisions
-        from moderation import images
+        from moderation import appeals, images
         from realtime import previews
 
         images.kinds.register(
             images.ImageKind(
                 Confession, approve=decisions.image_approve, reject=decisions.image_reject
             )
+        )
+        appeals.kinds.register(
+            appeals.AppealableKind("confession", Confession, restore=decisions.appeal_restore)
         )
         for event_type in (events.RECEIVED, events.READ, events.MATCHED, events.CLAIMED):
             previews.providers.register(selectors.confession_previews, key=event_type)

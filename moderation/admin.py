@@ -19,14 +19,23 @@ from django.db.models import Count, Exists, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_bases import PeopleGuardedAdmin, ReadOnlyInline, ReadOnlyModelAdmin
 from core.errors import ApplicationError
 from core.moderated import Moderated, moderated_kinds
-from moderation import sanctions
-from moderation.models import BannedPhrase, Decision, ReasonCategory, Report, Sanction
+from moderation import appeals, sanctions
+from moderation.models import (
+    Appeal,
+    BannedPhrase,
+    Decision,
+    ReasonCategory,
+    Report,
+    Sanction,
+)
 from moderation.records import records_of
 
 
@@ -348,3 +357,54 @@ class SanctionAdmin(admin.ModelAdmin):
         for sanction in queryset:
             sanctions.sanction_lift(sanction=sanction)
         self.message_user(request, gettext("Lifted."), messages.SUCCESS)
+
+
+@admin.register(Appeal)
+class AppealAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
+    """The appeals queue, oldest first. Who appealed is shown to superusers only: the author
+    of an anonymous item appeals it."""
+
+    list_display = ("id", "kind", "target", "excerpt", "status", "created_at")
+    list_filter = ("status", "kind")
+    fields = ("kind", "target", "text", "status", "note", "decided_at", "created_at")
+    person_fields = {"appellant": None}
+    ordering = ("status", "created_at", "id")
+    actions = (
+        moderation_action(
+            "overturn",
+            cast(str, _("Overturn (restore the item, or end the sanction)")),
+            partial(appeals.appeal_decide, overturn=True),
+            needs_reason=False,
+            permission="moderate",
+            target="appeal_id",
+        ),
+        moderation_action(
+            "uphold",
+            cast(str, _("Uphold")),
+            partial(appeals.appeal_decide, overturn=False),
+            needs_reason=False,
+            permission="moderate",
+            target="appeal_id",
+        ),
+    )
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("moderation.decide_appeal"))
+
+    @admin.display(description=_("text"))
+    def excerpt(self, appeal: Appeal) -> str:
+        return appeal.text[:80]
+
+    @admin.display(description=_("appealed"))
+    def target(self, appeal: Appeal) -> str:
+        if appeal.kind == appeals.SANCTION:
+            sanction = Sanction.objects.filter(pk=appeal.target_id).first()
+            if sanction is None:
+                return "-"
+            return f"{sanction.get_kind_display()} ({sanction.get_reason_display()})"
+        appealable = appeals.kinds.get(appeal.kind)
+        if appealable is None:
+            return f"{appeal.kind} {appeal.target_id}"
+        meta = appealable.model._meta
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[appeal.target_id])
+        return format_html('<a href="{}">{} {}</a>', url, meta.verbose_name, appeal.target_id)

@@ -21,3 +21,25 @@ def sanctioned(*, kind: str, reason: str, until: datetime | None) -> dict[str, A
         "type": SANCTIONED,
         "data": {"kind": kind, "reason": reason, "until": until.isoformat() if until else None},
     }
+
+
+APPEAL_DECIDED = declare(
+    "moderation.appeal_decided",
+    to="the user who appealed, when moderators decide",
+    data="`appeal_id`, `kind`, `id` (what was appealed), `outcome` (`upheld`/`overturned`), `note`",
+)
+
+
+def appeal_decided(
+    *, appeal_id: int, kind: str, target_id: int, outcome: str, note: str
+) -> dict[str, Any]:
+    return {
+        "type": APPEAL_DECIDED,
+        "data": {
+            "appeal_id": appeal_id,
+            "kind": kind,
+            "id": target_id,
+            "outcome": outcome,
+            "note": note,
+        },
+    }

@@ -90,6 +90,8 @@ class Decision(models.Model):
         AUTO_HIDE = "auto_hide", gettext_lazy("Hidden automatically by reports")
         PIN = "pin", gettext_lazy("Pin")
         UNPIN = "unpin", gettext_lazy("Unpin")
+        UPHOLD = "uphold", gettext_lazy("Uphold on appeal")
+        OVERTURN = "overturn", gettext_lazy("Overturn on appeal")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -158,3 +160,45 @@ class Sanction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.user_id} ({self.reason})"
+
+
+class Appeal(models.Model):
+    """An author asks moderators to look again at what was taken down (a confession, a post,
+    a comment) or at a sanction against them: once per thing. The decision (upheld or
+    overturned, with a note) is told to them; an overturned take-down restores the item, an
+    overturned sanction ends it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", gettext_lazy("Waiting for a moderator")
+        UPHELD = "upheld", gettext_lazy("Upheld")
+        OVERTURNED = "overturned", gettext_lazy("Overturned")
+
+    appellant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals"
+    )
+    kind = models.CharField(max_length=12)  # "confession", "post", "comment" or "sanction"
+    target_id = models.BigIntegerField()
+    text = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    note = models.CharField(max_length=500, blank=True)  # the decision's, shown to the user
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("appellant", "kind", "target_id"), name="one_appeal_per_thing"
+            )
+        ]
+        permissions = [("decide_appeal", "Can uphold or overturn appeals")]
+
+    def __str__(self) -> str:
+        return f"Appeal {self.pk}: {self.kind} {self.target_id} ({self.status})"

@@ -10,14 +10,18 @@ class WallsConfig(AppConfig):
         from core import names
 
         names.translate(self.get_models())
-        from moderation import images
+        from moderation import appeals, images
         from realtime import previews
         from walls import events, selectors, services
-        from walls.models import Post
+        from walls.models import Comment, Post
 
         images.kinds.register(
             images.ImageKind(Post, approve=services.image_approve, reject=services.image_reject)
         )
         previews.providers.register(selectors.comment_previews, key=events.COMMENTED)
+        appeals.kinds.register(appeals.AppealableKind("post", Post, restore=services.post_restore))
+        appeals.kinds.register(
+            appeals.AppealableKind("comment", Comment, restore=services.comment_restore)
+        )
         for event_type in (events.LIKED, events.MODERATED):
             previews.providers.register(selectors.post_previews, key=event_type)

@@ -441,3 +441,13 @@ def comment_decide(
             status=_TO_STATUS[action],
             reason=reason,
         )
+
+
+def post_restore(*, moderator: User | None, target_id: int, note: str) -> None:
+    """An appeal overturned a post's take-down (`moderation.appeals`): public again."""
+    post_decide(moderator=moderator, post_id=target_id, action="approve", note=note)
+
+
+def comment_restore(*, moderator: User | None, target_id: int, note: str) -> None:
+    """An appeal overturned a comment's take-down: shown again, and announced."""
+    comment_decide(moderator=moderator, comment_id=target_id, action="approve", note=note)

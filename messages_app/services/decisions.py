@@ -290,3 +290,9 @@ def image_approve(*, target_id: int, note: str) -> None:
 def image_reject(*, target_id: int, reason: str, note: str) -> None:
     """A confession carrying an image WeChat rejected (`moderation.images`)."""
     confession_reject(moderator=None, confession_id=target_id, reason=reason, note=note)
+
+
+def appeal_restore(*, moderator: User | None, target_id: int, note: str) -> None:
+    """An appeal overturned a take-down (`moderation.appeals`): approved, as a moderator
+    would, and delivered if it never was."""
+    confession_approve(moderator=moderator, confession_id=target_id, note=note)

@@ -6,14 +6,15 @@ from datetime import datetime
 from typing import Annotated, Literal, TypedDict, cast
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from accounts.authentication import SignedIn
 from core.pagination import KeysetPagination
+from core.parsing import StrictCharField, parse
 from core.payloads import Doc, serializer_of
-from moderation import sanctions
-from moderation.models import Sanction
+from moderation import appeals, sanctions
+from moderation.models import Appeal, Sanction
 
 
 class SanctionPayload(TypedDict):
@@ -48,3 +49,60 @@ class MySanctionsApi(generics.GenericAPIView):
         """Your sanctions, current and past, newest first."""
         page = self.paginate_queryset(sanctions.sanctions_of(user=request.user)) or []
         return self.get_paginated_response([sanction_render(sanction) for sanction in page])
+
+
+class AppealPayload(TypedDict):
+    id: int
+    kind: Annotated[str, Doc("confession, post, comment or sanction")]
+    target_id: Annotated[int, Doc("the id of what was appealed")]
+    text: str
+    status: Literal["pending", "upheld", "overturned"]
+    note: Annotated[str, Doc("the moderators' answer, once decided")]
+    created_at: datetime
+    decided_at: datetime | None
+
+
+AppealOutput = serializer_of(AppealPayload)
+
+
+def appeal_render(appeal: Appeal) -> AppealPayload:
+    return {
+        "id": appeal.pk,
+        "kind": appeal.kind,
+        "target_id": appeal.target_id,
+        "text": appeal.text,
+        "status": cast(Literal["pending", "upheld", "overturned"], appeal.status),
+        "note": appeal.note,
+        "created_at": appeal.created_at,
+        "decided_at": appeal.decided_at,
+    }
+
+
+class AppealInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["confession", "post", "comment", "sanction"])
+    id = serializers.IntegerField(min_value=1, help_text="the id of what you appeal")
+    text = StrictCharField(max_length=500, help_text="why moderators should look again")
+
+
+class AppealsApi(generics.GenericAPIView):
+    serializer_class = AppealOutput
+    pagination_class = KeysetPagination
+
+    @extend_schema(operation_id="appeals_list", responses={200: AppealOutput(many=True)})
+    def get(self, request: SignedIn) -> Response:
+        """Your appeals, newest first, with their status and the moderators' answer."""
+        mine = Appeal.objects.filter(appellant=request.user)
+        page = self.paginate_queryset(mine) or []
+        return self.get_paginated_response([appeal_render(appeal) for appeal in page])
+
+    @extend_schema(
+        operation_id="appeals_create", request=AppealInput, responses={201: AppealOutput}
+    )
+    def post(self, request: SignedIn) -> Response:
+        """Appeal a confession, post or comment of yours that moderators took down, or a
+        sanction against you: once each (a second time is 409 `already_appealed`)."""
+        data = parse(AppealInput, request)
+        appeal = appeals.appeal_create(
+            user=request.user, kind=data["kind"], target_id=data["id"], text=data["text"]
+        )
+        return Response(appeal_render(appeal), status=status.HTTP_201_CREATED)
