@@ -18,12 +18,14 @@ from core.admin_bases import (
     ReadOnlyTabularInline,
 )
 from media_app.rendering import media_render
+from media_app.selectors import Attachments
 from messages_app import services
-from messages_app.models import Confession, QueuedConfession, Reply
+from messages_app.models import Confession, ConfessionMedia, QueuedConfession, Reply
 from moderation.admin import (
     AuthorRecordMixin,
     DecisionInline,
     ReportInline,
+    ThumbnailsMixin,
     decide_each,
     moderation_action,
     open_report_counts,
@@ -86,12 +88,14 @@ class HasReportsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Confession)
-class ConfessionAdmin(AuthorRecordMixin, PeopleGuardedAdmin, ReadOnlyModelAdmin):
+class ConfessionAdmin(ThumbnailsMixin, AuthorRecordMixin, PeopleGuardedAdmin, ReadOnlyModelAdmin):
+    attachments = Attachments(ConfessionMedia, "confession")
     """Decisions only, through the actions: nobody edits, adds or deletes confessions here."""
 
     list_display = (
         "id",
         "excerpt",
+        "pictures",
         "status",
         "open_report_count",
         "anonymous",

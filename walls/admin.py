@@ -11,16 +11,18 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_bases import PeopleGuardedAdmin, ReadOnlyModelAdmin
+from media_app.selectors import Attachments
 from moderation.admin import (
     AuthorRecordMixin,
     DecisionInline,
     ReportInline,
+    ThumbnailsMixin,
     moderation_action,
     open_report_counts,
     sanction_actions,
 )
 from walls import selectors, services
-from walls.models import Comment, Post, Wall
+from walls.models import Comment, Post, PostMedia, Wall
 
 
 @admin.register(Wall)
@@ -107,10 +109,12 @@ class _WorkAdmin(AuthorRecordMixin, PeopleGuardedAdmin, ReadOnlyModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(_WorkAdmin):
+class PostAdmin(ThumbnailsMixin, _WorkAdmin):
+    attachments = Attachments(PostMedia, "post")
     list_display = (
         "id",
         "excerpt",
+        "pictures",
         "wall",
         "status",
         "pinned",
