@@ -28,6 +28,7 @@ from moderation.admin import (
     ThumbnailsMixin,
     decide_each,
     moderation_action,
+    notice_action,
     open_report_counts,
     openly_reported,
     reported,
@@ -136,6 +137,7 @@ class ConfessionAdmin(ThumbnailsMixin, AuthorRecordMixin, PeopleGuardedAdmin, Re
             "dismiss_reports", _("Dismiss reports"), services.reports_dismiss, needs_reason=False
         ),
         *sanction_actions(Confession),
+        notice_action(Confession),
     )
 
     def get_queryset(self, request):

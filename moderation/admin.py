@@ -29,7 +29,7 @@ from core.errors import ApplicationError
 from core.moderated import Moderated, moderated_kinds
 from media_app.rendering import Urls, media_values_render
 from media_app.selectors import Attachments
-from moderation import appeals, sanctions
+from moderation import appeals, notices, sanctions
 from moderation.models import (
     Appeal,
     BannedPhrase,
@@ -121,6 +121,7 @@ def moderation_action(
     permission: str,
     target: str,
     batch: bool = False,
+    form_class: type[forms.Form] | None = None,
 ):
     """An admin action that first asks for a reason (an intermediate form), then calls
     `service` for each selected row (its id as `target`) and reports what it did and what it
@@ -128,7 +129,15 @@ def moderation_action(
     then names a list) and answers how many it did."""
 
     def action(modeladmin, request: HttpRequest, queryset: QuerySet):
-        form = ModerationForm(request.POST if "apply" in request.POST else None)
+        form = (form_class or ModerationForm)(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid() and form_class is not None:
+            done = service(
+                **{target: [item.pk for item in queryset]},
+                moderator=request.user,
+                **form.cleaned_data,
+            )
+            modeladmin.message_user(request, _done(title, done), messages.SUCCESS)
+            return None
         if form.is_bound and form.is_valid():
             reason = form.cleaned_data["reason"]
             if needs_reason and not reason:
@@ -165,6 +174,28 @@ def moderation_action(
 
     action.__name__ = name
     return admin.action(description=title, permissions=(permission,))(action)
+
+
+class NoticeForm(forms.Form):
+    message = forms.CharField(
+        max_length=500,
+        help_text=_('what their authors read, from "the moderators"'),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def notice_action(model: type[Moderated]) -> Any:
+    """Write to the authors of the selected items: each reads it once, from "the
+    moderators"; the moderator learns how many were written to, never who."""
+    return moderation_action(
+        "notice_authors",
+        cast(str, _("Write to their authors")),
+        partial(notices.notice_authors, model=model),
+        needs_reason=False,
+        permission="moderate",
+        target="target_ids",
+        form_class=NoticeForm,
+    )
 
 
 def sanction_actions(model: type[Moderated]) -> tuple[Any, ...]:

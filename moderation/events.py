@@ -43,3 +43,14 @@ def appeal_decided(
             "note": note,
         },
     }
+
+
+NOTICE = declare(
+    "moderation.notice",
+    to='the author of items moderators wrote about, from "the moderators"',
+    data="`message`, `kind` (`confession`/`post`/`comment`), `ids` (your items it is about)",
+)
+
+
+def notice(*, message: str, kind: str, ids: list[int]) -> dict[str, Any]:
+    return {"type": NOTICE, "data": {"message": message, "kind": kind, "ids": ids}}

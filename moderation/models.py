@@ -92,6 +92,7 @@ class Decision(models.Model):
         UNPIN = "unpin", gettext_lazy("Unpin")
         UPHOLD = "uphold", gettext_lazy("Uphold on appeal")
         OVERTURN = "overturn", gettext_lazy("Overturn on appeal")
+        NOTICE = "notice", gettext_lazy("Wrote to the author")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,

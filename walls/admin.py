@@ -18,6 +18,7 @@ from moderation.admin import (
     ReportInline,
     ThumbnailsMixin,
     moderation_action,
+    notice_action,
     open_report_counts,
     sanction_actions,
 )
@@ -142,7 +143,11 @@ class PostAdmin(ThumbnailsMixin, _WorkAdmin):
     list_filter = ("status", "wall", "pinned", "anonymous", "created_at")
     list_select_related = ("author", "wall")
     inlines = (ReportInline, DecisionInline)
-    actions = (*_actions(services.post_decide, "post_id", pins=True), *sanction_actions(Post))
+    actions = (
+        *_actions(services.post_decide, "post_id", pins=True),
+        *sanction_actions(Post),
+        notice_action(Post),
+    )
 
 
 @admin.register(Comment)
@@ -178,6 +183,7 @@ class CommentAdmin(_WorkAdmin):
     actions = (
         *_actions(services.comment_decide, "comment_id", pins=False),
         *sanction_actions(Comment),
+        notice_action(Comment),
     )
 
     def author_shown(self, comment: Comment) -> bool:

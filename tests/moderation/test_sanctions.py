@@ -167,3 +167,35 @@ def test_a_moderator_mutes_the_anonymous_authors_of_items_without_learning_who(
     assert all(s.kind == "mute" and s.reason == "spam" for s in muted.values())
     assert timedelta(hours=23) < muted["alice"].until - timezone.now() <= timedelta(hours=24)
     assert Notification.objects.filter(recipient=alice, type="moderation.sanctioned").count() == 1
+
+
+def test_a_moderator_writes_to_an_anonymous_author_without_learning_who(
+    moderator_client, alice, bob
+):
+    from messages_app import services as confession_services
+    from moderation.models import Decision
+
+    sent = [
+        confession_services.confession_send(
+            sender=alice, recipient_username="bob", body=f"hush {n}", anonymous=True
+        )
+        for n in range(2)
+    ]
+    form = {"action": "notice_authors", "_selected_action": [c.pk for c in sent]}
+    asked = moderator_client.post("/admin/messages_app/confession/", form)
+    assert b'name="message"' in asked.content
+    done = moderator_client.post(
+        "/admin/messages_app/confession/",
+        {**form, "apply": "1", "message": "Please keep it kind."},
+        follow=True,
+    )
+    assert "1 done" in done.content.decode()  # one author, not named
+    assert "alice" not in done.content.decode()
+    [told] = Notification.objects.filter(recipient=alice, type="moderation.notice")
+    assert told.data == {
+        "message": "Please keep it kind.",
+        "kind": "confession",
+        "ids": sorted(c.pk for c in sent),
+    }
+    assert not Notification.objects.filter(recipient=bob, type="moderation.notice").exists()
+    assert Decision.objects.filter(action="notice").count() == 2  # in the audit log
