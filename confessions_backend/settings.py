@@ -398,6 +398,8 @@ SANCTION_MUTE_HOURS = env.whole_number("SANCTION_MUTE_HOURS", default=24)
 SANCTION_BAN_HOURS = env.whole_number("SANCTION_BAN_HOURS", default=168)
 # How far back an author's record, shown to moderators beside what they wrote, reaches.
 MODERATION_RECORD_DAYS = env.positive_int("MODERATION_RECORD_DAYS", default=30)
+# How long opening an item in the moderation desk keeps it for that moderator.
+MODERATION_CLAIM_MINUTES = env.positive_int("MODERATION_CLAIM_MINUTES", default=5)
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 _s3_endpoint = env.url("AWS_S3_ENDPOINT_URL", schemes={"http", "https"})

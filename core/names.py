@@ -37,6 +37,8 @@ WORDS = [
     gettext_noop("check label"),
     gettext_noop("check status"),
     gettext_noop("check trace id"),
+    gettext_noop("claim"),
+    gettext_noop("claims"),
     gettext_noop("comment"),
     gettext_noop("comments"),
     gettext_noop("confession"),

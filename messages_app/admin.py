@@ -21,8 +21,10 @@ from media_app.rendering import media_render
 from media_app.selectors import Attachments
 from messages_app import services
 from messages_app.models import Confession, ConfessionMedia, QueuedConfession, Reply
+from moderation import claims
 from moderation.admin import (
     AuthorRecordMixin,
+    ClaimsMixin,
     DecisionInline,
     ReportInline,
     ThumbnailsMixin,
@@ -89,9 +91,12 @@ class HasReportsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Confession)
-class ConfessionAdmin(ThumbnailsMixin, AuthorRecordMixin, PeopleGuardedAdmin, ReadOnlyModelAdmin):
-    attachments = Attachments(ConfessionMedia, "confession")
+class ConfessionAdmin(
+    ClaimsMixin, ThumbnailsMixin, AuthorRecordMixin, PeopleGuardedAdmin, ReadOnlyModelAdmin
+):
     """Decisions only, through the actions: nobody edits, adds or deletes confessions here."""
+
+    attachments = Attachments(ConfessionMedia, "confession")
 
     list_display = (
         "id",
@@ -102,6 +107,7 @@ class ConfessionAdmin(ThumbnailsMixin, AuthorRecordMixin, PeopleGuardedAdmin, Re
         "anonymous",
         "sender",
         "author_record",
+        "claimed_by",
         "recipient",
         "created_at",
     )
@@ -186,10 +192,13 @@ class ModerationQueueAdmin(ConfessionAdmin):
         # The pending ones (a partial index) and the reported ones (their ids, from the
         # reports): an index scan each, where `open_reports > 0` read every confession.
         reported = openly_reported(self.model)
+        # What another moderator is on is theirs for now: the queue goes past it.
+        theirs = claims.held_by_others(moderator=request.user, model=self.model, object_ids=None)
         return (
             super()
             .get_queryset(request)
             .filter(Q(status=Confession.Status.PENDING) | Q(pk__in=reported))
+            .exclude(pk__in=list(theirs))
         )
 
     def get_ordering(self, request):

@@ -20,16 +20,18 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from core.admin_bases import PeopleGuardedAdmin, ReadOnlyInline, ReadOnlyModelAdmin
 from core.errors import ApplicationError
 from core.moderated import Moderated, moderated_kinds
 from media_app.rendering import Urls, media_values_render
 from media_app.selectors import Attachments
-from moderation import appeals, notices, sanctions
+from moderation import appeals, claims, notices, sanctions
 from moderation.models import (
     Appeal,
     BannedPhrase,
@@ -150,11 +152,22 @@ def moderation_action(
                     done = service(**{target: [item.pk for item in queryset]}, **kwargs)
                     modeladmin.message_user(request, _done(title, done), messages.SUCCESS)
                     return None
+
+                moderator = cast(User, request.user)  # the admin lets in staff only
+
+                def decide(item: Any) -> None:
+                    # Not while another moderator is on it; then it is free again.
+                    claims.check_free(
+                        moderator=moderator, model=modeladmin.model, object_id=item.pk
+                    )
+                    service(**{target: item.pk}, **kwargs)
+                    claims.release(moderator=moderator, model=modeladmin.model, object_id=item.pk)
+
                 decide_each(
                     modeladmin,
                     request,
                     queryset,
-                    lambda item: service(**{target: item.pk}, **kwargs),
+                    decide,
                     lambda done: _done(title, done),
                 )
                 return None
@@ -240,6 +253,49 @@ class AuthorRecordMixin:
             author = getattr(obj, f"{type(obj).author_field}_id")
             record = records_of({author})[author]
         return str(record)
+
+
+class ClaimsMixin:
+    """Opening an item claims it (moderation.claims); a list shows who else is on its rows,
+    and the item's page says so when someone else holds it."""
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        if request.method == "GET" and object_id.isdigit():
+            held = claims.claim(
+                moderator=request.user,  # type: ignore[arg-type]
+                model=self.model,  # type: ignore[attr-defined]
+                object_id=int(object_id),
+            )
+            if held.moderator_id != request.user.pk:
+                self.message_user(  # type: ignore[attr-defined]
+                    request,
+                    gettext("%(moderator)s is on this item until %(until)s.")
+                    % {
+                        "moderator": held.moderator.get_username(),
+                        "until": timezone.localtime(held.until).strftime("%H:%M"),
+                    },
+                    messages.WARNING,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        changelist = super().get_changelist_instance(request)  # type: ignore[misc]
+        rows = list(changelist.result_list)
+        held = claims.held_by_others(
+            moderator=request.user,  # type: ignore[arg-type]
+            model=changelist.model,
+            object_ids=[row.pk for row in rows],
+        )
+        for row in rows:
+            row._claim = held.get(row.pk)
+        return changelist
+
+    @admin.display(description=_("on it"))
+    def claimed_by(self, obj: Any) -> str:
+        held = getattr(obj, "_claim", None)
+        return held.moderator.get_username() if held is not None else ""
 
 
 class ThumbnailsMixin:

@@ -203,3 +203,24 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"Appeal {self.pk}: {self.kind} {self.target_id} ({self.status})"
+
+
+class Claim(models.Model):
+    """A moderator is on an item: opening it claims it for MODERATION_CLAIM_MINUTES, so that two
+    moderators do not decide the same thing. Others see who has it, the queue skips it, and
+    their decisions on it are refused until the claim runs out."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    until = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("content_type", "object_id"), name="one_claim_a_thing")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} by {self.moderator_id}"

@@ -14,6 +14,7 @@ from core.admin_bases import PeopleGuardedAdmin, ReadOnlyModelAdmin
 from media_app.selectors import Attachments
 from moderation.admin import (
     AuthorRecordMixin,
+    ClaimsMixin,
     DecisionInline,
     ReportInline,
     ThumbnailsMixin,
@@ -79,7 +80,7 @@ def _actions(decide, target: str, *, pins: bool):
     return tuple(actions)
 
 
-class _WorkAdmin(AuthorRecordMixin, PeopleGuardedAdmin, ReadOnlyModelAdmin):
+class _WorkAdmin(ClaimsMixin, AuthorRecordMixin, PeopleGuardedAdmin, ReadOnlyModelAdmin):
     person_fields = {"author": "author_unless_anonymous"}
     moderator_search_fields = ("body",)
     date_hierarchy = "created_at"
@@ -112,6 +113,7 @@ class _WorkAdmin(AuthorRecordMixin, PeopleGuardedAdmin, ReadOnlyModelAdmin):
 @admin.register(Post)
 class PostAdmin(ThumbnailsMixin, _WorkAdmin):
     attachments = Attachments(PostMedia, "post")
+
     list_display = (
         "id",
         "excerpt",
@@ -123,6 +125,7 @@ class PostAdmin(ThumbnailsMixin, _WorkAdmin):
         "anonymous",
         "author",
         "author_record",
+        "claimed_by",
         "created_at",
     )
     fields = (
@@ -161,6 +164,7 @@ class CommentAdmin(_WorkAdmin):
         "anonymous",
         "author",
         "author_record",
+        "claimed_by",
         "created_at",
     )
     fields = (
