@@ -398,6 +398,32 @@ SANCTION_MUTE_HOURS = env.whole_number("SANCTION_MUTE_HOURS", default=24)
 SANCTION_BAN_HOURS = env.whole_number("SANCTION_BAN_HOURS", default=168)
 # How far back an author's record, shown to moderators beside what they wrote, reaches.
 MODERATION_RECORD_DAYS = env.positive_int("MODERATION_RECORD_DAYS", default=30)
+
+
+def _sanction_ladder(steps: list[str]) -> list[tuple[str, int]]:
+    """SANCTION_LADDER's steps as (kind, hours), 0 hours for good: `warning`, `mute:24`,
+    `ban` ..."""
+    ladder = []
+    for step in steps:
+        kind, _, hours = step.strip().partition(":")
+        if kind not in ("warning", "mute", "ban") or (hours and not hours.isdigit()):
+            raise ImproperlyConfigured(
+                f"SANCTION_LADDER is malformed: {step!r} is not warning, mute[:hours] or "
+                "ban[:hours]"
+            )
+        if kind == "warning" and hours:
+            raise ImproperlyConfigured("SANCTION_LADDER is malformed: a warning has no hours")
+        ladder.append((kind, int(hours or 0)))
+    if not ladder:
+        raise ImproperlyConfigured("SANCTION_LADDER is malformed: it has no step")
+    return ladder
+
+
+# The next step the desk suggests beside an author's record, as their sanctions over
+# MODERATION_RECORD_DAYS add up (the last step repeats).
+SANCTION_LADDER = _sanction_ladder(
+    env.list("SANCTION_LADDER", default=["warning", "mute:24", "mute:168", "ban:720", "ban"])
+)
 # How long opening an item in the moderation desk keeps it for that moderator.
 MODERATION_CLAIM_MINUTES = env.positive_int("MODERATION_CLAIM_MINUTES", default=5)
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from core.moderated import Status, moderated_kinds
-from moderation.models import Report
+from moderation.models import Report, Sanction
 
 
 @dataclass
@@ -24,6 +24,13 @@ class Record:
     taken_down: int = 0  # items rejected or hidden
     upheld: int = 0  # reports on their items that ended in a take-down
     sanction: str = ""  # "muted", "banned" or ""
+    sanctions: int = 0  # sanctions over the window, for the ladder's next step
+
+    @property
+    def next_step(self) -> tuple[str, int]:
+        """SANCTION_LADDER's step for the next sanction: (kind, hours; 0 for good)."""
+        ladder = settings.SANCTION_LADDER
+        return ladder[min(self.sanctions, len(ladder) - 1)]
 
     def __str__(self) -> str:
         parts = [
@@ -34,7 +41,21 @@ class Record:
             parts.append(gettext("muted now"))
         elif self.sanction == "banned":
             parts.append(gettext("banned now"))
+        if self.taken_down or self.upheld or self.sanctions:
+            parts.append(gettext("next: %(step)s") % {"step": _step(*self.next_step)})
         return " · ".join(parts)
+
+
+def _step(kind: str, hours: int) -> str:
+    if kind == "warning":
+        return gettext("a warning")
+    if kind == "mute":
+        if hours:
+            return gettext("a mute of %(hours)d h") % {"hours": hours}
+        return gettext("a mute for good")
+    if hours:
+        return gettext("a ban of %(hours)d h") % {"hours": hours}
+    return gettext("a ban for good")
 
 
 def records_of(author_ids: set[int]) -> dict[int, Record]:
@@ -70,6 +91,9 @@ def records_of(author_ids: set[int]) -> dict[int, Record]:
         )
         for row in upheld:
             records[row["author"]].upheld += row["n"]
+    counted = Sanction.objects.filter(user__in=author_ids, created_at__gte=since)
+    for row in counted.order_by().values("user").annotate(n=Count("pk")):
+        records[row["user"]].sanctions = row["n"]
     now = timezone.now()
     for user in User.objects.filter(pk__in=author_ids).only("is_active", "muted_until"):
         if not user.is_active:
