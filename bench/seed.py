@@ -127,10 +127,10 @@ _BACKGROUND_SQL = {
     # Older posts on the bench wall, all within the `hot` window, with likes and comments.
     "post": """
        INSERT INTO {post} (id, body, "to", anonymous, status, pinned, moderation_note,
-           created_at, author_id, wall_id)
+           created_at, author_id, wall_id, folded_reason, comments_locked)
        SELECT {random_id}, 'an older post ' || g, 'someone', g %% 2 = 0, 'approved', false, '',
               now() - interval '1 hour' - g * interval '20 seconds',
-              P[1 + (g * 7919) %% %(n)s], %(wall)s
+              P[1 + (g * 7919) %% %(n)s], %(wall)s, '', false
        FROM generate_series(1, %(posts)s) g""",
     "like": """
        INSERT INTO {like} (created_at, user_id, post_id)

@@ -93,6 +93,10 @@ class Decision(models.Model):
         UPHOLD = "uphold", gettext_lazy("Uphold on appeal")
         OVERTURN = "overturn", gettext_lazy("Overturn on appeal")
         NOTICE = "notice", gettext_lazy("Wrote to the author")
+        FOLD = "fold", gettext_lazy("Fold (shown collapsed)")
+        UNFOLD = "unfold", gettext_lazy("Unfold")
+        LOCK = "lock", gettext_lazy("Lock comments")
+        UNLOCK = "unlock", gettext_lazy("Unlock comments")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,

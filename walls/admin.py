@@ -6,6 +6,7 @@ filter, search or sort by an author (`PeopleGuardedAdmin`)."""
 from __future__ import annotations
 
 from functools import partial
+from typing import cast
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +59,41 @@ def _actions(decide, target: str, *, pins: bool):
             "hide", _("Hide"), act("hide"), needs_reason=True, permission="moderate", target=target
         ),
     ]
+    if pins:  # posts only: fold and lock too
+        actions += [
+            moderation_action(
+                "fold",
+                cast(str, _("Fold (shown collapsed, with the reason)")),
+                act("fold"),
+                needs_reason=True,
+                permission="moderate",
+                target=target,
+            ),
+            moderation_action(
+                "unfold",
+                cast(str, _("Unfold")),
+                act("unfold"),
+                needs_reason=False,
+                permission="moderate",
+                target=target,
+            ),
+            moderation_action(
+                "lock",
+                cast(str, _("Lock comments")),
+                act("lock"),
+                needs_reason=False,
+                permission="moderate",
+                target=target,
+            ),
+            moderation_action(
+                "unlock",
+                cast(str, _("Unlock comments")),
+                act("unlock"),
+                needs_reason=False,
+                permission="moderate",
+                target=target,
+            ),
+        ]
     if pins:
         actions += [
             moderation_action(

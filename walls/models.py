@@ -79,6 +79,10 @@ class Post(Moderated):
     to = models.CharField(max_length=50, blank=True, help_text="whom it is for, described")
     anonymous = models.BooleanField(default=True)
     pinned = models.BooleanField(default=False)
+    # Folded by moderators: shown collapsed, with this reason category ("" when not folded).
+    folded_reason = models.CharField(max_length=16, blank=True)
+    # Locked by moderators: it stays, but takes no new comments.
+    comments_locked = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)  # by its author
 

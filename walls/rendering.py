@@ -40,6 +40,11 @@ class PostPayload(TypedDict):
     mine: bool
     status: Status
     pinned: Annotated[bool, Doc("moderators pinned it to the top of the feed")]
+    folded: Annotated[
+        str | None,
+        Doc("moderators folded it: show it collapsed, with this reason category; else null"),
+    ]
+    comments_locked: Annotated[bool, Doc("moderators closed it to new comments")]
     created_at: datetime
     media: list[MediaPayload]
     like_count: int
@@ -110,6 +115,8 @@ def post_row_render(row: dict[str, Any], *, viewer_id: int, urls: Urls) -> PostP
         "mine": row["author_id"] == viewer_id,
         "status": row["status"],
         "pinned": row["pinned"],
+        "folded": row["folded_reason"] or None,
+        "comments_locked": row["comments_locked"],
         "created_at": row["created_at"],
         "media": [media_values_render(media, urls, "media__") for media in row["media"]],
         "like_count": row["like_count"],

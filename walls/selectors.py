@@ -239,6 +239,8 @@ POST_VALUES = (
     "anonymous",
     "status",
     "pinned",
+    "folded_reason",
+    "comments_locked",
     "created_at",
     "author_id",
     "wall__slug",

@@ -231,6 +231,10 @@ def comment_create(
     """A member comments on a public post, or replies to a top-level comment on it. The post's
     author (and the parent comment's) is told, unless a block stands between them."""
     post = _open_post(user, post_id)
+    if post.comments_locked:
+        raise ApplicationError(
+            "comments_locked", gettext("Moderators closed this post to comments."), status=403
+        )
     check_may_write(user)
     account_services.require_phone_to_post(user)
     body = clean_text(body)
@@ -373,6 +377,10 @@ def _decide(
         changes["status"] = _TO_STATUS[action]
     elif action in ("pin", "unpin"):
         changes["pinned"] = action == "pin"
+    elif action in ("fold", "unfold"):
+        changes["folded_reason"] = reason if action == "fold" else ""
+    elif action in ("lock", "unlock"):
+        changes["comments_locked"] = action == "lock"
     model._default_manager.filter(pk=target.pk).update(**changes)
     moderation.decision_record(
         target=target,
@@ -406,9 +414,10 @@ def _tell_author(
 def post_decide(
     *, moderator: User | None, post_id: int, action: str, reason: str = "", note: str = ""
 ) -> None:
-    """A moderator approves, rejects, hides, pins or unpins a post (reject and hide need a
-    reason category, which its author is told)."""
-    if action in ("reject", "hide") and reason not in ReasonCategory.values:
+    """A moderator approves, rejects, hides, pins or unpins a post, folds it (shown collapsed
+    with its reason) or unfolds it, locks or unlocks its comments. Reject, hide and fold need a
+    reason category (told to its author for reject and hide, shown with the fold)."""
+    if action in ("reject", "hide", "fold") and reason not in ReasonCategory.values:
         raise ApplicationError("reason_required", gettext("Choose the reason its author will see."))
     post, before = _decide(
         Post, post_id, moderator=moderator, action=action, reason=reason, note=note
