@@ -114,6 +114,22 @@ def _done(action: str, count: int) -> str:
     return gettext("%(action)s: %(count)d done.") % {"action": action, "count": count}
 
 
+def _decision_kwargs(form: forms.Form, *, needs_reason: bool) -> dict[str, Any] | None:
+    """What a valid intermediate form hands the service (besides the moderator); None (and
+    the form shown again) while it is not valid. The reason form gives the note, and the reason
+    category where the decision needs one; another form gives its fields as they are."""
+    if not form.is_valid():
+        return None
+    data = dict(form.cleaned_data)
+    if isinstance(form, ModerationForm):
+        if needs_reason and not data["reason"]:
+            form.add_error("reason", _("Choose the reason the author will see."))
+            return None
+        if not needs_reason:
+            del data["reason"]
+    return data
+
+
 def moderation_action(
     name: str,
     title: str,
@@ -128,49 +144,28 @@ def moderation_action(
     """An admin action that first asks for a reason (an intermediate form), then calls
     `service` for each selected row (its id as `target`) and reports what it did and what it
     could not do. With `batch`, `service` is called once with every selected id (`target`
-    then names a list) and answers how many it did."""
+    then names a list) and answers how many it did. `form_class` replaces the reason form:
+    its fields go to `service` as they are."""
 
     def action(modeladmin, request: HttpRequest, queryset: QuerySet):
         form = (form_class or ModerationForm)(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid() and form_class is not None:
-            done = service(
-                **{target: [item.pk for item in queryset]},
-                moderator=request.user,
-                **form.cleaned_data,
-            )
+        data = _decision_kwargs(form, needs_reason=needs_reason) if form.is_bound else None
+        kwargs = None if data is None else {"moderator": request.user, **data}
+        if kwargs is not None and batch:
+            done = service(**{target: [item.pk for item in queryset]}, **kwargs)
             modeladmin.message_user(request, _done(title, done), messages.SUCCESS)
             return None
-        if form.is_bound and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            if needs_reason and not reason:
-                form.add_error("reason", _("Choose the reason the author will see."))
-            else:
-                kwargs = {"moderator": request.user, "note": form.cleaned_data["note"]}
-                if needs_reason:
-                    kwargs["reason"] = reason
-                if batch:
-                    done = service(**{target: [item.pk for item in queryset]}, **kwargs)
-                    modeladmin.message_user(request, _done(title, done), messages.SUCCESS)
-                    return None
+        if kwargs is not None:
+            moderator = cast(User, request.user)  # the admin lets in staff only
 
-                moderator = cast(User, request.user)  # the admin lets in staff only
+            def decide(item: Any) -> None:
+                # Not while another moderator is on it; then it is free again.
+                claims.check_free(moderator=moderator, model=modeladmin.model, object_id=item.pk)
+                service(**{target: item.pk}, **kwargs)
+                claims.release(moderator=moderator, model=modeladmin.model, object_id=item.pk)
 
-                def decide(item: Any) -> None:
-                    # Not while another moderator is on it; then it is free again.
-                    claims.check_free(
-                        moderator=moderator, model=modeladmin.model, object_id=item.pk
-                    )
-                    service(**{target: item.pk}, **kwargs)
-                    claims.release(moderator=moderator, model=modeladmin.model, object_id=item.pk)
-
-                decide_each(
-                    modeladmin,
-                    request,
-                    queryset,
-                    decide,
-                    lambda done: _done(title, done),
-                )
-                return None
+            decide_each(modeladmin, request, queryset, decide, lambda done: _done(title, done))
+            return None
         return TemplateResponse(
             request,
             "admin/moderation/moderation_form.html",
@@ -207,6 +202,7 @@ def notice_action(model: type[Moderated]) -> Any:
         needs_reason=False,
         permission="moderate",
         target="target_ids",
+        batch=True,
         form_class=NoticeForm,
     )
 

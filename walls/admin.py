@@ -6,7 +6,7 @@ filter, search or sort by an author (`PeopleGuardedAdmin`)."""
 from __future__ import annotations
 
 from functools import partial
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -34,86 +34,34 @@ class WallAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-def _actions(decide, target: str, *, pins: bool):
-    def act(action: str, **extra):
-        return partial(decide, action=action, **extra)
+# Every decision of the desk on a wall's work: (action, title, whether it needs a reason
+# category, whether it is for posts only).
+_DECISIONS = (
+    ("approve", _("Approve (make public)"), False, False),
+    ("reject", _("Reject"), True, False),
+    ("hide", _("Hide"), True, False),
+    ("fold", _("Fold (shown collapsed, with the reason)"), True, True),
+    ("unfold", _("Unfold"), False, True),
+    ("lock", _("Lock comments"), False, True),
+    ("unlock", _("Unlock comments"), False, True),
+    ("pin", _("Pin to the top of the feed"), False, True),
+    ("unpin", _("Unpin"), False, True),
+)
 
-    actions = [
+
+def _actions(decide, target: str, *, posts: bool) -> tuple[Any, ...]:
+    return tuple(
         moderation_action(
-            "approve",
-            _("Approve (make public)"),
-            act("approve"),
-            needs_reason=False,
+            action,
+            cast(str, title),
+            partial(decide, action=action),
+            needs_reason=needs_reason,
             permission="moderate",
             target=target,
-        ),
-        moderation_action(
-            "reject",
-            _("Reject"),
-            act("reject"),
-            needs_reason=True,
-            permission="moderate",
-            target=target,
-        ),
-        moderation_action(
-            "hide", _("Hide"), act("hide"), needs_reason=True, permission="moderate", target=target
-        ),
-    ]
-    if pins:  # posts only: fold and lock too
-        actions += [
-            moderation_action(
-                "fold",
-                cast(str, _("Fold (shown collapsed, with the reason)")),
-                act("fold"),
-                needs_reason=True,
-                permission="moderate",
-                target=target,
-            ),
-            moderation_action(
-                "unfold",
-                cast(str, _("Unfold")),
-                act("unfold"),
-                needs_reason=False,
-                permission="moderate",
-                target=target,
-            ),
-            moderation_action(
-                "lock",
-                cast(str, _("Lock comments")),
-                act("lock"),
-                needs_reason=False,
-                permission="moderate",
-                target=target,
-            ),
-            moderation_action(
-                "unlock",
-                cast(str, _("Unlock comments")),
-                act("unlock"),
-                needs_reason=False,
-                permission="moderate",
-                target=target,
-            ),
-        ]
-    if pins:
-        actions += [
-            moderation_action(
-                "pin",
-                _("Pin to the top of the feed"),
-                act("pin"),
-                needs_reason=False,
-                permission="moderate",
-                target=target,
-            ),
-            moderation_action(
-                "unpin",
-                _("Unpin"),
-                act("unpin"),
-                needs_reason=False,
-                permission="moderate",
-                target=target,
-            ),
-        ]
-    return tuple(actions)
+        )
+        for action, title, needs_reason, posts_only in _DECISIONS
+        if posts or not posts_only
+    )
 
 
 class _WorkAdmin(ClaimsMixin, AuthorRecordMixin, PeopleGuardedAdmin, ReadOnlyModelAdmin):
@@ -183,7 +131,7 @@ class PostAdmin(ThumbnailsMixin, _WorkAdmin):
     list_select_related = ("author", "wall")
     inlines = (ReportInline, DecisionInline)
     actions = (
-        *_actions(services.post_decide, "post_id", pins=True),
+        *_actions(services.post_decide, "post_id", posts=True),
         *sanction_actions(Post),
         notice_action(Post),
     )
@@ -221,7 +169,7 @@ class CommentAdmin(_WorkAdmin):
     ordering = ("-created_at", "-id")  # the newest first (a post's comments read oldest first)
     inlines = (ReportInline, DecisionInline)
     actions = (
-        *_actions(services.comment_decide, "comment_id", pins=False),
+        *_actions(services.comment_decide, "comment_id", posts=False),
         *sanction_actions(Comment),
         notice_action(Comment),
     )
