@@ -45,7 +45,9 @@ def previews_of(viewer_id: int, notifications: Sequence) -> list[str | None]:
     found: list[str | None] = [None] * len(notifications)
     for event_type, indexes in by_type.items():
         datas = [notifications[index].data for index in indexes]
-        provider: Provider = providers.items()[event_type]
+        provider = providers.get(event_type)
+        if provider is None:  # never: by_type holds registered types only
+            continue
         for index, preview in zip(indexes, provider(viewer_id, datas), strict=True):
             found[index] = snippet(preview)
     return found

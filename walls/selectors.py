@@ -298,8 +298,7 @@ def feed_new_page(
     page only), and the page's other posts, `limit + 1` of them when more follow (for the
     cursor). `any_pinned=False` (`readable_wall`: the wall has no pinned post at all) spares
     the look for pinned posts."""
-    first = keyset.after_id is None
-    pinned = _feed_pinned.rows(viewer=user_id, wall=wall_id) if first and any_pinned else []
+    pinned = _feed_pinned.rows(viewer=user_id, wall=wall_id) if keyset.first and any_pinned else []
     rows = _feed_new.rows(
         viewer=user_id,
         wall=wall_id,
