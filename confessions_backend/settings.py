@@ -426,6 +426,8 @@ SANCTION_LADDER = _sanction_ladder(
 )
 # How long opening an item in the moderation desk keeps it for that moderator.
 MODERATION_CLAIM_MINUTES = env.positive_int("MODERATION_CLAIM_MINUTES", default=5)
+# How long an item may wait at the desk before its age shows in red.
+MODERATION_TARGET_MINUTES = env.positive_int("MODERATION_TARGET_MINUTES", default=60)
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 _s3_endpoint = env.url("AWS_S3_ENDPOINT_URL", schemes={"http", "https"})

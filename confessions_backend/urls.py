@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import health
 from media_app.api.views import media_file
+from moderation.desk_views import desk_view
 from wechat.views import wechat_push
 
 # The most read first (URLs are tried in order; the apps' paths never overlap).
@@ -25,6 +26,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # The moderators' desk: one screen to see, decide and move on (moderation.desk_views).
+    path("admin/desk/", admin.site.admin_view(desk_view), name="moderation-desk"),
     path("admin/", admin.site.urls),
     # Signed, expiring file URLs when media live on the filesystem (no S3 configured).
     path("media/file/<str:token>", media_file, name="media-file"),

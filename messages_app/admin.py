@@ -163,7 +163,7 @@ class ConfessionAdmin(
 
     @admin.display(description=_("sender"))
     def sender_unless_anonymous(self, confession: Confession) -> str:
-        return "(anonymous)" if confession.anonymous else confession.sender.username
+        return gettext("(anonymous)") if confession.anonymous else confession.sender.username
 
     @admin.display(description=_("media"))
     def media_preview(self, confession: Confession) -> str:
@@ -207,7 +207,7 @@ class ModerationQueueAdmin(ConfessionAdmin):
 
 
 @admin.register(Reply)
-class ReplyAdmin(PeopleGuardedAdmin, ReadOnlyModelAdmin):
+class ReplyAdmin(ClaimsMixin, PeopleGuardedAdmin, ReadOnlyModelAdmin):
     list_display = ("id", "confession", "excerpt", "status", "created_at")
     ordering = ("-created_at", "-id")  # the newest first (a thread reads oldest first)
     list_filter = ("status",)

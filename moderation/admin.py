@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from functools import partial
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -31,7 +31,7 @@ from core.errors import ApplicationError
 from core.moderated import Moderated, moderated_kinds
 from media_app.rendering import Urls, media_values_render
 from media_app.selectors import Attachments
-from moderation import appeals, claims, notices, sanctions
+from moderation import appeals, claims, desk, notices, sanctions
 from moderation.models import (
     Appeal,
     BannedPhrase,
@@ -251,14 +251,36 @@ class AuthorRecordMixin:
         return str(record)
 
 
+# The admin's index leads to the desk, with how many items wait there.
+admin.site.index_template = "admin/moderation/index.html"
+
+
+def _desk_entry(request: HttpRequest, model: type[Model], object_id: int) -> desk.Entry | None:
+    """The item as the desk shows it, with the decisions that apply to it now."""
+    concrete = model._meta.concrete_model
+    for desk_kind in desk.kinds_for(request.user):  # type: ignore[arg-type]
+        if desk_kind.model is concrete:
+            entry = desk.entry_of(desk_kind.name, object_id)
+            return next(iter(desk.load([entry], request=request)), None) if entry else None
+    return None
+
+
 class ClaimsMixin:
     """Opening an item claims it (moderation.claims); a list shows who else is on its rows,
-    and the item's page says so when someone else holds it."""
+    and the item's page says so when someone else holds it. The item's page carries the
+    desk's decisions (moderation.desk), keys included: the next item opens after."""
+
+    change_form_template: ClassVar[Any] = "admin/moderation/change_form.html"
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> Any:
         if request.method == "GET" and object_id.isdigit():
+            extra_context = {
+                **(extra_context or {}),
+                "desk_entry": _desk_entry(request, self.model, int(object_id)),  # type: ignore[attr-defined]
+                "reasons": desk.reason_keys(),
+            }
             held = claims.claim(
                 moderator=request.user,  # type: ignore[arg-type]
                 model=self.model,  # type: ignore[attr-defined]

@@ -34,7 +34,7 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 S3_TESTS = os.environ.get("S3_TESTS") == "1"
 
 # Fixtures shared by the tests of everything that carries images.
-pytest_plugins = ["tests.media.image_checks"]
+pytest_plugins = ["tests.media.image_checks", "tests.browser"]
 
 
 def _service_missing(name: str) -> str | None:

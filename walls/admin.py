@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any, cast
 
 from django.contrib import admin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_bases import PeopleGuardedAdmin, ReadOnlyModelAdmin
@@ -83,7 +84,7 @@ class _WorkAdmin(ClaimsMixin, AuthorRecordMixin, PeopleGuardedAdmin, ReadOnlyMod
     @admin.display(description=_("author"))
     def author_unless_anonymous(self, item) -> str:
         # The rule the API follows, for a viewer who wrote nothing here.
-        return item.author.username if self.author_shown(item) else "(anonymous)"
+        return item.author.username if self.author_shown(item) else gettext("(anonymous)")
 
     def author_shown(self, post: Post) -> bool:
         return selectors.post_author_shown(

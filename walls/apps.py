@@ -11,8 +11,9 @@ class WallsConfig(AppConfig):
 
         names.translate(self.get_models())
         from moderation import appeals, images
+        from moderation import desk as moderation_desk
         from realtime import previews
-        from walls import events, selectors, services
+        from walls import desk, events, selectors, services
         from walls.models import Comment, Post
 
         images.kinds.register(
@@ -23,5 +24,7 @@ class WallsConfig(AppConfig):
         appeals.kinds.register(
             appeals.AppealableKind("comment", Comment, restore=services.comment_restore)
         )
+        for desk_kind in (desk.POSTS, desk.COMMENTS):
+            moderation_desk.kinds.register(desk_kind)
         for event_type in (events.LIKED, events.MODERATED):
             previews.providers.register(selectors.post_previews, key=event_type)

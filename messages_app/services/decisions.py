@@ -230,13 +230,17 @@ def report_create(
 
 
 @transaction.atomic
-def reply_approve(*, moderator: User, reply_id: int) -> Reply:
-    """Release a reply held for review: delivered now, by the delivery rule as it stands now,
-    the other side sees it and is told."""
+def reply_approve(
+    *, moderator: User | None, reply_id: int, note: str = "", restore: bool = False
+) -> Reply:
+    """Release a reply held for review (with `restore`, one rejected: an appeal overturned
+    it): delivered now, by the delivery rule as it stands now, the other side sees it and is
+    told."""
     reply = (
         Reply.objects.select_for_update().select_related("confession", "author").get(pk=reply_id)
     )
-    if reply.status != Reply.Status.PENDING:
+    allowed = (Reply.Status.PENDING, Reply.Status.REJECTED) if restore else (Reply.Status.PENDING,)
+    if reply.status not in allowed:
         raise ApplicationError(
             "invalid_transition", gettext("Only a pending reply can be approved."), status=409
         )
@@ -246,6 +250,7 @@ def reply_approve(*, moderator: User, reply_id: int) -> Reply:
         reply=reply,
         action=Action.APPROVE,
         to_status=Reply.Status.APPROVED,
+        note=note,
     )
     confession = Confession.objects.select_related("sender", "recipient").get(
         pk=reply.confession_id
@@ -255,7 +260,7 @@ def reply_approve(*, moderator: User, reply_id: int) -> Reply:
 
 
 @transaction.atomic
-def reply_reject(*, moderator: User, reply_id: int, reason: str) -> Reply:
+def reply_reject(*, moderator: User, reply_id: int, reason: str, note: str = "") -> Reply:
     """Refuse a reply held for review; its author is told the reason category."""
     reply = Reply.objects.select_for_update().select_related("confession").get(pk=reply_id)
     if reply.status != Reply.Status.PENDING:
@@ -269,6 +274,7 @@ def reply_reject(*, moderator: User, reply_id: int, reason: str) -> Reply:
         action=Action.REJECT,
         to_status=Reply.Status.REJECTED,
         reason=reason,
+        note=note,
     )
     notify(
         user=reply.author,
@@ -296,3 +302,9 @@ def appeal_restore(*, moderator: User | None, target_id: int, note: str) -> None
     """An appeal overturned a take-down (`moderation.appeals`): approved, as a moderator
     would, and delivered if it never was."""
     confession_approve(moderator=moderator, confession_id=target_id, note=note)
+
+
+def reply_restore(*, moderator: User | None, target_id: int, note: str) -> None:
+    """An appeal overturned a reply's rejection (`moderation.appeals`): delivered, as an
+    approval would have."""
+    reply_approve(moderator=moderator, reply_id=target_id, note=note, restore=True)

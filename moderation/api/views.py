@@ -53,7 +53,7 @@ class MySanctionsApi(generics.GenericAPIView):
 
 class AppealPayload(TypedDict):
     id: int
-    kind: Annotated[str, Doc("confession, post, comment or sanction")]
+    kind: Annotated[str, Doc("confession, reply, post, comment or sanction")]
     target_id: Annotated[int, Doc("the id of what was appealed")]
     text: str
     status: Literal["pending", "upheld", "overturned"]
@@ -79,7 +79,7 @@ def appeal_render(appeal: Appeal) -> AppealPayload:
 
 
 class AppealInput(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["confession", "post", "comment", "sanction"])
+    kind = serializers.ChoiceField(choices=["confession", "reply", "post", "comment", "sanction"])
     id = serializers.IntegerField(min_value=1, help_text="the id of what you appeal")
     text = StrictCharField(max_length=500, help_text="why moderators should look again")
 
@@ -99,7 +99,7 @@ class AppealsApi(generics.GenericAPIView):
         operation_id="appeals_create", request=AppealInput, responses={201: AppealOutput}
     )
     def post(self, request: SignedIn) -> Response:
-        """Appeal a confession, post or comment of yours that moderators took down, or a
+        """Appeal a confession, reply, post or comment of yours that moderators took down, or a
         sanction against you: once each (a second time is 409 `already_appealed`)."""
         data = parse(AppealInput, request)
         appeal = appeals.appeal_create(

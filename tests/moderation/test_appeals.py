@@ -102,3 +102,27 @@ def test_what_is_not_yours_to_appeal_is_404(alice, bob, rejected, moderator, who
                                                      "text": "x"}, format="json")  # fmt: skip
     assert answer.status_code == 404
     assert not Appeal.objects.exists()
+
+
+def test_a_rejected_reply_appealed_and_overturned_reaches_the_other_side(
+    alice, bob, moderator, moderator_client
+):
+    from messages_app.models import Reply
+
+    sent = confessions.confession_send(sender=alice, recipient_username="bob", body="hello")
+    reply = Reply.objects.create(confession=sent, author=bob, body="who is this?", status="pending")
+    confessions.reply_reject(moderator=moderator, reply_id=reply.pk, reason="other")
+    made = client_of(bob).post(
+        "/api/v1/appeals", {"kind": "reply", "id": reply.pk, "text": "Just asking."}, format="json"
+    )
+    assert made.status_code == 201, made.content
+    # Alice's own reply is not hers to appeal: 404 as for what does not exist.
+    theirs = client_of(alice).post(
+        "/api/v1/appeals", {"kind": "reply", "id": reply.pk, "text": "x"}, format="json"
+    )
+    assert theirs.status_code == 404
+    appeals.appeal_decide(moderator=moderator, appeal_id=made.json()["id"], overturn=True)
+    reply.refresh_from_db()
+    assert reply.status == "approved"
+    assert Notification.objects.filter(recipient=alice, type="confession.replied").exists()
+    assert Decision.objects.filter(object_id=reply.pk, action="approve").exists()
