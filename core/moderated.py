@@ -22,6 +22,17 @@ class Status(models.TextChoices):
     HIDDEN = "hidden", gettext_lazy("Hidden by moderators")
 
 
+class ReasonCategory(models.TextChoices):
+    """Why something was reported or taken down; the only reason an author is shown."""
+
+    HARASSMENT = "harassment", gettext_lazy("Harassment")
+    SPAM = "spam", gettext_lazy("Spam")
+    SEXUAL = "sexual", gettext_lazy("Sexual content")
+    HATE = "hate", gettext_lazy("Hate")
+    SELF_HARM = "self_harm", gettext_lazy("Self-harm")
+    OTHER = "other", gettext_lazy("Other")
+
+
 class Moderated(models.Model):
     """A moderated kind of content: its status, why it was held (for the moderator who looks
     at it), and its reports and decisions, which go with it (the `moderation` app's models,

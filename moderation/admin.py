@@ -492,7 +492,7 @@ class SanctionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Lift the selected sanctions now"))
     def lift(self, request: HttpRequest, queryset: QuerySet[Sanction]) -> None:
         for sanction in queryset:
-            sanctions.sanction_lift(sanction=sanction)
+            sanctions.sanction_lift(sanction=sanction, moderator=request.user)  # type: ignore[arg-type]
         self.message_user(request, gettext("Lifted."), messages.SUCCESS)
 
 

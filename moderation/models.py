@@ -12,18 +12,11 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
+from core.moderated import ReasonCategory  # the vocabulary is core's; kept here by name
 
-class ReasonCategory(models.TextChoices):
-    """Why something was reported or taken down; the only reason an author is shown."""
-
-    HARASSMENT = "harassment", gettext_lazy("Harassment")
-    SPAM = "spam", gettext_lazy("Spam")
-    SEXUAL = "sexual", gettext_lazy("Sexual content")
-    HATE = "hate", gettext_lazy("Hate")
-    SELF_HARM = "self_harm", gettext_lazy("Self-harm")
-    OTHER = "other", gettext_lazy("Other")
+__all__ = ["Appeal", "BannedPhrase", "Claim", "Decision", "ReasonCategory", "Report", "Sanction"]
 
 
 class BannedPhrase(models.Model):
@@ -76,7 +69,12 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Report {self.pk} on {self.content_type.model} {self.object_id} ({self.category})"
+        return gettext("Report %(id)s on %(kind)s %(target)s (%(category)s)") % {
+            "id": self.pk,
+            "kind": self.content_type.model,
+            "target": self.object_id,
+            "category": self.get_category_display(),
+        }
 
 
 class Decision(models.Model):
@@ -97,6 +95,10 @@ class Decision(models.Model):
         UNFOLD = "unfold", gettext_lazy("Unfold")
         LOCK = "lock", gettext_lazy("Lock comments")
         UNLOCK = "unlock", gettext_lazy("Unlock comments")
+        WARN = "warn", gettext_lazy("Warned")
+        MUTE = "mute", gettext_lazy("Muted")
+        BAN = "ban", gettext_lazy("Banned")
+        LIFT = "lift", gettext_lazy("Sanction ended")
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -164,7 +166,12 @@ class Sanction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} of {self.user_id} ({self.reason})"
+        # Shown in the audit log, which moderators read: never whose.
+        return gettext("Sanction %(id)s: %(kind)s (%(reason)s)") % {
+            "id": self.pk,
+            "kind": self.get_kind_display(),
+            "reason": self.get_reason_display(),
+        }
 
 
 class Appeal(models.Model):
@@ -206,7 +213,12 @@ class Appeal(models.Model):
         permissions = [("decide_appeal", "Can uphold or overturn appeals")]
 
     def __str__(self) -> str:
-        return f"Appeal {self.pk}: {self.kind} {self.target_id} ({self.status})"
+        return gettext("Appeal %(id)s: %(kind)s %(target)s (%(status)s)") % {
+            "id": self.pk,
+            "kind": self.kind,
+            "target": self.target_id,
+            "status": self.get_status_display(),
+        }
 
 
 class Claim(models.Model):

@@ -19,7 +19,8 @@ from accounts.models import User
 from core.errors import ApplicationError
 from core.moderated import Moderated
 from moderation import events
-from moderation.models import ReasonCategory, Sanction
+from moderation.models import Decision, ReasonCategory, Sanction
+from moderation.services import decision_record
 from realtime.services import notify
 
 Kind = Sanction.Kind
@@ -48,6 +49,7 @@ def sanction_impose(
     sanction = Sanction.objects.create(
         user=user, kind=kind, reason=reason, until=until, note=note[:500], moderator=moderator
     )
+    _log(sanction, moderator, _IMPOSED[kind], "", "active", note=note)
     if kind == Kind.MUTE:
         # For good: as far as a date goes.
         user.muted_until = until or timezone.now().replace(year=9999)
@@ -62,13 +64,15 @@ def sanction_impose(
 
 
 @transaction.atomic
-def sanction_lift(*, sanction: Sanction) -> None:
-    """End a sanction now (its time came, or a moderator lifted it)."""
+def sanction_lift(*, sanction: Sanction, moderator: User | None = None, note: str = "") -> None:
+    """End a sanction now (its time came: `moderator` None, or a moderator lifted it, or an
+    appeal overturned it)."""
     sanction = Sanction.objects.select_for_update().get(pk=sanction.pk)
     if sanction.ended_at is not None:
         return
     sanction.ended_at = timezone.now()
     sanction.save(update_fields=["ended_at"])
+    _log(sanction, moderator, Decision.Action.LIFT, "active", "ended", note=note)
     user = User.objects.select_for_update().get(pk=sanction.user_id)
     if _in_force(user, sanction.kind).exists():
         return  # another of its kind still holds
@@ -123,6 +127,28 @@ def sanctions_expire() -> int:
 def sanctions_of(*, user: User) -> QuerySet[Sanction]:
     """What a user is shown of their sanctions: all of them, newest first."""
     return Sanction.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+_IMPOSED: dict[str, str] = {
+    Kind.WARNING: Decision.Action.WARN,
+    Kind.MUTE: Decision.Action.MUTE,
+    Kind.BAN: Decision.Action.BAN,
+}
+
+
+def _log(
+    sanction: Sanction, moderator: User | None, action: str, before: str, after: str, note: str
+) -> None:
+    """A line of the audit log, about the sanction (never naming whose: Sanction.__str__)."""
+    decision_record(
+        target=sanction,  # type: ignore[arg-type]  # the audit log records sanctions too
+        moderator=moderator,
+        action=action,
+        from_status=before,
+        to_status=after,
+        reason=sanction.reason,
+        note=note,
+    )
 
 
 def _in_force(user: User, kind: str) -> QuerySet[Sanction]:

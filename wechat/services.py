@@ -97,7 +97,9 @@ def subscribe_message_send(*, notification_id: int) -> str:
     if notification.read_at is not None:
         return "seen"
     user, template = notification.recipient, templates.for_event(notification.type)
-    if template is None or not user.wechat_openid or not user.is_active:
+    # A banned user hears of their ban and of their appeal, and of nothing else.
+    told = user.is_active or notification.type in templates.ABOUT_THE_ACCOUNT
+    if template is None or not user.wechat_openid or not told:
         return "not_for_wechat"
     if SubscribeMessage.objects.filter(notification=notification).exists():
         return "already_sent"
@@ -112,7 +114,9 @@ def subscribe_message_send(*, notification_id: int) -> str:
         "touser": user.wechat_openid,
         "template_id": template.id,
         "page": _page(notification),
-        "data": templates.data_for(template, notification.created_at, user.language),
+        "data": templates.data_for(
+            template, notification.created_at, user.language, notification.data
+        ),
         "miniprogram_state": settings.WECHAT_MINIPROGRAM_STATE,
         "lang": templates.WECHAT_LANGS[user.language or templates.DEFAULT_LANGUAGE],
     }

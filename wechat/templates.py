@@ -8,13 +8,17 @@ opens in the mini program (`page`)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
+
+from core.moderated import ReasonCategory
 
 # WeChat's users read times in China's zone.
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -25,9 +29,20 @@ TITLES = {
     "confession.replied": gettext_noop("New reply"),
     "confession.matched": gettext_noop("It's a match"),
 }
+# A sanction's title says which (moderation.sanctioned's `kind`).
+SANCTION_TITLES = {
+    "warning": gettext_noop("A warning from the moderators"),
+    "mute": gettext_noop("You are muted"),
+    "ban": gettext_noop("Your account is suspended"),
+}
 OTHER_TITLE = gettext_noop("New message")
 HINT = gettext_noop("Tap to open")
-FIELDS = ("title", "time", "hint")
+FOR_GOOD = gettext_noop("Until further notice")
+# `reason` and `until` are the reason category and the end of what moderators decided about the
+# user (moderation.sanctioned); "-" for an event without them.
+FIELDS = ("title", "time", "hint", "reason", "until")
+# Events about the account itself: told even to a user who may not sign in (a ban).
+ABOUT_THE_ACCOUNT = frozenset({"moderation.sanctioned", "moderation.appeal_decided"})
 DEFAULT_LANGUAGE = "zh-hans"
 TIME_FORMATS = {"zh-hans": "%Y年%m月%d日 %H:%M", "en": "%Y-%m-%d %H:%M"}
 # What the mini program opens in (message/subscribe/send's `lang`).
@@ -54,13 +69,26 @@ def for_event(event: str) -> Template | None:
     return _template(event, spec) if spec else None
 
 
-def field_value(field: str, event: str, at: datetime) -> str:
-    """A field's text in the active language."""
+def _time(at: datetime) -> str:
+    time_format = TIME_FORMATS.get(translation.get_language(), TIME_FORMATS["en"])
+    return at.astimezone(SHANGHAI).strftime(time_format)
+
+
+def field_value(field: str, event: str, at: datetime, data: Mapping[str, Any]) -> str:
+    """A field's text in the active language (`data`: the notification's)."""
     if field == "title":
+        if event == "moderation.sanctioned" and data.get("kind") in SANCTION_TITLES:
+            return gettext(SANCTION_TITLES[data["kind"]])
         return gettext(TITLES.get(event, OTHER_TITLE))
     if field == "time":
-        time_format = TIME_FORMATS.get(translation.get_language(), TIME_FORMATS["en"])
-        return at.astimezone(SHANGHAI).strftime(time_format)
+        return _time(at)
+    if field == "reason":
+        reason = data.get("reason")
+        return str(ReasonCategory(reason).label) if reason in ReasonCategory.values else ""
+    if field == "until":
+        if data.get("until"):
+            return _time(datetime.fromisoformat(data["until"]))
+        return gettext(FOR_GOOD) if data.get("kind") in ("mute", "ban") else ""
     return gettext(HINT)
 
 
@@ -87,10 +115,13 @@ def fit(key: str, value: str) -> str:
 
 
 def data_for(
-    template: Template, at: datetime, language: str = DEFAULT_LANGUAGE
+    template: Template,
+    at: datetime,
+    language: str = DEFAULT_LANGUAGE,
+    data: Mapping[str, Any] | None = None,
 ) -> dict[str, dict[str, str]]:
     with translation.override(language or DEFAULT_LANGUAGE):
         return {
-            key: {"value": fit(key, field_value(field, template.event, at))}
+            key: {"value": fit(key, field_value(field, template.event, at, data or {}))}
             for key, field in template.data.items()
         }

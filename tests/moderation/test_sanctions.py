@@ -199,3 +199,26 @@ def test_a_moderator_writes_to_an_anonymous_author_without_learning_who(
     }
     assert not Notification.objects.filter(recipient=bob, type="moderation.notice").exists()
     assert Decision.objects.filter(action="notice").count() == 2  # in the audit log
+
+
+def test_sanctions_imposed_and_lifted_are_in_the_audit_log_without_whose(
+    alice, moderator, moderator_client
+):
+    from moderation.models import Decision
+
+    muted = sanctions.sanction_impose(
+        moderator=moderator, user=alice, kind="mute", reason="spam", duration=timedelta(hours=1)
+    )
+    sanctions.sanction_impose(moderator=moderator, user=alice, kind="warning", reason="hate")
+    sanctions.sanction_lift(sanction=Sanction.objects.get(pk=muted.pk), moderator=moderator)
+    logged = Decision.objects.filter(content_type__model="sanction").order_by("id")
+    assert [(d.action, d.reason, d.to_status) for d in logged] == [
+        ("mute", "spam", "active"),
+        ("warn", "hate", "active"),
+        ("lift", "spam", "ended"),
+    ]
+    assert {d.moderator for d in logged} == {moderator}
+    page = moderator_client.get("/admin/moderation/decision/").content.decode()
+    assert f"Sanction {muted.pk}: Mute (Spam)" in page
+    assert "alice" not in page
+    assert f"of {alice.pk}" not in page

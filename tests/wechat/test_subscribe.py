@@ -246,3 +246,42 @@ def test_the_message_is_in_its_users_language(
     assert re.fullmatch(time_pattern, data["time2"]["value"])
     assert data["thing3"]["value"] == hint
     assert sent.body["lang"] == lang
+
+
+def test_a_ban_is_told_by_subscribe_message_with_its_reason_and_end(
+    settings, bob_on_wechat, wechat, moderator
+):
+    from moderation import sanctions
+
+    settings.WECHAT_SUBSCRIBE_TEMPLATES = {
+        "moderation.sanctioned": {
+            "id": "TPL_SANCTION",
+            "data": {"thing1": "title", "thing2": "reason", "time3": "until", "time4": "time"},
+        }
+    }
+    grant(bob_on_wechat, "TPL_SANCTION", times=2)
+    sanctions.sanction_impose(
+        moderator=moderator, user=bob_on_wechat, kind="ban", reason="spam",
+        duration=timedelta(hours=72),
+    )  # fmt: skip
+    with later():
+        run_worker()
+    # Banned (the account deactivated), told all the same: in Chinese, why and until when.
+    [sent] = wechat.requests_to(SEND)
+    data = sent.body["data"]
+    assert data["thing1"]["value"] == "你的账号已被暂停使用"
+    assert data["thing2"]["value"] == "垃圾信息"
+    assert re.fullmatch(r"\d{4}年\d\d月\d\d日 \d\d:\d\d", data["time3"]["value"])
+    assert "mod" not in str(sent.body)  # never who decided
+
+    # A mute for good says so; a confession for the banned is not told at all.
+    bob_on_wechat.language = "en"
+    bob_on_wechat.save(update_fields=["language"])
+    sanctions.sanction_impose(moderator=moderator, user=bob_on_wechat, kind="mute", reason="hate")
+    with later(130):
+        run_worker()
+    last = wechat.requests_to(SEND)[-1].body["data"]
+    assert (last["thing1"]["value"], last["time3"]["value"]) == (
+        "You are muted",
+        "Until further notice",
+    )
