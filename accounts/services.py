@@ -29,7 +29,7 @@ from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts import avatars, phones, text_checks, usernames
 from accounts.models import Block, ProfileText, TokenRotation, User
-from accounts.signals import user_deactivated
+from accounts.signals import disabled_details, user_deactivated
 from core.errors import ApplicationError, ServiceUnavailable
 from core.moderated import Status
 from wechat import client as wechat
@@ -108,7 +108,7 @@ def auth_login(*, username: str, password: str) -> User:
         return user
     candidate = User.objects.filter(username_key=usernames.key(username), is_active=False).first()
     if candidate is not None and candidate.check_password(password):
-        raise ApplicationError("account_disabled", gettext("This account is disabled."), status=403)
+        raise _disabled(candidate)
     raise ApplicationError(
         "invalid_credentials", gettext("Wrong username or password."), status=401
     )
@@ -303,8 +303,20 @@ def auth_wechat(*, code: str, display_name: str = "") -> tuple[User, bool]:
         openid=session.openid, unionid=session.unionid, display_name=display_name
     )
     if not user.is_active:
-        raise ApplicationError("account_disabled", gettext("This account is disabled."), status=403)
+        raise _disabled(user)
     return user, created
+
+
+def _disabled(user: User) -> ApplicationError:
+    """403 `account_disabled` for a banned user who proved who they are, with what they may
+    know of the ban (`accounts.signals.disabled_details`: its reason, its end, how to appeal it)."""
+    details = disabled_details.one()
+    return ApplicationError(
+        "account_disabled",
+        gettext("This account is disabled."),
+        status=403,
+        details=details(user) if details is not None else None,
+    )
 
 
 def _user_get_or_create_by_openid(

@@ -1,6 +1,6 @@
 """What the accounts app tells apps that may import accounts but that accounts may not import
 (realtime -> accounts), through a registry (core.registry). Told only after the transaction
-commits."""
+commits, except where a registry says otherwise."""
 
 from __future__ import annotations
 
@@ -12,3 +12,8 @@ from core.registry import Registry
 # Each listener is called with `user_id=` and `reason=` after commit; realtime closes the user's
 # sockets on it.
 user_deactivated: Registry[Callable[..., None]] = Registry("accounts.user_deactivated")
+
+# What a banned user is told when they prove who they are (sign-in answers 403
+# `account_disabled`): more keys of the error envelope, such as the ban's reason, its end and
+# how to appeal it. Called with the user; moderation answers for its sanctions.
+disabled_details: Registry[Callable[..., dict]] = Registry("accounts.disabled_details", single=True)

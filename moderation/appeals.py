@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -34,6 +35,50 @@ class AppealableKind:
 
 
 kinds: Registry[AppealableKind] = Registry("moderation.appealable_kinds", key=lambda k: k.name)
+
+
+# A banned user cannot sign in; signing in answers 403 with this token (`ban_details`), which
+# `POST /appeals` takes instead of a bearer token to appeal that ban, for a week.
+APPEAL_SALT = "moderation.appeals.ban"  # a signing salt, not a secret
+APPEAL_TOKEN_SECONDS = 7 * 24 * 3600
+
+
+def ban_details(user: User) -> dict[str, object]:
+    """What a banned user who proved who they are learns: the ban in force (its reason, its
+    end: null for good) and the token to appeal it with. Nothing for a ban without a
+    sanction (an account a superuser deactivated)."""
+    ban = (
+        Sanction.objects.filter(user=user, kind=Sanction.Kind.BAN, ended_at__isnull=True)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if ban is None:
+        return {}
+    token = signing.dumps({"user": user.pk, "sanction": ban.pk}, salt=APPEAL_SALT)
+    return {
+        "reason": ban.reason,
+        "until": ban.until.isoformat() if ban.until else None,
+        "sanction_id": ban.pk,
+        "appeal_token": token,
+    }
+
+
+def appellant_of(token: str, sanction_id: int) -> User:
+    """The banned user an appeal token was given to, for that ban only; 401 otherwise."""
+    try:
+        signed = signing.loads(token, salt=APPEAL_SALT, max_age=APPEAL_TOKEN_SECONDS)
+    except signing.BadSignature:
+        signed = None
+    user = None
+    if isinstance(signed, dict) and signed.get("sanction") == sanction_id:
+        user = User.objects.filter(pk=int(signed.get("user") or 0)).first()
+    if user is None:
+        raise ApplicationError(
+            "invalid_appeal_token",
+            gettext("This appeal token is not valid (any more): sign in again for a new one."),
+            status=401,
+        )
+    return user
 
 
 @transaction.atomic
@@ -82,7 +127,9 @@ def appeal_decide(
         )
     if overturn:
         if appeal.kind == SANCTION:
-            sanctions.sanction_lift(sanction=Sanction.objects.get(pk=appeal.target_id))
+            sanctions.sanction_lift(
+                sanction=Sanction.objects.get(pk=appeal.target_id), moderator=moderator, note=note
+            )
         else:
             appealable = kinds.items()[appeal.kind]
             appealable.restore(moderator=moderator, target_id=appeal.target_id, note=note)

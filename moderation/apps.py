@@ -15,6 +15,10 @@ class ModerationConfig(AppConfig):
         from moderation import checkers, images
 
         text_checks.profile_check.register(checkers.profile_check)
+        from accounts import signals
+        from moderation import appeals
+
+        signals.disabled_details.register(appeals.ban_details)
         media_checks.verdict_listeners.register(images.image_decided)
         from background import periodic
         from moderation import events, tasks  # noqa: F401  (events declares its types)

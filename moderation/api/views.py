@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated, Literal, TypedDict, cast
+from typing import Annotated, Any, Literal, TypedDict, cast
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.authentication import SignedIn
+from core.errors import ApplicationError
 from core.pagination import KeysetPagination
 from core.parsing import StrictCharField, parse
 from core.payloads import Doc, serializer_of
@@ -82,6 +88,12 @@ class AppealInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["confession", "reply", "post", "comment", "sanction"])
     id = serializers.IntegerField(min_value=1, help_text="the id of what you appeal")
     text = StrictCharField(max_length=500, help_text="why moderators should look again")
+    appeal_token = StrictCharField(
+        max_length=500,
+        required=False,
+        help_text="signed out, a banned user appeals their ban with the `appeal_token` signing "
+        "in answered with (403 `account_disabled`), `kind` `sanction` and its `sanction_id`",
+    )
 
 
 class AppealsApi(generics.GenericAPIView):
@@ -98,11 +110,28 @@ class AppealsApi(generics.GenericAPIView):
     @extend_schema(
         operation_id="appeals_create", request=AppealInput, responses={201: AppealOutput}
     )
-    def post(self, request: SignedIn) -> Response:
+    def get_permissions(self) -> Sequence[Any]:
+        # A banned user, who cannot sign in, appeals their ban with a token (`appeal_token`).
+        if self.request.method == "POST":
+            return [AllowAny()]
+        return super().get_permissions()
+
+    def post(self, request: Request) -> Response:
         """Appeal a confession, reply, post or comment of yours that moderators took down, or a
-        sanction against you: once each (a second time is 409 `already_appealed`)."""
+        sanction against you: once each (a second time is 409 `already_appealed`). A banned
+        user, who cannot sign in, appeals the ban signed out with its `appeal_token`."""
         data = parse(AppealInput, request)
+        if data.get("appeal_token"):
+            user = appeals.appellant_of(data["appeal_token"], data["id"])
+            if data["kind"] != appeals.SANCTION:
+                raise ApplicationError(
+                    "validation_error", gettext("An appeal token appeals a ban only.")
+                )
+        elif request.user.is_authenticated:
+            user = request.user
+        else:
+            raise NotAuthenticated
         appeal = appeals.appeal_create(
-            user=request.user, kind=data["kind"], target_id=data["id"], text=data["text"]
+            user=user, kind=data["kind"], target_id=data["id"], text=data["text"]
         )
         return Response(appeal_render(appeal), status=status.HTTP_201_CREATED)

@@ -126,3 +126,51 @@ def test_a_rejected_reply_appealed_and_overturned_reaches_the_other_side(
     assert reply.status == "approved"
     assert Notification.objects.filter(recipient=alice, type="confession.replied").exists()
     assert Decision.objects.filter(object_id=reply.pk, action="approve").exists()
+
+
+def test_a_banned_user_learns_why_at_sign_in_and_appeals_signed_out(alice, moderator, api_client):
+    from rest_framework.test import APIClient
+
+    alice.set_password("alice-pass-2026!")
+    alice.save()
+    ban = sanctions.sanction_impose(
+        moderator=moderator, user=alice, kind="ban", reason="spam", duration=timedelta(hours=72)
+    )
+    refused = api_client.post(
+        "/api/v1/auth/login", {"username": "alice", "password": "alice-pass-2026!"}, format="json"
+    )
+    assert refused.status_code == 403
+    error = refused.json()["error"]
+    assert (error["code"], error["reason"], error["sanction_id"]) == (
+        "account_disabled",
+        "spam",
+        ban.pk,
+    )
+    assert error["until"] is not None
+    # The wrong password learns nothing of the ban.
+    wrong = api_client.post(
+        "/api/v1/auth/login", {"username": "alice", "password": "nope-nope-123"}, format="json"
+    )
+    assert wrong.status_code == 401
+    assert "appeal_token" not in wrong.json()["error"]
+
+    signed_out = APIClient()
+    appeal = {"kind": "sanction", "id": ban.pk, "text": "It was a mistake."}
+    # Without the token, or with a forged one, or for something else: refused.
+    assert signed_out.post("/api/v1/appeals", appeal, format="json").status_code == 401
+    forged = {**appeal, "appeal_token": error["appeal_token"] + "x"}
+    assert signed_out.post("/api/v1/appeals", forged, format="json").status_code == 401
+    other = {**appeal, "id": ban.pk + 1, "appeal_token": error["appeal_token"]}
+    assert signed_out.post("/api/v1/appeals", other, format="json").status_code == 401
+    made = signed_out.post(
+        "/api/v1/appeals", {**appeal, "appeal_token": error["appeal_token"]}, format="json"
+    )
+    assert made.status_code == 201, made.content
+    assert Appeal.objects.get().appellant == alice
+
+    appeals.appeal_decide(moderator=moderator, appeal_id=made.json()["id"], overturn=True)
+    again = api_client.post(
+        "/api/v1/auth/login", {"username": "alice", "password": "alice-pass-2026!"}, format="json"
+    )
+    assert again.status_code == 200
+    assert Decision.objects.filter(action="lift", moderator=moderator).exists()
