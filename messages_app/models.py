@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from core.ids import random_id
 from core.moderated import Moderated
@@ -76,7 +76,10 @@ class Confession(Moderated):
         ]
 
     def __str__(self) -> str:
-        return f"Confession {self.pk} ({self.status})"
+        return gettext("Confession %(id)s (%(status)s)") % {
+            "id": self.pk,
+            "status": self.get_status_display(),
+        }
 
 
 class ConfessionMedia(models.Model):
@@ -123,7 +126,10 @@ class Reply(Moderated):
         permissions = [("moderate_reply", "Can approve or reject replies")]
 
     def __str__(self) -> str:
-        return f"Reply {self.pk} on {self.confession_id}"
+        return gettext("Reply %(id)s on confession %(confession)s") % {
+            "id": self.pk,
+            "confession": self.confession_id,
+        }
 
 
 class Match(models.Model):

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from core.ids import random_id
 from core.moderated import Moderated
@@ -100,7 +100,10 @@ class Post(Moderated):
         permissions = [("moderate_post", "Can approve, hide or remove wall posts")]
 
     def __str__(self) -> str:
-        return f"Post {self.pk} on {self.wall_id}"
+        return gettext("Post %(id)s (%(status)s)") % {
+            "id": self.pk,
+            "status": self.get_status_display(),
+        }
 
 
 class PostMedia(models.Model):

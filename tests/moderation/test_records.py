@@ -67,4 +67,4 @@ def test_a_report_names_its_target_kind_in_the_admin(alice, bob, town, admin_cli
     post = services.post_create(user=alice, slug="town", body="hello")
     services.report_create(user=bob, post_id=post.pk, category="spam")
     page = admin_client.get("/admin/moderation/report/").content.decode()
-    assert f"Post {post.pk} on" in page
+    assert f"Post {post.pk} (Approved)" in page
