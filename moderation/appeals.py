@@ -1,8 +1,8 @@
-"""Appeals: the author of a confession, post or comment moderators took down (rejected or
-hidden), and a sanctioned user, may ask once, with a short text, for another look. Appeals
-form their own queue; the decision (upheld or overturned, with a note) is told to the user
-and logged; an overturned take-down restores the item through its feature (the kinds
-register how, in `kinds`), an overturned sanction ends."""
+"""Appeals: the author of a confession, reply, post or comment moderators took down (rejected
+or hidden; a post folded too), and a sanctioned user, may ask once, with a short text, for
+another look. Appeals form their own queue; the decision (upheld or overturned, with a note)
+is told to the user and logged; an overturned take-down restores the item through its
+feature (the kinds register how, in `kinds`), an overturned sanction ends."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -27,11 +28,16 @@ from realtime.services import notify
 SANCTION = "sanction"
 
 
+_TAKEN_DOWN = Q(status__in=(Status.REJECTED, Status.HIDDEN))
+
+
 @dataclass(frozen=True)
 class AppealableKind:
-    name: str  # as clients name it: "confession", "post", "comment"
+    name: str  # as clients name it: "confession", "reply", "post", "comment"
     model: type[Moderated]
-    restore: Callable[..., object]  # (moderator=, target_id=, note=): approve it again
+    restore: Callable[..., object]  # (moderator=, target_id=, note=): as before the measure
+    # What moderators did to it that its author may appeal (a post: folded too).
+    taken_down: Q = _TAKEN_DOWN
 
 
 kinds: Registry[AppealableKind] = Registry("moderation.appealable_kinds", key=lambda k: k.name)
@@ -101,8 +107,7 @@ def appeal_create(*, user: User, kind: str, target_id: int, text: str) -> Appeal
             )
         model = appealable.model
         mine = {model.author_field: user, "pk": target_id}
-        taken_down = (Status.REJECTED, Status.HIDDEN)
-        if not model._default_manager.filter(status__in=taken_down, **mine).exists():
+        if not model._default_manager.filter(appealable.taken_down, **mine).exists():
             raise Http404
     try:
         with transaction.atomic():

@@ -10,6 +10,9 @@ class WallsConfig(AppConfig):
         from core import names
 
         names.translate(self.get_models())
+        from django.db.models import Q
+
+        from core.moderated import Status
         from moderation import appeals, images
         from moderation import desk as moderation_desk
         from realtime import previews
@@ -20,7 +23,14 @@ class WallsConfig(AppConfig):
             images.ImageKind(Post, approve=services.image_approve, reject=services.image_reject)
         )
         previews.providers.register(selectors.comment_previews, key=events.COMMENTED)
-        appeals.kinds.register(appeals.AppealableKind("post", Post, restore=services.post_restore))
+        appeals.kinds.register(
+            appeals.AppealableKind(
+                "post",
+                Post,
+                restore=services.post_restore,
+                taken_down=Q(status__in=(Status.REJECTED, Status.HIDDEN)) | ~Q(folded_reason=""),
+            )
+        )
         appeals.kinds.register(
             appeals.AppealableKind("comment", Comment, restore=services.comment_restore)
         )

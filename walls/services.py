@@ -453,8 +453,15 @@ def comment_decide(
 
 
 def post_restore(*, moderator: User | None, target_id: int, note: str) -> None:
-    """An appeal overturned a post's take-down (`moderation.appeals`): public again."""
-    post_decide(moderator=moderator, post_id=target_id, action="approve", note=note)
+    """An appeal overturned a post's take-down or fold (`moderation.appeals`): public again,
+    and unfolded."""
+    post = Post.objects.filter(pk=target_id).values("status", "folded_reason").first()
+    if post is None:
+        raise ApplicationError("not_found", gettext("It was deleted meanwhile."), status=404)
+    if post["status"] != Status.APPROVED:
+        post_decide(moderator=moderator, post_id=target_id, action="approve", note=note)
+    if post["folded_reason"]:
+        post_decide(moderator=moderator, post_id=target_id, action="unfold", note=note)
 
 
 def comment_restore(*, moderator: User | None, target_id: int, note: str) -> None:

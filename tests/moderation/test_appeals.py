@@ -174,3 +174,20 @@ def test_a_banned_user_learns_why_at_sign_in_and_appeals_signed_out(alice, moder
     )
     assert again.status_code == 200
     assert Decision.objects.filter(action="lift", moderator=moderator).exists()
+
+
+def test_a_folded_post_appealed_and_overturned_is_unfolded(alice, moderator):
+    from walls import services as walls
+    from walls.models import Post, Wall
+
+    wall = Wall.objects.create(name="North", slug="north")
+    post = Post.objects.create(wall=wall, author=alice, body="Room 204", status="approved")
+    walls.post_decide(moderator=moderator, post_id=post.pk, action="fold", reason="spam")
+    made = client_of(alice).post(
+        "/api/v1/appeals", {"kind": "post", "id": post.pk, "text": "It is kind."}, format="json"
+    )
+    assert made.status_code == 201, made.content
+    appeals.appeal_decide(moderator=moderator, appeal_id=made.json()["id"], overturn=True)
+    post.refresh_from_db()
+    assert (post.status, post.folded_reason) == ("approved", "")
+    assert Decision.objects.filter(object_id=post.pk, action="unfold").exists()
