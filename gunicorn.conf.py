@@ -3,6 +3,7 @@ does by default: the Dockerfile, docker-compose.yml and the bench all start it f
 
 - The access log writes the path without its query: signed WeChat push URLs (signature,
   timestamp, nonce), cursors and any token a client put in a query stay out of it.
+- Prometheus' multiprocess directory (PROMETHEUS_MULTIPROC_DIR): made empty at start.
 - What gunicorn refuses itself before Django sees the request (a request line over
   `limit_request_line`, malformed headers, ...) is answered in the API's error envelope, as
   JSON, instead of gunicorn's HTML page.
@@ -11,8 +12,29 @@ does by default: the Dockerfile, docker-compose.yml and the bench all start it f
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 
 import gunicorn.util
+
+# Prometheus (core.metrics): each worker writes its metrics to files in one directory, and
+# whichever answers a scrape adds them up. Made here, before any worker imports
+# prometheus_client (which reads the variable at import), empty at each start.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="prometheus-")
+else:
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+    for _name in os.listdir(os.environ["PROMETHEUS_MULTIPROC_DIR"]):
+        if _name.endswith(".db"):  # the last run's values, and nothing else there
+            os.remove(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], _name))
+
+
+def child_exit(server, worker) -> None:
+    """A worker ended: its live gauges go (its counters stay, as Prometheus expects)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
 
 # host, time, "METHOD /path HTTP/1.1", status, bytes, user agent, duration: no query, no
 # Referer (a page's address may carry one too).

@@ -14,6 +14,7 @@ class BackgroundConfig(AppConfig):
 
         periodic.jobs.register(tasks.task_results_prune, key="task_results_prune")
         from background import services
-        from core import health
+        from core import health, metrics
 
         health.task_queue_probe.register(services.task_queue)
+        metrics.scraped.register(services.task_metrics)

@@ -13,6 +13,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from background.models import WorkerBeat
+from core.metrics import Gauges
 
 # Finished rows are kept this long (failed ones longer: moderators and operators read them in
 # the admin), then the periodic job `task_results_prune` deletes them.
@@ -70,3 +71,22 @@ def task_queue() -> tuple[dict[str, float], bool]:
     queue = {"due": state.due, "oldest_due_seconds": round(waited, 1)}
     queue["workers"] = state.workers_alive
     return queue, stalled
+
+
+def task_metrics(gauges: Gauges) -> None:
+    """The task queue for Prometheus (core.metrics.scraped): tasks due, running and failed
+    (kept KEEP_FAILED), the age of the oldest due one, and the workers alive."""
+    now = timezone.now()
+    state = queue_state(now)
+    counts = dict(
+        DBTaskResult.objects.filter(status__in=(TaskResultStatus.RUNNING, TaskResultStatus.FAILED))
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    gauges.add("tasks_due", "Tasks due and waiting for a worker.", state.due)
+    gauges.add("tasks_running", "Tasks a worker is running now.", counts.get("RUNNING", 0))
+    gauges.add("tasks_failed", "Failed tasks kept for looking into.", counts.get("FAILED", 0))
+    oldest = (now - state.oldest_due_at).total_seconds() if state.oldest_due_at else 0.0
+    gauges.add("tasks_oldest_due_seconds", "How long the oldest due task has waited.", oldest)
+    gauges.add("tasks_workers_alive", "Workers whose heartbeat is recent.", state.workers_alive)

@@ -155,6 +155,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Counts and times every request (Prometheus, at /metrics): first, so it sees them all.
+    "core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RefuseNulMiddleware",
@@ -426,6 +428,8 @@ SANCTION_LADDER = _sanction_ladder(
 )
 # How long opening an item in the moderation desk keeps it for that moderator.
 MODERATION_CLAIM_MINUTES = env.positive_int("MODERATION_CLAIM_MINUTES", default=5)
+# Who may read /metrics (Prometheus' bearer token); unset: /metrics is a 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # How long an item may wait at the desk before its age shows in red.
 MODERATION_TARGET_MINUTES = env.positive_int("MODERATION_TARGET_MINUTES", default=60)
 

@@ -28,6 +28,7 @@ from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
+from prometheus_client import Counter
 
 from accounts.models import User
 from background.worker import RetryLater
@@ -174,7 +175,23 @@ def _rejected(exc: processing.MediaRejected) -> ApplicationError:
     return ApplicationError(exc.code, exc.translated(), status=exc.status)
 
 
+# Prometheus (core.metrics): uploads kept, by kind, and refused, by the error's code.
+PROCESSED = Counter("media_processed", "Uploads checked, cleaned and stored, by kind.", ["kind"])
+REFUSED = Counter("media_refused", "Uploads refused, by the error's code.", ["code"])
+
+
 def media_upload(*, owner: User, file: UploadedFile) -> Media:
+    """Check, clean and store one upload for `owner`; returns the ready `Media` (counted)."""
+    try:
+        media = _media_upload(owner=owner, file=file)
+    except ApplicationError as exc:
+        REFUSED.labels(exc.code).inc()
+        raise
+    PROCESSED.labels(media.kind).inc()
+    return media
+
+
+def _media_upload(*, owner: User, file: UploadedFile) -> Media:
     """Check, clean and store one upload for `owner`; returns the ready `Media`.
 
     Raises `ApplicationError`: 415 unsupported type, 413 too big or over quota, 429 too many

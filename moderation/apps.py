@@ -19,6 +19,10 @@ class ModerationConfig(AppConfig):
         from moderation import appeals
 
         signals.disabled_details.register(appeals.ban_details)
+        from core import metrics
+        from moderation import desk
+
+        metrics.scraped.register(desk.queue_metrics)
         media_checks.verdict_listeners.register(images.image_decided)
         from background import periodic
         from moderation import events, tasks  # noqa: F401  (events declares its types)

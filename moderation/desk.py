@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from core.errors import ApplicationError
+from core.metrics import Gauges
 from core.moderated import Moderated, Status
 from core.registry import Registry
 from moderation import claims
@@ -391,3 +392,39 @@ def _meanwhile(last: Decision) -> str:
         "action": last.get_action_display(),
         "status": Status(last.to_status).label if last.to_status in Status.values else "",
     }
+
+
+_ITEMS, _OLDEST = "moderation_queue_items", "moderation_queue_oldest_seconds"
+
+
+def queue_metrics(gauges: Gauges) -> None:
+    """The moderation queue for Prometheus (core.metrics.scraped): how many items wait, by
+    kind, and how long the oldest has (held since written, reported since first reported)."""
+    now = timezone.now()
+    for desk_kind in kinds:
+        live = desk_kind.queryset()
+        pending = live.filter(status=Status.PENDING)
+        reported = (
+            Report.objects.filter(
+                content_type=desk_kind.content_type(),
+                resolved_at=None,
+                object_id__in=live.values("pk"),
+            )
+            .order_by()
+            .values("object_id")
+            .annotate(since=Min("created_at"))
+        )
+        waiting = _count(pending, reported)
+        oldest = [
+            at
+            for at in (
+                pending.aggregate(at=Min("created_at"))["at"],
+                reported.order_by("since").values_list("since", flat=True).first(),
+            )
+            if at is not None
+        ]
+        age = (now - min(oldest)).total_seconds() if oldest else 0.0
+        gauges.add(_ITEMS, "Items waiting at the desk, by kind.", waiting, kind=desk_kind.name)
+        gauges.add(
+            _OLDEST, "How long the oldest waiting item has, by kind.", age, kind=desk_kind.name
+        )

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from prometheus_client import Counter, Gauge
 
 from core.errors import DEPENDENCY_ERRORS
 from realtime import auth, previews, selectors, services
@@ -40,6 +41,26 @@ AWAY = (*DEPENDENCY_ERRORS, OSError)
 REPLAY_BATCH = 200
 MAX_FRAME_CHARS = 4096
 # Token bucket for client frames: bursts of 20, 5 a second sustained.
+# Prometheus (core.metrics): no user in any label. A frame is dropped when the socket was
+# closing or a catch-up failed; the client finds it again with ?after= when it reconnects.
+SOCKETS_OPEN = Gauge(
+    "websocket_connections_open", "Authenticated sockets open now.", multiprocess_mode="livesum"
+)
+FRAMES_SENT = Counter("websocket_frames_sent", "Frames sent to clients (pushes, replays, pongs).")
+FRAMES_DROPPED = Counter("websocket_frames_dropped", "Frames not sent: the socket was closing.")
+CLOSES = Counter(
+    "websocket_closes", "Sockets closed, by close code and by which side closed.", ["code", "by"]
+)
+_KNOWN_CLOSE_CODES = frozenset(range(1000, 1016)) | {
+    value for name, value in vars(services).items() if name.startswith("CLOSE_")
+}
+
+
+def _count_close(code: int, *, by: str) -> None:
+    # A client may close with any code from 3000 to 4999: those we did not define are "other".
+    CLOSES.labels(str(code) if code in _KNOWN_CLOSE_CODES else "other", by).inc()
+
+
 FLOOD_BURST = 20
 FLOOD_PER_SECOND = 5.0
 
@@ -99,11 +120,19 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         if self.closing:
             return
         self.closing = True
+        _count_close(code or 1000, by="server")
         await super().close(code=code, reason=reason)
 
+    async def send_json(self, content, close=False) -> None:
+        # AsyncJsonWebsocketConsumer's goes straight to the base class's send, past this one's.
+        await self.send(text_data=await self.encode_json(content), close=close)
+
     async def send(self, text_data=None, bytes_data=None, close=False) -> None:
-        if not self.closing:
-            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        if self.closing:
+            FRAMES_DROPPED.inc()
+            return
+        await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        FRAMES_SENT.inc()
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -129,6 +158,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
                 self.last_sent = await _latest_id(user.pk) if after is None else after
                 await self.channel_layer.group_add(self.group, self.channel_name)
                 self.user_id = user.pk
+                SOCKETS_OPEN.inc()
                 replaced = await _socket_opened(user.pk, self.channel_name)
                 if replaced is None:  # the account was deleted during the handshake
                     await self.close(code=services.CLOSE_NOT_AUTHENTICATED)
@@ -164,7 +194,10 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=services.CLOSE_NOT_AUTHENTICATED)
 
     async def disconnect(self, code: int) -> None:
+        if not self.closing:
+            _count_close(code, by="client")
         if self.user_id is not None:
+            SOCKETS_OPEN.dec()
             if self.expiry is not None:
                 self.expiry.cancel()
             with contextlib.suppress(*AWAY):  # Redis away: its subscriptions went with it
@@ -262,6 +295,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             try:
                 await self._send_pending()  # a gap: whatever is stored after the last one sent
             except AWAY as exc:
+                FRAMES_DROPPED.inc()  # the client catches up with ?after= when it reconnects
                 await self._try_again_later("a replay", exc)
 
     async def session_close(self, event: dict) -> None:

@@ -15,8 +15,15 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.core.cache import cache
+from prometheus_client import Counter
 
 logger = logging.getLogger(__name__)
+
+# Prometheus (core.metrics): each call by its API path and WeChat's errcode ("0": fine;
+# "unreachable", "http_<status>": no JSON answer).
+CALLS = Counter(
+    "wechat_calls", "Calls to WeChat's server API, by path and errcode.", ["path", "errcode"]
+)
 
 # errcodes that mean "this access token is no longer good": fetch a new one, once.
 TOKEN_EXPIRED_ERRCODES = frozenset({40001, 42001})
@@ -85,8 +92,10 @@ class WeChatClient:
         except requests.RequestException as exc:
             # The exception's text may contain the URL and with it the secret.
             logger.warning("WeChat %s unreachable: %s", path, type(exc).__name__)
+            CALLS.labels(path, "unreachable").inc()
             raise WeChatUnavailable(f"WeChat {path} unreachable ({type(exc).__name__})") from None
         if image and response.headers.get("Content-Type", "").startswith("image/"):
+            CALLS.labels(path, "0").inc()
             return response.content
         try:
             body = response.json()
@@ -94,8 +103,10 @@ class WeChatClient:
             body = None
         if not isinstance(body, dict):
             logger.warning("WeChat %s answered HTTP %s, not JSON", path, response.status_code)
+            CALLS.labels(path, f"http_{response.status_code}").inc()
             raise WeChatUnavailable(f"WeChat {path} answered HTTP {response.status_code}")
         errcode = body.get("errcode", 0)
+        CALLS.labels(path, str(errcode) if isinstance(errcode, int) else "other").inc()
         if errcode:
             logger.info("WeChat %s errcode %s", path, errcode)
             raise WeChatError(int(errcode), str(body.get("errmsg", "")))

@@ -1,0 +1,164 @@
+"""Prometheus metrics (prometheus-client), at `/metrics` for whoever holds METRICS_TOKEN.
+
+Every process counts what it does in its own metrics: HTTP requests by route, method and
+status with their latency and their database time (`MetricsMiddleware`); the apps count
+their own (sockets and frames in realtime, WeChat calls in wechat.client, media in
+media_app). Under gunicorn, whose workers each answer a share of the requests, the workers
+write their values to files in PROMETHEUS_MULTIPROC_DIR (gunicorn.conf.py makes it) and
+whichever answers a scrape adds them all up; a single process (uvicorn, `make run`) keeps
+them in memory. What is a state of the whole system rather than a count of one process
+(the task queue, the moderation queue) is read from the database when scraped, by the
+collectors the apps register in `scraped` (core imports no app).
+
+Nothing here carries a user: labels are routes (patterns, not paths), methods, statuses,
+endpoints, codes and kinds.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+
+from core.registry import Registry
+
+# Seconds: from a cached read (a few ms) to a slow upload.
+LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+REQUESTS = Counter(
+    "http_requests",
+    "HTTP requests answered, by route (the URL pattern), method and status.",
+    ["route", "method", "status"],
+)
+LATENCY = Histogram(
+    "http_request_duration_seconds",
+    "Time to answer an HTTP request, by route and method.",
+    ["route", "method"],
+    buckets=LATENCY_BUCKETS,
+)
+DATABASE_TIME = Histogram(
+    "http_request_database_seconds",
+    "Time an HTTP request spent in database statements, by route.",
+    ["route"],
+    buckets=LATENCY_BUCKETS,
+)
+
+
+class Gauges:
+    """What a scrape-time collector answers: gauges with their help, read from the database
+    (one query or a few) when Prometheus asks."""
+
+    def __init__(self) -> None:
+        self.families: list[GaugeMetricFamily] = []
+
+    def add(self, name: str, help_text: str, value: float, **labels: str) -> None:
+        family = next((f for f in self.families if f.name == name), None)
+        if family is None:
+            family = GaugeMetricFamily(name, help_text, labels=list(labels))
+            self.families.append(family)
+        family.add_metric(list(labels.values()), value)
+
+
+# Each entry: a callable filling `Gauges` with the state of something the whole system shares.
+scraped: Registry[Callable[[Gauges], None]] = Registry("core.metrics_scraped")
+
+
+class _Scraped(Collector):
+    def collect(self) -> Iterator[Any]:
+        gauges = Gauges()
+        for fill in scraped:
+            fill(gauges)
+        yield from gauges.families
+
+
+def _multiprocess() -> bool:
+    return bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+
+
+_SCRAPED = _Scraped()
+_registered = False
+
+
+def exposition() -> bytes:
+    """Everything, in Prometheus' text format: this process's metrics (or all the gunicorn
+    workers', added up), and the shared state read now."""
+    global _registered
+    if _multiprocess():
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+        registry.register(_SCRAPED)
+        return generate_latest(registry)
+    if not _registered:
+        REGISTRY.register(_SCRAPED)
+        _registered = True
+    return generate_latest(REGISTRY)
+
+
+@never_cache
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """The metrics, for `Authorization: Bearer <METRICS_TOKEN>` only; without the token set,
+    or with another, nothing is here (404)."""
+    token = settings.METRICS_TOKEN
+    given = request.headers.get("Authorization", "")
+    if not token or not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        raise Http404
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
+
+
+class _DatabaseTime:
+    """Adds up the time of every statement a request runs (a connection's execute wrapper)."""
+
+    __slots__ = ("seconds",)
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __call__(self, execute: Callable, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+class MetricsMiddleware:
+    """Counts each request by its route's pattern (`unmatched` for a 404 of the router),
+    method and status, with its latency and its database time."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        database = _DatabaseTime()
+        with connection.execute_wrapper(database):
+            response = self.get_response(request)
+        elapsed = time.perf_counter() - started
+        match = getattr(request, "resolver_match", None)
+        route = match.route if match is not None else "unmatched"
+        method = request.method if request.method in _METHODS else "other"
+        REQUESTS.labels(route, method, str(response.status_code)).inc()
+        LATENCY.labels(route, method).observe(elapsed)
+        DATABASE_TIME.labels(route).observe(database.seconds)
+        return response
+
+
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
