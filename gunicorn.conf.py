@@ -36,9 +36,41 @@ def child_exit(server, worker) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
-# host, time, "METHOD /path HTTP/1.1", status, bytes, user agent, duration: no query, no
-# Referer (a page's address may carry one too).
-access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s "%(a)s" %(M)sms'
+# host, time, "METHOD /path HTTP/1.1", status, bytes, user agent, duration, request id: no
+# query, no Referer (a page's address may carry one too).
+access_log_format = (
+    '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s "%(a)s" %(M)sms %({x-request-id}o)s'
+)
+
+# DJANGO_LOG_FORMAT=json: gunicorn's own lines (its errors, the access log) are JSON lines too.
+if os.environ.get("DJANGO_LOG_FORMAT") == "json":
+    _json = {
+        "()": "pythonjsonlogger.json.JsonFormatter",
+        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+    }
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": _json},
+        "handlers": {
+            "error": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            },
+            "access": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stdout",
+            },
+        },
+        "root": {"handlers": ["error"], "level": "INFO"},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        },
+    }
 
 _CODES = {
     400: "bad_request",

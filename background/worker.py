@@ -31,7 +31,9 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from background import periodic
+from background.backend import REQUEST_ID
 from background.models import WorkerBeat
+from core import logs
 from core.errors import DEPENDENCY_ERRORS
 
 logger = logging.getLogger("background.worker")
@@ -196,13 +198,14 @@ class Worker(db_worker.Worker):
         try:
             task = db_result.task
             result = db_result.task_result
+            kwargs = dict(result.kwargs)
+            # The enqueuing request's id (background.backend), or the task's own.
+            logs.request_id.set(kwargs.pop(REQUEST_ID, None) or f"task-{db_result.id}")
             with transaction.atomic():
                 if task.takes_context:
-                    value = task.call(
-                        TaskContext(task_result=result), *result.args, **result.kwargs
-                    )
+                    value = task.call(TaskContext(task_result=result), *result.args, **kwargs)
                 else:
-                    value = task.call(*result.args, **result.kwargs)
+                    value = task.call(*result.args, **kwargs)
             db_result.set_successful(value)
             logger.info("task %s (%s) succeeded", db_result.id, db_result.task_path)
         except RETRYABLE as exc:
@@ -224,6 +227,7 @@ class Worker(db_worker.Worker):
         finally:
             self.running_task = False
             self._run_tasks += 1
+            logs.request_id.set("-")
 
     def retry_later(self, db_result: DBTaskResult, exc: BaseException, attempts: int) -> None:
         delay = backoff(attempts)

@@ -18,6 +18,8 @@ import environ
 from botocore.config import Config as BotoConfig
 from django.core.exceptions import ImproperlyConfigured
 
+from core import logs
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -155,6 +157,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request's id, on every log line and in the X-Request-ID answer (core.logs).
+    "core.logs.RequestIdMiddleware",
     # Counts and times every request (Prometheus, at /metrics): first, so it sees them all.
     "core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -373,7 +377,8 @@ REPORTS_TO_HIDE = env.positive_int("REPORTS_TO_HIDE", default=3)
 # --- Background work (django-tasks, django-tasks-db; `python manage.py worker`) -------------
 
 # A task is a row in the same database, written in the transaction of the change that caused it.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# django-tasks-db, carrying the enqueuing request's id to the worker (background.backend).
+TASKS = {"default": {"BACKEND": "background.backend.DatabaseBackend"}}
 # A task whose outside call fails runs again after TASKS_RETRY_SECONDS, then twice that, ...,
 # TASKS_MAX_ATTEMPTS times in all; then it is recorded as failed (admin: Task results).
 TASKS_MAX_ATTEMPTS = env.positive_int("TASKS_MAX_ATTEMPTS", default=5)
@@ -428,6 +433,17 @@ SANCTION_LADDER = _sanction_ladder(
 )
 # How long opening an item in the moderation desk keeps it for that moderator.
 MODERATION_CLAIM_MINUTES = env.positive_int("MODERATION_CLAIM_MINUTES", default=5)
+# Error reports to Sentry (core.sentry), scrubbed of users and secrets; unset: none.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+if SENTRY_DSN:
+    from core import sentry
+
+    sentry.init(
+        SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        release=env.str("SENTRY_RELEASE", default="") or None,
+    )
 # Who may read /metrics (Prometheus' bearer token); unset: /metrics is a 404.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # How long an item may wait at the desk before its age shows in red.
@@ -695,25 +711,12 @@ X_FRAME_OPTIONS = "DENY"
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO").upper()
 if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
     raise ImproperlyConfigured("DJANGO_LOG_LEVEL is malformed: use DEBUG, INFO, WARNING or ERROR")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        # Django's own console handler would print every request warning a second time.
-        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
-        # At DEBUG, urllib3 logs whole request URLs: WeChat's jscode2session carries the app
-        # secret in its query string. Never below WARNING, whatever DJANGO_LOG_LEVEL says.
-        "urllib3": {"level": "WARNING"},
-        "botocore": {"level": "WARNING"},
-    },
-}
+# Plain text by default (`make run`); JSON lines for a log pipeline. Either way each line
+# carries its request id and no secret (core.logs).
+LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT is malformed: use plain or json")
+LOGGING = logs.logging_config(level=LOG_LEVEL, json_lines=LOG_FORMAT == "json")
 
 # The names every variable above was read under; tests hold docs/configuration.md and compose to it.
 ENVIRONMENT_VARIABLES = frozenset(env.names_read)

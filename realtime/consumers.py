@@ -29,6 +29,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from prometheus_client import Counter, Gauge
 
+from core import logs
 from core.errors import DEPENDENCY_ERRORS
 from realtime import auth, previews, selectors, services
 from realtime.groups import user_group
@@ -282,6 +283,9 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     # --- from the server ------------------------------------------------------------------
 
     async def notification_push(self, event: dict) -> None:
+        # What this frame logs carries the id of the request that caused it (core.logs).
+        logs.request_id.set(event.get("request_id") or "-")
+        logger.debug("notification %s arrived", event.get("id"))
         if event.get("id", 0) <= self.last_sent:
             return
         async with self.sending:

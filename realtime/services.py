@@ -23,6 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core import logs
 from core.compiled import CompiledQuery
 from realtime import events, hooks, previews, selectors
 from realtime.groups import user_group
@@ -108,6 +109,8 @@ def notify(
             "previous": previous,
             # Serialized once here, not once per socket of the recipient.
             "text": json.dumps(notification.as_frame(preview), cls=DjangoJSONEncoder),
+            # For the socket's log lines: the request that caused it (core.logs), never sent.
+            "request_id": logs.request_id.get(),
         }
         transaction.on_commit(lambda: _group_send(user.pk, push), robust=True)
     return notification

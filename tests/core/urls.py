@@ -53,6 +53,12 @@ class RaiseApi(APIView):
             raise PermissionDenied
         if kind == "unexpected":
             raise RuntimeError("secret internal detail")
+        if kind == "leaky":
+            # Whoever is signed in, a statement about them, and secrets in the error itself.
+            user = request.user
+            User.objects.filter(pk=getattr(user, "pk", 0)).exists()
+            token = request.headers.get("Authorization", "")
+            raise RuntimeError(f"failed with {token} for phone 13812345678, password=hunter2")
         if kind == "database":
             return Response({"users": User.objects.count()})
         return Response({"kind": kind})

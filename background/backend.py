@@ -1,0 +1,21 @@
+"""django-tasks-db's backend, carrying the request id (core.logs) of whoever enqueued a task,
+so that the worker's log lines about the task carry the same id as the request's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_tasks_db import DatabaseBackend as _DatabaseBackend
+
+from core import logs
+
+# The keyword the id travels under; the worker takes it out before it calls the task.
+REQUEST_ID = "_request_id"
+
+
+class DatabaseBackend(_DatabaseBackend):
+    def enqueue(self, task: Any, args: Any, kwargs: Any) -> Any:
+        current = logs.request_id.get()
+        if current != "-":
+            kwargs = {**kwargs, REQUEST_ID: current}
+        return super().enqueue(task, args, kwargs)
