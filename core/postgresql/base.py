@@ -22,13 +22,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import count
+from time import perf_counter
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.backends import utils
 from django.db.backends.base.base import NO_DB_ALIAS
 from django.db.backends.postgresql import base, operations
 from psycopg import RawCursor, adapt, adapters, errors
 from psycopg.pq import Format
 
+from core.metrics import database_timer
 from core.postgresql import pool
 
 _TIMESTAMPTZ = adapters.types["timestamptz"].oid
@@ -87,6 +90,38 @@ class DatabaseOperations(operations.DatabaseOperations):
         return super().last_executed_query(cursor, sql, params)
 
 
+class _Timed:
+    """Adds each statement's time to the request's timer, when one is current (core.metrics)."""
+
+    def _execute(self, sql, params, *args):
+        timer = database_timer.get()
+        if timer is None:
+            return super()._execute(sql, params, *args)  # type: ignore[misc]
+        started = perf_counter()
+        try:
+            return super()._execute(sql, params, *args)  # type: ignore[misc]
+        finally:
+            timer.seconds += perf_counter() - started
+
+    def _executemany(self, sql, param_list, *args):
+        timer = database_timer.get()
+        if timer is None:
+            return super()._executemany(sql, param_list, *args)  # type: ignore[misc]
+        started = perf_counter()
+        try:
+            return super()._executemany(sql, param_list, *args)  # type: ignore[misc]
+        finally:
+            timer.seconds += perf_counter() - started
+
+
+class _TimedCursor(_Timed, utils.CursorWrapper):
+    pass
+
+
+class _TimedDebugCursor(_Timed, utils.CursorDebugWrapper):
+    pass
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
 
@@ -127,9 +162,21 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if cursor is None:
             cursor = PreparedCursor(connection)
             setattr(connection, _KEPT_CURSOR, cursor)
-        with self.wrap_database_errors:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+        timer = database_timer.get()
+        started = perf_counter()
+        try:
+            with self.wrap_database_errors:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        finally:
+            if timer is not None:
+                timer.seconds += perf_counter() - started
+
+    def make_cursor(self, cursor):
+        return _TimedCursor(cursor, self)
+
+    def make_debug_cursor(self, cursor):
+        return _TimedDebugCursor(cursor, self)
 
     @property
     def _prepares(self) -> bool:
