@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint types-baseline format messages clean
+.PHONY: run test bench backup-drill lint types-baseline format messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -43,6 +43,11 @@ test: $(VENV)/.installed-dev
 ## writes bench/RESULTS.md
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py
+
+## backup-drill: back up, wipe, restore a scratch database and its media, and compare (needs
+## PostgreSQL; S3 when the AWS_* variables are set, else temporary directories)
+backup-drill: $(VENV)/.installed
+	$(BIN)/python bin/backup-drill
 
 # After adding or changing a message for people: gather them into the Chinese catalog (then
 # translate what is new in locale/zh_Hans/LC_MESSAGES/django.po) and compile it (needs gettext).

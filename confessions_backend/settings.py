@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "messages_app",
     "walls",
     "webclient",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -327,7 +328,9 @@ SOCKETS_PER_USER = env.positive_int("SOCKETS_PER_USER", default=5)
 
 # How long a signed media URL stays valid.
 MEDIA_URL_TTL_SECONDS = env.positive_int("MEDIA_URL_TTL_SECONDS", default=300)
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploads without S3; BACKUP_DIR: backups without S3 (ops.backups).
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 # Nothing serves MEDIA_URL directly: every URL handed out is signed (media_app).
 MEDIA_URL = "/media/"
 
@@ -522,8 +525,28 @@ else:
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
     }
+# Backups (ops.backups): a bucket of their own on the same S3, or var/backups without S3.
+BACKUP_BUCKET = env.str("BACKUP_BUCKET", default="")
+BACKUP_KEEP = env.positive_int("BACKUP_KEEP", default=14)
+if AWS_STORAGE_BUCKET_NAME:
+    _backup_storage = s3_storage(
+        bucket_name=BACKUP_BUCKET or f"{AWS_STORAGE_BUCKET_NAME}-backups",
+        endpoint_url=_s3_endpoint,
+        region_name=_s3_region,
+        access_key=_s3_access_key,
+        secret_key=_s3_secret_key,
+        addressing_style=_s3_addressing,
+        timeout_seconds=AWS_S3_TIMEOUT_SECONDS,
+        url_ttl_seconds=MEDIA_URL_TTL_SECONDS,
+    )
+else:
+    _backup_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": BACKUP_DIR},
+    }
 STORAGES = {
     "default": _default_storage,
+    "backups": _backup_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

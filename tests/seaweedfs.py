@@ -81,7 +81,7 @@ def start(weed: str, workdir: Path, *, timeout: float = 60.0) -> tuple[subproces
         "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={data}",
         f"-master.port={master}", f"-master.port.grpc={master_grpc}",
         "-master.telemetry=false", "-master.volumeSizeLimitMB=64",
-        "-volume.max=8", "-volume.preStopSeconds=0",
+        "-volume.max=64", "-volume.preStopSeconds=0",
         f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}",
         "-filer", f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}",
         "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3_grpc}", f"-s3.config={config}",
