@@ -291,6 +291,11 @@ if _database["ENGINE"] == "core.postgresql":
         _database["OPTIONS"]["options"] = (
             _database["OPTIONS"].get("options", "") + " -c plan_cache_mode=force_generic_plan"
         ).strip()
+# Behind a transaction-pooling PgBouncer, a cursor held across transactions (what `iterator()`
+# uses) lands on another server connection: turn them off there (docs/operations.md).
+_database["DISABLE_SERVER_SIDE_CURSORS"] = not env.bool(
+    "DATABASE_SERVER_SIDE_CURSORS", default=True
+)
 DATABASES = {"default": _database}
 
 # --- Redis: channel layer and cache -----------------------------------------------------------
