@@ -162,6 +162,8 @@ MIDDLEWARE = [
     "core.logs.RequestIdMiddleware",
     # Counts and times every request (Prometheus, at /metrics): first, so it sees them all.
     "core.metrics.MetricsMiddleware",
+    # Which database the request's reads go to (core.replicas): a replica, or the primary.
+    "core.replicas.ReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RefuseNulMiddleware",
@@ -297,6 +299,26 @@ _database["DISABLE_SERVER_SIDE_CURSORS"] = not env.bool(
     "DATABASE_SERVER_SIDE_CURSORS", default=True
 )
 DATABASES = {"default": _database}
+
+# Read replicas (core.replicas): the hot reads of a request whose user has not written in the
+# last DATABASE_REPLICA_STICKY_SECONDS go to one of them; everything else to the primary.
+_replica_urls = env.list("DATABASE_REPLICA_URLS", default=[])
+for _index, _replica_url in enumerate(_replica_urls):
+    if _database["ENGINE"] != "core.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs DATABASE_URL on PostgreSQL")
+    try:
+        _replica = environ.Env.db_url_config(_replica_url)
+    except (ValueError, KeyError) as exc:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URLS is malformed: {exc}") from exc
+    DATABASES[f"replica{_index}"] = {
+        **_database,
+        **{key: _replica[key] for key in ("NAME", "USER", "PASSWORD", "HOST", "PORT")},
+        "OPTIONS": {**_database["OPTIONS"]},
+        # Tests read the primary through it, as if it replicated at once.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_REPLICA_STICKY_SECONDS = env.positive_int("DATABASE_REPLICA_STICKY_SECONDS", default=5)
+DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"] if _replica_urls else []
 
 # --- Redis: channel layer and cache -----------------------------------------------------------
 

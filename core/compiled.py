@@ -30,6 +30,8 @@ from typing import Any
 from django.db import connections
 from django.db.models import QuerySet
 
+from core import replicas
+
 _FIRST_INT = -1_900_000_000  # inside every integer column's range, and no id is negative
 _FIRST_DATE = datetime(1901, 1, 1, tzinfo=UTC)
 
@@ -89,7 +91,8 @@ class CompiledQuery:
         if window:
             sql = f"{sql} LIMIT %s OFFSET %s"
             params.extend(int(number) for number in window)
-        rows = _fetch(connections[plan.compiler.using], sql, params)
+        # Where this request reads (a replica, core.replicas), else where the plan was made.
+        rows = _fetch(connections[replicas.current() or plan.compiler.using], sql, params)
         if plan.converters:
             rows = plan.compiler.apply_converters(rows, plan.converters)
         names = plan.names
