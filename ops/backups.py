@@ -47,8 +47,8 @@ def _pg_environment() -> dict[str, str]:
     if database["ENGINE"] != "core.postgresql":
         raise RuntimeError("backups need PostgreSQL (DATABASE_URL=postgres://...)")
     environment = dict(os.environ)
-    for variable, key in (("PGHOST", "HOST"), ("PGPORT", "PORT"), ("PGUSER", "USER"),
-                          ("PGPASSWORD", "PASSWORD"), ("PGDATABASE", "NAME")):  # fmt: skip
+    pairs = {"PGHOST": "HOST", "PGPORT": "PORT", "PGUSER": "USER", "PGPASSWORD": "PASSWORD"}
+    for variable, key in {**pairs, "PGDATABASE": "NAME"}.items():
         if database.get(key):
             environment[variable] = str(database[key])
     return environment
@@ -150,7 +150,7 @@ def restore(*, dump: str | None = None) -> dict[str, int]:
                 "--exit-on-error",
                 f"--dbname={_pg_environment()['PGDATABASE']}",
                 str(path),
-            ],  # fmt: skip
+            ],
             env=_pg_environment(),
             check=True,
             capture_output=True,
