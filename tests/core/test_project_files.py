@@ -143,7 +143,8 @@ def test_compose_has_no_default_for_any_secret(compose, tmp_path):
     """`docker compose up` without a .env ran DJANGO_DEBUG=0 on keys published here: every
     secret is now required (${NAME:?...}) and bin/compose-env writes random ones."""
     text = (ROOT / "docker-compose.yml").read_text()
-    secrets = ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD")
+    secrets = ("DJANGO_SECRET_KEY", "JWT_SIGNING_KEY", "POSTGRES_PASSWORD", "MINIO_ROOT_PASSWORD",
+               "METRICS_TOKEN")  # fmt: skip
     for name in secrets:
         uses = re.findall(r"\$\{" + name + r"(:?[-?]?)", text)
         assert uses, name
@@ -157,11 +158,37 @@ def test_compose_has_no_default_for_any_secret(compose, tmp_path):
     subprocess.run(["bash", str(copy / "bin" / "compose-env")], check=True, capture_output=True)
     written = dict(line.split("=", 1) for line in (copy / ".env").read_text().split())
     assert set(written) == set(secrets)
-    assert len(set(written.values())) == 4
+    assert len(set(written.values())) == len(secrets)
     assert all(
         len(value) >= 48 and not settings_module.published_key(value) for value in written.values()
     )
     assert (copy / ".env").stat().st_mode & 0o077 == 0
+
+
+def test_compose_terminates_tls_and_scrapes_its_metrics(compose):
+    """TLS was left to the operator and nothing read the metrics: Caddy now fronts the proxy
+    (automatic HTTPS for SITE_ADDRESS) and Prometheus scrapes both app services with the
+    token compose mounts as a secret, never written in a file of the repository."""
+    tls = compose["services"]["tls"]
+    assert {"80:80", "443:443"} <= set(tls["ports"])
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "{$SITE_ADDRESS}" in caddyfile
+    assert "reverse_proxy proxy:8080" in caddyfile
+    prometheus = compose["services"]["prometheus"]
+    assert prometheus["secrets"] == ["metrics_token"]
+    assert compose["secrets"]["metrics_token"] == {"environment": "METRICS_TOKEN"}
+    assert all(port.startswith("127.0.0.1:") for port in prometheus["ports"])
+    config = yaml.safe_load((ROOT / "deploy" / "prometheus.yml").read_text())
+    [job] = config["scrape_configs"]
+    assert job["metrics_path"] == "/metrics"
+    assert job["authorization"] == {
+        "type": "Bearer",
+        "credentials_file": "/run/secrets/metrics_token",
+    }
+    assert job["static_configs"][0]["targets"] == ["web:8000", "ws:8001"]
+    assert environment_of(compose["services"]["web"])["METRICS_TOKEN"].startswith(
+        "${METRICS_TOKEN:?"
+    )
 
 
 def test_make_test_is_what_ci_runs():
