@@ -9,6 +9,10 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confessions_backend.settings")
     from django.core.management import execute_from_command_line
 
+    from core import tracing
+
+    tracing.setup()  # the worker's tasks and commands, when OTEL_* asks for traces
+
     execute_from_command_line(sys.argv)
 
 

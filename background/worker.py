@@ -31,9 +31,9 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from background import periodic
-from background.backend import REQUEST_ID
+from background.backend import REQUEST_ID, TRACE
 from background.models import WorkerBeat
-from core import logs
+from core import logs, tracing
 from core.errors import DEPENDENCY_ERRORS
 
 logger = logging.getLogger("background.worker")
@@ -201,7 +201,8 @@ class Worker(db_worker.Worker):
             kwargs = dict(result.kwargs)
             # The enqueuing request's id (background.backend), or the task's own.
             logs.request_id.set(kwargs.pop(REQUEST_ID, None) or f"task-{db_result.id}")
-            with transaction.atomic():
+            carrier = kwargs.pop(TRACE, None)
+            with tracing.span("task", carrier, task=db_result.task_path), transaction.atomic():
                 if task.takes_context:
                     value = task.call(TaskContext(task_result=result), *result.args, **kwargs)
                 else:

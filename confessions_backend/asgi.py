@@ -9,7 +9,10 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from core import tracing  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confessions_backend.settings")
+tracing.setup()  # before the middleware loads: OpenTelemetry adds its own (OTEL_* opt-in)
 
 # Django must be set up before anything imports models.
 django_asgi_app = get_asgi_application()

@@ -29,7 +29,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from prometheus_client import Counter, Gauge
 
-from core import logs
+from core import logs, tracing
 from core.errors import DEPENDENCY_ERRORS
 from realtime import auth, previews, selectors, services
 from realtime.groups import user_group
@@ -293,7 +293,8 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
                 return  # a replay running meanwhile sent it
             if event.get("previous") == self.last_sent and "text" in event:
                 # The next one, and nothing missed before it: straight from the push.
-                await self.send(text_data=event["text"])
+                with tracing.span("push", event.get("trace"), notification=event["id"]):
+                    await self.send(text_data=event["text"])
                 self.last_sent = event["id"]
                 return
             try:

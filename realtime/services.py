@@ -23,7 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core import logs
+from core import logs, tracing
 from core.compiled import CompiledQuery
 from realtime import events, hooks, previews, selectors
 from realtime.groups import user_group
@@ -111,6 +111,8 @@ def notify(
             "text": json.dumps(notification.as_frame(preview), cls=DjangoJSONEncoder),
             # For the socket's log lines: the request that caused it (core.logs), never sent.
             "request_id": logs.request_id.get(),
+            # The trace it belongs to, when tracing (core.tracing): the socket's span joins it.
+            "trace": tracing.inject(),
         }
         transaction.on_commit(lambda: _group_send(user.pk, push), robust=True)
     return notification
