@@ -546,9 +546,10 @@ def s3_storage(
     }
 
 
-if AWS_STORAGE_BUCKET_NAME:
-    _default_storage = s3_storage(
-        bucket_name=AWS_STORAGE_BUCKET_NAME,
+def _bucket(name: str) -> dict:
+    """The STORAGES entry for bucket `name` on the configured S3."""
+    return s3_storage(
+        bucket_name=name,
         endpoint_url=_s3_endpoint,
         region_name=_s3_region,
         access_key=_s3_access_key,
@@ -557,6 +558,10 @@ if AWS_STORAGE_BUCKET_NAME:
         timeout_seconds=AWS_S3_TIMEOUT_SECONDS,
         url_ttl_seconds=MEDIA_URL_TTL_SECONDS,
     )
+
+
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = _bucket(AWS_STORAGE_BUCKET_NAME)
 else:
     _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -566,16 +571,7 @@ else:
 BACKUP_BUCKET = env.str("BACKUP_BUCKET", default="")
 BACKUP_KEEP = env.positive_int("BACKUP_KEEP", default=14)
 if AWS_STORAGE_BUCKET_NAME:
-    _backup_storage = s3_storage(
-        bucket_name=BACKUP_BUCKET or f"{AWS_STORAGE_BUCKET_NAME}-backups",
-        endpoint_url=_s3_endpoint,
-        region_name=_s3_region,
-        access_key=_s3_access_key,
-        secret_key=_s3_secret_key,
-        addressing_style=_s3_addressing,
-        timeout_seconds=AWS_S3_TIMEOUT_SECONDS,
-        url_ttl_seconds=MEDIA_URL_TTL_SECONDS,
-    )
+    _backup_storage = _bucket(BACKUP_BUCKET or f"{AWS_STORAGE_BUCKET_NAME}-backups")
 else:
     _backup_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

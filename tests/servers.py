@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
+import requests
 from django.conf import settings
 from django.db import connections
 
@@ -159,3 +160,19 @@ def wechat_environment(wechat) -> dict[str, str]:
         "WECHAT_SECRET": wechat.secret,
         "WECHAT_API_BASE": wechat.base_url,
     }
+
+
+TEST_PASSWORD = "correct-horse-battery-9"
+
+
+def signed_up(server_url: str, username: str) -> requests.Session:
+    """A new account on a running server, as an HTTP session carrying its access token."""
+    made = requests.post(
+        f"{server_url}/api/v1/auth/register",
+        json={"username": username, "password": TEST_PASSWORD},
+        timeout=10,
+    )
+    assert made.status_code == 201, made.text
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {made.json()['access']}"
+    return session

@@ -19,11 +19,9 @@ from urllib.parse import urlparse, urlunparse
 import pytest
 import requests
 
-from tests.servers import GunicornServer, database_url_of_test_database, free_port
+from tests.servers import GunicornServer, database_url_of_test_database, free_port, signed_up
 
 pytestmark = [pytest.mark.service("postgres"), pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct-horse-battery-9"
 
 
 @pytest.fixture
@@ -83,16 +81,7 @@ def test_a_whole_journey_through_transaction_pooling(pgbouncer, tmp_path):
     try:
         base = f"{server.http_url}/api/v1"
 
-        def register(name: str) -> requests.Session:
-            made = requests.post(
-                f"{base}/auth/register", json={"username": name, "password": PASSWORD}, timeout=10
-            )
-            assert made.status_code == 201, made.text
-            session = requests.Session()
-            session.headers["Authorization"] = f"Bearer {made.json()['access']}"
-            return session
-
-        alice, bob = register("alice_pgb"), register("bob_pgb")
+        alice, bob = signed_up(server.http_url, "alice_pgb"), signed_up(server.http_url, "bob_pgb")
         sent = alice.post(f"{base}/confessions", json={"recipient": "bob_pgb", "body": "hi"})
         assert sent.status_code == 201, sent.text
         confession = sent.json()["id"]

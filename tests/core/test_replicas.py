@@ -17,14 +17,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
-import requests
 
-from tests.servers import GunicornServer, free_port
+from tests.servers import GunicornServer, free_port, signed_up
 
 pytestmark = [pytest.mark.service("postgres"), pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "correct-horse-battery-9"
 STICKY = 2
 
 
@@ -95,16 +93,7 @@ def test_reads_go_to_the_replica_but_your_own_writes_you_read_at_once(
     try:
         base = f"{server.http_url}/api/v1"
 
-        def register(name: str) -> requests.Session:
-            made = requests.post(
-                f"{base}/auth/register", json={"username": name, "password": PASSWORD}, timeout=10
-            )
-            assert made.status_code == 201, made.text
-            session = requests.Session()
-            session.headers["Authorization"] = f"Bearer {made.json()['access']}"
-            return session
-
-        alice, bob = register("alice_r"), register("bob_r")
+        alice, bob = signed_up(server.http_url, "alice_r"), signed_up(server.http_url, "bob_r")
         deadline = time.monotonic() + 10
         while replica.execute("SELECT count(*) FROM accounts_user").fetchone()[0] < 2:
             assert time.monotonic() < deadline, "the replica never caught up"
