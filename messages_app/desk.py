@@ -13,9 +13,8 @@ from media_app.rendering import Urls, media_values_render
 from media_app.selectors import Attachments
 from messages_app.models import Confession, ConfessionMedia, Reply
 from messages_app.services import decisions
-from moderation.desk import DeskDecision, DeskKind, Shown
+from moderation.desk import DeskDecision, DeskKind, Shown, common_decisions
 
-Status = Confession.Status
 _attachments = Attachments(ConfessionMedia, "confession")
 
 
@@ -70,34 +69,8 @@ CONFESSIONS = DeskKind(
     queryset=_confessions,
     show=_show_confessions,
     decide=_decide_confession,
-    decisions=(
-        DeskDecision(
-            "approve",
-            gettext_lazy("Approve"),
-            "a",
-            applies=lambda item, reported: item.status != Status.APPROVED,
-        ),
-        DeskDecision(
-            "dismiss_reports",
-            gettext_lazy("Keep (dismiss the reports)"),
-            "a",
-            applies=lambda item, reported: item.status == Status.APPROVED and reported,
-        ),
-        DeskDecision(
-            "reject",
-            gettext_lazy("Reject"),
-            "r",
-            needs_reason=True,
-            applies=lambda item, reported: item.status != Status.REJECTED,
-        ),
-        DeskDecision(
-            "hide",
-            gettext_lazy("Hide"),
-            "h",
-            needs_reason=True,
-            applies=lambda item, reported: item.status in (Status.APPROVED, Status.PENDING),
-        ),
-    ),
+    # Keeping a delivered confession closes its reports through reports_dismiss.
+    decisions=common_decisions(keep="dismiss_reports"),
 )
 
 

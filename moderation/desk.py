@@ -8,6 +8,7 @@ theirs, and how to decide it; nothing here knows a feature's model. The page its
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +20,7 @@ from django.db import transaction
 from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from core.errors import ApplicationError
@@ -82,6 +83,40 @@ class DeskKind:
 kinds: Registry[DeskKind] = Registry("moderation.desk_kinds", key=lambda kind: kind.name)
 
 
+def common_decisions(*, keep: str) -> tuple[DeskDecision, ...]:
+    """The decisions every kind of public content takes: approve what is not public, keep
+    what is and was reported (the feature's `keep` action, which closes the reports), reject,
+    hide."""
+    return (
+        DeskDecision(
+            "approve",
+            gettext_lazy("Approve"),
+            "a",
+            applies=lambda item, reported: item.status != Status.APPROVED,
+        ),
+        DeskDecision(
+            keep,
+            gettext_lazy("Keep (dismiss the reports)"),
+            "a",
+            applies=lambda item, reported: item.status == Status.APPROVED and reported,
+        ),
+        DeskDecision(
+            "reject",
+            gettext_lazy("Reject"),
+            "r",
+            needs_reason=True,
+            applies=lambda item, reported: item.status != Status.REJECTED,
+        ),
+        DeskDecision(
+            "hide",
+            gettext_lazy("Hide"),
+            "h",
+            needs_reason=True,
+            applies=lambda item, reported: item.status in (Status.APPROVED, Status.PENDING),
+        ),
+    )
+
+
 def kinds_for(moderator: User) -> list[DeskKind]:
     return [kind for kind in kinds if moderator.has_perm(kind.permission)]
 
@@ -121,20 +156,19 @@ class Entry:
     @property
     def report_categories(self) -> list[tuple[str, int]]:
         """(category label, how many) of its open reports, the most frequent first."""
-        counts: dict[str, int] = {}
-        for report in self.reports:
-            counts[report.category] = counts.get(report.category, 0) + 1
         labels = dict(ReasonCategory.choices)
-        ordered = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
-        return [(str(labels.get(category, category)), n) for category, n in ordered]
+        return [(str(labels.get(category, category)), n) for category, n in self._categories()]
 
     @property
     def suggested_reason(self) -> str:
         """The reason most reports give, to start from."""
-        counts: dict[str, int] = {}
-        for report in self.reports:
-            counts[report.category] = counts.get(report.category, 0) + 1
-        return max(sorted(counts), key=lambda category: counts[category]) if counts else ""
+        counted = self._categories()
+        return counted[0][0] if counted else ""
+
+    def _categories(self) -> list[tuple[str, int]]:
+        """(category, how many) of its open reports, the most frequent first, then by name."""
+        counts = Counter(report.category for report in self.reports)
+        return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
 @dataclass
@@ -191,17 +225,7 @@ def queue(
     oldest: datetime | None = None
     for desk_kind in chosen:
         type_id = desk_kind.content_type().pk
-        live = desk_kind.queryset()
-        if wall and desk_kind.wall_field:
-            live = live.filter(**{desk_kind.wall_field: wall})
-        pending = live.filter(status=Status.PENDING)
-        reports = Report.objects.filter(content_type_id=type_id, resolved_at=None)
-        reported = (
-            reports.filter(object_id__in=live.values("pk"))
-            .order_by()
-            .values("object_id")
-            .annotate(since=Min("created_at"))
-        )
+        pending, reported = _waiting(desk_kind, wall)
         waiting = [
             (row["pk"], row["created_at"])
             for row in pending.order_by("created_at", "pk").values("pk", "created_at")[
@@ -229,6 +253,25 @@ def queue(
     return Queue(entries=load(entries[:limit], request=request), counts=counts, oldest=oldest)
 
 
+def _waiting(desk_kind: DeskKind, wall: str = "") -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """What of a kind waits at the desk (on `wall`, if given): its items held for review, and
+    its reported ones, each with when it was first reported (`object_id`, `since`)."""
+    live = desk_kind.queryset()
+    if wall and desk_kind.wall_field:
+        live = live.filter(**{desk_kind.wall_field: wall})
+    reported = (
+        Report.objects.filter(
+            content_type=desk_kind.content_type(),
+            resolved_at=None,
+            object_id__in=live.values("pk"),
+        )
+        .order_by()
+        .values("object_id")
+        .annotate(since=Min("created_at"))
+    )
+    return live.filter(status=Status.PENDING), reported
+
+
 def _count(pending: QuerySet[Any], reported: QuerySet[Any]) -> int:
     """How many wait: held for review, or reported (each once)."""
     return pending.count() + reported.exclude(object_id__in=pending.values("pk")).count()
@@ -239,16 +282,7 @@ def depth(moderator: User) -> int | None:
     chosen = kinds_for(moderator)
     if not chosen:
         return None
-    waiting = 0
-    for desk_kind in chosen:
-        live = desk_kind.queryset()
-        reported = Report.objects.filter(
-            content_type=desk_kind.content_type(),
-            resolved_at=None,
-            object_id__in=live.values("pk"),
-        ).values("object_id")
-        waiting += _count(live.filter(status=Status.PENDING), reported.distinct())
-    return waiting
+    return sum(_count(*_waiting(desk_kind)) for desk_kind in chosen)
 
 
 def entry_of(kind: str, object_id: int) -> Entry | None:
@@ -402,18 +436,7 @@ def queue_metrics(gauges: Gauges) -> None:
     kind, and how long the oldest has (held since written, reported since first reported)."""
     now = timezone.now()
     for desk_kind in kinds:
-        live = desk_kind.queryset()
-        pending = live.filter(status=Status.PENDING)
-        reported = (
-            Report.objects.filter(
-                content_type=desk_kind.content_type(),
-                resolved_at=None,
-                object_id__in=live.values("pk"),
-            )
-            .order_by()
-            .values("object_id")
-            .annotate(since=Min("created_at"))
-        )
+        pending, reported = _waiting(desk_kind)
         waiting = _count(pending, reported)
         oldest = [
             at

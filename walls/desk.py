@@ -11,39 +11,12 @@ from django.utils.translation import gettext, gettext_lazy
 from core.moderated import Status
 from media_app.rendering import Urls, media_values_render
 from media_app.selectors import Attachments
-from moderation.desk import DeskDecision, DeskKind, Shown
+from moderation.desk import DeskDecision, DeskKind, Shown, common_decisions
 from moderation.models import ReasonCategory
 from walls import selectors, services
 from walls.models import Comment, Post, PostMedia
 
 _attachments = Attachments(PostMedia, "post")
-
-
-def _approve(item: Any, reported: bool) -> bool:
-    return item.status != Status.APPROVED
-
-
-def _keep(item: Any, reported: bool) -> bool:
-    return item.status == Status.APPROVED and reported
-
-
-def _reject(item: Any, reported: bool) -> bool:
-    return item.status != Status.REJECTED
-
-
-def _hide(item: Any, reported: bool) -> bool:
-    return item.status in (Status.APPROVED, Status.PENDING)
-
-
-def _decisions(*extra: DeskDecision) -> tuple[DeskDecision, ...]:
-    return (
-        DeskDecision("approve", gettext_lazy("Approve"), "a", applies=_approve),
-        # Approving what is up already closes its reports with no action.
-        DeskDecision("approve", gettext_lazy("Keep (dismiss the reports)"), "a", applies=_keep),
-        DeskDecision("reject", gettext_lazy("Reject"), "r", needs_reason=True, applies=_reject),
-        DeskDecision("hide", gettext_lazy("Hide"), "h", needs_reason=True, applies=_hide),
-        *extra,
-    )
 
 
 def _posts() -> Any:
@@ -92,7 +65,9 @@ POSTS = DeskKind(
     queryset=_posts,
     show=_show_posts,
     decide=_decide_post,
-    decisions=_decisions(
+    # Approving what is public already closes its reports with no action.
+    decisions=(
+        *common_decisions(keep="approve"),
         DeskDecision(
             "fold",
             gettext_lazy("Fold"),
@@ -149,6 +124,6 @@ COMMENTS = DeskKind(
     queryset=_comments,
     show=_show_comments,
     decide=_decide_comment,
-    decisions=_decisions(),
+    decisions=common_decisions(keep="approve"),
     wall_field="post__wall__slug",
 )
