@@ -62,7 +62,8 @@ def _program(name: str) -> str:
     return found
 
 
-def _media_keys() -> set[str]:
+def media_keys() -> set[str]:
+    """Every storage key the database refers to: originals, thumbnails, display sizes."""
     keys = set()
     for row in Media.objects.values_list("storage_key", "thumbnail_key", "display_key"):
         keys.update(key for key in row if key)
@@ -95,7 +96,7 @@ def backup_run(*, keep: int | None = None) -> Outcome:
         )
         with path.open("rb") as dump:
             name = backups.save(f"{DUMPS}/{stamp}.dump", File(dump))
-    keys = _media_keys()
+    keys = media_keys()
     have = _listed(backups, MEDIA)
     copied = 0
     for key in sorted(keys):
@@ -114,7 +115,7 @@ def backup_list() -> list[str]:
 
 
 def _prune(backups: Storage, keep: int) -> list[str]:
-    dumps = sorted(_listed(backups, DUMPS))
+    dumps = backup_list()
     gone = dumps[: max(len(dumps) - keep, 0)]
     for name in gone:
         backups.delete(name)
@@ -137,6 +138,7 @@ def restore(*, dump: str | None = None) -> dict[str, int]:
         if cursor.fetchone()[0]:
             raise RuntimeError("the database is not empty: restore into a fresh one")
     connections.close_all()
+    environment = _pg_environment()
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "db.dump"
         with backups.open(name, "rb") as source, path.open("wb") as target:
@@ -148,15 +150,15 @@ def restore(*, dump: str | None = None) -> dict[str, int]:
                 "--no-owner",
                 "--no-acl",
                 "--exit-on-error",
-                f"--dbname={_pg_environment()['PGDATABASE']}",
+                f"--dbname={environment['PGDATABASE']}",
                 str(path),
             ],
-            env=_pg_environment(),
+            env=environment,
             check=True,
             capture_output=True,
         )
     restored = 0
-    keys = _media_keys()
+    keys = media_keys()
     for key in sorted(keys):
         if default_storage.exists(key):
             continue
