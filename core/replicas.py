@@ -59,16 +59,16 @@ def _mark(user_id: int) -> str:
 class ReplicaMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.enabled = bool(_replicas())
+        self.replicas = _replicas()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not self.enabled:
+        if not self.replicas:
             return self.get_response(request)
         user = _user_of(request)
         reads = None
         if request.method in SAFE_METHODS and "sessionid" not in request.COOKIES:
             if user is None or not cache.get(_mark(user)):
-                reads = random.choice(_replicas())  # noqa: S311 - spreading load, not a secret
+                reads = random.choice(self.replicas)  # noqa: S311 - spreading load, not a secret
         token = _reads.set(reads)
         try:
             response = self.get_response(request)

@@ -78,7 +78,6 @@ def desk_view(request: HttpRequest) -> HttpResponse:
             "previous_url": _url(**filters, item=others[-1].key) if others else "",
             "reasons": desk.reason_keys(),
             "target_minutes": settings.MODERATION_TARGET_MINUTES,
-            "kinds": desk.kinds_for(moderator),
         },
     )
 
