@@ -8,6 +8,9 @@ and to the primary when they must.
   just sent is in the sender's list at once, whatever the replica's lag.
 - The admin (a session, not a bearer token) always reads the primary: moderators act on
   what they see.
+- With Redis away, the mark can be neither read nor kept: reads go to the primary (nothing
+  written can be missing there), and a write the database took is still answered as taken (a
+  500 would have the client write it again); a warning says so.
 
 The user of a read is known before the view authenticates it: from the bearer token's
 `user_id`, read without checking its signature (the view checks it). A forged token can only
@@ -16,19 +19,25 @@ send its bearer's reads to the primary.
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable
 from contextvars import ContextVar
 
 import jwt
+import redis.exceptions
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+
+logger = logging.getLogger(__name__)
 
 # The replica this request reads from; None: the primary.
 _reads: ContextVar[str | None] = ContextVar("replica_reads", default=None)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The cache (Redis) did not answer.
+CACHE_AWAY = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
 def current() -> str | None:
@@ -67,7 +76,7 @@ class ReplicaMiddleware:
         user = _user_of(request)
         reads = None
         if request.method in SAFE_METHODS and "sessionid" not in request.COOKIES:
-            if user is None or not cache.get(_mark(user)):
+            if user is None or not self._wrote_lately(user):
                 reads = random.choice(self.replicas)  # noqa: S311 - spreading load, not a secret
         token = _reads.set(reads)
         try:
@@ -75,8 +84,19 @@ class ReplicaMiddleware:
         finally:
             _reads.reset(token)
         if request.method not in SAFE_METHODS and user is not None:
-            cache.set(_mark(user), 1, timeout=settings.DATABASE_REPLICA_STICKY_SECONDS)
+            try:
+                cache.set(_mark(user), 1, timeout=settings.DATABASE_REPLICA_STICKY_SECONDS)
+            except CACHE_AWAY as exc:
+                logger.warning("read-your-writes mark not kept, the cache is away: %s", exc)
         return response
+
+    @staticmethod
+    def _wrote_lately(user: int) -> bool:
+        try:
+            return bool(cache.get(_mark(user)))
+        except CACHE_AWAY as exc:
+            logger.warning("read-your-writes mark unread, reading the primary: %s", exc)
+            return True
 
 
 class ReplicaRouter:
