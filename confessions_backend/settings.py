@@ -265,7 +265,19 @@ _database["CONN_HEALTH_CHECKS"] = True
 _pool_size = env.int("DATABASE_POOL_SIZE", default=4)
 _pool_timeout = env.positive_int("DATABASE_POOL_TIMEOUT", default=3)
 _prepared_statements = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+# A session idle inside a transaction this long is ended by PostgreSQL and its locks released.
+# An app host cut off the network mid-transaction would otherwise keep its row locks until the
+# server's TCP keepalive gave up on it (2 hours by default), and every write to those rows would
+# wait, until the other hosts' threads were all waiting (the multi-host drill). Our transactions
+# wait on nothing but the database, so a few seconds idle inside one means its client is gone.
+# 0: leave it to the server (behind PgBouncer, which refuses startup options: there its own
+# idle_transaction_timeout does it).
+_idle_transaction_seconds = env.int("DATABASE_IDLE_TRANSACTION_SECONDS", default=10)
+if _idle_transaction_seconds < 0:
+    raise ImproperlyConfigured("DATABASE_IDLE_TRANSACTION_SECONDS is malformed: use 0 or more")
 if _database["ENGINE"] == "core.postgresql":
+    # Settings for each session, sent when it connects (libpq's `options`).
+    _session = []
     # A bounded pool per process (Django 5.2's psycopg pool): however many threads a server
     # runs, a process holds at most this many connections, so load cannot exhaust
     # PostgreSQL's max_connections; a request that waits longer than the timeout for one is a
@@ -290,8 +302,12 @@ if _database["ENGINE"] == "core.postgresql":
         # Only they ask for it (the ORM's own queries bind on the client and are never
         # prepared). Turn it off behind a transaction-pooling PgBouncer older than 1.21.
         _database["OPTIONS"]["prepare_threshold"] = 5
-        _database["OPTIONS"]["options"] = (
-            _database["OPTIONS"].get("options", "") + " -c plan_cache_mode=force_generic_plan"
+        _session.append("-c plan_cache_mode=force_generic_plan")
+    if _idle_transaction_seconds:
+        _session.append(f"-c idle_in_transaction_session_timeout={_idle_transaction_seconds}s")
+    if _session:
+        _database["OPTIONS"]["options"] = " ".join(
+            [_database["OPTIONS"].get("options", ""), *_session]
         ).strip()
 # Behind a transaction-pooling PgBouncer, a cursor held across transactions (what `iterator()`
 # uses) lands on another server connection: turn them off there (docs/operations.md).

@@ -1,8 +1,10 @@
 """Behind PgBouncer in transaction mode (Debian's package, started here on loopback): with
-prepared statements and server-side cursors off (DATABASE_PREPARED_STATEMENTS=0,
-DATABASE_SERVER_SIDE_CURSORS=0), a whole journey works, many app connections sharing two
-server connections; with prepared statements on, the app cannot connect (their startup
-parameter is refused) and says so with a 503, which is why the docs say to turn them off."""
+prepared statements, server-side cursors and the session's startup options off
+(DATABASE_PREPARED_STATEMENTS=0, DATABASE_SERVER_SIDE_CURSORS=0,
+DATABASE_IDLE_TRANSACTION_SECONDS=0: PgBouncer's idle_transaction_timeout does that job), a
+whole journey works, many app connections sharing two server connections; with prepared
+statements on, the app cannot connect (their startup parameter is refused) and says so with a
+503, which is why the docs say to turn them off."""
 
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ unix_socket_dir =
 auth_type = trust
 auth_file = {directory}/users.txt
 pool_mode = transaction
+idle_transaction_timeout = 10
 default_pool_size = 2
 max_client_conn = 200
 logfile = {directory}/pgbouncer.log
@@ -76,7 +79,8 @@ pidfile = {directory}/pgbouncer.pid
 
 def test_a_whole_journey_through_transaction_pooling(pgbouncer, tmp_path):
     env = {"DATABASE_URL": pgbouncer, "DATABASE_PREPARED_STATEMENTS": "0",
-           "DATABASE_SERVER_SIDE_CURSORS": "0", "DATABASE_POOL_SIZE": "4"}  # fmt: skip
+           "DATABASE_SERVER_SIDE_CURSORS": "0", "DATABASE_IDLE_TRANSACTION_SECONDS": "0",
+           "DATABASE_POOL_SIZE": "4"}  # fmt: skip
     server = GunicornServer(tmp_path, env=env)
     try:
         base = f"{server.http_url}/api/v1"

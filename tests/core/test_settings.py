@@ -196,6 +196,14 @@ POSTGRES = "postgres://postgres@127.0.0.1:5432/confessions"
         ({"DATABASE_URL": POSTGRES, "DATABASE_POOL_SIZE": "many"}, "DATABASE_POOL_SIZE"),
         ({"DATABASE_URL": POSTGRES, "DATABASE_POOL_TIMEOUT": "0"}, "DATABASE_POOL_TIMEOUT"),
         ({"DATABASE_URL": POSTGRES, "DATABASE_CONN_MAX_AGE": "60"}, "DATABASE_CONN_MAX_AGE"),
+        (
+            {"DATABASE_URL": POSTGRES, "DATABASE_IDLE_TRANSACTION_SECONDS": "-1"},
+            "DATABASE_IDLE_TRANSACTION_SECONDS",
+        ),
+        (
+            {"DATABASE_URL": POSTGRES, "DATABASE_IDLE_TRANSACTION_SECONDS": "soon"},
+            "DATABASE_IDLE_TRANSACTION_SECONDS",
+        ),
     ],
 )
 def test_the_pool_settings_are_checked(environment, named):
@@ -204,6 +212,44 @@ def test_the_pool_settings_are_checked(environment, named):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert named in result.stderr
+
+
+# Locks a row, then idles inside the transaction past the limit, as a client cut off the
+# network mid-transaction would; prints what its session was set to and what became of it.
+_IDLE_IN_A_TRANSACTION = """
+import time
+from django.db import DatabaseError, connection, transaction
+with connection.cursor() as cursor:
+    cursor.execute("SHOW idle_in_transaction_session_timeout")
+    print("limit", cursor.fetchone()[0])
+try:
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TEMPORARY TABLE held (id int)")
+            time.sleep(2.5)
+            cursor.execute("SELECT 1")
+    print("still open")
+except DatabaseError as exc:
+    print("ended:", exc)
+"""
+
+
+@pytest.mark.service("postgres")
+@pytest.mark.parametrize(("seconds", "shown", "ended"), [("1", "1s", True), ("0", "0", False)])
+def test_a_session_idle_in_a_transaction_is_ended(seconds, shown, ended):
+    """DATABASE_IDLE_TRANSACTION_SECONDS reaches PostgreSQL: past it, the session idle inside
+    a transaction (its client gone, as far as the server can tell) is ended, locks and all."""
+    result = manage(
+        "shell", "-c", _IDLE_IN_A_TRANSACTION,
+        DATABASE_URL=POSTGRES, DATABASE_IDLE_TRANSACTION_SECONDS=seconds,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"limit {shown}" in result.stdout
+    if ended:
+        assert "ended:" in result.stdout
+        assert "idle-in-transaction timeout" in result.stdout
+    else:
+        assert "still open" in result.stdout
 
 
 # A key as the repository writes one: NAME=value, NAME: value, "NAME": "value",
