@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test bench backup-drill lint types-baseline format messages clean
+.PHONY: run test bench backup-drill multihost-drill lint types-baseline format messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -48,6 +48,13 @@ bench: $(VENV)/.installed-dev
 ## PostgreSQL; S3 when the AWS_* variables are set, else temporary directories)
 backup-drill: $(VENV)/.installed
 	$(BIN)/python bin/backup-drill
+
+## multihost-drill: two app hosts, a database host (primary + replica), two Redis hosts and S3
+## as network namespaces; one app host cut off mid-load; checks nothing accepted is lost and
+## every socket moves over and catches up; writes the figures to bench/RESULTS.md (needs root,
+## PostgreSQL's and Redis' binaries, SeaweedFS)
+multihost-drill: $(VENV)/.installed-dev
+	$(BIN)/python bin/multihost-drill --record
 
 # After adding or changing a message for people: gather them into the Chinese catalog (then
 # translate what is new in locale/zh_Hans/LC_MESSAGES/django.po) and compile it (needs gettext).

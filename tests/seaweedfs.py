@@ -60,7 +60,15 @@ def free_ports(count: int) -> list[int]:
             sock.close()
 
 
-def start(weed: str, workdir: Path, *, timeout: float = 60.0) -> tuple[subprocess.Popen, S3Server]:
+def start(
+    weed: str,
+    workdir: Path,
+    *,
+    timeout: float = 60.0,
+    ip: str = "127.0.0.1",
+    prefix: tuple[str, ...] = (),
+) -> tuple[subprocess.Popen, S3Server]:
+    """Start `weed` bound to `ip` (run under `prefix`: the multi-host drill's `ip netns exec`)."""
     access_key, secret_key = "test" + secrets.token_hex(8), secrets.token_hex(20)
     identities = {
         "identities": [
@@ -77,8 +85,8 @@ def start(weed: str, workdir: Path, *, timeout: float = 60.0) -> tuple[subproces
     data.mkdir()
     (master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc) = free_ports(8)
     command = [
-        weed, "server",
-        "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={data}",
+        *prefix, weed, "server",
+        f"-ip={ip}", f"-ip.bind={ip}", f"-dir={data}",
         f"-master.port={master}", f"-master.port.grpc={master_grpc}",
         "-master.telemetry=false", "-master.volumeSizeLimitMB=64",
         "-volume.max=64", "-volume.preStopSeconds=0",
@@ -92,7 +100,7 @@ def start(weed: str, workdir: Path, *, timeout: float = 60.0) -> tuple[subproces
         command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     server = S3Server(
-        endpoint_url=f"http://127.0.0.1:{s3}",
+        endpoint_url=f"http://{ip}:{s3}",
         access_key=access_key,
         secret_key=secret_key,
         bucket="confessions-test",
