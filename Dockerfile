@@ -1,6 +1,18 @@
 # One image for every app service of docker-compose.yml: the WSGI server (HTTP), the ASGI
 # server (/ws/) and the one-shot migration differ only by command.
-FROM python:3.11-slim
+FROM python:3.11-slim-bookworm
+
+# pg_dump and pg_restore for `manage.py backup` and `restore` (ops/backups.py), from
+# PostgreSQL's own apt repository (its key ships in postgresql-common) at the server's major
+# version: Debian's client is 15, and a pg_dump older than its server refuses to dump it. Keep
+# PG_MAJOR the major of the PostgreSQL you run (docker-compose.yml's postgres image; a test keeps
+# the two in step): `docker build --build-arg PG_MAJOR=17 .` for a 17 server.
+ARG PG_MAJOR=16
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates postgresql-common \
+    && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+    && apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}" \
+    && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -251,3 +251,26 @@ def test_where_each_rule_lives_names_modules_and_names_that_exist():
                 assert hasattr(module, name), f"{path} has no {name}"
                 checked += 1
     assert checked >= 10
+
+
+def test_the_image_carries_pg_dump_of_the_servers_major(compose):
+    """`manage.py backup` runs pg_dump in the app image (compose, the Kubernetes CronJob), and a
+    pg_dump older than its server refuses to dump it: the image's PostgreSQL client is the
+    compose server's major (Debian's own client, 15, is not)."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    client = re.search(r"^ARG PG_MAJOR=(\d+)$", dockerfile, re.M)
+    assert client, "the Dockerfile names the PostgreSQL major of its client (ARG PG_MAJOR)"
+    assert '"postgresql-client-${PG_MAJOR}"' in dockerfile
+    assert "apt.postgresql.org.sh" in dockerfile  # PGDG: Debian's repository stops at 15
+    server = re.fullmatch(r"postgres:(\d+)(?:[.-].*)?", compose["services"]["postgres"]["image"])
+    assert server, compose["services"]["postgres"]["image"]
+    assert client.group(1) == server.group(1)
+
+
+def test_compose_makes_the_bucket_backups_go_to(compose):
+    """BACKUP_BUCKET's default is `<AWS_STORAGE_BUCKET_NAME>-backups`: the bucket compose makes,
+    versioned, so `manage.py backup` has somewhere to write."""
+    bucket = environment_of(compose["services"]["web"])["AWS_STORAGE_BUCKET_NAME"]
+    script = " ".join(compose["services"]["create-bucket"]["entrypoint"])
+    assert f"mc mb --ignore-existing --with-versioning local/{bucket}-backups" in script
+    assert f"mc anonymous set none local/{bucket}-backups" in script
