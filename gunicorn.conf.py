@@ -42,35 +42,16 @@ access_log_format = (
     '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s "%(a)s" %(M)sms %({x-request-id}o)s'
 )
 
-# DJANGO_LOG_FORMAT=json: gunicorn's own lines (its errors, the access log) are JSON lines too.
+# DJANGO_LOG_FORMAT=json: gunicorn's own lines (its errors, the access log) are JSON lines too,
+# as Django's are (core.logs): the request id a field, secrets redacted. Underscored names:
+# gunicorn takes this module's public names for its settings.
 if os.environ.get("DJANGO_LOG_FORMAT") == "json":
-    _json = {
-        "()": "pythonjsonlogger.json.JsonFormatter",
-        "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-        "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-    }
-    logconfig_dict = {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {"json": _json},
-        "handlers": {
-            "error": {
-                "class": "logging.StreamHandler",
-                "formatter": "json",
-                "stream": "ext://sys.stderr",
-            },
-            "access": {
-                "class": "logging.StreamHandler",
-                "formatter": "json",
-                "stream": "ext://sys.stdout",
-            },
-        },
-        "root": {"handlers": ["error"], "level": "INFO"},
-        "loggers": {
-            "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
-            "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
-        },
-    }
+    import sys as _sys
+
+    _sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from core import logs as _logs
+
+    logconfig_dict = _logs.gunicorn_logging_config()
 
 _CODES = {
     400: "bad_request",

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse
@@ -110,21 +110,32 @@ class Redact(logging.Filter):
         return True
 
 
+class AccessRequestId(logging.Filter):
+    """gunicorn's access lines: the request id the answer carried (X-Request-ID) as the line's
+    `request_id`, as on Django's lines (the request's own context is over by then)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        atoms = record.args
+        try:
+            record.request_id = atoms["{x-request-id}o"] if isinstance(atoms, Mapping) else "-"
+        except KeyError:
+            record.request_id = "-"
+        return True
+
+
 PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
-JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"
+JSON_FORMATTER = {
+    "()": "pythonjsonlogger.json.JsonFormatter",
+    "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+    "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+}
 
 
 def logging_config(*, level: str, json_lines: bool) -> dict:
     """Django's LOGGING: one console handler, JSON or plain, with the request id, secrets
     redacted and expected refusals at INFO."""
     filters = ["request_id", "redact", "expected_refusals"]
-    formatter: dict = {"format": PLAIN_FORMAT}
-    if json_lines:
-        formatter = {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": JSON_FIELDS,
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        }
+    formatter: dict = dict(JSON_FORMATTER) if json_lines else {"format": PLAIN_FORMAT}
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -152,5 +163,39 @@ def logging_config(*, level: str, json_lines: bool) -> dict:
             # a log, whatever the level and DEBUG say.
             "django.db.backends": {"level": "INFO"},
             "botocore": {"level": "WARNING"},
+        },
+    }
+
+
+def gunicorn_logging_config() -> dict:
+    """gunicorn's logconfig_dict under DJANGO_LOG_FORMAT=json (gunicorn.conf.py): its error
+    lines on stderr and its access lines on stdout, in the same JSON as Django's, with the
+    request id (the access line's from its answer) and secrets redacted."""
+
+    def handler(stream: str, filters: list[str]) -> dict:
+        return {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": f"ext://sys.{stream}",
+            "filters": filters,
+        }
+
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "request_id": {"()": RequestIdFilter},
+            "access_request_id": {"()": AccessRequestId},
+            "redact": {"()": Redact},
+        },
+        "formatters": {"json": dict(JSON_FORMATTER)},
+        "handlers": {
+            "error": handler("stderr", ["request_id", "redact"]),
+            "access": handler("stdout", ["access_request_id", "redact"]),
+        },
+        "root": {"handlers": ["error"], "level": "INFO"},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
         },
     }
