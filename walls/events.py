@@ -14,7 +14,7 @@ COMMENTED = declare(
     to="a post's author when a comment on it appears (and a comment's author when a reply to "
     "it does); not from someone they block",
     data="`post_id`, `comment_id`, `reply` (a reply to your comment), `author` (null when "
-    "anonymous)",
+    "anonymous), `alias` (the commenter's alias in the thread: OP, A, B, ...)",
 )
 LIKED = declare(
     "wall.liked",
@@ -33,7 +33,7 @@ Event = dict[str, Any]
 
 
 def commented(
-    *, post_id: int, comment_id: int, reply: bool, author: User, author_visible: bool
+    *, post_id: int, comment_id: int, reply: bool, author: User, author_visible: bool, alias: str
 ) -> Event:
     return {
         "type": COMMENTED,
@@ -42,6 +42,7 @@ def commented(
             "comment_id": comment_id,
             "reply": reply,
             "author": person(author) if author_visible else None,
+            "alias": alias,
         },
     }
 

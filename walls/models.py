@@ -157,6 +157,8 @@ class Comment(Moderated):
     )
     body = models.TextField(max_length=500)
     anonymous = models.BooleanField(default=False)
+    # Its author's alias in the post's thread (walls.aliases): 0 the poster, then 1, 2, ...
+    alias = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
 
@@ -171,3 +173,25 @@ class Comment(Moderated):
 
     def __str__(self) -> str:
         return f"Comment {self.pk} on post {self.post_id}"
+
+
+class ThreadAlias(models.Model):
+    """One person's alias in one post's thread, in one guise (walls.aliases): numbered in the
+    order they first commented, so nothing about it comes from who they are."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Their comments that hide who wrote them, or those that show it: two aliases, so a signed
+    # comment never names its author's anonymous ones.
+    masked = models.BooleanField()
+    number = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name_plural = gettext_lazy("thread aliases")
+        constraints = [
+            models.UniqueConstraint(fields=("post", "user", "masked"), name="one_alias_a_guise"),
+            models.UniqueConstraint(fields=("post", "number"), name="one_holder_an_alias"),
+        ]
+
+    def __str__(self) -> str:
+        return f"alias {self.number} on post {self.post_id}"

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal, TypedDict, cast
 from authoring.people import PersonPayload, person_of, person_shown
 from core.payloads import SLUG, Doc
 from media_app.rendering import MediaPayload, Urls, media_values_render
-from walls import selectors
+from walls import aliases, selectors
 from walls.models import Comment, Post, Wall
 
 Status = Literal["pending", "approved", "rejected", "hidden"]
@@ -62,6 +62,15 @@ class CommentPayload(TypedDict):
     post_author: Annotated[
         bool, Doc("written by the post's author (for an anonymous post: without saying who)")
     ]
+    alias: Annotated[
+        str,
+        Doc(
+            "its author's alias in this post's thread, the same on each of their comments here: "
+            '"OP" (洞主) for the poster, then A, B, C, ... by first comment; a person\'s '
+            "anonymous comments and signed ones have different aliases, and aliases say nothing "
+            "across posts"
+        ),
+    ]
     mine: bool
     status: Status
     created_at: datetime
@@ -93,6 +102,7 @@ def comment_render(comment: Comment, post: Post, *, viewer_id: int, urls: Urls) 
         "anonymous": comment.anonymous,
         "author": person_of(comment.author, urls) if shown else None,
         "post_author": post_author,
+        "alias": aliases.comment_alias(comment),
         "mine": comment.author_id == viewer_id,
         "status": cast(Status, comment.status),
         "created_at": comment.created_at,

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext, gettext_lazy
 
@@ -31,7 +31,7 @@ from moderation import services as moderation
 from moderation.images import IMAGE_HOLD, holds
 from moderation.models import Decision, ReasonCategory, Report
 from realtime.services import notify
-from walls import events, selectors
+from walls import aliases, events, selectors
 from walls.models import Comment, Like, LikeDigest, Membership, Post, PostMedia, Wall
 
 TO_MAX_CHARS = 50
@@ -259,6 +259,7 @@ def comment_create(
             author=user,
             body=body,
             anonymous=anonymous,
+            alias=aliases.alias_of(post=post, author_id=user.pk, anonymous=anonymous),
             status=status,
             moderation_note=note[:255],
         )
@@ -284,6 +285,8 @@ def _announce_comment(comment: Comment, post: Post) -> None:
         if not recipient.is_active or not selectors.comment_visible_to(comment.pk, recipient.pk):
             continue
         shown, _ = selectors.comment_author_shown(comment, post, viewer_id=recipient.pk)
+        with translation.override(recipient.language or settings.LANGUAGE_CODE):
+            alias = aliases.comment_alias(comment)
         notify(
             user=recipient,
             preview=comment.body,
@@ -293,6 +296,7 @@ def _announce_comment(comment: Comment, post: Post) -> None:
                 reply=reply,
                 author=comment.author,
                 author_visible=shown,
+                alias=alias,
             ),
         )
 

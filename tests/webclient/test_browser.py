@@ -410,3 +410,40 @@ def test_the_socket_renews_its_token_and_catches_up_after_a_drop(
         assert person.errors == []
     finally:
         server.stop()
+
+
+def test_a_thread_of_anonymous_comments_reads_as_a_conversation(
+    chromium, server, django_user_model
+):
+    """Thread aliases on the post page: the anonymous poster is OP (洞主 in Chinese), each
+    anonymous commenter keeps one letter, and no name of theirs is on the page."""
+    from playwright.sync_api import expect
+
+    from walls import services as walls
+    from walls.models import Wall
+
+    Wall.objects.create(name="Thread", slug="thread", moderation=Wall.Moderation.POST)
+    poster, one, two = (account(django_user_model, name) for name in ("op_x", "one_x", "two_x"))
+    reader = account(django_user_model, "reader_x")
+    for user in (poster, one, two, reader):
+        walls.wall_join(user=user, slug="thread")
+    post = walls.post_create(
+        user=poster, slug="thread", body="You, at the bus stop", anonymous=True
+    )
+    for author, text in ((one, "was it 8:10?"), (poster, "yes!"), (two, "cute"),
+                         (one, "then it was me")):  # fmt: skip
+        walls.comment_create(user=author, post_id=post.pk, body=text, anonymous=True)
+    for locale, poster_word in (("en-US", "OP"), ("zh-CN", "洞主")):
+        person = Person(chromium, server, "reader_x", locale=locale)
+        person.goto("/app/")
+        person.fill_in_and_submit()
+        person.open(f"#/p/{post.pk}", "post")
+        comments = person.page.locator(".comment")
+        expect(comments).to_have_count(4)
+        assert comments.locator(".alias").all_inner_texts() == ["A", poster_word, "B", "A"]
+        content = person.page.content()
+        for name in ("op_x", "one_x", "two_x"):
+            assert name not in content
+        person.shot(f"thread-aliases-{locale}")
+        assert person.errors == []
+        person.context.close()

@@ -122,9 +122,11 @@ function commentItem(comment, postId, reload) {
       await api("POST", `/posts/${postId}/comments`, { ...values, parent: comment.id });
       reload();
     }));
+  // The thread alias (OP, A, B, ...): who said what, in a thread of anonymous comments.
+  const alias = h("span", { class: "alias", title: t("alias_hint") }, comment.alias);
   return h("div", { class: `comment${comment.parent_id ? " nested" : ""}`,
                     dataset: { id: comment.id } },
-    h("div", { class: "card-head" }, who, time(comment.created_at)), body(comment.body),
+    h("div", { class: "card-head" }, alias, who, time(comment.created_at)), body(comment.body),
     replyForm, reportForm(`/comments/${comment.id}/report`));
 }
 
