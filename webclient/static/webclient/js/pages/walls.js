@@ -112,8 +112,9 @@ export function wallPage(slug, sort = "new") {
 }
 
 function commentItem(comment, postId, reload) {
+  // The masked poster's alias says it ("OP", 洞主): no second label beside it.
   const who = comment.post_author && !comment.author
-    ? h("span", { class: "person" }, t("the_author")) : person(comment.author, t("anonymous"));
+    ? null : person(comment.author, t("anonymous"));
   const replyForm = comment.parent_id ? null : h("details", { class: "reply-to" },
     h("summary", {}, t("reply_to")),
     form([h("input", { name: "body", required: true, maxlength: 2000 }),
