@@ -68,3 +68,25 @@ class SharedLinkThrottle(_SignedOutOnly, _AuthThrottle):
             return None
         digest = hashlib.sha256(token.encode()).hexdigest()[:32]
         return f"throttle:{view.throttle_scope}:link:{digest}"
+
+
+class SettingsWriteThrottle(SimpleRateThrottle):
+    """Changes to a user's own settings (mutes, notification settings): far more than a person
+    makes, far fewer than a script would. Reads are not counted."""
+
+    scope = "settings_write"
+    rate = "120/hour"
+
+    def get_rate(self) -> str:
+        return self.rate
+
+    def allow_request(self, request, view) -> bool:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return f"throttle:{self.scope}:user:{user.pk}"

@@ -98,6 +98,7 @@ WORDS = [
     gettext_noop("msgid"),
     gettext_noop("mute reason"),
     gettext_noop("muted until"),
+    gettext_noop("muted words"),
     gettext_noop("name"),
     gettext_noop("next run at"),
     gettext_noop("note"),

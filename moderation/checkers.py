@@ -11,8 +11,6 @@ to delivery, never to a 500. A new checker is a class with a `name` and a
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal, Protocol
@@ -24,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from core.compiled import CompiledQuery
 from core.errors import ApplicationError
+from core.words import normalise
 from moderation.models import BannedPhrase
 from wechat import client as wechat
 
@@ -44,16 +43,6 @@ class Checker(Protocol):
 
     # `purpose`: "post" (confessions, replies) or "profile" (display name, bio).
     def check(self, text: str, *, author: User | None, purpose: str = "post") -> Verdict: ...
-
-
-_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def normalise(text: str) -> str:
-    """What a disguise leaves: full-width and compatibility forms folded (NFKC), case folded,
-    and every space, punctuation mark and symbol dropped. "Ｂ.a-d  W o r d" -> "badword"."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return _NOT_LETTER_OR_DIGIT.sub("", folded)
 
 
 class BannedPhraseChecker:

@@ -31,7 +31,7 @@ from moderation import services as moderation
 from moderation.images import IMAGE_HOLD, holds
 from moderation.models import Decision, ReasonCategory, Report
 from realtime.services import notify
-from walls import aliases, events, selectors
+from walls import aliases, events, mutes, selectors
 from walls.models import Comment, Like, LikeDigest, Membership, Post, PostMedia, Wall
 
 TO_MAX_CHARS = 50
@@ -284,6 +284,10 @@ def _announce_comment(comment: Comment, post: Post) -> None:
         told.add(recipient.pk)
         if not recipient.is_active or not selectors.comment_visible_to(comment.pk, recipient.pk):
             continue
+        if mutes.comment_hidden(
+            mutes.muted_for(recipient), comment.body, comment.author_id, viewer_id=recipient.pk
+        ):
+            continue  # they mute a word of it: no notification, no push, no subscribe message
         shown, _ = selectors.comment_author_shown(comment, post, viewer_id=recipient.pk)
         with translation.override(recipient.language or settings.LANGUAGE_CODE):
             alias = aliases.comment_alias(comment)

@@ -9,6 +9,7 @@ from core.parsing import StrictCharField
 from core.payloads import serializer_of
 from moderation.models import ReasonCategory
 from moderation.rendering import ReportPayload
+from walls.mutes import MUTED_WORD_MAX_CHARS, MUTED_WORDS_MAX
 from walls.rendering import CommentPayload, PostPayload, WallListPayload, WallPayload
 from walls.services import COMMENT_MAX_CHARS, TO_MAX_CHARS
 
@@ -57,3 +58,16 @@ class WallReportInput(serializers.Serializer):
 
 
 WallReportOutput = serializer_of(ReportPayload, "ReportOutput")
+
+
+class MutesInput(serializers.Serializer):
+    words = serializers.ListField(
+        child=StrictCharField(max_length=MUTED_WORD_MAX_CHARS),
+        max_length=MUTED_WORDS_MAX,
+        help_text="every word you mute (this list replaces the last); matched as the word "
+        "filter matches: full-width forms, spacing, punctuation and case do not matter",
+    )
+
+
+class MutesOutput(serializers.Serializer):
+    words = serializers.ListField(child=serializers.CharField())

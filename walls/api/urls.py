@@ -4,6 +4,7 @@ from walls.api import views
 
 urlpatterns = [
     path("walls", views.WallListApi.as_view(), name="walls"),
+    path("me/mutes", views.MutesApi.as_view(), name="me-mutes"),
     path("walls/<slug:slug>/join", views.WallJoinApi.as_view(), name="wall-join"),
     path("walls/<slug:slug>/posts", views.WallPostsApi.as_view(), name="wall-posts"),
     path("posts/<int:post_id>", views.PostDetailApi.as_view(), name="post-detail"),

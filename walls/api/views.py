@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -9,12 +10,13 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts.authentication import SignedIn
+from accounts.throttles import SettingsWriteThrottle
 from core.pagination import BY_OFFSET, Keyset, KeysetPagination, OldestFirst
 from core.parsing import parse
 from media_app.rendering import Urls
 from moderation.models import Report
 from moderation.rendering import report_render
-from walls import selectors, services
+from walls import mutes, selectors, services
 from walls.api import serializers as s
 from walls.rendering import PostPayload, comment_render, post_row_render, wall_render
 
@@ -38,10 +40,30 @@ class WallJoinApi(APIView):
         return Response(wall_render(selectors.wall_get(user_id=request.user.pk, slug=wall.slug)))
 
 
-def _post_shown(request: SignedIn, post_id: int) -> PostPayload:
-    """One post as the feed shows it, read through the visibility selector."""
+def _post_shown(request: SignedIn, post_id: int, *, unless_muted: bool = False) -> PostPayload:
+    """One post as the feed shows it, read through the visibility selector (`unless_muted`:
+    a post holding a word the reader mutes is not found)."""
     row = selectors.post_shown(user_id=request.user.pk, post_id=post_id)
+    if unless_muted and mutes.post_hidden(
+        mutes.muted_for(request.user), row, viewer_id=request.user.pk
+    ):
+        raise Http404
     return post_row_render(row, viewer_id=request.user.pk, urls=Urls(request))
+
+
+def _feed_rendered(request: SignedIn, rows: list, urls: Urls) -> list:
+    """Rows rendered, a muted one as None (the page's cursor still counts it)."""
+    muted, viewer = mutes.muted_for(request.user), request.user.pk
+    return [
+        None
+        if mutes.post_hidden(muted, row, viewer_id=viewer)
+        else post_row_render(row, viewer_id=viewer, urls=urls)
+        for row in rows
+    ]
+
+
+def _shown(items: list) -> list:
+    return [item for item in items if item is not None]
 
 
 def _hot_page(request: SignedIn, wall_id: int, urls: Urls) -> Response:
@@ -51,8 +73,7 @@ def _hot_page(request: SignedIn, wall_id: int, urls: Urls) -> Response:
     page, more = selectors.feed_hot_page(
         user_id=request.user.pk, wall_id=wall_id, limit=keyset.limit, offset=keyset.offset
     )
-    shown = [post_row_render(row, viewer_id=request.user.pk, urls=urls) for row in page]
-    return keyset.offset_response(request, shown, more=more)
+    return keyset.offset_response(request, _shown(_feed_rendered(request, page, urls)), more=more)
 
 
 class WallPostsApi(generics.GenericAPIView):
@@ -76,13 +97,8 @@ class WallPostsApi(generics.GenericAPIView):
         pinned, rows = selectors.feed_new_page(
             user_id=request.user.pk, wall_id=wall_id, keyset=keyset, any_pinned=any_pinned
         )
-        page = keyset.response(
-            request,
-            rows,
-            [post_row_render(row, viewer_id=request.user.pk, urls=urls) for row in rows],
-        )
-        shown = [post_row_render(row, viewer_id=request.user.pk, urls=urls) for row in pinned]
-        page.data["results"] = shown + page.data["results"]
+        page = keyset.response(request, rows, _feed_rendered(request, rows, urls))
+        page.data["results"] = _shown(_feed_rendered(request, pinned, urls) + page.data["results"])
         return page
 
     @extend_schema(operation_id="walls_post", request=s.PostInput, responses={201: s.PostOutput})
@@ -103,7 +119,7 @@ class WallPostsApi(generics.GenericAPIView):
 class PostDetailApi(APIView):
     @extend_schema(operation_id="posts_get", responses={200: s.PostOutput})
     def get(self, request: SignedIn, post_id: int) -> Response:
-        return Response(_post_shown(request, post_id))
+        return Response(_post_shown(request, post_id, unless_muted=True))
 
     @extend_schema(operation_id="posts_delete", responses={204: None})
     def delete(self, request: SignedIn, post_id: int) -> Response:
@@ -136,14 +152,20 @@ class PostCommentsApi(generics.GenericAPIView):
     @extend_schema(operation_id="posts_comments", responses={200: s.CommentOutput(many=True)})
     def get(self, request: SignedIn, post_id: int) -> Response:
         """Its comments, oldest first; a reply names its parent (`parent_id`)."""
-        post = selectors.post_get(user_id=request.user.pk, post_id=post_id)
-        page = self.paginate_queryset(selectors.comments_of(user_id=request.user.pk, post=post))
-        page = page or []
+        viewer = request.user.pk
+        post = selectors.post_get(user_id=viewer, post_id=post_id)
+        muted = mutes.muted_for(request.user)
+        if mutes.post_hidden(muted, vars(post), viewer_id=viewer):
+            raise Http404
+        page = self.paginate_queryset(selectors.comments_of(user_id=viewer, post=post))
         urls = Urls(request)
         return self.get_paginated_response(
             [
-                comment_render(comment, post, viewer_id=request.user.pk, urls=urls)
-                for comment in page
+                comment_render(comment, post, viewer_id=viewer, urls=urls)
+                for comment in page or []
+                if not mutes.comment_hidden(
+                    muted, comment.body, comment.author_id, viewer_id=viewer
+                )
             ]
         )
 
@@ -199,3 +221,21 @@ class CommentReportApi(APIView):
             user=request.user, comment_id=comment_id, **parse(s.WallReportInput, request)
         )
         return _report_response(report)
+
+
+class MutesApi(APIView):
+    throttle_classes = (SettingsWriteThrottle,)
+
+    @extend_schema(operation_id="me_mutes", responses={200: s.MutesOutput})
+    def get(self, request: SignedIn) -> Response:
+        """The words you mute: posts and comments holding one never reach you (feeds, posts,
+        threads, notifications)."""
+        return Response({"words": request.user.muted_words or []})
+
+    @extend_schema(
+        operation_id="me_mutes_set", request=s.MutesInput, responses={200: s.MutesOutput}
+    )
+    def put(self, request: SignedIn) -> Response:
+        """Replace the words you mute (at most 50)."""
+        words = mutes.mutes_set(user=request.user, words=parse(s.MutesInput, request)["words"])
+        return Response({"words": words})
