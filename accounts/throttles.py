@@ -90,3 +90,10 @@ class SettingsWriteThrottle(SimpleRateThrottle):
         if user is None or not user.is_authenticated:
             return None
         return f"throttle:{self.scope}:user:{user.pk}"
+
+
+class FollowWriteThrottle(SettingsWriteThrottle):
+    """Following and unfollowing posts."""
+
+    scope = "follow_write"
+    rate = "300/hour"

@@ -69,6 +69,8 @@ WORDS = [
     gettext_noop("family"),
     gettext_noop("field"),
     gettext_noop("folded reason"),
+    gettext_noop("follow"),
+    gettext_noop("follows"),
     gettext_noop("from status"),
     gettext_noop("height"),
     gettext_noop("id"),

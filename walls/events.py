@@ -12,9 +12,11 @@ from realtime.events import declare, person
 COMMENTED = declare(
     "wall.commented",
     to="a post's author when a comment on it appears (and a comment's author when a reply to "
-    "it does); not from someone they block",
-    data="`post_id`, `comment_id`, `reply` (a reply to your comment), `author` (null when "
-    "anonymous), `alias` (the commenter's alias in the thread: OP, A, B, ...)",
+    "it does, and the post's followers); not from someone they block, not holding a word "
+    "they mute",
+    data="`post_id`, `comment_id`, `reply` (a reply to your comment), `following` (told "
+    "because you follow the post), `author` (null when anonymous), `alias` (the commenter's "
+    "alias in the thread: OP, A, B, ...)",
 )
 LIKED = declare(
     "wall.liked",
@@ -33,7 +35,14 @@ Event = dict[str, Any]
 
 
 def commented(
-    *, post_id: int, comment_id: int, reply: bool, author: User, author_visible: bool, alias: str
+    *,
+    post_id: int,
+    comment_id: int,
+    reply: bool,
+    following: bool,
+    author: User,
+    author_visible: bool,
+    alias: str,
 ) -> Event:
     return {
         "type": COMMENTED,
@@ -41,6 +50,7 @@ def commented(
             "post_id": post_id,
             "comment_id": comment_id,
             "reply": reply,
+            "following": following,
             "author": person(author) if author_visible else None,
             "alias": alias,
         },

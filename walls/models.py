@@ -195,3 +195,18 @@ class ThreadAlias(models.Model):
 
     def __str__(self) -> str:
         return f"alias {self.number} on post {self.post_id}"
+
+
+class Follow(models.Model):
+    """Someone follows a post: they are told of its new comments (`wall.commented`,
+    `following: true`). Known to them alone."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("post", "user"), name="one_follow")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.post_id}"

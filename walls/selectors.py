@@ -42,7 +42,7 @@ from core.compiled import CompiledQuery
 from core.moderated import Status
 from core.pagination import Keyset, after
 from media_app.selectors import Attachments
-from walls.models import Comment, Like, Membership, Post, PostMedia, Wall
+from walls.models import Comment, Follow, Like, Membership, Post, PostMedia, Wall
 
 Row = dict[str, Any]
 
@@ -161,6 +161,12 @@ def post_get(*, user_id: int, post_id: int) -> Post:
     if post is None:
         raise Http404
     return post
+
+
+def following(*, user_id: int, post_id: int) -> bool:
+    """Whether `user_id` follows a post they may see (else 404)."""
+    post = post_get(user_id=user_id, post_id=post_id)
+    return Follow.objects.filter(post=post, user_id=user_id).exists()
 
 
 def comments_of(*, user_id: int, post: Post) -> QuerySet[Comment]:

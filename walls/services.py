@@ -32,7 +32,16 @@ from moderation.images import IMAGE_HOLD, holds
 from moderation.models import Decision, ReasonCategory, Report
 from realtime.services import notify
 from walls import aliases, events, mutes, selectors
-from walls.models import Comment, Like, LikeDigest, Membership, Post, PostMedia, Wall
+from walls.models import (
+    Comment,
+    Follow,
+    Like,
+    LikeDigest,
+    Membership,
+    Post,
+    PostMedia,
+    Wall,
+)
 
 TO_MAX_CHARS = 50
 COMMENT_MAX_CHARS = 500
@@ -268,6 +277,71 @@ def comment_create(
     return comment
 
 
+def follow_add(*, user: User, post_id: int) -> None:
+    """Follow a public post (idempotent): its new comments are told to you."""
+    post = _open_post(user, post_id)
+    Follow.objects.get_or_create(post=post, user=user)
+
+
+def follow_remove(*, user: User, post_id: int) -> None:
+    """Stop following (idempotent), whatever became of the post since."""
+    post = selectors.post_get(user_id=user.pk, post_id=post_id)
+    Follow.objects.filter(post=post, user=user).delete()
+
+
+def comment_followers_tell(*, comment_id: int) -> int:
+    """Tell a post's followers of a comment that appeared on it, each as `_announce_comment`
+    tells the post's author: only what they can see, its author shown only where they may
+    see who, never a word they mute. Its author and the people told already (the post's
+    author, the parent comment's) are not told twice. Returns how many were told."""
+    comment = (
+        Comment.objects.filter(pk=comment_id, status=Status.APPROVED, deleted_at__isnull=True)
+        .select_related("post", "parent", "author")
+        .first()
+    )
+    if comment is None:
+        return 0
+    post = comment.post
+    told_already = {comment.author_id, post.author_id}
+    if comment.parent is not None:
+        told_already.add(comment.parent.author_id)
+    followers = Follow.objects.filter(post=post).exclude(user_id__in=told_already)
+    told = 0
+    for follow in followers.select_related("user").iterator(chunk_size=500):
+        with transaction.atomic():
+            told += _tell_of_comment(comment, post, follow.user, reply=False, following=True)
+    return told
+
+
+def _tell_of_comment(
+    comment: Comment, post: Post, recipient: User, *, reply: bool, following: bool
+) -> int:
+    """`wall.commented` to one person, if they may see the comment and mute none of its words."""
+    if not recipient.is_active or not selectors.comment_visible_to(comment.pk, recipient.pk):
+        return 0
+    if mutes.comment_hidden(
+        mutes.muted_for(recipient), comment.body, comment.author_id, viewer_id=recipient.pk
+    ):
+        return 0  # they mute a word of it: no notification, no push, no subscribe message
+    shown, _ = selectors.comment_author_shown(comment, post, viewer_id=recipient.pk)
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        alias = aliases.comment_alias(comment)
+    notify(
+        user=recipient,
+        preview=comment.body,
+        **events.commented(
+            post_id=post.pk,
+            comment_id=comment.pk,
+            reply=reply,
+            following=following,
+            author=comment.author,
+            author_visible=shown,
+            alias=alias,
+        ),
+    )
+    return 1
+
+
 def _announce_comment(comment: Comment, post: Post) -> None:
     """The post's author, and the parent comment's, are told of a comment exactly when they
     can see it (`selectors.visible_comments`: a name they block hides only signed work).
@@ -282,27 +356,12 @@ def _announce_comment(comment: Comment, post: Post) -> None:
         if recipient.pk in told or recipient.pk == comment.author_id:
             continue
         told.add(recipient.pk)
-        if not recipient.is_active or not selectors.comment_visible_to(comment.pk, recipient.pk):
-            continue
-        if mutes.comment_hidden(
-            mutes.muted_for(recipient), comment.body, comment.author_id, viewer_id=recipient.pk
-        ):
-            continue  # they mute a word of it: no notification, no push, no subscribe message
-        shown, _ = selectors.comment_author_shown(comment, post, viewer_id=recipient.pk)
-        with translation.override(recipient.language or settings.LANGUAGE_CODE):
-            alias = aliases.comment_alias(comment)
-        notify(
-            user=recipient,
-            preview=comment.body,
-            **events.commented(
-                post_id=post.pk,
-                comment_id=comment.pk,
-                reply=reply,
-                author=comment.author,
-                author_visible=shown,
-                alias=alias,
-            ),
-        )
+        _tell_of_comment(comment, post, recipient, reply=reply, following=False)
+    if Follow.objects.filter(post=post).exists():
+        from walls import tasks
+
+        # In the comment's transaction (the tasks' queue is a table): both or neither.
+        tasks.comment_followers_tell.enqueue(comment.pk)
 
 
 @transaction.atomic

@@ -11,3 +11,9 @@ from walls import services
 def like_digest(post_id: int) -> int:
     """A few minutes after a post's first new like: one notification for all of them."""
     return services.like_digest_send(post_id=post_id)
+
+
+@task()
+def comment_followers_tell(comment_id: int) -> int:
+    """After a comment appears: its post's followers are told, however many they are."""
+    return services.comment_followers_tell(comment_id=comment_id)

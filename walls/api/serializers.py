@@ -71,3 +71,7 @@ class MutesInput(serializers.Serializer):
 
 class MutesOutput(serializers.Serializer):
     words = serializers.ListField(child=serializers.CharField())
+
+
+class FollowOutput(serializers.Serializer):
+    following = serializers.BooleanField(help_text="whether you follow the post")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("walls/<slug:slug>/posts", views.WallPostsApi.as_view(), name="wall-posts"),
     path("posts/<int:post_id>", views.PostDetailApi.as_view(), name="post-detail"),
     path("posts/<int:post_id>/like", views.PostLikeApi.as_view(), name="post-like"),
+    path("posts/<int:post_id>/follow", views.PostFollowApi.as_view(), name="post-follow"),
     path("posts/<int:post_id>/comments", views.PostCommentsApi.as_view(), name="post-comments"),
     path("posts/<int:post_id>/report", views.PostReportApi.as_view(), name="post-report"),
     path("comments/<int:comment_id>", views.CommentDetailApi.as_view(), name="comment-detail"),

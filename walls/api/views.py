@@ -10,7 +10,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts.authentication import SignedIn
-from accounts.throttles import SettingsWriteThrottle
+from accounts.throttles import FollowWriteThrottle, SettingsWriteThrottle
 from core.pagination import BY_OFFSET, Keyset, KeysetPagination, OldestFirst
 from core.parsing import parse
 from media_app.rendering import Urls
@@ -239,3 +239,30 @@ class MutesApi(APIView):
         """Replace the words you mute (at most 50)."""
         words = mutes.mutes_set(user=request.user, words=parse(s.MutesInput, request)["words"])
         return Response({"words": words})
+
+
+class PostFollowApi(APIView):
+    throttle_classes = (FollowWriteThrottle,)
+
+    @extend_schema(operation_id="posts_following", responses={200: s.FollowOutput})
+    def get(self, request: SignedIn, post_id: int) -> Response:
+        """Whether you follow it (known to you alone)."""
+        return self._state(request, post_id)
+
+    @extend_schema(operation_id="posts_follow", request=None, responses={200: s.FollowOutput})
+    def post(self, request: SignedIn, post_id: int) -> Response:
+        """Follow it (idempotent): you are told of its new comments (`wall.commented` with
+        `following: true`)."""
+        services.follow_add(user=request.user, post_id=post_id)
+        return self._state(request, post_id)
+
+    @extend_schema(operation_id="posts_unfollow", responses={200: s.FollowOutput})
+    def delete(self, request: SignedIn, post_id: int) -> Response:
+        """Stop following it (idempotent)."""
+        services.follow_remove(user=request.user, post_id=post_id)
+        return self._state(request, post_id)
+
+    def _state(self, request: SignedIn, post_id: int) -> Response:
+        return Response(
+            {"following": selectors.following(user_id=request.user.pk, post_id=post_id)}
+        )
