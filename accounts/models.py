@@ -80,6 +80,9 @@ class User(AbstractUser):
     # holding one never reach them. On the user row, read with it on every request: a feed
     # costs no query more for them.
     muted_words = models.JSONField(default=list, blank=True)
+    # Per notification type, the ways this user turned off (realtime.preferences):
+    # {"wall.liked": {"socket": false, "subscribe": false}}; what is not here is on.
+    notification_settings = models.JSONField(default=dict, blank=True)
     wechat_openid = models.CharField(max_length=64, null=True, blank=True, unique=True)
     wechat_unionid = models.CharField(max_length=64, null=True, blank=True, db_index=True)
 

@@ -105,6 +105,7 @@ WORDS = [
     gettext_noop("next run at"),
     gettext_noop("note"),
     gettext_noop("notification"),
+    gettext_noop("notification settings"),
     gettext_noop("notifications"),
     gettext_noop("number"),
     gettext_noop("object id"),

@@ -31,7 +31,7 @@ from prometheus_client import Counter, Gauge
 
 from core import logs, tracing
 from core.errors import DEPENDENCY_ERRORS
-from realtime import auth, previews, selectors, services
+from realtime import auth, preferences, previews, selectors, services
 from realtime.groups import user_group
 
 logger = logging.getLogger(__name__)
@@ -67,9 +67,9 @@ FLOOD_PER_SECOND = 5.0
 
 
 @database_sync_to_async
-def _batch_after(user_id: int, after_id: int) -> list[dict]:
+def _batch_after(user_id: int, after_id: int, silenced: frozenset[str]) -> list[dict]:
     batch = selectors.notification_batch_after(
-        user_id=user_id, after_id=after_id, limit=REPLAY_BATCH
+        user_id=user_id, after_id=after_id, limit=REPLAY_BATCH, silenced=silenced
     )
     return previews.frames_of(user_id, batch)
 
@@ -112,6 +112,7 @@ def _iso(epoch: float) -> str:
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
     user_id: int | None = None
     expiry: asyncio.Task | None = None
+    silenced: frozenset[str] = frozenset()
     closing = False
 
     async def close(self, code=None, reason=None) -> None:
@@ -146,6 +147,9 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=services.CLOSE_NOT_AUTHENTICATED)
             return
         self.language = _language_of(self.scope, user)
+        # The types the user turned off on the socket (realtime.preferences): left out of the
+        # catch-up; their pushes are never sent.
+        self.silenced = preferences.silenced_on_socket(user)
         self.tokens = float(FLOOD_BURST)
         self.tokens_at = time.monotonic()
         self.sending = asyncio.Lock()
@@ -183,7 +187,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def _send_pending(self) -> None:
         while True:
-            frames = await _batch_after(self.user_id, self.last_sent)
+            frames = await _batch_after(self.user_id, self.last_sent, self.silenced)
             for frame in frames:
                 await self.send_json(frame)
                 self.last_sent = frame["id"]
@@ -308,6 +312,9 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
 
     async def session_close(self, event: dict) -> None:
         await self.close(code=event.get("code", services.CLOSE_NOT_AUTHENTICATED))
+
+    async def socket_silence(self, event: dict) -> None:
+        self.silenced = frozenset(event.get("types", ()))
 
     async def socket_replaced(self, event: dict) -> None:
         await self.close(code=services.CLOSE_REPLACED)

@@ -21,8 +21,14 @@ def notifications_between(
     return notifications if before_id is None else notifications.filter(id__lt=before_id)
 
 
-def notification_batch_after(*, user_id: int, after_id: int, limit: int) -> list[Notification]:
-    return list(notifications_after(user_id=user_id, after_id=after_id)[:limit])
+def notification_batch_after(
+    *, user_id: int, after_id: int, limit: int, silenced: frozenset[str] = frozenset()
+) -> list[Notification]:
+    """The next `limit` after `after_id`, but for the types turned off on the socket."""
+    found = notifications_after(user_id=user_id, after_id=after_id)
+    if silenced:
+        found = found.exclude(type__in=silenced)
+    return list(found[:limit])
 
 
 _newest = CompiledQuery(

@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from core import logs, tracing
 from core.compiled import CompiledQuery
-from realtime import events, hooks, previews, selectors
+from realtime import events, hooks, preferences, previews, selectors
 from realtime.groups import user_group
 from realtime.models import Notification, OpenSocket
 from realtime.pusher import Pusher, dropped
@@ -114,7 +114,8 @@ def notify(
             # The trace it belongs to, when tracing (core.tracing): the socket's span joins it.
             "trace": tracing.inject(),
         }
-        transaction.on_commit(lambda: _group_send(user.pk, push), robust=True)
+        if preferences.allows(user, type, "socket"):
+            transaction.on_commit(lambda: _group_send(user.pk, push), robust=True)
     return notification
 
 
@@ -155,6 +156,12 @@ def notifications_mark_read(*, user_id: int, up_to: int) -> int:
     return Notification.objects.filter(
         recipient_id=user_id, id__lte=up_to, read_at__isnull=True
     ).update(read_at=timezone.now())
+
+
+def sockets_silence(*, user_id: int, types: list[str]) -> None:
+    """Tell every socket `user_id` has open which types they turned off on the socket
+    (realtime.preferences): a socket leaves those out from then on."""
+    _group_send(user_id, {"type": "socket.silence", "types": types})
 
 
 def sessions_close(*, user_id: int, code: int) -> None:

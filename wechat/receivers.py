@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from realtime import preferences
 from wechat import tasks, templates
 
 
@@ -19,5 +20,7 @@ def notification_stored(notification) -> None:
         return
     if templates.for_event(notification.type) is None:
         return
+    if not preferences.allows(user, notification.type, "subscribe"):
+        return  # they turned its subscribe messages off
     due = timezone.now() + timedelta(seconds=settings.WECHAT_SUBSCRIBE_DELAY_SECONDS)
     tasks.subscribe_message_send.using(run_after=due).enqueue(notification.pk)

@@ -5,17 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, TypedDict
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.authentication import SignedIn
+from accounts.throttles import SettingsWriteThrottle
 from core.pagination import BY_ID, KeysetPagination
 from core.parsing import parse
 from core.payloads import Doc, serializer_of
 from core.times import to_the_minute
-from realtime import previews, selectors, services
+from realtime import preferences, previews, selectors, services
 from realtime.models import Notification
 
 
@@ -105,3 +108,44 @@ class NotificationReadApi(APIView):
             user_id=request.user.pk, **parse(NotificationReadInput, request)
         )
         return Response(NotificationReadPayload(marked=marked))
+
+
+class NotificationWays(serializers.Serializer):
+    socket = serializers.BooleanField(
+        required=False, help_text="pushed live over the socket (and in its `?after=` catch-up)"
+    )
+    subscribe = serializers.BooleanField(
+        required=False, help_text="may use a WeChat subscribe message, where it has a template"
+    )
+
+
+class NotificationSettingsBody(serializers.Serializer):
+    settings = serializers.DictField(
+        child=NotificationWays(),
+        help_text="by event type (docs/api.md's table): PUT only what changes; GET gives them all",
+    )
+
+
+class NotificationSettingsApi(APIView):
+    throttle_classes = (SettingsWriteThrottle,)
+
+    @extend_schema(
+        operation_id="me_notification_settings", responses={200: NotificationSettingsBody}
+    )
+    def get(self, request: SignedIn) -> Response:
+        """How you are told of each event type. Whatever you choose, every notification is
+        stored and listed at `/notifications`."""
+        return Response({"settings": preferences.settings_of(request.user)})
+
+    @extend_schema(
+        operation_id="me_notification_settings_set",
+        request=NotificationSettingsBody,
+        responses={200: NotificationSettingsBody},
+    )
+    def put(self, request: SignedIn) -> Response:
+        """Turn ways of being told on or off, per event type (what you leave out stays)."""
+        data = request.data if isinstance(request.data, dict) else {}
+        changes = data.get("settings")
+        if not isinstance(changes, dict):
+            raise ValidationError({"settings": [_("Give an object of event types.")]})
+        return Response({"settings": preferences.settings_set(user=request.user, changes=changes)})

@@ -285,3 +285,25 @@ def test_a_ban_is_told_by_subscribe_message_with_its_reason_and_end(
         "You are muted",
         "Until further notice",
     )
+
+
+def test_no_subscribe_message_for_a_type_turned_off(
+    bob_client, bob_on_wechat, alice_client, wechat
+):
+    """`/me/notification-settings`: subscribe off for confession.received. The confession is
+    stored and listed all the same; no message goes out, no credit is spent."""
+    grant(bob_on_wechat)
+    turned = bob_client.put(
+        "/api/v1/me/notification-settings",
+        {"settings": {"confession.received": {"subscribe": False}}},
+        format="json",
+    )
+    assert turned.status_code == 200, turned.content
+    confess(alice_client)
+    with later():
+        run_worker()
+    assert wechat.requests_to(SEND) == []
+    assert not DBTaskResult.objects.filter(task_path="wechat.tasks.subscribe_message_send").exists()
+    assert credits(bob_on_wechat) == 1
+    listed = bob_client.get("/api/v1/notifications").json()["results"]
+    assert [n["type"] for n in listed] == ["confession.received"]
