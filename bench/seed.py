@@ -139,10 +139,10 @@ _BACKGROUND_SQL = {
        WHERE p.body LIKE 'an older post %%'""",
     "comment": """
        INSERT INTO {comment} (id, body, anonymous, status, moderation_note, created_at,
-           author_id, post_id)
+           author_id, post_id, alias)
        SELECT {random_id}, 'an older comment', r = 1, 'approved', '',
               p.created_at + r * interval '1 minute',
-              P[1 + (p.id * 37 + r * 11) %% %(n)s], p.id
+              P[1 + (p.id * 37 + r * 11) %% %(n)s], p.id, r
        FROM {post} p, generate_series(1, %(comments_each)s) r
        WHERE p.body LIKE 'an older post %%'""",
     "block": """
