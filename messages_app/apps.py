@@ -30,6 +30,13 @@ class MessagesAppConfig(AppConfig):
         )
         for desk_kind in (desk.CONFESSIONS, desk.REPLIES):
             moderation_desk.kinds.register(desk_kind)
-        for event_type in (events.RECEIVED, events.READ, events.MATCHED, events.CLAIMED):
+        for event_type in (
+            events.RECEIVED,
+            events.READ,
+            events.MATCHED,
+            events.CLAIMED,
+            events.REVEALED,
+        ):
             previews.providers.register(selectors.confession_previews, key=event_type)
         previews.providers.register(selectors.reply_previews, key=events.REPLIED)
+        previews.providers.register(selectors.hint_previews, key=events.HINTED)

@@ -50,6 +50,16 @@ CLAIMED = declare(
     to="the sender, when someone claims their share link",
     data="`confession_id`, `by` (who claimed it, as `sent` shows them)",
 )
+HINTED = declare(
+    "confession.hinted",
+    to="the recipient, when the anonymous sender gives a hint",
+    data="`confession_id`, `hint_id`, `text`",
+)
+REVEALED = declare(
+    "confession.revealed",
+    to="the recipient, when the anonymous sender chooses to be known",
+    data="`confession_id`, `sender` (who)",
+)
 REPORT_RESOLVED = declare(
     "report.resolved",
     to="each reporter, when moderators decide about what they reported",
@@ -111,6 +121,18 @@ def confession_retracted(*, confession_id: int) -> Event:
 
 def confession_claimed(*, confession_id: int, by: User) -> Event:
     return {"type": CLAIMED, "data": {"confession_id": confession_id, "by": person(by)}}
+
+
+def confession_hinted(*, confession_id: int, hint_id: int, text: str) -> Event:
+    return {
+        "type": HINTED,
+        "data": {"confession_id": confession_id, "hint_id": hint_id, "text": text},
+    }
+
+
+def confession_revealed(*, confession_id: int, sender: User) -> Event:
+    # The sender chose to be named: the one place an anonymous sender is, by their own hand.
+    return {"type": REVEALED, "data": {"confession_id": confession_id, "sender": person(sender)}}
 
 
 def report_resolved(*, report_id: int, confession_id: int, outcome: str) -> Event:

@@ -51,6 +51,9 @@ class Confession(Moderated):
     recipient_seen_at = models.DateTimeField(null=True, blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
     removed_by_recipient_at = models.DateTimeField(null=True, blank=True)
+    # When its anonymous sender chose to be known (POST .../reveal): `anonymous` is false from
+    # then on, for good.
+    revealed_at = models.DateTimeField(null=True, blank=True)
     # Why the moderation chain held it for review, for the moderator who looks at it.
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -174,3 +177,19 @@ class ShareCode(models.Model):
 
     def __str__(self) -> str:
         return f"Share code {self.scene} of confession {self.confession_id}"
+
+
+class Hint(models.Model):
+    """A hint the anonymous sender gives the recipient about who they are (at most
+    messages_app.services.hints.HINTS_MAX to a confession)."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    confession = models.ForeignKey(Confession, on_delete=models.CASCADE, related_name="hints")
+    text = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return f"Hint {self.pk} on {self.confession_id}"

@@ -48,7 +48,7 @@ from core.errors import ApplicationError
 from core.pagination import Keyset, after
 from core.payloads import Doc
 from media_app.selectors import Attachments
-from messages_app.models import Confession, ConfessionMedia, Match, Reply
+from messages_app.models import Confession, ConfessionMedia, Hint, Match, Reply
 
 
 def sender_visible(*, viewer_id: int, sender_id: int, anonymous: bool, matched: bool) -> bool:
@@ -493,6 +493,18 @@ def confession_previews(viewer_id: int, datas: list[Row]) -> list[str | None]:
         ).values_list("id", "body")
     )
     return [bodies.get(data.get("confession_id")) for data in datas]
+
+
+def hint_previews(viewer_id: int, datas: list[Row]) -> list[str | None]:
+    """The text of each `hint_id`, where `viewer_id` may still open its confession."""
+    wanted = {data.get("hint_id") for data in datas} - {None}
+    texts: dict[Any, str] = dict(
+        Hint.objects.filter(
+            Q(confession__in=Confession.objects.filter(_visible_to_recipient(viewer_id))),
+            pk__in=wanted,
+        ).values_list("id", "text")
+    )
+    return [texts.get(data.get("hint_id")) for data in datas]
 
 
 def reply_previews(viewer_id: int, datas: list[Row]) -> list[str | None]:

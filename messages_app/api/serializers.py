@@ -72,3 +72,19 @@ CountsOutput = serializer_of(CountsPayload)
 
 
 MatchOutput = serializer_of(MatchPayload)
+
+
+class HintInput(serializers.Serializer):
+    text = StrictCharField(
+        max_length=100, help_text="a hint of who you are, at most 100 characters"
+    )
+
+
+class HintOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class HintListOutput(serializers.Serializer):
+    results = HintOutput(many=True)

@@ -27,6 +27,16 @@ urlpatterns = [
         name="confession-block-sender",
     ),
     path(
+        "confessions/<int:confession_id>/hints",
+        views.ConfessionHintsApi.as_view(),
+        name="confession-hints",
+    ),
+    path(
+        "confessions/<int:confession_id>/reveal",
+        views.ConfessionRevealApi.as_view(),
+        name="confession-reveal",
+    ),
+    path(
         "confessions/<int:confession_id>/report",
         views.ConfessionReportApi.as_view(),
         name="confession-report",

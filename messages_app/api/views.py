@@ -20,6 +20,7 @@ from core.parsing import parse
 from media_app.rendering import Urls
 from messages_app import selectors, services
 from messages_app.api import serializers as s
+from messages_app.models import Hint
 from messages_app.rendering import (
     ConfessionPayload,
     ShareScenePayload,
@@ -264,3 +265,36 @@ class MatchListApi(generics.GenericAPIView):
                 for match, other in zip(page, others, strict=True)
             ]
         )
+
+
+def _hint(hint: Hint) -> dict:
+    return {"id": hint.pk, "text": hint.text, "created_at": hint.created_at}
+
+
+class ConfessionHintsApi(APIView):
+    @extend_schema(operation_id="confessions_hints", responses={200: s.HintListOutput})
+    def get(self, request: SignedIn, confession_id: int) -> Response:
+        """The hints its anonymous sender gave, oldest first (to its sender and recipient)."""
+        hints = services.hints_of(user=request.user, confession_id=confession_id)
+        return Response({"results": [_hint(hint) for hint in hints]})
+
+    @extend_schema(
+        operation_id="confessions_hint", request=s.HintInput, responses={201: s.HintOutput}
+    )
+    def post(self, request: SignedIn, confession_id: int) -> Response:
+        """Its anonymous sender gives a hint of who they are (at most 3; the recipient is told:
+        `confession.hinted`)."""
+        text = parse(s.HintInput, request)["text"]
+        hint = services.hint_add(user=request.user, confession_id=confession_id, text=text)
+        return Response(_hint(hint), status=status.HTTP_201_CREATED)
+
+
+class ConfessionRevealApi(APIView):
+    @extend_schema(
+        operation_id="confessions_reveal", request=None, responses={200: s.ConfessionOutput}
+    )
+    def post(self, request: SignedIn, confession_id: int) -> Response:
+        """Its anonymous sender chooses to be known to the recipient, for good
+        (`confession.revealed`)."""
+        services.confession_reveal(user=request.user, confession_id=confession_id)
+        return Response(_fresh(request, confession_id))

@@ -1,6 +1,6 @@
 """Every write of the confessions app (DESIGN.md §2), one module per concern:
-`sending` (send, deliver, claim, read, reply, retract, block) and `moderation` (reports and
-moderators' decisions)."""
+`sending` (send, deliver, claim, read, reply, retract, block), `hints` (an anonymous sender's
+hints and reveal) and `moderation` (reports and moderators' decisions)."""
 
 from messages_app.services.decisions import (
     confession_approve,
@@ -11,6 +11,7 @@ from messages_app.services.decisions import (
     report_create,
     reports_dismiss,
 )
+from messages_app.services.hints import confession_reveal, hint_add, hints_of
 from messages_app.services.sending import (
     confession_block_sender,
     confession_claim,
@@ -24,6 +25,9 @@ from messages_app.services.sending import (
 from messages_app.services.sharing import share_code, share_token_of_scene
 
 __all__ = [
+    "confession_reveal",
+    "hint_add",
+    "hints_of",
     "confession_approve",
     "confession_block_sender",
     "confession_claim",
