@@ -418,6 +418,11 @@ WALL_LIKE_DIGEST_SECONDS = env.whole_number("WALL_LIKE_DIGEST_SECONDS", default=
 # recipient's place for the cool-down after it is retracted.
 ANONYMOUS_RECIPIENTS_LIMIT = env.positive_int("ANONYMOUS_RECIPIENTS_LIMIT", default=3)
 ANONYMOUS_SLOT_COOLDOWN_DAYS = env.whole_number("ANONYMOUS_SLOT_COOLDOWN_DAYS", default=7)
+# Secret crushes (messages_app.services.crushes): how many a list holds; how long a removed
+# one keeps its place (against probing); whether its target is told that someone has one.
+CRUSHES_MAX = env.positive_int("CRUSHES_MAX", default=9)
+CRUSH_COOLDOWN_DAYS = env.whole_number("CRUSH_COOLDOWN_DAYS", default=7)
+CRUSH_TELL_TARGET = env.bool("CRUSH_TELL_TARGET", default=True)
 # ...and replies, so a thread cannot be used to flood the other side.
 REPLIES_PER_HOUR = env.positive_int("REPLIES_PER_HOUR", default=60)
 

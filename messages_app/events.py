@@ -60,6 +60,16 @@ REVEALED = declare(
     to="the recipient, when the anonymous sender chooses to be known",
     data="`confession_id`, `sender` (who)",
 )
+CRUSH_RECEIVED = declare(
+    "crush.received",
+    to="someone put on a secret-crush list (CRUSH_TELL_TARGET), unless it is mutual at once",
+    data="nothing: not who",
+)
+CRUSH_MATCHED = declare(
+    "crush.matched",
+    to="both people, when two have put each other on their secret-crush lists",
+    data="`with` (who)",
+)
 REPORT_RESOLVED = declare(
     "report.resolved",
     to="each reporter, when moderators decide about what they reported",
@@ -133,6 +143,15 @@ def confession_hinted(*, confession_id: int, hint_id: int, text: str) -> Event:
 def confession_revealed(*, confession_id: int, sender: User) -> Event:
     # The sender chose to be named: the one place an anonymous sender is, by their own hand.
     return {"type": REVEALED, "data": {"confession_id": confession_id, "sender": person(sender)}}
+
+
+def crush_received() -> Event:
+    return {"type": CRUSH_RECEIVED, "data": {}}
+
+
+def crush_matched(*, other: User) -> Event:
+    # Both listed each other: the one place a crush is named.
+    return {"type": CRUSH_MATCHED, "data": {"with": person(other)}}
 
 
 def report_resolved(*, report_id: int, confession_id: int, outcome: str) -> Event:

@@ -193,3 +193,23 @@ class Hint(models.Model):
 
     def __str__(self) -> str:
         return f"Hint {self.pk} on {self.confession_id}"
+
+
+class Crush(models.Model):
+    """A secret crush (messages_app.services.crushes): on its owner's private list; the target
+    learns only that someone has one, until both list each other. Removing one keeps its
+    place taken until `removed_at` + CRUSH_COOLDOWN_DAYS, against probing."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    matched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = gettext_lazy("crushes")
+        constraints = [models.UniqueConstraint(fields=("owner", "target"), name="one_crush")]
+        indexes = [models.Index(fields=("target", "owner"), name="crush_target")]
+
+    def __str__(self) -> str:
+        return f"Crush {self.pk}"

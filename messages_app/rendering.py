@@ -167,3 +167,39 @@ def reply_row(reply: Reply) -> Row:
         "status": reply.status,
         **person_row(reply.author, "author__"),
     }
+
+
+class CrushPayload(PersonPayload):
+    matched: Annotated[bool, Doc("they have you on their list too")]
+    created_at: datetime
+
+
+class CoolingCrushPayload(PersonPayload):
+    frees_at: Annotated[datetime, Doc("when its place on your list is free again")]
+
+
+class CrushListPayload(TypedDict):
+    results: list[CrushPayload]
+    cooling: Annotated[list[CoolingCrushPayload], Doc("removed, still holding their place")]
+    free: Annotated[int, Doc("places left on your list")]
+    max: int
+
+
+def crush_list_render(state: dict[str, Any], *, limit: int, urls: Urls) -> CrushListPayload:
+    """A secret-crush list (messages_app.services.crushes_of), for its owner alone."""
+    return {
+        "results": [
+            {
+                **person_of(crush.target, urls),
+                "matched": crush.matched_at is not None,
+                "created_at": crush.created_at,
+            }
+            for crush in state["listed"]
+        ],
+        "cooling": [
+            {**person_of(crush.target, urls), "frees_at": frees_at}
+            for crush, frees_at in state["cooling"]
+        ],
+        "free": state["free"],
+        "max": limit,
+    }

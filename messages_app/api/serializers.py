@@ -9,6 +9,7 @@ from core.parsing import AwareDateTimeField, StrictCharField
 from core.payloads import serializer_of
 from messages_app.rendering import (
     ConfessionPayload,
+    CrushListPayload,
     MatchPayload,
     ReplyPayload,
     ShareScenePayload,
@@ -88,3 +89,10 @@ class HintOutput(serializers.Serializer):
 
 class HintListOutput(serializers.Serializer):
     results = HintOutput(many=True)
+
+
+class CrushInput(serializers.Serializer):
+    username = StrictCharField(max_length=150)
+
+
+CrushListOutput = serializer_of(CrushListPayload)

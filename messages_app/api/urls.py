@@ -58,6 +58,8 @@ urlpatterns = [
     ),
     path("me/counts", views.MeCountsApi.as_view(), name="me-counts"),
     path("matches", views.MatchListApi.as_view(), name="matches"),
+    path("crushes", views.CrushListApi.as_view(), name="crushes"),
+    path("crushes/<str:username>", views.CrushDetailApi.as_view(), name="crush-detail"),
     path(
         "confessions/shared/<str:token>/claim",
         views.SharedConfessionClaimApi.as_view(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -23,8 +24,10 @@ from messages_app.api import serializers as s
 from messages_app.models import Hint
 from messages_app.rendering import (
     ConfessionPayload,
+    CrushListPayload,
     ShareScenePayload,
     confession_render,
+    crush_list_render,
     match_render,
     reply_render,
     reply_row,
@@ -298,3 +301,34 @@ class ConfessionRevealApi(APIView):
         (`confession.revealed`)."""
         services.confession_reveal(user=request.user, confession_id=confession_id)
         return Response(_fresh(request, confession_id))
+
+
+class CrushListApi(APIView):
+    @extend_schema(operation_id="crushes_list", responses={200: s.CrushListOutput})
+    def get(self, request: SignedIn) -> Response:
+        """Your secret-crush list, yours alone: who is on it (and whether they have you on
+        theirs), the removed ones still holding their place, and the places left."""
+        return Response(_crush_list(request))
+
+    @extend_schema(
+        operation_id="crushes_add", request=s.CrushInput, responses={201: s.CrushListOutput}
+    )
+    def post(self, request: SignedIn) -> Response:
+        """Put someone on your list. They are told only that someone has a crush on them;
+        if they have you on theirs, both of you are told who (`crush.matched`)."""
+        username = parse(s.CrushInput, request)["username"]
+        services.crush_add(user=request.user, username=username)
+        return Response(_crush_list(request), status=status.HTTP_201_CREATED)
+
+
+class CrushDetailApi(APIView):
+    @extend_schema(operation_id="crushes_remove", responses={204: None})
+    def delete(self, request: SignedIn, username: str) -> Response:
+        """Take them off your list (idempotent); their place stays taken for the cool-down."""
+        services.crush_remove(user=request.user, username=username)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _crush_list(request: SignedIn) -> CrushListPayload:
+    state = services.crushes_of(user=request.user)
+    return crush_list_render(state, limit=settings.CRUSHES_MAX, urls=Urls(request))

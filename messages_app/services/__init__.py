@@ -2,6 +2,7 @@
 `sending` (send, deliver, claim, read, reply, retract, block), `hints` (an anonymous sender's
 hints and reveal) and `moderation` (reports and moderators' decisions)."""
 
+from messages_app.services.crushes import crush_add, crush_remove, crushes_of
 from messages_app.services.decisions import (
     confession_approve,
     confession_hide,
@@ -25,6 +26,9 @@ from messages_app.services.sending import (
 from messages_app.services.sharing import share_code, share_token_of_scene
 
 __all__ = [
+    "crush_add",
+    "crush_remove",
+    "crushes_of",
     "confession_reveal",
     "hint_add",
     "hints_of",
