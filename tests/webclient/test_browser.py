@@ -447,3 +447,91 @@ def test_a_thread_of_anonymous_comments_reads_as_a_conversation(
         person.shot(f"thread-aliases-{locale}")
         assert person.errors == []
         person.context.close()
+
+
+def test_hints_reveal_crushes_follows_mutes_and_settings_in_the_page(
+    chromium, server, django_user_model
+):
+    """What issue 34 added, through the web client: an anonymous sender hints and reveals
+    themselves; two people list each other as crushes; a reader follows a post, mutes a word,
+    and turns a notification type off."""
+    from playwright.sync_api import expect
+
+    from messages_app import services as confessions
+    from realtime.models import Notification
+    from walls import services as walls
+    from walls.models import Wall
+
+    ana, ben = account(django_user_model, "ana_h"), account(django_user_model, "ben_h")
+    sent = confessions.confession_send(
+        sender=ana, recipient_username="ben_h", body="The one from the choir", anonymous=True
+    )
+    Wall.objects.create(name="Hall", slug="hall", moderation=Wall.Moderation.POST)
+    for user in (ana, ben):
+        walls.wall_join(user=user, slug="hall")
+    post = walls.post_create(user=ana, slug="hall", body="Lost: a blue scarf", anonymous=True)
+    walls.post_create(user=ana, slug="hall", body="Exam week again", anonymous=True)
+
+    a, b = Person(chromium, server, "ana_h"), Person(chromium, server, "ben_h")
+    for person in (a, b):
+        person.goto("/app/")
+        person.fill_in_and_submit()
+
+    # Ana gives a hint from her sent confession; Ben reads it on his side.
+    a.open(f"#/c/{sent.pk}", "thread")
+    a.page.fill("form.hint-form input[name=text]", "I sing alto")
+    a.page.click("form.hint-form button[type=submit]")
+    expect(a.page.locator(".hints .hint")).to_have_text(["I sing alto"])
+    b.open(f"#/c/{sent.pk}", "thread")
+    expect(b.page.locator(".hints .hint")).to_have_text(["I sing alto"])
+    expect(b.page.locator(".confession .card-head")).not_to_contain_text("ana_h")
+    # She reveals herself: from then on he sees who.
+    a.open(f"#/c/{sent.pk}", "thread")
+    a.page.click("button.reveal")
+    expect(a.page.locator("button.reveal")).to_have_count(0)
+    b.open(f"#/c/{sent.pk}", "thread")
+    expect(b.page.locator(".confession .card-head")).to_contain_text("ana_h")
+    b.shot("thread-revealed")
+
+    # Crushes: each lists the other; both pages say it is mutual.
+    a.open("#/crushes", "crushes")
+    a.page.fill("form.crush-form input[name=username]", "ben_h")
+    a.page.click("form.crush-form button[type=submit]")
+    expect(a.page.locator(".crush")).to_have_count(1)
+    expect(a.page.locator(".crush .matched")).to_have_count(0)
+    b.open("#/crushes", "crushes")
+    b.page.fill("form.crush-form input[name=username]", "ana_h")
+    b.page.click("form.crush-form button[type=submit]")
+    expect(b.page.locator(".crush .matched")).to_have_count(1)
+    a.page.reload()  # the same address: the page reads the list again
+    a.page.wait_for_selector('[data-page="crushes"]')
+    expect(a.page.locator(".crush .matched")).to_have_count(1)
+    a.shot("crushes")
+
+    # Ben follows Ana's post, mutes "exam" and turns live wall comments off.
+    b.open(f"#/p/{post.pk}", "post")
+    b.page.click("button.follow")
+    expect(b.page.locator("button.follow.on")).to_have_count(1)
+    b.open("#/profile", "profile")
+    b.page.fill("form.mutes-form textarea[name=words]", "exam")
+    b.page.click("form.mutes-form button[type=submit]")
+    expect(b.page.locator(".mutes .done")).to_be_visible()
+    switch = b.page.locator('tr[data-type="wall.commented"] input[name="wall.commented:socket"]')
+    switch.uncheck()
+    b.page.wait_for_timeout(500)
+    b.shot("profile-settings")
+    b.open("#/w/hall", "wall")
+    expect(b.page.locator(".post", has_text="blue scarf")).to_have_count(1)
+    expect(b.page.locator(".post", has_text="Exam week")).to_have_count(0)
+    ben.refresh_from_db()
+    assert ben.muted_words == ["exam"]
+    assert ben.notification_settings == {"wall.commented": {"socket": False}}
+    # A comment on the followed post: stored and listed for him, whoever wrote it.
+    walls.comment_create(user=ana, post_id=post.pk, body="found it!", anonymous=True)
+    from tests.conftest import run_worker
+
+    run_worker()
+    assert Notification.objects.filter(recipient=ben, type="wall.commented").count() == 1
+    for person in (a, b):
+        assert person.errors == []
+        person.context.close()

@@ -125,3 +125,15 @@ def test_no_module_writes_html(client):
                        r"new Function|setTimeout\(\s*['\"`]")  # fmt: skip
     for module in STATIC.rglob("*.js"):
         assert not sinks.search(module.read_text()), module
+
+
+def test_the_page_names_every_event_type_in_both_languages():
+    """The notifications list and the settings table name each type (`ev_<type>`); a type
+    without its words would show as "Something new"."""
+    from realtime import events
+
+    english, chinese = (STATIC / "js" / "i18n.js").read_text().split('"zh-hans": {', 1)
+    for event in events.registered():
+        key = "ev_" + event.name.replace(".", "_", 1)
+        for language, words in (("en", english), ("zh", chinese)):
+            assert re.search(rf"\b{key}:", words), (language, key)

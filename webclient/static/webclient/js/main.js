@@ -6,7 +6,7 @@ import { h, replace } from "./dom.js";
 import { switchLanguage, t } from "./i18n.js";
 import { Live } from "./socket.js";
 import {
-  eventLink, eventText, blocksPage, notificationsPage, profilePage, signInPage,
+  crushesPage, eventLink, eventText, blocksPage, notificationsPage, profilePage, signInPage,
 } from "./pages/account.js";
 import {
   composePage, inboxPage, matchesList, sentPage, sharePage, threadPage,
@@ -69,7 +69,8 @@ function header() {
     link("#/inbox", t("inbox"), badges.inbox), link("#/sent", t("sent"), badges.sent),
     link("#/compose", t("compose")), link("#/walls", t("walls")),
     link("#/notifications", t("notifications"), badges.notifications),
-    link("#/profile", t("profile")), link("#/blocks", t("blocks")),
+    link("#/crushes", t("crushes")), link("#/profile", t("profile")),
+    link("#/blocks", t("blocks")),
     liveState, language, out));
 }
 
@@ -85,6 +86,7 @@ function pageFor(path) {
     case "notifications": return notificationsPage(updateCounts);
     case "profile": return profilePage(h("section", {}, h("h2", {}, t("matches")), matchesList()));
     case "blocks": return blocksPage();
+    case "crushes": return crushesPage();
     default: return inboxPage();
   }
 }

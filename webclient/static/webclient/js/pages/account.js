@@ -63,9 +63,83 @@ export function profilePage(extra) {
       // The account's language (WeChat's messages) is the page's too.
       if (values.language !== language) useLanguage(values.language);
       saved.hidden = false;
-    }), saved, box, extra);
+    }), saved, box, mutesSection(), notificationSettingsSection(), extra);
   }, (error) => showError(box, error));
   page.append(box);
+  return page;
+}
+
+// Muted words: posts and comments holding one never reach you (one word or phrase a line).
+function mutesSection() {
+  const section = h("section", { class: "mutes" }, h("h2", {}, t("muted_words")));
+  const box = errorBox();
+  const saved = h("p", { class: "done", hidden: true }, t("saved"));
+  api("GET", "/me/mutes").then((mutes) => {
+    section.append(h("p", { class: "hint" }, t("muted_words_hint")), form([
+      h("textarea", { name: "words", rows: 3, value: mutes.words.join("\n") }),
+    ], t("save"), async (values) => {
+      const words = values.words.split("\n").map((word) => word.trim()).filter(Boolean);
+      await api("PUT", "/me/mutes", { words });
+      saved.hidden = false;
+    }, { class: "mutes-form" }), saved, box);
+  }, (error) => showError(box, error));
+  return section;
+}
+
+// How you are told of each kind of notification: live (the socket), and WeChat's messages.
+function notificationSettingsSection() {
+  const section = h("section", { class: "notification-settings" },
+    h("h2", {}, t("notification_settings")));
+  const box = errorBox();
+  api("GET", "/me/notification-settings").then(({ settings }) => {
+    const rows = Object.entries(settings).map(([type, ways]) => h("tr", { dataset: { type } },
+      h("td", {}, eventText({ type })),
+      ...["socket", "subscribe"].map((way) => {
+        const input = h("input", { type: "checkbox", name: `${type}:${way}`, checked: ways[way] });
+        input.addEventListener("change", async () => {
+          try {
+            await api("PUT", "/me/notification-settings",
+              { settings: { [type]: { [way]: input.checked } } });
+          } catch (error) {
+            input.checked = !input.checked;
+            showError(box, error);
+          }
+        });
+        return h("td", {}, input);
+      })));
+    section.append(h("table", {},
+      h("tr", {}, h("th", {}, ""), h("th", {}, t("way_socket")), h("th", {}, t("way_subscribe"))),
+      ...rows), box);
+  }, (error) => showError(box, error));
+  return section;
+}
+
+// Secret crushes: a list of your own; they learn only that someone has one, until it is mutual.
+export function crushesPage() {
+  const page = h("section", { class: "page", "data-page": "crushes" }, h("h1", {}, t("crushes")));
+  const box = errorBox();
+  const list = h("div", { class: "crush-list" });
+  function render(state) {
+    replace(list,
+      h("p", { class: "hint" }, t("crushes_hint", { free: state.free, max: state.max })),
+      state.results.length ? state.results.map((crush) => {
+        const remove = h("button", { type: "button" }, t("remove"));
+        remove.addEventListener("click", async () => {
+          await api("DELETE", `/crushes/${encodeURIComponent(crush.username)}`);
+          render(await api("GET", "/crushes"));
+        });
+        return h("div", { class: `crush${crush.matched ? " matched" : ""}` }, person(crush),
+          crush.matched ? h("strong", { class: "matched" }, t("crush_matched")) : null, remove);
+      }) : h("p", { class: "empty" }, t("no_crushes")),
+      state.cooling.map((crush) => h("div", { class: "crush cooling" }, person(crush),
+        t("frees_at", { time: new Date(crush.frees_at).toLocaleDateString() }))));
+  }
+  page.append(form([field(t("username"), h("input", { name: "username", required: true }))],
+    t("add_crush"), async (values, element) => {
+      render(await api("POST", "/crushes", values));
+      element.reset();
+    }, { class: "crush-form" }), list, box);
+  api("GET", "/crushes").then(render, (error) => showError(box, error));
   return page;
 }
 

@@ -128,6 +128,31 @@ export function threadPage(id) {
         element.reset();
         await loadReplies();
       }, { class: "reply-form" });
+    // An anonymous sender's hints (up to 3) and their reveal; the recipient reads the hints.
+    const hints = h("div", { class: "hints" });
+    if (confession.recipient && (confession.anonymous || received)) {
+      api("GET", `/confessions/${id}/hints`).then((result) => {
+        replace(hints, result.results.length ? h("h3", {}, t("hints")) : null,
+          result.results.map((hint) => h("p", { class: "hint", dir: "auto" }, hint.text)));
+        if (confession.role === "sender" && confession.anonymous) {
+          if (result.results.length < 3) {
+            hints.append(form([h("input", { name: "text", required: true, maxlength: 100,
+                                            placeholder: t("hint_placeholder") })],
+            t("give_hint"), async (fields) => {
+              await api("POST", `/confessions/${id}/hints`, { text: fields.text });
+              load();
+            }, { class: "hint-form" }));
+          }
+          const reveal = h("button", { type: "button", class: "reveal" }, t("reveal"));
+          reveal.addEventListener("click", async () => {
+            if (!confirm(t("confirm_reveal"))) return;
+            await api("POST", `/confessions/${id}/reveal`);
+            load();
+          });
+          hints.append(reveal);
+        }
+      }, (error) => showError(box, error));
+    }
     replace(page,
       h("article", { class: "confession" },
         h("div", { class: "card-head" },
@@ -140,6 +165,7 @@ export function threadPage(id) {
         gallery(confession.media),
         readState,
         confession.share_token ? shareBox(confession.share_token) : null),
+      hints,
       replies,
       confession.recipient ? replyForm : null,
       actions, box);

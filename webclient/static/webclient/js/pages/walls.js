@@ -139,8 +139,23 @@ export function postPage(id) {
     replace(comments, pagedList(`/posts/${id}/comments?limit=100`,
       (comment) => commentItem(comment, id, loadComments), { empty: "—" }));
   }
+  // Following: told of its new comments. Known to you alone.
+  const follow = h("button", { type: "button", class: "follow" }, t("follow"));
+  function showFollowing(state) {
+    follow.textContent = state.following ? t("following") : t("follow");
+    follow.classList.toggle("on", state.following);
+  }
+  follow.addEventListener("click", async () => {
+    const on = follow.classList.contains("on");
+    try {
+      showFollowing(await api(on ? "DELETE" : "POST", `/posts/${id}/follow`));
+    } catch (error) {
+      showError(box, error);
+    }
+  });
   api("GET", `/posts/${id}`).then((post) => {
-    replace(page, postCard(post), reportForm(`/posts/${id}/report`), comments,
+    api("GET", `/posts/${id}/follow`).then(showFollowing, () => {});
+    replace(page, postCard(post), follow, reportForm(`/posts/${id}/report`), comments,
       form([h("textarea", { name: "body", required: true, maxlength: 2000, rows: 2,
                             placeholder: t("write_comment") }),
         checkbox("anonymous", t("anonymous"))],
