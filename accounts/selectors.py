@@ -11,6 +11,10 @@ from accounts import usernames
 from accounts.models import Block, User
 from core.compiled import CompiledQuery
 
+# Usernames of the stand-in accounts of inbox links' signed-out writers: no username people
+# may choose starts so (accounts.usernames: letters, digits and _).
+STAND_IN_PREFIX = "~"
+
 _USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
 _active_user = CompiledQuery(
     lambda user: User.objects.filter(pk=user, is_active=True).values(*_USER_FIELDS), user=int
@@ -30,7 +34,10 @@ def _user_of(rows: list[dict[str, Any]]) -> User | None:
 
 
 def active_user_named(*, username: str) -> User | None:
-    """The active account of `username`, in any case (one precompiled query)."""
+    """The active account of `username`, in any case (one precompiled query). Never a
+    stand-in (`~…`, an inbox link's signed-out writer: no one may name one)."""
+    if username.startswith(STAND_IN_PREFIX):
+        return None
     return _user_of(_active_by_name.rows(name=usernames.key(username)))
 
 

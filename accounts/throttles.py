@@ -97,3 +97,28 @@ class FollowWriteThrottle(SettingsWriteThrottle):
 
     scope = "follow_write"
     rate = "300/hour"
+
+
+class InboxLinkWriterThrottle(_AuthThrottle):
+    """Messages through an inbox link, per writer: their account signed in, their address
+    signed out (INBOX_LINK_WRITER_RATE), per link."""
+
+    scope = "inbox_link_writer"
+
+    def get_cache_key(self, request, view) -> str:
+        user = getattr(request, "user", None)
+        who = (
+            f"user:{user.pk}"
+            if user is not None and user.is_authenticated
+            else (f"ip:{self.get_ident(request)}")
+        )
+        return f"throttle:{self.scope}:{view.kwargs.get('handle', '')}:{who}"
+
+
+class InboxLinkThrottle(_AuthThrottle):
+    """Messages through one inbox link, whoever writes (INBOX_LINK_RATE)."""
+
+    scope = "inbox_link"
+
+    def get_cache_key(self, request, view) -> str:
+        return f"throttle:{self.scope}:{view.kwargs.get('handle', '')}"

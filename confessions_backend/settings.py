@@ -631,6 +631,10 @@ REST_FRAMEWORK = {
         # code exchanges itself (45011): a much higher per-IP rate.
         "auth_wechat_ip": env.str("AUTH_THROTTLE_WECHAT_IP_RATE", default="600/min"),
         "shared_link": env.str("SHARED_LINK_THROTTLE_RATE", default="60/min"),
+        # Messages through a personal inbox link: per writer (their address signed out, their
+        # account signed in) and per link, whoever writes.
+        "inbox_link_writer": env.str("INBOX_LINK_WRITER_RATE", default="10/hour"),
+        "inbox_link": env.str("INBOX_LINK_RATE", default="300/hour"),
     },
 }
 for _variable, _rate in (
@@ -638,6 +642,8 @@ for _variable, _rate in (
     ("AUTH_THROTTLE_USERNAME_RATE", REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth_username"]),
     ("AUTH_THROTTLE_WECHAT_IP_RATE", REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth_wechat_ip"]),
     ("SHARED_LINK_THROTTLE_RATE", REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["shared_link"]),
+    ("INBOX_LINK_WRITER_RATE", REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["inbox_link_writer"]),
+    ("INBOX_LINK_RATE", REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["inbox_link"]),
 ):
     _count, _, _period = _rate.partition("/")
     if not _count.isdigit() or not _period or _period[0] not in "smhd":

@@ -54,6 +54,11 @@ class Confession(Moderated):
     # When its anonymous sender chose to be known (POST .../reveal): `anonymous` is false from
     # then on, for good.
     revealed_at = models.DateTimeField(null=True, blank=True)
+    # Written through its recipient's personal inbox link (messages_app.services.inbox_links):
+    # always anonymous; a signed-out writer's sender is the link's stand-in for their address.
+    via_link = models.ForeignKey(
+        "InboxLink", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # Why the moderation chain held it for review, for the moderator who looks at it.
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -213,3 +218,43 @@ class Crush(models.Model):
 
     def __str__(self) -> str:
         return f"Crush {self.pk}"
+
+
+class InboxLink(models.Model):
+    """A user's personal inbox link (`/u/<handle>`, messages_app.services.inbox_links): anyone,
+    signed in or out, may write to them through it, anonymously."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox_link"
+    )
+    handle = models.CharField(max_length=32, unique=True)
+    enabled = models.BooleanField(default=False)
+    paused = models.BooleanField(default=False)
+    prompt = models.CharField(max_length=100, blank=True)
+    # Messages holding one are dropped without a word to their writer (matched as mutes are).
+    filter_words = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Inbox link {self.handle}"
+
+
+class LinkSender(models.Model):
+    """Who wrote through an inbox link while signed out, as far as abuse handling needs:
+    a keyed hash of their address, and the stand-in account their messages are sent as (so
+    the owner may block "whoever sent this" without learning who). Shown to superusers only."""
+
+    link = models.ForeignKey(InboxLink, on_delete=models.CASCADE, related_name="+")
+    address_hash = models.CharField(max_length=64)
+    stand_in = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("link", "address_hash"), name="one_stand_in")
+        ]
+
+    def __str__(self) -> str:
+        return f"Link sender {self.pk}"

@@ -51,6 +51,9 @@ class ConfessionPayload(TypedDict):
     share_token: Annotated[
         str | None, Doc("to the sender, while nobody has claimed the share link")
     ]
+    from_link: Annotated[
+        bool, Doc("written to you through your personal inbox link (always anonymous)")
+    ]
 
 
 # "from" is a Python keyword: the functional form.
@@ -139,6 +142,7 @@ def confession_render(row: Row, *, viewing: Viewing, urls: Urls) -> ConfessionPa
         "last_activity_at": last_activity_at,
         "media": [media_values_render(media, urls, "media__") for media in row["media"]],
         "share_token": row["share_token"] if shows_link else None,
+        "from_link": row["via_link_id"] is not None,
     }
 
 
@@ -202,4 +206,56 @@ def crush_list_render(state: dict[str, Any], *, limit: int, urls: Urls) -> Crush
         ],
         "free": state["free"],
         "max": limit,
+    }
+
+
+class InboxLinkPayload(TypedDict):
+    enabled: Annotated[bool, Doc("others may see it and write through it")]
+    paused: Annotated[bool, Doc("its card shows, but it takes no message")]
+    prompt: Annotated[str, Doc("what the card asks writers (at most 100 characters)")]
+    filter_words: Annotated[
+        list[str], Doc("a message holding one is dropped, its writer told nothing")
+    ]
+    handle: Annotated[str | None, Doc("null until the link is first saved")]
+    url: Annotated[str | None, Doc("the page to share: /u/<handle>")]
+
+
+class InboxLinkCardPayload(TypedDict):
+    handle: str
+    display_name: Annotated[str, Doc("the owner's display name (or username)")]
+    avatar_url: Annotated[str | None, Doc("signed, expiring")]
+    prompt: str
+    paused: bool
+
+
+def inbox_link_render(link: Any, *, url_of: Any) -> InboxLinkPayload:
+    """The owner's own view of their link (`link` None: not made yet)."""
+    if link is None:
+        return {
+            "enabled": False,
+            "paused": False,
+            "prompt": "",
+            "filter_words": [],
+            "handle": None,
+            "url": None,
+        }
+    return {
+        "enabled": link.enabled,
+        "paused": link.paused,
+        "prompt": link.prompt,
+        "filter_words": list(link.filter_words or []),
+        "handle": link.handle,
+        "url": url_of(f"/u/{link.handle}"),
+    }
+
+
+def inbox_link_card_render(link: Any, urls: Urls) -> InboxLinkCardPayload:
+    """What anyone sees of an enabled link: the owner's name and picture, the prompt."""
+    owner = person_of(link.owner, urls)
+    return {
+        "handle": link.handle,
+        "display_name": owner["display_name"] or owner["username"],
+        "avatar_url": owner["avatar_url"],
+        "prompt": link.prompt,
+        "paused": link.paused,
     }

@@ -264,6 +264,7 @@ CONFESSION_VALUES = (
     "sender_id",
     "recipient_id",
     "share_token",
+    "via_link_id",
     *person_values("sender__"),
     *person_values("recipient__"),
     "unread",

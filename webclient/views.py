@@ -21,6 +21,8 @@ from webclient.csp import policy
 
 # Share tokens as we make them (secrets.token_urlsafe); anything else is no link of ours.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+# Inbox link handles as we make them (messages_app.services.inbox_links).
+_HANDLE = re.compile(r"[a-z0-9]{6,32}")
 
 
 def _page(request: HttpRequest, context: dict) -> HttpResponse:
@@ -56,6 +58,21 @@ def share_landing(request: HttpRequest, token: str) -> HttpResponse:
         "url": request.build_absolute_uri(),
     }
     return _page(request, {"title": card["title"], "share": card, "share_token": token})
+
+
+@require_safe
+def link_landing(request: HttpRequest, handle: str) -> HttpResponse:
+    """A personal inbox link's page: the app shell, opening the link's card. Its preview says
+    only that you may write anonymously: not whose link it is."""
+    if not _HANDLE.fullmatch(handle):
+        raise Http404
+    card = {
+        "title": gettext("Write to me anonymously"),
+        "description": gettext("Open the link to leave an anonymous message."),
+        "image": request.build_absolute_uri(static("webclient/share.png")),
+        "url": request.build_absolute_uri(),
+    }
+    return _page(request, {"title": card["title"], "share": card, "link_handle": handle})
 
 
 @require_safe

@@ -10,6 +10,8 @@ from core.payloads import serializer_of
 from messages_app.rendering import (
     ConfessionPayload,
     CrushListPayload,
+    InboxLinkCardPayload,
+    InboxLinkPayload,
     MatchPayload,
     ReplyPayload,
     ShareScenePayload,
@@ -96,3 +98,26 @@ class CrushInput(serializers.Serializer):
 
 
 CrushListOutput = serializer_of(CrushListPayload)
+
+
+InboxLinkOutput = serializer_of(InboxLinkPayload)
+InboxLinkCardOutput = serializer_of(InboxLinkCardPayload)
+
+
+class InboxLinkInput(serializers.Serializer):
+    enabled = serializers.BooleanField(required=False)
+    paused = serializers.BooleanField(required=False)
+    prompt = StrictCharField(max_length=100, required=False, allow_blank=True)
+    filter_words = serializers.ListField(
+        child=StrictCharField(max_length=40), max_length=50, required=False
+    )
+
+
+class LinkMessageInput(serializers.Serializer):
+    body = StrictCharField(max_length=1000, trim_whitespace=False)
+
+
+class LinkMessageOutput(serializers.Serializer):
+    sent = serializers.BooleanField(
+        help_text="always true: a message the owner's filter drops is answered the same"
+    )

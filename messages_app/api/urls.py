@@ -59,6 +59,13 @@ urlpatterns = [
     path("me/counts", views.MeCountsApi.as_view(), name="me-counts"),
     path("matches", views.MatchListApi.as_view(), name="matches"),
     path("crushes", views.CrushListApi.as_view(), name="crushes"),
+    path("me/inbox-link", views.MeInboxLinkApi.as_view(), name="me-inbox-link"),
+    path("inbox-links/<str:handle>", views.InboxLinkCardApi.as_view(), name="inbox-link"),
+    path(
+        "inbox-links/<str:handle>/messages",
+        views.InboxLinkMessagesApi.as_view(),
+        name="inbox-link-messages",
+    ),
     path("crushes/<str:username>", views.CrushDetailApi.as_view(), name="crush-detail"),
     path(
         "confessions/shared/<str:token>/claim",

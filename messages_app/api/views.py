@@ -12,22 +12,33 @@ from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts.authentication import SignedIn
-from accounts.throttles import SharedLinkThrottle, SignedOutIpThrottle
+from accounts.throttles import (
+    InboxLinkThrottle,
+    InboxLinkWriterThrottle,
+    SettingsWriteThrottle,
+    SharedLinkThrottle,
+    SignedOutIpThrottle,
+)
 from core.pagination import Keyset, KeysetPagination, OldestFirst
 from core.parsing import parse
 from media_app.rendering import Urls
 from messages_app import selectors, services
 from messages_app.api import serializers as s
-from messages_app.models import Hint
+from messages_app.models import Hint, InboxLink
 from messages_app.rendering import (
     ConfessionPayload,
     CrushListPayload,
+    InboxLinkCardPayload,
+    InboxLinkPayload,
     ShareScenePayload,
     confession_render,
     crush_list_render,
+    inbox_link_card_render,
+    inbox_link_render,
     match_render,
     reply_render,
     reply_row,
@@ -332,3 +343,67 @@ class CrushDetailApi(APIView):
 def _crush_list(request: SignedIn) -> CrushListPayload:
     state = services.crushes_of(user=request.user)
     return crush_list_render(state, limit=settings.CRUSHES_MAX, urls=Urls(request))
+
+
+class MeInboxLinkApi(APIView):
+    throttle_classes = (SettingsWriteThrottle,)
+
+    @extend_schema(operation_id="me_inbox_link", responses={200: s.InboxLinkOutput})
+    def get(self, request: SignedIn) -> Response:
+        """Your personal inbox link: where anyone may write to you anonymously."""
+        return Response(_own_link(request, services.link_of(user=request.user)))
+
+    @extend_schema(
+        operation_id="me_inbox_link_set",
+        request=s.InboxLinkInput,
+        responses={200: s.InboxLinkOutput},
+    )
+    def put(self, request: SignedIn) -> Response:
+        """Make or change it (what you leave out stays); its handle is made once and kept."""
+        changes = parse(s.InboxLinkInput, request)
+        return Response(
+            _own_link(request, services.link_update(user=request.user, changes=changes))
+        )
+
+
+def _own_link(request: SignedIn, link: InboxLink | None) -> InboxLinkPayload:
+    return inbox_link_render(link, url_of=request.build_absolute_uri)
+
+
+class InboxLinkCardApi(APIView):
+    permission_classes = (AllowAny,)
+    throttle_classes = (SignedOutIpThrottle,)
+    throttle_scope = "inbox_link_card"
+
+    @extend_schema(
+        operation_id="inbox_links_get",
+        responses={200: s.InboxLinkCardOutput},
+        auth=[{"jwtAuth": []}, {}],  # type: ignore[list-item]
+    )
+    def get(self, request: Request, handle: str) -> Response:
+        """A link's public card: its owner's name and picture, and what they ask (404 when
+        the link is off, as for none)."""
+        card: InboxLinkCardPayload = inbox_link_card_render(
+            services.link_open(handle=handle), Urls(request)
+        )
+        return Response(card)
+
+
+class InboxLinkMessagesApi(APIView):
+    permission_classes = (AllowAny,)
+    throttle_classes = (InboxLinkWriterThrottle, InboxLinkThrottle)
+
+    @extend_schema(
+        operation_id="inbox_links_write",
+        request=s.LinkMessageInput,
+        responses={201: s.LinkMessageOutput},
+        auth=[{"jwtAuth": []}, {}],  # type: ignore[list-item]
+    )
+    def post(self, request: Request, handle: str) -> Response:
+        """Write to the link's owner, signed in or out: it reaches them as an anonymous
+        confession, who you are unknown to them. Signed out, their reply cannot reach you."""
+        body = parse(s.LinkMessageInput, request)["body"]
+        user = request.user if request.user.is_authenticated else None
+        address = BaseThrottle().get_ident(request)
+        services.link_message(handle=handle, body=body, writer=user, address=address)
+        return Response({"sent": True}, status=status.HTTP_201_CREATED)

@@ -13,6 +13,7 @@ from messages_app.services.decisions import (
     reports_dismiss,
 )
 from messages_app.services.hints import confession_reveal, hint_add, hints_of
+from messages_app.services.inbox_links import link_message, link_of, link_open, link_update
 from messages_app.services.sending import (
     confession_block_sender,
     confession_claim,
@@ -26,6 +27,10 @@ from messages_app.services.sending import (
 from messages_app.services.sharing import share_code, share_token_of_scene
 
 __all__ = [
+    "link_message",
+    "link_of",
+    "link_open",
+    "link_update",
     "crush_add",
     "crush_remove",
     "crushes_of",

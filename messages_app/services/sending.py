@@ -33,7 +33,7 @@ from core.compiled import CompiledQuery
 from core.errors import ApplicationError
 from media_app import services as media_services
 from messages_app import events, selectors, tasks
-from messages_app.models import Confession, ConfessionMedia, Match, Reply
+from messages_app.models import Confession, ConfessionMedia, InboxLink, Match, Reply
 from moderation import checkers
 from moderation.images import IMAGE_HOLD, holds
 from realtime.services import notify
@@ -213,6 +213,7 @@ def confession_send(
     recipient_username: str | None = None,
     media_ids: list[int] | tuple[int, ...] = (),
     deliver_at: datetime | None = None,
+    via_link: InboxLink | None = None,
 ) -> Confession:
     """Send a confession to a user, or (without a recipient) make one to share by link.
 
@@ -236,7 +237,8 @@ def confession_send(
             raise ValidationError({"recipient": [gettext("No user with that username.")]})
         if recipient.pk == sender.pk:
             raise ValidationError({"recipient": [gettext("You cannot confess to yourself.")]})
-        if anonymous and not recipient.accepts_anonymous:
+        # An inbox link is its owner's yes to anonymous messages through it.
+        if anonymous and not recipient.accepts_anonymous and via_link is None:
             raise ValidationError(
                 {"anonymous": [gettext("This user does not accept anonymous confessions.")]}
             )
@@ -264,6 +266,7 @@ def confession_send(
             status=Confession.Status.APPROVED if approved else Confession.Status.PENDING,
             moderation_note=note[:255],
             deliver_at=deliver_at,
+            via_link=via_link,
         )
         # Approved, addressed and due: delivered (or suppressed) as it is written, by
         # `deliver`'s steps, so its row is written once.

@@ -535,3 +535,37 @@ def test_hints_reveal_crushes_follows_mutes_and_settings_in_the_page(
     for person in (a, b):
         assert person.errors == []
         person.context.close()
+
+
+def test_a_signed_out_visitor_writes_through_a_personal_link(chromium, server, django_user_model):
+    """`/u/<handle>`: a visitor who never signed up writes; the owner, on their inbox page,
+    sees it arrive live, marked as from their link, with nobody named."""
+    from playwright.sync_api import expect
+
+    from messages_app.services import link_update
+
+    owner = account(django_user_model, "lina_l", display_name="Lina")
+    handle = link_update(user=owner, changes={"enabled": True, "prompt": "Tell me a secret"}).handle
+    lina = Person(chromium, server, "lina_l")
+    lina.goto("/app/")
+    lina.fill_in_and_submit()  # on her inbox, live
+
+    visitor = Person(chromium, server, "visitor")
+    visitor.goto(f"/u/{handle}")
+    visitor.page.wait_for_selector('[data-page="link"] .link-card')
+    expect(visitor.page.locator(".link-card")).to_contain_text("Lina")
+    expect(visitor.page.locator(".link-card .prompt")).to_have_text("Tell me a secret")
+    expect(visitor.page.locator(".link-card .hint")).to_contain_text("cannot reach you")
+    visitor.page.fill("form.link-form textarea[name=body]", "I took your umbrella. Sorry!")
+    visitor.shot("link-page")
+    visitor.page.click("form.link-form button[type=submit]")
+    expect(visitor.page.locator(".link-card .done")).to_be_visible()
+
+    arrived = lina.page.locator(".card", has_text="took your umbrella")
+    expect(arrived).to_be_visible(timeout=WAIT)
+    expect(arrived.locator(".from-link")).to_be_visible()
+    expect(arrived.locator(".card-head")).to_contain_text("Anonymous")
+    lina.shot("inbox-from-link")
+    for person in (lina, visitor):
+        assert person.errors == []
+        person.context.close()

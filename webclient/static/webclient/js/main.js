@@ -9,7 +9,7 @@ import {
   crushesPage, eventLink, eventText, blocksPage, notificationsPage, profilePage, signInPage,
 } from "./pages/account.js";
 import {
-  composePage, inboxPage, matchesList, sentPage, sharePage, threadPage,
+  composePage, inboxPage, linkPage, matchesList, sentPage, sharePage, threadPage,
 } from "./pages/confessions.js";
 import { postPage, wallPage, wallsPage } from "./pages/walls.js";
 import { toast } from "./ui.js";
@@ -17,6 +17,7 @@ import { toast } from "./ui.js";
 const main = document.getElementById("app");
 const top = document.getElementById("top");
 const shareToken = document.body.dataset.shareToken || null;
+const linkHandle = document.body.dataset.linkHandle || null;
 let current = null;
 
 const badges = {
@@ -92,7 +93,9 @@ function pageFor(path) {
 }
 
 function route() {
-  if (shareToken) {
+  if (linkHandle) {
+    current = linkPage(linkHandle);
+  } else if (shareToken) {
     current = sharePage(shareToken, { goSignIn: () => show(signInPage(afterSignIn)) });
   } else if (!signedIn()) {
     current = signInPage(afterSignIn);
@@ -119,11 +122,11 @@ onSignChange((isIn) => {
   if (!isIn) {
     live.stop();
     header();
-    if (!shareToken) route();
+    if (!shareToken && !linkHandle) route();
   }
 });
 window.addEventListener("hashchange", () => {
-  if (!shareToken) route();
+  if (!shareToken && !linkHandle) route();
 });
 
 (async function start() {

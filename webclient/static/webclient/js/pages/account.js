@@ -63,10 +63,37 @@ export function profilePage(extra) {
       // The account's language (WeChat's messages) is the page's too.
       if (values.language !== language) useLanguage(values.language);
       saved.hidden = false;
-    }), saved, box, mutesSection(), notificationSettingsSection(), extra);
+    }), saved, box, inboxLinkSection(), mutesSection(), notificationSettingsSection(), extra);
   }, (error) => showError(box, error));
   page.append(box);
   return page;
+}
+
+// Your personal inbox link: anyone may write to you through it, anonymously.
+function inboxLinkSection() {
+  const section = h("section", { class: "inbox-link" }, h("h2", {}, t("inbox_link")));
+  const box = errorBox();
+  const address = h("input", { class: "link-url", readonly: true });
+  function render(link) {
+    address.value = link.url || "";
+    address.hidden = !link.url;
+    replace(section, h("h2", {}, t("inbox_link")), h("p", { class: "hint" }, t("inbox_link_hint")),
+      address, form([
+        checkbox("enabled", t("link_enabled"), link.enabled),
+        checkbox("paused", t("link_pause"), link.paused),
+        field(t("link_prompt"), h("input", { name: "prompt", maxlength: 100, value: link.prompt })),
+        field(t("link_filter"), h("textarea", { name: "filter_words", rows: 2,
+                                               value: link.filter_words.join("\n") })),
+      ], t("save"), async (values) => {
+        const words = values.filter_words.split("\n").map((w) => w.trim()).filter(Boolean);
+        render(await api("PUT", "/me/inbox-link", {
+          enabled: values.enabled, paused: values.paused, prompt: values.prompt,
+          filter_words: words,
+        }));
+      }, { class: "inbox-link-form" }), box);
+  }
+  api("GET", "/me/inbox-link").then(render, (error) => showError(box, error));
+  return section;
 }
 
 // Muted words: posts and comments holding one never reach you (one word or phrase a line).

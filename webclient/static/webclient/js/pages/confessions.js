@@ -12,7 +12,9 @@ const STATUS_WORDS = ["pending", "rejected", "hidden", "removed"];
 function statusBadge(confession) {
   const anonymous = confession.anonymous && confession.role === "sender"
     ? h("span", { class: "badge" }, t("anonymous")) : null;
-  return [anonymous, stateBadge(confession)];
+  const viaLink = confession.from_link ? h("span", { class: "badge from-link" }, t("from_link"))
+    : null;
+  return [anonymous, viaLink, stateBadge(confession)];
 }
 
 function stateBadge(confession) {
@@ -306,3 +308,37 @@ export function matchesList() {
   { empty: "—" });
 }
 
+
+// A personal inbox link (/u/<handle>): anyone, signed in or out, writes to its owner
+// anonymously. Signed out, the owner's reply cannot reach you: the page says so.
+export function linkPage(handle) {
+  const page = h("section", { class: "page narrow", "data-page": "link" });
+  const box = errorBox();
+  page.append(box);
+  api("GET", `/inbox-links/${encodeURIComponent(handle)}`).then((card) => {
+    const sent = h("p", { class: "done", hidden: true }, t("link_sent"));
+    const write = form([
+      h("textarea", { name: "body", required: true, maxlength: 1000, rows: 4,
+                      placeholder: card.prompt || t("link_placeholder") }),
+    ], t("send_anonymously"), async (values, element) => {
+      await api("POST", `/inbox-links/${encodeURIComponent(handle)}/messages`,
+        { body: values.body });
+      element.reset();
+      sent.hidden = false;
+    }, { class: "link-form" });
+    page.insertBefore(h("article", { class: "link-card" },
+      h("h1", {}, person({ username: card.display_name, display_name: card.display_name,
+                          avatar_url: card.avatar_url })),
+      card.prompt ? h("p", { class: "prompt", dir: "auto" }, card.prompt) : null,
+      card.paused ? h("p", { class: "gone" }, t("link_paused")) : write,
+      sent,
+      h("p", { class: "hint" }, signedIn() ? t("link_note_signed_in") : t("link_note_signed_out"))),
+    box);
+  }, (error) => {
+    if (error instanceof ApiError && error.status === 404) {
+      page.insertBefore(h("p", { class: "gone" }, t("inbox_link_unknown")), box);
+    }
+    showError(box, error);
+  });
+  return page;
+}
