@@ -542,13 +542,20 @@ def test_a_signed_out_visitor_writes_through_a_personal_link(chromium, server, d
     sees it arrive live, marked as from their link, with nobody named."""
     from playwright.sync_api import expect
 
-    from messages_app.services import link_update
+    from messages_app.models import InboxLink
 
     owner = account(django_user_model, "lina_l", display_name="Lina")
-    handle = link_update(user=owner, changes={"enabled": True, "prompt": "Tell me a secret"}).handle
     lina = Person(chromium, server, "lina_l")
     lina.goto("/app/")
-    lina.fill_in_and_submit()  # on her inbox, live
+    lina.fill_in_and_submit()
+    # She turns her link on from her profile, with what she asks.
+    lina.open("#/profile", "profile")
+    lina.page.check("form.inbox-link-form input[name=enabled]")
+    lina.page.fill("form.inbox-link-form input[name=prompt]", "Tell me a secret")
+    lina.page.click("form.inbox-link-form button[type=submit]")
+    expect(lina.page.locator(".inbox-link .link-url")).to_have_value(re.compile(r"/u/[a-z0-9]+$"))
+    handle = InboxLink.objects.get(owner=owner).handle
+    lina.open("#/inbox", "inbox")  # on her inbox, live
 
     visitor = Person(chromium, server, "visitor")
     visitor.goto(f"/u/{handle}")
