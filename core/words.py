@@ -17,6 +17,22 @@ def normalise(text: str) -> str:
     return _NOT_LETTER_OR_DIGIT.sub("", folded)
 
 
+def distinct_words(words: Iterable[str]) -> tuple[list[str], list[str]]:
+    """A list of words a person keeps (muted words, a link's filter words): each trimmed and
+    kept once by its folding, as typed first. Returns `(kept, unmatchable)`: the second holds
+    those that fold to nothing (no letter or digit: they could never match)."""
+    kept: dict[str, str] = {}
+    unmatchable = []
+    for word in words:
+        word = word.strip()
+        needle = normalise(word)
+        if needle:
+            kept.setdefault(needle, word)
+        else:
+            unmatchable.append(word)
+    return list(kept.values()), unmatchable
+
+
 class Muted:
     """A reader's muted words, folded once: `hides(text, ...)` says whether any of the texts
     holds one of them. Falsy when there are none, so a reader without mutes costs nothing."""

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
 from accounts.models import User
-from core.words import Muted, normalise
+from core.words import Muted, distinct_words
 
 MUTED_WORDS_MAX = 50
 MUTED_WORD_MAX_CHARS = 40
@@ -25,25 +25,15 @@ def muted_for(user: User) -> Muted:
 
 def mutes_set(*, user: User, words: list[str]) -> list[str]:
     """Replace the user's muted words; returns them as kept (trimmed, each once)."""
-    kept: dict[str, str] = {}
-    for word in words:
-        word = word.strip()
-        needle = normalise(word)
-        if not needle:
-            raise ValidationError(
-                {
-                    "words": [
-                        gettext("A muted word needs a letter or a digit: %(word)s")
-                        % {"word": word or '""'}
-                    ]
-                }
-            )
-        kept.setdefault(needle, word)
+    kept, unmatchable = distinct_words(words)
+    if unmatchable:
+        message = gettext("A muted word needs a letter or a digit: %(word)s")
+        raise ValidationError({"words": [message % {"word": unmatchable[0] or '""'}]})
     if len(kept) > MUTED_WORDS_MAX:
         raise ValidationError(
             {"words": [gettext("At most %(count)d muted words.") % {"count": MUTED_WORDS_MAX}]}
         )
-    user.muted_words = list(kept.values())
+    user.muted_words = kept
     user.save(update_fields=["muted_words"])
     return user.muted_words
 

@@ -42,6 +42,16 @@ def _page(request: HttpRequest, context: dict) -> HttpResponse:
     return response
 
 
+def _card(request: HttpRequest, title: str, description: str) -> dict[str, str]:
+    """A link preview's meta: words that name nobody, and the neutral picture."""
+    return {
+        "title": title,
+        "description": description,
+        "image": request.build_absolute_uri(static("webclient/share.png")),
+        "url": request.build_absolute_uri(),
+    }
+
+
 @require_safe
 def app_shell(request: HttpRequest) -> HttpResponse:
     return _page(request, {"title": gettext("Confessions")})
@@ -51,12 +61,11 @@ def app_shell(request: HttpRequest) -> HttpResponse:
 def share_landing(request: HttpRequest, token: str) -> HttpResponse:
     if not _TOKEN.fullmatch(token):
         raise Http404
-    card = {
-        "title": gettext("Someone has a confession for you"),
-        "description": gettext("A message is waiting for you. Open the link to read it."),
-        "image": request.build_absolute_uri(static("webclient/share.png")),
-        "url": request.build_absolute_uri(),
-    }
+    card = _card(
+        request,
+        gettext("Someone has a confession for you"),
+        gettext("A message is waiting for you. Open the link to read it."),
+    )
     return _page(request, {"title": card["title"], "share": card, "share_token": token})
 
 
@@ -66,12 +75,11 @@ def link_landing(request: HttpRequest, handle: str) -> HttpResponse:
     only that you may write anonymously: not whose link it is."""
     if not _HANDLE.fullmatch(handle):
         raise Http404
-    card = {
-        "title": gettext("Write to me anonymously"),
-        "description": gettext("Open the link to leave an anonymous message."),
-        "image": request.build_absolute_uri(static("webclient/share.png")),
-        "url": request.build_absolute_uri(),
-    }
+    card = _card(
+        request,
+        gettext("Write to me anonymously"),
+        gettext("Open the link to leave an anonymous message."),
+    )
     return _page(request, {"title": card["title"], "share": card, "link_handle": handle})
 
 

@@ -32,7 +32,7 @@ from accounts.models import User
 from accounts.selectors import STAND_IN_PREFIX
 from authoring.text import clean_text
 from core.errors import ApplicationError
-from core.words import Muted, normalise
+from core.words import Muted, distinct_words
 from messages_app.models import InboxLink, LinkSender
 from messages_app.services.sending import confession_send
 
@@ -62,15 +62,12 @@ def link_update(*, user: User, changes: dict[str, Any]) -> InboxLink:
             )
     words = changes.get("filter_words")
     if words is not None:
-        kept: dict[str, str] = {}
-        for word in words:
-            word = word.strip()
-            if not normalise(word):
-                raise ValidationError(
-                    {"filter_words": [gettext("A filtered word needs a letter or a digit.")]}
-                )
-            kept.setdefault(normalise(word), word)
-        if len(kept) > FILTER_WORDS_MAX:
+        words, unmatchable = distinct_words(words)
+        if unmatchable:
+            raise ValidationError(
+                {"filter_words": [gettext("A filtered word needs a letter or a digit.")]}
+            )
+        if len(words) > FILTER_WORDS_MAX:
             raise ValidationError(
                 {
                     "filter_words": [
@@ -78,7 +75,6 @@ def link_update(*, user: User, changes: dict[str, Any]) -> InboxLink:
                     ]
                 }
             )
-        words = list(kept.values())
     with transaction.atomic():
         link = InboxLink.objects.select_for_update().filter(owner=user).first()
         if link is None:
