@@ -75,10 +75,7 @@ class SettingsWriteThrottle(SimpleRateThrottle):
     makes, far fewer than a script would. Reads are not counted."""
 
     scope = "settings_write"
-    rate = "120/hour"
-
-    def get_rate(self) -> str:
-        return self.rate
+    rate = "120/hour"  # a class attribute: SimpleRateThrottle then never asks get_rate()
 
     def allow_request(self, request, view) -> bool:
         if request.method in ("GET", "HEAD", "OPTIONS"):
@@ -107,11 +104,10 @@ class InboxLinkWriterThrottle(_AuthThrottle):
 
     def get_cache_key(self, request, view) -> str:
         user = getattr(request, "user", None)
-        who = (
-            f"user:{user.pk}"
-            if user is not None and user.is_authenticated
-            else (f"ip:{self.get_ident(request)}")
-        )
+        if user is not None and user.is_authenticated:
+            who = f"user:{user.pk}"
+        else:
+            who = f"ip:{self.get_ident(request)}"
         return f"throttle:{self.scope}:{view.kwargs.get('handle', '')}:{who}"
 
 

@@ -52,9 +52,12 @@ def settings_set(*, user: User, changes: dict[str, Any]) -> dict[str, dict[str, 
     for type, chosen in changes.items():
         if type not in known:
             errors[type] = [gettext("No such notification type.")]
-        elif not isinstance(chosen, dict) or not chosen:
-            errors[type] = [gettext('Give {"socket": true|false, "subscribe": true|false}.')]
-        elif set(chosen) - set(WAYS) or not all(isinstance(v, bool) for v in chosen.values()):
+        elif (
+            not isinstance(chosen, dict)
+            or not chosen
+            or set(chosen) - set(WAYS)
+            or not all(isinstance(on, bool) for on in chosen.values())
+        ):
             errors[type] = [gettext('Give {"socket": true|false, "subscribe": true|false}.')]
     if errors:
         raise ValidationError(errors)

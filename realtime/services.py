@@ -98,11 +98,13 @@ def notify(
         # a socket that sent exactly that one can send this one straight from the push.
         previous = selectors.notification_latest_id(user_id=user.pk)
         notification = Notification.objects.create(recipient=user, type=type, data=data)
+        hooks.notification_stored.call(notification)
+        if not preferences.allows(user, type, "socket"):
+            return notification  # stored and listed, never pushed (realtime.preferences)
         if preview is None:
             [preview] = previews.previews_of(user.pk, [notification])
         else:
             preview = previews.snippet(preview)
-        hooks.notification_stored.call(notification)
         push = {
             "type": "notification.push",
             "id": notification.pk,
@@ -114,8 +116,7 @@ def notify(
             # The trace it belongs to, when tracing (core.tracing): the socket's span joins it.
             "trace": tracing.inject(),
         }
-        if preferences.allows(user, type, "socket"):
-            transaction.on_commit(lambda: _group_send(user.pk, push), robust=True)
+        transaction.on_commit(lambda: _group_send(user.pk, push), robust=True)
     return notification
 
 

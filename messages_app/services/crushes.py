@@ -46,6 +46,11 @@ def _holding_places(owner_id: int, now: datetime) -> QuerySet[Crush]:
     )
 
 
+def _frees_at(removed_at: datetime) -> datetime:
+    """When the place of a crush removed at `removed_at` is free again."""
+    return removed_at + timedelta(days=settings.CRUSH_COOLDOWN_DAYS)
+
+
 def crushes_of(*, user: User) -> dict[str, Any]:
     """The user's list: who is on it (and whether it is mutual), the removed ones still
     holding a place (and when each frees it), and how many places are free."""
@@ -53,10 +58,9 @@ def crushes_of(*, user: User) -> dict[str, Any]:
     holding = list(
         _holding_places(user.pk, now).select_related("target__avatar").order_by("-created_at")
     )
-    cooldown = timedelta(days=settings.CRUSH_COOLDOWN_DAYS)
     return {
         "listed": [crush for crush in holding if crush.removed_at is None],
-        "cooling": [(crush, crush.removed_at + cooldown) for crush in holding if crush.removed_at],
+        "cooling": [(crush, _frees_at(crush.removed_at)) for crush in holding if crush.removed_at],
         "free": max(settings.CRUSHES_MAX - len(holding), 0),
     }
 
@@ -102,9 +106,8 @@ def crush_add(*, user: User, username: str) -> Crush:
 
 
 def _list_full(holding: QuerySet[Crush], now: datetime) -> ApplicationError:
-    cooldown = timedelta(days=settings.CRUSH_COOLDOWN_DAYS)
     removed = holding.filter(removed_at__isnull=False).order_by("removed_at").first()
-    frees_at = removed.removed_at + cooldown if removed is not None and removed.removed_at else None
+    frees_at = _frees_at(removed.removed_at) if removed and removed.removed_at else None
     message = gettext("Your list is full (%(count)d).") % {"count": settings.CRUSHES_MAX}
     headers: dict[str, str] = {}
     details: dict[str, str] = {}

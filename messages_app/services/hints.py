@@ -60,10 +60,12 @@ def _own_anonymous(user: User, confession_id: int) -> Confession:
     return confession
 
 
-def _reaches_recipient(confession: Confession) -> bool:
-    return selectors.visible_to_recipient(
+def _reaches_recipient(confession: Confession) -> User | None:
+    """Its recipient, where the confession is in their inbox now; else None."""
+    visible = selectors.visible_to_recipient(
         confession_id=confession.pk, recipient_id=confession.recipient_id
     )
+    return confession.recipient if visible else None
 
 
 def hint_add(*, user: User, confession_id: int, text: str) -> Hint:
@@ -90,9 +92,10 @@ def hint_add(*, user: User, confession_id: int, text: str) -> Hint:
                 status=409,
             )
         hint = Hint.objects.create(confession=confession, text=text)
-        if confession.recipient is not None and _reaches_recipient(confession):
+        recipient = _reaches_recipient(confession)
+        if recipient is not None:
             notify(
-                user=confession.recipient,
+                user=recipient,
                 preview=text,
                 **events.confession_hinted(confession_id=confession.pk, hint_id=hint.pk, text=text),
             )
@@ -107,9 +110,10 @@ def confession_reveal(*, user: User, confession_id: int) -> Confession:
         confession.anonymous = False
         confession.revealed_at = timezone.now()
         confession.save(update_fields=["anonymous", "revealed_at"])
-        if confession.recipient is not None and _reaches_recipient(confession):
+        recipient = _reaches_recipient(confession)
+        if recipient is not None:
             notify(
-                user=confession.recipient,
+                user=recipient,
                 **events.confession_revealed(confession_id=confession.pk, sender=user),
             )
     return confession

@@ -13,6 +13,7 @@ from accounts.authentication import SignedIn
 from accounts.throttles import FollowWriteThrottle, SettingsWriteThrottle
 from core.pagination import BY_OFFSET, Keyset, KeysetPagination, OldestFirst
 from core.parsing import parse
+from core.words import Muted
 from media_app.rendering import Urls
 from moderation.models import Report
 from moderation.rendering import report_render
@@ -51,9 +52,9 @@ def _post_shown(request: SignedIn, post_id: int, *, unless_muted: bool = False) 
     return post_row_render(row, viewer_id=request.user.pk, urls=Urls(request))
 
 
-def _feed_rendered(request: SignedIn, rows: list, urls: Urls) -> list:
+def _feed_rendered(request: SignedIn, rows: list, urls: Urls, muted: Muted) -> list:
     """Rows rendered, a muted one as None (the page's cursor still counts it)."""
-    muted, viewer = mutes.muted_for(request.user), request.user.pk
+    viewer = request.user.pk
     return [
         None
         if mutes.post_hidden(muted, row, viewer_id=viewer)
@@ -73,7 +74,8 @@ def _hot_page(request: SignedIn, wall_id: int, urls: Urls) -> Response:
     page, more = selectors.feed_hot_page(
         user_id=request.user.pk, wall_id=wall_id, limit=keyset.limit, offset=keyset.offset
     )
-    return keyset.offset_response(request, _shown(_feed_rendered(request, page, urls)), more=more)
+    shown = _shown(_feed_rendered(request, page, urls, mutes.muted_for(request.user)))
+    return keyset.offset_response(request, shown, more=more)
 
 
 class WallPostsApi(generics.GenericAPIView):
@@ -97,8 +99,10 @@ class WallPostsApi(generics.GenericAPIView):
         pinned, rows = selectors.feed_new_page(
             user_id=request.user.pk, wall_id=wall_id, keyset=keyset, any_pinned=any_pinned
         )
-        page = keyset.response(request, rows, _feed_rendered(request, rows, urls))
-        page.data["results"] = _shown(_feed_rendered(request, pinned, urls) + page.data["results"])
+        muted = mutes.muted_for(request.user)
+        page = keyset.response(request, rows, _feed_rendered(request, rows, urls, muted))
+        pinned_shown = _feed_rendered(request, pinned, urls, muted)
+        page.data["results"] = _shown(pinned_shown + page.data["results"])
         return page
 
     @extend_schema(operation_id="walls_post", request=s.PostInput, responses={201: s.PostOutput})
