@@ -85,6 +85,13 @@ class User(AbstractUser):
     notification_settings = models.JSONField(default=dict, blank=True)
     wechat_openid = models.CharField(max_length=64, null=True, blank=True, unique=True)
     wechat_unionid = models.CharField(max_length=64, null=True, blank=True, db_index=True)
+    # WeChat's risk rank at sign-up (getuserriskrank, 0 to 4; None when not known): at
+    # WECHAT_RISK_REVIEW_RANK or above, what they write is held for review at first
+    # (accounts.risk).
+    wechat_risk_rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The region of the latest sign-in's address, by language (accounts.regions); never the
+    # address. None: not known.
+    ip_region = models.JSONField(null=True, blank=True)
 
     objects = UserManager()
 

@@ -27,7 +27,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from accounts import avatars, phones, text_checks, usernames
+from accounts import avatars, phones, regions, risk, text_checks, usernames
 from accounts.models import Block, ProfileText, TokenRotation, User
 from accounts.signals import disabled_details, user_deactivated
 from core.errors import ApplicationError, ServiceUnavailable
@@ -223,6 +223,17 @@ def auth_logout(*, user: User, refresh: str) -> None:
     BlacklistedToken.objects.get_or_create(token=outstanding)
 
 
+def region_remember(*, user: User, address: str) -> None:
+    """Keep the region of a sign-in's address (accounts.regions), not the address. One write,
+    only when it changed; nothing without IP_REGION_DB."""
+    if not settings.IP_REGION_DB:
+        return
+    region = regions.region_of(address)
+    if region is not None and region != user.ip_region:
+        user.ip_region = region
+        User.objects.filter(pk=user.pk).update(ip_region=region)
+
+
 def language_remember(*, user: User, language: str) -> None:
     """Keep the language a user signed in with, for what we tell them outside a request of
     theirs (subscribe messages). One write, only when it changed."""
@@ -289,11 +300,12 @@ def _generated_username() -> str:
             return username
 
 
-def auth_wechat(*, code: str, display_name: str = "") -> tuple[User, bool]:
+def auth_wechat(*, code: str, display_name: str = "", client_ip: str = "") -> tuple[User, bool]:
     """Exchange a `wx.login` code through jscode2session and find or create the user by openid.
 
     Returns `(user, created)`. WeChat's refusals and outages become `ApplicationError`s
-    (401 bad code, 429, 403 restricted user, 503 otherwise); nothing is stored then.
+    (401 bad code, 429, 403 restricted user, 503 otherwise); nothing is stored then. A new
+    account is ranked by WeChat's risk check from `client_ip` (accounts.risk).
     """
     try:
         session = wechat.get_client().code_to_session(code)
@@ -304,6 +316,8 @@ def auth_wechat(*, code: str, display_name: str = "") -> tuple[User, bool]:
     )
     if not user.is_active:
         raise _disabled(user)
+    if created:
+        risk.rank_fetch(user=user, client_ip=client_ip)
     return user, created
 
 

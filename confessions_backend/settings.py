@@ -413,6 +413,33 @@ WALL_HOT_DAYS = env.positive_int("WALL_HOT_DAYS", default=7)
 # How long a process keeps a wall's `hot` order before ranking it again (0: at every read).
 WALL_HOT_REFRESH_SECONDS = env.whole_number("WALL_HOT_REFRESH_SECONDS", default=30)
 WALL_LIKE_DIGEST_SECONDS = env.whole_number("WALL_LIKE_DIGEST_SECONDS", default=600)
+# E-mail verification of a wall's members (walls.verification): codes one account, or one
+# address, may ask for in an hour; how long a code works.
+WALL_VERIFY_EMAILS_PER_HOUR = env.positive_int("WALL_VERIFY_EMAILS_PER_HOUR", default=5)
+WALL_EMAIL_CODE_MINUTES = env.positive_int("WALL_EMAIL_CODE_MINUTES", default=15)
+# Wall searches (`?q=`) one account may make in a minute (then 429).
+WALL_SEARCHES_PER_MINUTE = env.positive_int("WALL_SEARCHES_PER_MINUTE", default=30)
+
+# The IP region shown on profiles (accounts.regions): a MaxMind-format .mmdb file; unset,
+# no region is looked up or shown.
+IP_REGION_DB = env.str("IP_REGION_DB", default="")
+
+# --- E-mail (the codes of walls.verification) ------------------------------------------------
+# By SMTP when EMAIL_HOST is set; else, under DJANGO_DEBUG, printed to the console (`make run`);
+# else not configured (asking for a code is 503 `email_unavailable`).
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.positive_int("EMAIL_TIMEOUT_SECONDS", default=10)
+DEFAULT_FROM_EMAIL = env.str("EMAIL_FROM", default="Confessions <noreply@localhost>")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_CONFIGURED = bool(EMAIL_HOST) or DEBUG
 # Against probing (confess anonymously to many to see who confesses back): anonymous
 # confessions may be open to at most this many people at once; a retracted one holds its
 # recipient's place for the cool-down after it is retracted.
@@ -701,6 +728,10 @@ WECHAT_API_BASE = env.url(
     "WECHAT_API_BASE", schemes={"http", "https"}, default="https://api.weixin.qq.com"
 ).rstrip("/")
 WECHAT_TIMEOUT_SECONDS = env.float("WECHAT_TIMEOUT_SECONDS", default=3.0)
+# Risky new accounts (accounts.risk): ranked by getuserriskrank at sign-up (0 to 4); at this
+# rank or above, what they write waits for moderators during their first days.
+WECHAT_RISK_REVIEW_RANK = env.int("WECHAT_RISK_REVIEW_RANK", default=3)
+WECHAT_RISK_REVIEW_DAYS = env.whole_number("WECHAT_RISK_REVIEW_DAYS", default=7)
 if not 0 < WECHAT_TIMEOUT_SECONDS <= 30:
     raise ImproperlyConfigured("WECHAT_TIMEOUT_SECONDS is malformed: use 0 < seconds <= 30")
 

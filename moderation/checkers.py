@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy
 
+from accounts import risk
 from accounts.models import User
 from core.compiled import CompiledQuery
 from core.errors import ApplicationError
@@ -100,10 +101,13 @@ _CANNOT_BE = {
 
 def check_or_refuse(text: str, *, author: User, done: str) -> Verdict:
     """`check`, where a block refuses the text: 400 `content_rejected` ("This text cannot be
-    <done>"), so nothing is stored. Otherwise the verdict, pass or review."""
+    <done>"), so nothing is stored. Otherwise the verdict, pass or review; a new account
+    WeChat ranks risky (`accounts.risk`) has its text reviewed."""
     verdict = check(text, author=author)
     if verdict.kind == "block":
         raise ApplicationError("content_rejected", str(_CANNOT_BE[done]))
+    if verdict.kind == "pass" and risk.held_for_review(author):
+        return Verdict("review", "new account WeChat ranks risky")
     return verdict
 
 

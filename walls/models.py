@@ -32,14 +32,29 @@ class Wall(models.Model):
         )
         POST = "post", gettext_lazy("After (public at once when the checker chain passes it)")
 
+    class Verification(models.TextChoices):
+        NONE = "none", gettext_lazy("None: anyone signed in joins and posts")
+        EMAIL = "email", gettext_lazy("A school e-mail address (a code sent to it)")
+        CODE = "code", gettext_lazy("An invite code (the wall is hidden from non-members)")
+
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.CharField(max_length=500, blank=True)
-    invite_only = models.BooleanField(default=False)
-    # What an invite-only wall's members were given (one is made for every wall; an open wall
-    # never asks for it).
+    # Who may post: `code` walls are read by their members alone; on `email` and `code` walls
+    # only verified members post, comment and like (walls.verification).
+    verification = models.CharField(
+        max_length=5, choices=Verification.choices, default=Verification.NONE
+    )
+    # An `email` wall's school domains, one per line: an address at one of them, or at a
+    # subdomain of one ("stu.pku.edu.cn" under "pku.edu.cn"), verifies.
+    email_domains = models.TextField(blank=True)
+    # What a `code` wall's members were given (one is made for every wall; only a `code` wall
+    # asks for it).
     invite_code = models.CharField(max_length=64, blank=True, default=new_invite_code)
     moderation = models.CharField(max_length=4, choices=Moderation.choices, default=Moderation.PRE)
+    # Its signed posts and comments show their author's IP region (accounts.regions); never an
+    # anonymous one.
+    shows_region = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -48,11 +63,27 @@ class Wall(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def invite_only(self) -> bool:
+        """Read by its members alone (a `code` wall)."""
+        return self.verification == self.Verification.CODE
+
+    @property
+    def verified_only(self) -> bool:
+        """Only verified members post, comment and like."""
+        return self.verification != self.Verification.NONE
+
+    def domains(self) -> list[str]:
+        return [line.strip().lower().lstrip("@") for line in self.email_domains.split() if line]
+
     def clean(self) -> None:
         if self.invite_only and len(self.invite_code) < INVITE_CODE_MIN_LENGTH:
             minimum = INVITE_CODE_MIN_LENGTH
             message = f"At least {minimum} characters: a short code is found by trying."
             raise ValidationError({"invite_code": message})
+        if self.verification == self.Verification.EMAIL and not self.domains():
+            message = gettext("Name at least one school domain, such as pku.edu.cn.")
+            raise ValidationError({"email_domains": message})
 
 
 class Membership(models.Model):
@@ -61,9 +92,18 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wall_memberships"
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Verified (walls.verification): by a code sent to a school address, or by the wall's
+    # invite code. Of the address, only its domain and a keyed digest are kept: one address
+    # verifies one account per wall.
+    verified_at = models.DateTimeField(null=True, blank=True)
+    email_domain = models.CharField(max_length=255, blank=True)
+    email_digest = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=("wall", "user"), name="one_membership")]
+        constraints = [
+            models.UniqueConstraint(fields=("wall", "user"), name="one_membership"),
+            models.UniqueConstraint(fields=("wall", "email_digest"), name="one_account_an_address"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.wall_id}"
@@ -78,6 +118,11 @@ class Post(Moderated):
     body = models.TextField(max_length=2000)
     to = models.CharField(max_length=50, blank=True, help_text="whom it is for, described")
     anonymous = models.BooleanField(default=True)
+    # Its author was a verified member when they posted it (walls.verification).
+    verified = models.BooleanField(default=False)
+    # Its author's IP region when they posted it, by language ({"en": ..., "zh-hans": ...});
+    # kept for signed posts only, shown where the wall `shows_region` (accounts.regions).
+    region = models.JSONField(null=True, blank=True)
     pinned = models.BooleanField(default=False)
     # Folded by moderators: shown collapsed, with this reason category ("" when not folded).
     folded_reason = models.CharField(max_length=16, blank=True)
@@ -157,6 +202,8 @@ class Comment(Moderated):
     )
     body = models.TextField(max_length=500)
     anonymous = models.BooleanField(default=False)
+    verified = models.BooleanField(default=False)
+    region = models.JSONField(null=True, blank=True)  # as a post's
     # Its author's alias in the post's thread (walls.aliases): 0 the poster, then 1, 2, ...
     alias = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -210,3 +257,24 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} follows {self.post_id}"
+
+
+class EmailCode(models.Model):
+    """A six-digit code sent to a school address to verify a membership (walls.verification):
+    single-use, until `expires_at`, a few wrong tries. Neither the code nor the address is
+    kept in clear: their keyed digests, and the address's domain."""
+
+    wall = models.ForeignKey(Wall, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    email_domain = models.CharField(max_length=255)
+    email_digest = models.CharField(max_length=64)
+    code_digest = models.CharField(max_length=64)
+    wrong_tries = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=("wall", "user"), name="one_code_waiting")]
+
+    def __str__(self) -> str:
+        return f"code for {self.user_id} in {self.wall_id}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal, TypedDict, cast
 
+from accounts import regions
 from authoring.people import PersonPayload, person_of, person_shown
 from core.payloads import SLUG, Doc
 from media_app.rendering import MediaPayload, Urls, media_values_render
@@ -19,7 +20,16 @@ class WallPayload(TypedDict):
     slug: Annotated[str, SLUG]
     name: str
     description: str
-    invite_only: bool
+    invite_only: Annotated[bool, Doc("read by its members alone (`verification` is `code`)")]
+    verification: Annotated[
+        Literal["none", "email", "code"],
+        Doc(
+            "who may post: none, anyone who joins; email, members who verified a school "
+            "address (`POST /walls/{slug}/verify`); code, members who joined with the invite code"
+        ),
+    ]
+    email_domains: Annotated[list[str], Doc("an `email` wall's school domains")]
+    shows_region: Annotated[bool, Doc("signed posts and comments show their author's region")]
     moderation: Annotated[
         Literal["pre", "post"],
         Doc(
@@ -28,6 +38,7 @@ class WallPayload(TypedDict):
         ),
     ]
     joined: bool
+    verified: Annotated[bool, Doc("you are a verified member")]
 
 
 class PostPayload(TypedDict):
@@ -37,6 +48,14 @@ class PostPayload(TypedDict):
     to: Annotated[str, Doc("whom it is for, described (may be empty)")]
     anonymous: bool
     author: Annotated[PersonPayload | None, Doc("null when anonymous (except to its author)")]
+    verified: Annotated[bool, Doc("written by a verified member of the wall")]
+    ip_region: Annotated[
+        str | None,
+        Doc(
+            "its author's region when they wrote it, where the wall `shows_region`; null "
+            "otherwise, and always for anonymous work"
+        ),
+    ]
     mine: bool
     status: Status
     pinned: Annotated[bool, Doc("moderators pinned it to the top of the feed")]
@@ -59,6 +78,8 @@ class CommentPayload(TypedDict):
     body: str
     anonymous: bool
     author: PersonPayload | None
+    verified: Annotated[bool, Doc("written by a verified member of the wall")]
+    ip_region: Annotated[str | None, Doc("as a post's")]
     post_author: Annotated[
         bool, Doc("written by the post's author (for an anonymous post: without saying who)")
     ]
@@ -87,9 +108,21 @@ def wall_render(wall: Wall) -> WallPayload:
         "description": wall.description,
         "invite_only": wall.invite_only,
         # The column holds only its choices.
+        "verification": cast(Literal["none", "email", "code"], wall.verification),
+        "email_domains": wall.domains(),
+        "shows_region": wall.shows_region,
+        # The column holds only its choices.
         "moderation": cast(Literal["pre", "post"], wall.moderation),
         "joined": bool(getattr(wall, "joined", False)),
+        "verified": bool(getattr(wall, "verified", False)),
     }
+
+
+def _region(region: regions.Region | None, anonymous: bool, wall_shows: bool) -> str | None:
+    """Never for anonymous work (none is kept for it either), and only where the wall shows it."""
+    if anonymous or not wall_shows:
+        return None
+    return regions.shown(region)
 
 
 def comment_render(comment: Comment, post: Post, *, viewer_id: int, urls: Urls) -> CommentPayload:
@@ -101,6 +134,8 @@ def comment_render(comment: Comment, post: Post, *, viewer_id: int, urls: Urls) 
         "body": comment.body,
         "anonymous": comment.anonymous,
         "author": person_of(comment.author, urls) if shown else None,
+        "verified": comment.verified,
+        "ip_region": _region(comment.region, comment.anonymous, post.wall.shows_region),
         "post_author": post_author,
         "alias": aliases.comment_alias(comment),
         "mine": comment.author_id == viewer_id,
@@ -122,6 +157,8 @@ def post_row_render(row: dict[str, Any], *, viewer_id: int, urls: Urls) -> PostP
         "to": row["to"],
         "anonymous": row["anonymous"],
         "author": person_shown(row, "author__", urls) if shown else None,
+        "verified": row["verified"],
+        "ip_region": _region(row["region"], row["anonymous"], row["wall__shows_region"]),
         "mine": row["author_id"] == viewer_id,
         "status": row["status"],
         "pinned": row["pinned"],

@@ -68,12 +68,17 @@ def _joined(user_id: int) -> Exists:
 
 
 def _readable_walls(user_id: int) -> Q:
-    return Q(invite_only=False) | Q(_joined(user_id))
+    return ~Q(verification=Wall.Verification.CODE) | Q(_joined(user_id))
 
 
 def walls_for(*, user_id: int) -> QuerySet[Wall]:
-    """The walls `user_id` may see, with `joined`."""
-    return Wall.objects.filter(_readable_walls(user_id)).annotate(joined=_joined(user_id))
+    """The walls `user_id` may see, with `joined` and `verified` (a verified member)."""
+    verified = Membership.objects.filter(
+        wall_id=OuterRef("pk"), user_id=user_id, verified_at__isnull=False
+    )
+    return Wall.objects.filter(_readable_walls(user_id)).annotate(
+        joined=_joined(user_id), verified=Exists(verified)
+    )
 
 
 def wall_get(*, user_id: int, slug: str) -> Wall:
@@ -243,6 +248,9 @@ POST_VALUES = (
     "body",
     "to",
     "anonymous",
+    "verified",
+    "region",
+    "wall__shows_region",
     "status",
     "pinned",
     "folded_reason",

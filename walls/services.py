@@ -3,12 +3,10 @@ moderation that follows from the wall's mode and the checker chain."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -31,7 +29,7 @@ from moderation import services as moderation
 from moderation.images import IMAGE_HOLD, holds
 from moderation.models import Decision, ReasonCategory, Report
 from realtime.services import notify
-from walls import aliases, events, mutes, selectors
+from walls import aliases, events, mutes, selectors, verification
 from walls.models import (
     Comment,
     Follow,
@@ -58,45 +56,23 @@ def wall_join(*, user: User, slug: str, code: str = "", client: str = "") -> Wal
     if wall is None:
         raise Http404
     if wall.invite_only and not selectors.is_member(user_id=user.pk, wall_id=wall.pk):
-        guesses = _InviteGuesses(user, client)
+        limit = settings.WALL_INVITE_GUESSES_PER_HOUR
+        counters = [(f"invite-guesses:user:{user.pk}", limit)]
+        if client:
+            counters.append((f"invite-guesses:client:{client}", 10 * limit))
+        guesses = verification.HourlyLimit(
+            counters, gettext("Too many wrong invite codes: try again in %(minutes)d minutes.")
+        )
         guesses.refuse_past_the_limit()
         if not code or not constant_time_compare(code, wall.invite_code):
             guesses.count()
             message = gettext("This wall is invite-only: ask its members for the code.")
             raise ApplicationError("invalid_invite_code", message, status=403)
-    Membership.objects.get_or_create(wall=wall, user=user)
+    membership, _ = Membership.objects.get_or_create(wall=wall, user=user)
+    if wall.invite_only and membership.verified_at is None:
+        # In by the code: that is what verifies a `code` wall's member.
+        Membership.objects.filter(pk=membership.pk).update(verified_at=timezone.now())
     return wall
-
-
-class _InviteGuesses:
-    """Wrong invite codes in the current hour, per account and per client address (cache)."""
-
-    def __init__(self, user: User, client: str) -> None:
-        now = time.time()
-        hour = int(now // 3600)
-        self.ends_in = int(3600 - now % 3600) + 1
-        limit = settings.WALL_INVITE_GUESSES_PER_HOUR
-        self.counters = [(f"invite-guesses:user:{user.pk}:{hour}", limit)]
-        if client:
-            self.counters.append((f"invite-guesses:client:{client}:{hour}", 10 * limit))
-
-    def refuse_past_the_limit(self) -> None:
-        counts = cache.get_many([key for key, _ in self.counters])
-        if any(counts.get(key, 0) >= limit for key, limit in self.counters):
-            message = gettext("Too many wrong invite codes: try again in %(minutes)d minutes.") % {
-                "minutes": (self.ends_in + 59) // 60
-            }
-            raise ApplicationError(
-                "throttled", message, status=429, headers={"Retry-After": str(self.ends_in)}
-            )
-
-    def count(self) -> None:
-        for key, _ in self.counters:
-            cache.add(key, 0, timeout=self.ends_in)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between the two: this guess starts a new count
-                cache.add(key, 1, timeout=self.ends_in)
 
 
 def _require_member(user: User, wall: Wall) -> None:
@@ -132,6 +108,7 @@ def post_create(
     nine images through the media pipeline (an image under WeChat's check holds the post)."""
     wall = selectors.wall_get(user_id=user.pk, slug=slug)
     _require_member(user, wall)
+    verified = verification.require_verified(user, wall)
     check_may_write(user)
     account_services.require_phone_to_post(user)
     body = clean_text(body)
@@ -157,6 +134,8 @@ def post_create(
             body=body,
             to=to,
             anonymous=anonymous,
+            verified=verified,
+            region=None if anonymous else user.ip_region,
             status=status,
             moderation_note=note[:255],
         )
@@ -188,6 +167,7 @@ def _open_post(user: User, post_id: int) -> Post:
 def like_add(*, user: User, post_id: int) -> None:
     """Idempotent. The author hears of likes in digests, not one notification each."""
     post = _open_post(user, post_id)
+    verification.require_verified(user, post.wall)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -244,6 +224,7 @@ def comment_create(
         raise ApplicationError(
             "comments_locked", gettext("Moderators closed this post to comments."), status=403
         )
+    verified = verification.require_verified(user, post.wall)
     check_may_write(user)
     account_services.require_phone_to_post(user)
     body = clean_text(body)
@@ -268,6 +249,8 @@ def comment_create(
             author=user,
             body=body,
             anonymous=anonymous,
+            verified=verified,
+            region=None if anonymous else user.ip_region,
             alias=aliases.alias_of(post=post, author_id=user.pk, anonymous=anonymous),
             status=status,
             moderation_note=note[:255],

@@ -10,7 +10,7 @@ from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts import phones, usernames
+from accounts import phones, regions, usernames
 from accounts.avatars import avatar_url
 from accounts.models import Block, User, username_validator
 from core.parsing import StrictCharField
@@ -69,11 +69,22 @@ class _AvatarUrlMixin(serializers.Serializer):
         return avatar_url(user, self.context.get("request"))
 
 
+class _RegionMixin(serializers.Serializer):
+    ip_region = serializers.SerializerMethodField(
+        help_text="the province (in mainland China) or country of the account's latest "
+        "sign-in address, in the reader's language; null when not known (never the address)"
+    )
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_ip_region(self, user: User) -> str | None:
+        return regions.shown(user.ip_region)
+
+
 # The languages a user's `language` may name: the ones the site speaks.
 LANGUAGE_CODES = [code for code, _ in settings.LANGUAGES]
 
 
-class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
+class UserSelfOutput(_AvatarUrlMixin, _RegionMixin, serializers.ModelSerializer):
     avatar = serializers.IntegerField(source="avatar_id", allow_null=True, read_only=True)
     language = serializers.ChoiceField(
         choices=["", *LANGUAGE_CODES],
@@ -112,6 +123,7 @@ class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
             "avatar_url",
             "accepts_anonymous",
             "language",
+            "ip_region",
             "date_joined",
             "pending_display_name",
             "pending_bio",
@@ -127,12 +139,20 @@ class UserSelfOutput(_AvatarUrlMixin, serializers.ModelSerializer):
         }
 
 
-class UserPublicOutput(_AvatarUrlMixin, serializers.ModelSerializer):
+class UserPublicOutput(_AvatarUrlMixin, _RegionMixin, serializers.ModelSerializer):
     avatar = serializers.IntegerField(source="avatar_id", allow_null=True, read_only=True)
 
     class Meta:
         model = User
-        fields = ("username", "display_name", "bio", "avatar", "avatar_url", "accepts_anonymous")
+        fields = (
+            "username",
+            "display_name",
+            "bio",
+            "avatar",
+            "avatar_url",
+            "accepts_anonymous",
+            "ip_region",
+        )
         read_only_fields = fields
 
 

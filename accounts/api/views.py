@@ -23,11 +23,18 @@ from core.errors import ApplicationError
 from core.parsing import parse
 
 
-def _remember_language(request: Request, user: User) -> None:
-    """The language a client asked for at sign-in is the user's, for subscribe messages (a
-    request that asks for none leaves it as it was)."""
+def _client(request: Request) -> str:
+    """The real client's address, past DJANGO_NUM_PROXIES."""
+    return BaseThrottle().get_ident(request)
+
+
+def _remember_sign_in(request: Request, user: User) -> None:
+    """At sign-in: the language a client asked for is the user's, for subscribe messages (a
+    request that asks for none leaves it as it was); the region of its address is theirs
+    (accounts.regions)."""
     if "Accept-Language" in request.headers or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
         services.language_remember(user=user, language=translation.get_language())
+    services.region_remember(user=user, address=_client(request))
 
 
 class _SignInApi(APIView):
@@ -46,7 +53,7 @@ class AuthRegisterApi(_SignInApi):
     )
     def post(self, request: Request) -> Response:
         user = services.user_create(**parse(s.RegisterInput, request))
-        _remember_language(request, user)
+        _remember_sign_in(request, user)
         body = {"user": user, **services.token_pair_for(user)}
         return Response(
             s.AuthOutput(body, context={"request": request}).data, status=status.HTTP_201_CREATED
@@ -59,7 +66,7 @@ class AuthLoginApi(_SignInApi):
     @extend_schema(operation_id="auth_login", request=s.LoginInput, responses={200: s.AuthOutput})
     def post(self, request: Request) -> Response:
         user = services.auth_login(**parse(s.LoginInput, request))
-        _remember_language(request, user)
+        _remember_sign_in(request, user)
         body = {"user": user, **services.token_pair_for(user)}
         return Response(s.AuthOutput(body, context={"request": request}).data)
 
@@ -72,8 +79,10 @@ class AuthWeChatApi(_SignInApi):
         operation_id="auth_wechat", request=s.WeChatLoginInput, responses={200: s.WeChatAuthOutput}
     )
     def post(self, request: Request) -> Response:
-        user, created = services.auth_wechat(**parse(s.WeChatLoginInput, request))
-        _remember_language(request, user)
+        user, created = services.auth_wechat(
+            **parse(s.WeChatLoginInput, request), client_ip=_client(request)
+        )
+        _remember_sign_in(request, user)
         body = {"user": user, "created": created, **services.token_pair_for(user)}
         return Response(s.WeChatAuthOutput(body, context={"request": request}).data)
 
@@ -222,7 +231,7 @@ def _with_refresh_cookie(request: Request, response: Response, refresh: str) -> 
 
 class _WebSignInApi(_SignInApi):
     def signed_in(self, request: Request, user: User, status_code: int = 200) -> Response:
-        _remember_language(request, user)
+        _remember_sign_in(request, user)
         pair = services.token_pair_for(user)
         body = s.WebAuthOutput(
             {"user": user, "access": pair["access"]}, context={"request": request}

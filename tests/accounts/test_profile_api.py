@@ -30,6 +30,7 @@ def test_me_shows_own_profile(alice_client, alice):
         "avatar_url": None,
         "accepts_anonymous": True,
         "language": "",
+        "ip_region": None,
         "date_joined": body["date_joined"],
         "pending_display_name": None,
         "pending_bio": None,
@@ -118,6 +119,7 @@ def test_public_profile(alice_client, bob):
         "avatar": None,
         "avatar_url": None,
         "accepts_anonymous": True,
+        "ip_region": None,
     }
 
 

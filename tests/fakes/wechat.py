@@ -65,6 +65,8 @@ class FakeWeChat:
     token_fetches: int = 0
     msgids: int = 0
     _phone_codes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # getuserriskrank's answer per openid (0 for one not listed).
+    risk_ranks: dict[str, int] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -156,6 +158,7 @@ class FakeWeChat:
             "/wxa/getwxacodeunlimit": self._wxacode,
             "/wxa/business/getuserphonenumber": self._phone_number,
             "/wxa/media_check_async": self._media_check_async,
+            "/wxa/getuserriskrank": self._risk_rank,
         }.get(url.path)
         if route is None:
             return self._json(handler, {"errcode": 404, "errmsg": "no such api"}, status=404)
@@ -235,6 +238,18 @@ class FakeWeChat:
         with self._lock:
             self.trace_ids.append(trace_id)
         return {"errcode": 0, "errmsg": "ok", "trace_id": trace_id}
+
+    def _risk_rank(self, query: dict[str, str], body: dict) -> dict:
+        """getuserriskrank: 40003 without an openid, 43104 for another appid, -1 without the
+        client's address (WeChat requires it), else the rank set for the openid."""
+        if not body.get("openid"):
+            return {"errcode": 40003, "errmsg": "invalid openid"}
+        if body.get("appid") != self.appid:
+            return {"errcode": 43104, "errmsg": "appid and openid not match"}
+        if not body.get("client_ip") or body.get("scene") not in (0, 1):
+            return {"errcode": -1, "errmsg": "system error"}
+        rank = self.risk_ranks.get(body["openid"], 0)
+        return {"errcode": 0, "errmsg": "getuserriskrank succ", "risk_rank": rank}
 
     def _phone_number(self, query: dict[str, str], body: dict) -> dict:
         with self._lock:

@@ -89,7 +89,7 @@ def test_strangers_get_404_and_a_post_under_review_cannot_be_followed(
     alice, bob, django_user_model, members
 ):
     alices, bobs, _ = members
-    Wall.objects.create(name="Club", slug="club", invite_only=True, invite_code="k" * 10,
+    Wall.objects.create(name="Club", slug="club", verification="code", invite_code="k" * 10,
                         moderation=Wall.Moderation.POST)  # fmt: skip
     inside = joined(alice, "club", "k" * 10)
     secret = inside.post("/api/v1/walls/club/posts", {"body": "members only"}).json()["id"]

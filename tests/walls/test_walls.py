@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def club():
-    return Wall.objects.create(name="Club", slug="club", invite_only=True, invite_code="secret",
+    return Wall.objects.create(name="Club", slug="club", verification="code", invite_code="secret",
                                moderation=Wall.Moderation.POST)  # fmt: skip
 
 
@@ -90,7 +90,7 @@ def test_invite_codes_cannot_be_guessed(alice, bob, carol, club, settings):
 def test_a_new_wall_gets_a_long_code_and_the_admin_refuses_a_short_one():
     from django.core.exceptions import ValidationError
 
-    wall = Wall.objects.create(name="Dorm", slug="dorm", invite_only=True)
+    wall = Wall.objects.create(name="Dorm", slug="dorm", verification="code")
     assert len(wall.invite_code) >= 10
     assert Wall.objects.create(name="B", slug="b").invite_code != wall.invite_code
     wall.invite_code = "1234"

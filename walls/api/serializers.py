@@ -25,6 +25,19 @@ class JoinInput(serializers.Serializer):
     )
 
 
+class VerifyInput(serializers.Serializer):
+    email = StrictCharField(max_length=254, help_text="your address at one of the school's domains")
+
+
+class VerifySentOutput(serializers.Serializer):
+    email_domain = serializers.CharField(help_text="the domain the code went to")
+    expires_at = serializers.DateTimeField(help_text="the code works until then, once")
+
+
+class VerifyConfirmInput(serializers.Serializer):
+    code = StrictCharField(max_length=12, help_text="the six digits you were sent")
+
+
 PostOutput = serializer_of(PostPayload)
 
 

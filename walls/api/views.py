@@ -17,7 +17,7 @@ from core.words import Muted
 from media_app.rendering import Urls
 from moderation.models import Report
 from moderation.rendering import report_render
-from walls import mutes, selectors, services
+from walls import mutes, selectors, services, verification
 from walls.api import serializers as s
 from walls.rendering import PostPayload, comment_render, post_row_render, wall_render
 
@@ -39,6 +39,34 @@ class WallJoinApi(APIView):
             user=request.user, slug=slug, client=client, **parse(s.JoinInput, request)
         )
         return Response(wall_render(selectors.wall_get(user_id=request.user.pk, slug=wall.slug)))
+
+
+class WallVerifyApi(APIView):
+    @extend_schema(
+        operation_id="walls_verify", request=s.VerifyInput, responses={202: s.VerifySentOutput}
+    )
+    def post(self, request: SignedIn, slug: str) -> Response:
+        """Send a six-digit code to your school address (an `email` wall): confirm it at
+        `/verify/confirm`. Limited per account and per address; a new code replaces the last."""
+        waiting = verification.email_code_send(
+            user=request.user, slug=slug, **parse(s.VerifyInput, request)
+        )
+        body = {"email_domain": waiting.email_domain, "expires_at": waiting.expires_at}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+class WallVerifyConfirmApi(APIView):
+    @extend_schema(
+        operation_id="walls_verify_confirm",
+        request=s.VerifyConfirmInput,
+        responses={200: s.WallOutput},
+    )
+    def post(self, request: SignedIn, slug: str) -> Response:
+        """The code you were sent: you are a verified member (joined if you were not)."""
+        verification.email_code_confirm(
+            user=request.user, slug=slug, **parse(s.VerifyConfirmInput, request)
+        )
+        return Response(wall_render(selectors.wall_get(user_id=request.user.pk, slug=slug)))
 
 
 def _post_shown(request: SignedIn, post_id: int, *, unless_muted: bool = False) -> PostPayload:
