@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -118,3 +119,24 @@ class InboxLinkThrottle(_AuthThrottle):
 
     def get_cache_key(self, request, view) -> str:
         return f"throttle:{self.scope}:{view.kwargs.get('handle', '')}"
+
+
+class SearchThrottle(SimpleRateThrottle):
+    """Searches (`?q=` on a wall's feed): a text search costs the database more than a page
+    of the feed, so each account has WALL_SEARCHES_PER_MINUTE. Other reads are not counted."""
+
+    scope = "search"
+
+    def get_rate(self) -> str:
+        return f"{settings.WALL_SEARCHES_PER_MINUTE}/min"
+
+    def allow_request(self, request, view) -> bool:
+        if request.method != "GET" or not request.query_params.get("q"):
+            return True
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return f"throttle:{self.scope}:user:{user.pk}"

@@ -113,6 +113,8 @@ def project(seed: dict, count: int, rounds: int = ROUNDS) -> dict:
         "replies": (get("bob", f"/api/v1/confessions/{seed['thread']}/replies"), count),
         "feed": (get("bob", "/api/v1/walls/bench/posts"), count),
         "hot": (get("bob", "/api/v1/walls/bench/posts?sort=hot"), count),
+        "search": (get("bob", "/api/v1/walls/bench/posts?q=%E5%9B%BE%E4%B9%A6%E9%A6%86"), count),
+        "search_rare": (get("bob", "/api/v1/walls/bench/posts?q=xyzzy"), count),
         "send": (send, max(count // 2, 5)),
     }, rounds)  # fmt: skip
 

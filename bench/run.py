@@ -66,6 +66,10 @@ PATHS = {
     "replies": ("bob", "/api/v1/confessions/{thread}/replies"),
     "feed": ("bob", "/api/v1/walls/bench/posts"),
     "hot": ("bob", "/api/v1/walls/bench/posts?sort=hot"),
+    # Search: a common word (图书馆, in a sixth of the posts), and a word in none (the windows,
+    # then the trigram indexes).
+    "search": ("bob", "/api/v1/walls/bench/posts?q=%E5%9B%BE%E4%B9%A6%E9%A6%86"),
+    "search_rare": ("bob", "/api/v1/walls/bench/posts?q=xyzzy"),
 }
 
 
@@ -99,6 +103,7 @@ def bench_environment(s3: seaweedfs.S3Server) -> dict[str, str]:
         "JWT_ACCESS_MINUTES": "120",
         "CONFESSIONS_PER_HOUR": "1000000",
         "WALL_POSTS_PER_HOUR": "1000000",
+        "WALL_SEARCHES_PER_MINUTE": "1000000",
         "REPLIES_PER_HOUR": "1000000",
         "AWS_STORAGE_BUCKET_NAME": s3.bucket,
         "AWS_S3_ENDPOINT_URL": s3.endpoint_url,
@@ -326,7 +331,7 @@ def table(results: dict) -> str:
     ):
         rows.append(f"| {label} | | | {rps[name]:.0f} | "
                     f"{rps[name] / rps['baseline'] * 100:.0f} % |")  # fmt: skip
-    for name in ("inbox", "sent", "replies", "feed", "hot"):
+    for name in ("inbox", "sent", "replies", "feed", "hot", "search", "search_rare"):
         rows.append(
             f"| `{PATHS[name][1]}` | {ms(name)} | {ratio[name]:.1f} | "
             f"{rps[name]:.0f} | {rps[name] / rps['baseline'] * 100:.0f} % |"

@@ -127,10 +127,13 @@ _BACKGROUND_SQL = {
     # Older posts on the bench wall, all within the `hot` window, with likes and comments.
     "post": """
        INSERT INTO {post} (id, body, "to", anonymous, status, pinned, moderation_note,
-           created_at, author_id, wall_id, folded_reason, comments_locked)
-       SELECT {random_id}, 'an older post ' || g, 'someone', g %% 2 = 0, 'approved', false, '',
+           created_at, author_id, wall_id, folded_reason, comments_locked, verified)
+       SELECT {random_id}, 'an older post ' || g || '，'
+                  || (ARRAY['在三舍楼下', '图书馆四楼', '二食堂门口', '操场跑道上', '英语课上',
+                            '计算机系'])[1 + g %% 6] || '遇见的你',
+              'someone', g %% 2 = 0, 'approved', false, '',
               now() - interval '1 hour' - g * interval '20 seconds',
-              P[1 + (g * 7919) %% %(n)s], %(wall)s, '', false
+              P[1 + (g * 7919) %% %(n)s], %(wall)s, '', false, false
        FROM generate_series(1, %(posts)s) g""",
     "like": """
        INSERT INTO {like} (created_at, user_id, post_id)
@@ -139,10 +142,10 @@ _BACKGROUND_SQL = {
        WHERE p.body LIKE 'an older post %%'""",
     "comment": """
        INSERT INTO {comment} (id, body, anonymous, status, moderation_note, created_at,
-           author_id, post_id, alias)
+           author_id, post_id, alias, verified)
        SELECT {random_id}, 'an older comment', r = 1, 'approved', '',
               p.created_at + r * interval '1 minute',
-              P[1 + (p.id * 37 + r * 11) %% %(n)s], p.id, r
+              P[1 + (p.id * 37 + r * 11) %% %(n)s], p.id, r, false
        FROM {post} p, generate_series(1, %(comments_each)s) r
        WHERE p.body LIKE 'an older post %%'""",
     "block": """

@@ -31,7 +31,7 @@ from walls.models import Comment, Post, PostMedia, Wall
 
 @admin.register(Wall)
 class WallAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "invite_only", "moderation", "created_at")
+    list_display = ("name", "slug", "verification", "moderation", "shows_region", "created_at")
     prepopulated_fields = {"slug": ("name",)}
 
 

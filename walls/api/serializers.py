@@ -11,6 +11,7 @@ from moderation.models import ReasonCategory
 from moderation.rendering import ReportPayload
 from walls.mutes import MUTED_WORD_MAX_CHARS, MUTED_WORDS_MAX
 from walls.rendering import CommentPayload, PostPayload, WallListPayload, WallPayload
+from walls.selectors import SEARCH_MAX_CHARS
 from walls.services import COMMENT_MAX_CHARS, TO_MAX_CHARS
 
 WallOutput = serializer_of(WallPayload)
@@ -52,6 +53,14 @@ class PostInput(serializers.Serializer):
 
 class FeedQuery(serializers.Serializer):
     sort = serializers.ChoiceField(choices=["new", "hot"], required=False, default="new")
+    q = StrictCharField(
+        max_length=SEARCH_MAX_CHARS,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="search: posts whose text, or a comment's, holds this (a name, a dorm, a "
+        "class; any case), newest first; limited per account (WALL_SEARCHES_PER_MINUTE)",
+    )
 
 
 CommentOutput = serializer_of(CommentPayload)

@@ -10,7 +10,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts.authentication import SignedIn
-from accounts.throttles import FollowWriteThrottle, SettingsWriteThrottle
+from accounts.throttles import FollowWriteThrottle, SearchThrottle, SettingsWriteThrottle
 from core.pagination import BY_OFFSET, Keyset, KeysetPagination, OldestFirst
 from core.parsing import parse
 from core.words import Muted
@@ -106,9 +106,22 @@ def _hot_page(request: SignedIn, wall_id: int, urls: Urls) -> Response:
     return keyset.offset_response(request, shown, more=more)
 
 
+def _search_page(request: SignedIn, wall_id: int, query: str, urls: Urls) -> Response:
+    keyset = Keyset.of(request)
+    rows = selectors.search_page(
+        user_id=request.user.pk, wall_id=wall_id, query=query, keyset=keyset
+    )
+    page = keyset.response(
+        request, rows, _feed_rendered(request, rows, urls, mutes.muted_for(request.user))
+    )
+    page.data["results"] = _shown(page.data["results"])
+    return page
+
+
 class WallPostsApi(generics.GenericAPIView):
     serializer_class = s.PostOutput
     pagination_class = KeysetPagination
+    throttle_classes = (SearchThrottle,)
 
     @extend_schema(
         operation_id="walls_posts",
@@ -117,11 +130,14 @@ class WallPostsApi(generics.GenericAPIView):
     )
     def get(self, request: SignedIn, slug: str) -> Response:
         """A wall's feed: `new` newest first (the first page starts with the posts moderators
-        pinned), or `hot` (see docs/api.md for the formula)."""
-        sort = parse(s.FeedQuery, request, query=True)["sort"]
+        pinned), or `hot` (see docs/api.md for the formula); with `q`, the posts that match
+        it, newest first."""
+        query = parse(s.FeedQuery, request, query=True)
         wall_id, any_pinned = selectors.readable_wall(user_id=request.user.pk, slug=slug)
         urls = Urls(request)
-        if sort == "hot":
+        if query["q"].strip():
+            return _search_page(request, wall_id, query["q"].strip(), urls)
+        if query["sort"] == "hot":
             return _hot_page(request, wall_id, urls)
         keyset = Keyset.of(request)
         pinned, rows = selectors.feed_new_page(
