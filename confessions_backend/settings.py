@@ -155,6 +155,7 @@ INSTALLED_APPS = [
     "walls",
     "webclient",
     "ops",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -420,6 +421,8 @@ WALL_EMAIL_CODE_MINUTES = env.positive_int("WALL_EMAIL_CODE_MINUTES", default=15
 # Wall searches (`?q=`) one account may make in a minute (then 429).
 WALL_SEARCHES_PER_MINUTE = env.positive_int("WALL_SEARCHES_PER_MINUTE", default=30)
 
+# How long the link to a data export (exports.services) works; its zip is deleted after.
+EXPORT_TTL_HOURS = env.positive_int("EXPORT_TTL_HOURS", default=24)
 # The IP region shown on profiles (accounts.regions): a MaxMind-format .mmdb file; unset,
 # no region is looked up or shown.
 IP_REGION_DB = env.str("IP_REGION_DB", default="")
@@ -487,6 +490,7 @@ TASK_SCHEDULE = {
     "tokens_flush": timedelta(days=1),  # expired refresh tokens (simplejwt's flush)
     "task_results_prune": timedelta(days=1),  # finished task rows (7 days; failed: 30)
     "sanctions_expire": timedelta(minutes=1),  # timed mutes and bans end by themselves
+    "exports_expire": timedelta(hours=1),  # data exports' zips, once their links expired
 }
 # How long a mute or a ban from the moderation desk lasts ("Mute their authors"); 0: for good.
 SANCTION_MUTE_HOURS = env.whole_number("SANCTION_MUTE_HOURS", default=24)

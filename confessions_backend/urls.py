@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("media_app.api.urls")),
     path("", include("wechat.api.urls")),
     path("", include("moderation.api.urls")),
+    path("", include("exports.api.urls")),
 ]
 
 urlpatterns = [

@@ -21,7 +21,7 @@ LEVELS = [
     {"media_app", "realtime"},
     {"wechat", "moderation", "authoring"},
     {"messages_app", "walls"},
-    {"webclient", "ops"},
+    {"webclient", "ops", "exports"},
     {"confessions_backend"},
 ]
 LEVEL = {unit: index for index, units in enumerate(LEVELS) for unit in units}

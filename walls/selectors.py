@@ -447,16 +447,27 @@ def _search(
 
 
 _searched = CompiledQuery(
-    _search, viewer=int, wall=int, pattern=str, after_at=datetime, after_id=int,
-    edge_at=datetime, edge_id=int,
-)  # fmt: skip
+    _search,
+    viewer=int,
+    wall=int,
+    pattern=str,
+    after_at=datetime,
+    after_id=int,
+    edge_at=datetime,
+    edge_id=int,
+)
 _window_edge = CompiledQuery(
     lambda wall, after_at, after_id, cursor, size: _newest(
-        Post.objects.filter(wall_id=wall).values("created_at", "id"), after_at, after_id,
-        limit=size - 1, cursor=cursor,
+        Post.objects.filter(wall_id=wall).values("created_at", "id"),
+        after_at,
+        after_id,
+        limit=size - 1,
+        cursor=cursor,
     )[size - 1 : size],
-    wall=int, after_at=datetime, after_id=int,
-)  # fmt: skip
+    wall=int,
+    after_at=datetime,
+    after_id=int,
+)
 
 
 def search_page(*, user_id: int, wall_id: int, query: str, keyset: Keyset) -> list[Row]:
@@ -478,9 +489,15 @@ def search_page(*, user_id: int, wall_id: int, query: str, keyset: Keyset) -> li
         )
         edge_at, edge_id = (edge[0]["created_at"], edge[0]["id"]) if edge else (None, None)
         found += _searched.rows(
-            **values, after_at=at, after_id=at_id, edge_at=edge_at, edge_id=edge_id,
-            limit=limit, cursor=cursor, way="window" if edge else "rest",
-        )  # fmt: skip
+            **values,
+            after_at=at,
+            after_id=at_id,
+            edge_at=edge_at,
+            edge_id=edge_id,
+            limit=limit,
+            cursor=cursor,
+            way="window" if edge else "rest",
+        )
         if len(found) > limit or not edge:
             return _post_media.attach(found[: limit + 1])
         if len(query) >= TRIGRAM_CHARS:

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from accounts.models import User
+from exports import events as export_events
 from messages_app import events as confession_events
 from moderation import events as moderation_events
 from realtime import events
@@ -32,7 +34,7 @@ def test_every_registered_type_is_built_by_a_builder_and_every_builder_builds_on
     built = set()
     builders = [
         (name, builder)
-        for module in (confession_events, wall_events, moderation_events)
+        for module in (confession_events, wall_events, moderation_events, export_events)
         for name, builder in inspect.getmembers(module, inspect.isfunction)
         if not name.startswith("_") and builder.__module__ == module.__name__
     ]
@@ -46,6 +48,8 @@ def test_every_registered_type_is_built_by_a_builder_and_every_builder_builds_on
                 arguments[parameter.name] = True
             elif "int" in str(kind):
                 arguments[parameter.name] = 1
+            elif str(kind) == "datetime":
+                arguments[parameter.name] = timezone.now()
             elif "dict" in str(kind) or "datetime" in str(kind):
                 arguments[parameter.name] = None
             else:
