@@ -576,3 +576,105 @@ def test_a_signed_out_visitor_writes_through_a_personal_link(chromium, server, d
     for person in (lina, visitor):
         assert person.errors == []
         person.context.close()
+
+
+def test_verification_search_region_and_export_in_the_page(
+    chromium, s3_server, tmp_path, django_user_model
+):
+    """What issue 35 added, through the web client: a school wall's member verifies by a code
+    mailed to them (a real SMTP server on loopback), posts signed (the verified mark and the
+    region show) and anonymously (no region), searches the wall, sees their region on their
+    profile, and takes a copy of their data."""
+    from aiosmtpd.controller import Controller
+    from mmdb_writer import MMDBWriter
+    from netaddr import IPSet
+    from playwright.sync_api import expect
+
+    from tests.servers import free_port
+    from tests.walls.test_verification import Inbox
+    from walls.models import Wall
+
+    writer = MMDBWriter(ip_version=6, ipv4_compatible=True, database_type="GeoLite2-City",
+                        languages=["en", "zh-CN"])  # fmt: skip
+    writer.insert_network(IPSet(["127.0.0.0/8"]), {
+        "country": {"iso_code": "CN", "names": {"en": "China", "zh-CN": "中国"}},
+        "subdivisions": [{"iso_code": "GD", "names": {"en": "Guangdong", "zh-CN": "广东"}}],
+    })  # fmt: skip
+    regions = tmp_path / "regions.mmdb"
+    writer.to_db_file(str(regions))
+    inbox, smtp_port = Inbox(), free_port()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+    server = AsgiServer(tmp_path, env={
+        **s3_environment(s3_server), "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port),
+        "IP_REGION_DB": str(regions), "TASKS_WORKER_IN_SERVER": "1",
+    })  # fmt: skip
+    try:
+        Wall.objects.create(name="PKU", slug="pku", verification="email",
+                            email_domains="pku.edu.cn", shows_region=True,
+                            moderation=Wall.Moderation.POST)  # fmt: skip
+        account(django_user_model, "lin_v")
+        lin = Person(chromium, server, "lin_v")
+        lin.goto("/app/")
+        lin.fill_in_and_submit()
+
+        # Joined but not verified: no post form, the verification instead.
+        lin.open("#/w/pku", "wall")
+        lin.page.click("form.join button[type=submit]")
+        expect(lin.page.locator("form.join")).to_have_count(0)
+        expect(lin.page.locator("form.wall-post")).to_have_count(0)
+        lin.page.fill("form.verify-email input[name=email]", "lin@pku.edu.cn")
+        lin.page.click("form.verify-email button[type=submit]")
+        expect(lin.page.locator(".verify .sent")).to_contain_text("pku.edu.cn")
+        lin.shot("wall-verify")
+        lin.page.fill("form.verify-code input[name=code]", inbox.code_for("lin@pku.edu.cn"))
+        lin.page.click("form.verify-code button[type=submit]")
+        lin.page.wait_for_selector("form.wall-post")
+        expect(lin.page.locator("h1 .verified")).to_have_count(1)
+
+        # A signed post shows the mark and the region; an anonymous one only the mark.
+        for text, anonymous in (
+            ("Looking for the 图书馆 girl", False),
+            ("A quiet note", True),
+        ):
+            lin.page.fill("form.wall-post textarea[name=body]", text)
+            checkbox = lin.page.locator("form.wall-post input[name=anonymous]")
+            checkbox.set_checked(anonymous)
+            lin.page.click("form.wall-post button[type=submit]")
+            expect(card(lin, text)).to_have_count(1)
+        signed, masked = card(lin, "图书馆 girl"), card(lin, "quiet note")
+        expect(signed.locator(".verified")).to_have_count(1)
+        expect(signed.locator(".region")).to_have_text("IP: Guangdong")
+        expect(masked.locator(".verified")).to_have_count(1)
+        expect(masked.locator(".region")).to_have_count(0)
+
+        # Search the wall.
+        lin.page.fill("form.search input[name=q]", "图书馆")
+        lin.page.click("form.search button[type=submit]")
+        expect(lin.page.locator(".feed .post")).to_have_count(1)
+        expect(lin.page.locator(".feed .post")).to_contain_text("图书馆 girl")
+        lin.shot("wall-search")
+
+        # The profile shows the region; a copy of the data is asked for and downloaded.
+        lin.open("#/profile", "profile")
+        expect(lin.page.locator(".avatar-row .region")).to_have_text("IP: Guangdong")
+        lin.page.click("button.ask-export")
+        expect(lin.page.locator(".export .status")).to_be_visible()
+        # The server's own worker builds it (TASKS_WORKER_IN_SERVER); the page reads it again.
+        for _ in range(40):
+            lin.page.wait_for_timeout(500)
+            lin.page.reload()
+            lin.page.wait_for_selector(".export .export-state *", timeout=WAIT)
+            if lin.page.locator(".export a.download").count():
+                break
+        link = lin.page.locator(".export a.download")
+        expect(link).to_have_count(1)
+        lin.shot("profile-export")
+        downloaded = lin.page.request.get(link.get_attribute("href"))
+        assert downloaded.status == 200
+        assert downloaded.body()[:2] == b"PK"
+        assert lin.errors == []
+        lin.context.close()
+    finally:
+        server.stop()
+        smtp.stop()

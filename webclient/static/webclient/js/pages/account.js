@@ -39,7 +39,9 @@ export function profilePage(extra) {
   const page = h("section", { class: "page", "data-page": "profile" }, h("h1", {}, t("profile")));
   const box = errorBox();
   api("GET", "/me").then((me) => {
-    const avatar = h("div", { class: "avatar-row" }, person(me));
+    const avatar = h("div", { class: "avatar-row" }, person(me),
+      me.ip_region ? h("span", { class: "region" }, t("ip_region", { region: me.ip_region }))
+        : null);
     const avatarInput = h("input", { type: "file", accept: "image/*", name: "_avatar" });
     avatarInput.addEventListener("change", async () => {
       try {
@@ -63,7 +65,8 @@ export function profilePage(extra) {
       // The account's language (WeChat's messages) is the page's too.
       if (values.language !== language) useLanguage(values.language);
       saved.hidden = false;
-    }), saved, box, inboxLinkSection(), mutesSection(), notificationSettingsSection(), extra);
+    }), saved, box, inboxLinkSection(), mutesSection(), notificationSettingsSection(),
+    exportSection(), extra);
   }, (error) => showError(box, error));
   page.append(box);
   return page;
@@ -93,6 +96,39 @@ function inboxLinkSection() {
       }, { class: "inbox-link-form" }), box);
   }
   api("GET", "/me/inbox-link").then(render, (error) => showError(box, error));
+  return section;
+}
+
+// A copy of your data: asked for here, built by the server, downloaded by its link for a day.
+function exportSection() {
+  const section = h("section", { class: "export" }, h("h2", {}, t("export_title")));
+  const box = errorBox();
+  const state = h("div", { class: "export-state" });
+  function render(exported) {
+    if (!exported) {
+      replace(state);
+    } else if (exported.status === "ready") {
+      replace(state, h("a", { class: "download", href: exported.url, download: "" },
+        t("export_download")), " ", h("span", { class: "hint" },
+        t("export_until", { when: new Date(exported.expires_at).toLocaleString() })));
+    } else {
+      replace(state, h("p", { class: "hint status" }, t(`export_${exported.status}`)));
+    }
+  }
+  const ask = h("button", { type: "button", class: "ask-export" }, t("export_button"));
+  ask.addEventListener("click", async () => {
+    ask.disabled = true;
+    try {
+      render(await api("POST", "/me/export"));
+    } catch (error) {
+      showError(box, error);
+    } finally {
+      ask.disabled = false;
+    }
+  });
+  section.append(h("p", { class: "hint" }, t("export_hint")), ask, state, box);
+  api("GET", "/me/export").then(({ export: exported }) => render(exported),
+    (error) => showError(box, error));
   return section;
 }
 

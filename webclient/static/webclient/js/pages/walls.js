@@ -48,11 +48,21 @@ function likeButton(post) {
   return button;
 }
 
+// The marks beside an author: verified member of the wall, and the IP region (signed only).
+function marks(item) {
+  return [
+    item.verified ? h("span", { class: "badge verified", title: t("verified_hint") },
+      t("verified")) : null,
+    item.ip_region ? h("span", { class: "region" }, t("ip_region", { region: item.ip_region }))
+      : null,
+  ];
+}
+
 function postCard(post) {
   return h("div", { class: "post card", dataset: { id: post.id } },
     h("div", { class: "card-head" }, person(post.author, t("anonymous")),
       post.anonymous && post.author ? h("span", { class: "badge" }, t("anonymous")) : null,
-      time(post.created_at),
+      ...marks(post), time(post.created_at),
       post.status !== "approved" ? h("span", { class: "badge" }, t(post.status)) : null),
     post.to ? h("p", { class: "to" }, t("to", { name: "" }), name(post.to)) : null,
     body(post.body), gallery(post.media, { thumbnails: true }),
@@ -70,12 +80,48 @@ function joinForm(wall, onJoined) {
     }, { class: "inline join" });
 }
 
-export function wallPage(slug, sort = "new") {
+// An `email` wall's verification: a code to a school address, then the code.
+function verifyForm(wall, onVerified) {
+  const where = `/walls/${encodeURIComponent(wall.slug)}/verify`;
+  const box = errorBox();
+  const section = h("section", { class: "verify" });
+  const codeForm = form([h("input", { name: "code", required: true, inputmode: "numeric",
+                                      maxlength: 6, placeholder: t("verify_code") })],
+  t("verify_confirm"), async (values) => {
+    await api("POST", `${where}/confirm`, values);
+    onVerified();
+  }, { class: "inline verify-code", hidden: true });
+  const sent = h("p", { class: "hint sent", hidden: true });
+  const emailForm = form([h("input", { name: "email", type: "email", required: true,
+                                       placeholder: t("verify_email") })],
+  t("verify_send"), async (values) => {
+    const answer = await api("POST", where, values);
+    sent.textContent = t("verify_sent", { domain: answer.email_domain });
+    sent.hidden = false;
+    codeForm.hidden = false;
+  }, { class: "inline verify-email" });
+  section.append(h("p", { class: "hint" },
+    t("verify_hint", { domains: wall.email_domains.join(", ") })), emailForm, sent, codeForm,
+  box);
+  return section;
+}
+
+export function wallPage(slug, sort = "new", query = "") {
   const page = h("section", { class: "page", "data-page": "wall" });
   const box = errorBox();
   const feed = h("div", { class: "feed" });
   function loadFeed() {
-    replace(feed, pagedList(`/walls/${encodeURIComponent(slug)}/posts?sort=${sort}`, postCard));
+    const where = `/walls/${encodeURIComponent(slug)}/posts`;
+    replace(feed, pagedList(query ? `${where}?q=${encodeURIComponent(query)}`
+      : `${where}?sort=${sort}`, postCard, query ? { empty: t("no_results") } : {}));
+  }
+  function searchForm() {
+    const input = h("input", { name: "q", type: "search", value: query, maxlength: 50,
+                               placeholder: t("search_placeholder") });
+    return form([input], t("search"), async (values) => {
+      query = values.q.trim();
+      loadFeed();
+    }, { class: "inline search" });
   }
   function postForm() {
     const picker = photoPicker();
@@ -99,8 +145,13 @@ export function wallPage(slug, sort = "new") {
       if (!wall) throw new ApiError(404, { error: { message: t("not_found") } });
       const sorts = h("nav", { class: "tabs" }, ["new", "hot"].map((kind) =>
         h("a", { href: `#/w/${slug}/${kind}`, class: kind === sort ? "active" : "" }, t(kind))));
-      replace(page, h("h1", {}, name(wall.name)), body(wall.description), sorts,
-        wall.joined ? postForm() : joinForm(wall, load), feed, box);
+      const mayPost = wall.joined && (wall.verification === "none" || wall.verified);
+      const head = h("h1", {}, name(wall.name),
+        wall.verified ? h("span", { class: "badge verified" }, t("verified")) : null);
+      replace(page, head, body(wall.description), searchForm(), sorts,
+        mayPost ? postForm() : null,
+        wall.verification === "email" && !wall.verified ? verifyForm(wall, load) : null,
+        wall.joined ? null : joinForm(wall, load), feed, box);
       loadFeed();
     } catch (error) {
       replace(page, box);
@@ -127,7 +178,8 @@ function commentItem(comment, postId, reload) {
   const alias = h("span", { class: "alias", title: t("alias_hint") }, comment.alias);
   return h("div", { class: `comment${comment.parent_id ? " nested" : ""}`,
                     dataset: { id: comment.id } },
-    h("div", { class: "card-head" }, alias, who, time(comment.created_at)), body(comment.body),
+    h("div", { class: "card-head" }, alias, who, ...marks(comment), time(comment.created_at)),
+    body(comment.body),
     replyForm, reportForm(`/comments/${comment.id}/report`));
 }
 
