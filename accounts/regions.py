@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import maxminddb
 from django.conf import settings
@@ -56,8 +56,9 @@ def region_of(address: str) -> Region | None:
         return None
     if not isinstance(record, dict):
         return None
-    country = record.get("country") or record.get("registered_country") or {}
-    subdivisions = record.get("subdivisions") or []
+    found = cast(dict[str, Any], record)
+    country = found.get("country") or found.get("registered_country") or {}
+    subdivisions = found.get("subdivisions") or []
     if country.get("iso_code") == "CN" and subdivisions:
         return _names(subdivisions[0]) or _names(country)
     return _names(country)

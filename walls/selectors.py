@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import (
@@ -352,7 +352,15 @@ class Matches(Func):
         super().__init__(F(column), Value(pattern))
         self.indexed = indexed
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
         column, column_params = compiler.compile(self.source_expressions[0])
         pattern, pattern_params = compiler.compile(self.source_expressions[1])
         function = "UPPER"
@@ -373,7 +381,14 @@ SEARCH_WINDOW = 500
 TRIGRAM_CHARS = 3
 
 
-def _window(prefix: str, after_at, after_id, edge_at, edge_id, cursor: bool) -> Q:
+def _window(
+    prefix: str,
+    after_at: datetime | None,
+    after_id: int | None,
+    edge_at: datetime | None,
+    edge_id: int | None,
+    cursor: bool,
+) -> Q:
     """Posts (through `prefix`) past the cursor and no further than the window's edge."""
     # Each bound twice: as a plain range the feed's index walks, and exactly (ties by id).
     older = Q()
@@ -430,15 +445,15 @@ def _search(
     if way == "indexed":
         rows = rows.filter(_indexed(viewer, wall, pattern))
     else:
-        edge = {"edge_at": edge_at, "edge_id": edge_id if way == "window" else None}
+        far = edge_id if way == "window" else None
         comments = Comment.objects.filter(
-            _window("post__", after_at, after_id, cursor=cursor, **edge),
+            _window("post__", after_at, after_id, edge_at, far, cursor),
             visible_comments(viewer),
             Matches("body", pattern),
             post__wall_id=wall,
         )
         rows = rows.filter(
-            _window("", after_at, after_id, cursor=cursor, **edge),
+            _window("", after_at, after_id, edge_at, far, cursor),
             Q(Matches("body", pattern))
             | Q(Matches("to", pattern))
             | Q(pk__in=comments.order_by().values("post_id")),
@@ -456,18 +471,17 @@ _searched = CompiledQuery(
     edge_at=datetime,
     edge_id=int,
 )
-_window_edge = CompiledQuery(
-    lambda wall, after_at, after_id, cursor, size: _newest(
-        Post.objects.filter(wall_id=wall).values("created_at", "id"),
-        after_at,
-        after_id,
-        limit=size - 1,
-        cursor=cursor,
-    )[size - 1 : size],
-    wall=int,
-    after_at=datetime,
-    after_id=int,
-)
+
+
+def _edge(
+    wall: int, after_at: datetime | None, after_id: int | None, *, cursor: bool, size: int
+) -> QuerySet[Post, Row]:
+    """The `size`-th newest post of the wall past the cursor: a window's far end."""
+    posts = cast(QuerySet[Post, Row], Post.objects.filter(wall_id=wall).values("created_at", "id"))
+    return _newest(posts, after_at, after_id, limit=size - 1, cursor=cursor)[size - 1 : size]
+
+
+_window_edge = CompiledQuery(_edge, wall=int, after_at=datetime, after_id=int)
 
 
 def search_page(*, user_id: int, wall_id: int, query: str, keyset: Keyset) -> list[Row]:

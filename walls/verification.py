@@ -169,9 +169,9 @@ def email_code_confirm(*, user: User, slug: str, code: str) -> Membership:
                 waiting.delete()
             else:
                 waiting.save(update_fields=["wrong_tries"])
-        elif right:
+        elif waiting is not None:
             waiting.delete()
-    if not right:
+    if waiting is None or not right:
         confirms.count()
         raise ApplicationError(
             "invalid_code", gettext("This code is wrong or expired: ask for a new one."), status=400
