@@ -118,9 +118,10 @@ def wall_render(wall: Wall) -> WallPayload:
     }
 
 
-def _region(region: regions.Region | None, anonymous: bool, wall_shows: bool) -> str | None:
-    """Never for anonymous work (none is kept for it either), and only where the wall shows it."""
-    if anonymous or not wall_shows:
+def _region(region: regions.Region | None, masked: bool, wall_shows: bool) -> str | None:
+    """Never for work that hides its author (none is kept for it either), and only where the
+    wall shows it."""
+    if masked or not wall_shows:
         return None
     return regions.shown(region)
 
@@ -135,7 +136,13 @@ def comment_render(comment: Comment, post: Post, *, viewer_id: int, urls: Urls) 
         "anonymous": comment.anonymous,
         "author": person_of(comment.author, urls) if shown else None,
         "verified": comment.verified,
-        "ip_region": _region(comment.region, comment.anonymous, post.wall.shows_region),
+        "ip_region": _region(
+            comment.region,
+            selectors.comment_masked(
+                anonymous=comment.anonymous, author_id=comment.author_id, post=post
+            ),
+            post.wall.shows_region,
+        ),
         "post_author": post_author,
         "alias": aliases.comment_alias(comment),
         "mine": comment.author_id == viewer_id,

@@ -202,6 +202,13 @@ def post_author_shown(*, anonymous: bool, author_id: int, viewer_id: int | None)
     return not anonymous or author_id == viewer_id
 
 
+def comment_masked(*, anonymous: bool, author_id: int, post: Post) -> bool:
+    """Whether a comment hides who wrote it from others: an anonymous one, and any of an
+    anonymous post's author on it (shown as "the author", never who). Nothing that would
+    point at them (a name, a region) goes with it."""
+    return anonymous or (post.anonymous and author_id == post.author_id)
+
+
 def comment_author_shown(
     comment: Comment, post: Post, *, viewer_id: int | None
 ) -> tuple[bool, bool]:
@@ -209,7 +216,7 @@ def comment_author_shown(
     "the post's author". An anonymous post's author commenting on it is always "the author"
     and never who; on a signed post, an anonymous comment of its author is just anonymous."""
     by_post_author = comment.author_id == post.author_id
-    masked = comment.anonymous or (post.anonymous and by_post_author)
+    masked = comment_masked(anonymous=comment.anonymous, author_id=comment.author_id, post=post)
     post_author = by_post_author and (post.anonymous or not comment.anonymous)
     return (not masked or comment.author_id == viewer_id), post_author
 

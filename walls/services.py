@@ -242,6 +242,7 @@ def comment_create(
                 {"parent": [gettext("No such comment on this post to reply to.")]}
             )
     status, note = _verdict_status(body, user, post.wall)
+    masked = selectors.comment_masked(anonymous=anonymous, author_id=user.pk, post=post)
     with transaction.atomic():
         comment = Comment.objects.create(
             post=post,
@@ -250,7 +251,7 @@ def comment_create(
             body=body,
             anonymous=anonymous,
             verified=verified,
-            region=None if anonymous else user.ip_region,
+            region=None if masked else user.ip_region,
             alias=aliases.alias_of(post=post, author_id=user.pk, anonymous=anonymous),
             status=status,
             moderation_note=note[:255],

@@ -112,3 +112,28 @@ def test_a_wall_shows_it_on_signed_work_never_on_anonymous(api_client, walker, a
         cursor.execute("SELECT region FROM walls_post WHERE anonymous UNION ALL "
                        "SELECT region FROM walls_comment WHERE anonymous")  # fmt: skip
         assert {row[0] for row in cursor.fetchall()} == {None}
+
+
+def test_the_anonymous_poster_commenting_signed_shows_no_region(
+    api_client, walker, alice, region_db
+):
+    """On their own anonymous post, a poster's signed comment is shown as "OP", not by name:
+    its region would point at them, so it has none either."""
+    Wall.objects.create(name="Town", slug="town", moderation="post", shows_region=True)
+    sign_in(api_client, "1.2.3.4")
+    walker_client, alice_client = client_of(walker), client_of(alice)
+    for client in (walker_client, alice_client):
+        assert client.post("/api/v1/walls/town/join").status_code == 200
+    masked = walker_client.post(
+        "/api/v1/walls/town/posts", {"body": "who am I", "anonymous": True}, format="json"
+    ).json()
+    answer = walker_client.post(
+        f"/api/v1/posts/{masked['id']}/comments", {"body": "me again", "anonymous": False}
+    )
+    assert answer.status_code == 201
+    [comment] = alice_client.get(f"/api/v1/posts/{masked['id']}/comments").json()["results"]
+    assert comment["author"] is None
+    assert comment["ip_region"] is None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT region FROM walls_comment")
+        assert [row[0] for row in cursor.fetchall()] == [None]
