@@ -9,7 +9,7 @@ class ExportsConfig(AppConfig):
     def ready(self) -> None:
         from background import periodic
         from core import names
-        from exports import events, tasks  # noqa: F401 - declares the event type
+        from exports import events, receivers, tasks  # noqa: F401 - they register themselves
 
         names.translate(self.get_models())
         periodic.jobs.register(tasks.exports_expire, key="exports_expire")

@@ -171,3 +171,14 @@ def test_a_stranger_never_reaches_another_export(alice, bob, world):
     run_worker()
     assert client_of(bob).get("/api/v1/me/export").json() == {"export": None}
     assert Confession.objects.filter(pk=world["anonymous"]).exists()
+
+
+def test_deleting_the_account_deletes_its_export(alice, world):
+    """An account's deletion takes everything it owns: a ready zip too, not only its row."""
+    client_of(alice).post("/api/v1/me/export")
+    run_worker()
+    key = DataExport.objects.get(user=alice).storage_key
+    assert default_storage.exists(key)
+    assert client_of(alice).delete("/api/v1/me").status_code == 204
+    assert not DataExport.objects.exists()
+    assert not default_storage.exists(key)
