@@ -78,15 +78,7 @@ def confessions_sent(user: User) -> list[dict[str, Any]]:
             "retracted_at": _when(confession.retracted_at),
             "media": _media_ids(confession.attachments),
             "hints": [hint.text for hint in confession.hints.all()],
-            "replies": [
-                {
-                    "by": "me" if reply.author_id == user.pk else "recipient",
-                    "body": reply.body,
-                    "created_at": _when(reply.created_at),
-                }
-                for reply in confession.replies.all()
-                if reply.author_id == user.pk or _public(reply)
-            ],
+            "replies": _replies(confession, user, other="recipient"),
         }
         for confession in sent
     ]
@@ -94,6 +86,20 @@ def confessions_sent(user: User) -> list[dict[str, Any]]:
 
 def _public(item: Any) -> bool:
     return item.status == Status.APPROVED and not getattr(item, "suppressed", False)
+
+
+def _replies(confession: Confession, user: User, *, other: str) -> list[dict[str, Any]]:
+    """A thread's replies as `user` sees them: theirs, and the other side's that are public,
+    the other side named only by its part (`sender` or `recipient`)."""
+    return [
+        {
+            "by": "me" if reply.author_id == user.pk else other,
+            "body": reply.body,
+            "created_at": _when(reply.created_at),
+        }
+        for reply in confession.replies.all()
+        if reply.author_id == user.pk or _public(reply)
+    ]
 
 
 def _sender_shown(confession: Confession) -> str | None:
@@ -126,15 +132,7 @@ def confessions_received(user: User) -> list[dict[str, Any]]:
             "delivered_at": _when(confession.delivered_at),
             "attachments": len(confession.attachments.all()),
             "hints": [hint.text for hint in confession.hints.all()],
-            "replies": [
-                {
-                    "by": "me" if reply.author_id == user.pk else "sender",
-                    "body": reply.body,
-                    "created_at": _when(reply.created_at),
-                }
-                for reply in confession.replies.all()
-                if reply.author_id == user.pk or _public(reply)
-            ],
+            "replies": _replies(confession, user, other="sender"),
         }
         for confession in received
     ]

@@ -49,6 +49,15 @@ def bodies(page: dict) -> list[str]:
     return [item["body"] for item in page["results"]]
 
 
+def every_page(client, page: dict) -> list[str]:
+    """The bodies of this page and of every page its `next` leads to."""
+    seen = bodies(page)
+    while page["next"]:
+        page = client.get(page["next"]).json()
+        seen += bodies(page)
+    return seen
+
+
 @pytest.fixture(params=[500, 2], ids=["one-window", "small-windows"])
 def windows(request, monkeypatch):
     """The default window, and windows of two posts (the walk goes on window by window, and
@@ -114,21 +123,10 @@ def test_pages_newest_first_by_cursor(members, windows):
     for index in range(7):
         post(alice, f"第{index}封 情书")
         post(alice, f"noise {index}")
-    seen, page = [], search(bob, "情书", limit=3)
-    while True:
-        seen += bodies(page)
-        if not page["next"]:
-            break
-        page = bob.get(page["next"]).json()
-    assert seen == [f"第{index}封 情书" for index in reversed(range(7))]
+    letters = [f"第{index}封 情书" for index in reversed(range(7))]
+    assert every_page(bob, search(bob, "情书", limit=3)) == letters
     # The same with a query the trigram indexes answer when windows run short.
-    seen, page = [], search(bob, "封 情书", limit=2)
-    while True:
-        seen += bodies(page)
-        if not page["next"]:
-            break
-        page = bob.get(page["next"]).json()
-    assert seen == [f"第{index}封 情书" for index in reversed(range(7))]
+    assert every_page(bob, search(bob, "封 情书", limit=2)) == letters
 
 
 def test_a_comment_match_respects_its_own_visibility(members, windows):
