@@ -12,6 +12,7 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+import requests
 import time_machine
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -70,9 +71,15 @@ def world(alice, bob, django_user_model, settings):
     return {"photo": photo["id"], "anonymous": guess["id"], "post": post["id"]}
 
 
-def read_zip(export: DataExport) -> zipfile.ZipFile:
-    with default_storage.open(export.storage_key, "rb") as handle:
-        return zipfile.ZipFile(io.BytesIO(handle.read()))
+def download(client, url: str) -> bytes:
+    """The zip at a signed link: S3's own (SeaweedFS under S3_TESTS=1), or our file view."""
+    if "://testserver/" in url:
+        answer = client.get(url.split("://testserver", 1)[1])
+        assert answer.status_code == 200
+        return b"".join(answer.streaming_content)
+    answer = requests.get(url, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return answer.content
 
 
 def test_the_export_holds_her_data_and_no_anonymous_sender(alice, bob, world):
@@ -91,9 +98,7 @@ def test_the_export_holds_her_data_and_no_anonymous_sender(alice, bob, world):
     shown = client.get("/api/v1/me/export").json()["export"]
     assert shown["status"] == "ready"
     assert shown["url"].startswith("http")
-    downloaded = client.get(shown["url"].split("testserver", 1)[1])
-    assert downloaded.status_code == 200
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(downloaded.streaming_content)))
+    archive = zipfile.ZipFile(io.BytesIO(download(client, shown["url"])))
 
     names = set(archive.namelist())
     expected = {
@@ -157,8 +162,9 @@ def test_the_zip_is_deleted_once_its_link_expired(alice, world):
     key = export.storage_key
     assert default_storage.exists(key)
     assert services.exports_expire() == 0
-    with time_machine.travel(timezone.now() + timedelta(hours=24, minutes=1)):
-        assert services.exports_expire() == 1
+    # A day on (the clock is moved on the row: S3 refuses a request from a skewed clock).
+    DataExport.objects.filter(pk=export.pk).update(expires_at=timezone.now())
+    assert services.exports_expire() == 1
     export.refresh_from_db()
     assert export.status == "expired"
     assert export.storage_key == ""
