@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import QuerySet
 
 from core import replicas
@@ -52,12 +52,20 @@ class CompiledQuery:
     runs its SQL, compiled once per database and shape."""
 
     def __init__(
-        self, build: Callable[..., QuerySet], *, window: bool = False, **kinds: type | str
+        self,
+        build: Callable[..., QuerySet],
+        *,
+        window: bool = False,
+        custom_plans: bool = False,
+        **kinds: type | str,
     ) -> None:
         for name, kind in kinds.items():
             if kind not in (int, str, datetime, "list[int]"):
                 raise TypeError(f"{name}: stand-ins exist for int, str, datetime, 'list[int]'")
         self._build = build
+        # Planned at each run with its values (PostgreSQL): for a statement whose best plan
+        # depends on them (a search's pattern), where the prepared generic plan misleads.
+        self._custom_plans = custom_plans
         self._kinds = kinds
         self._window = window
         self._plans: dict[Hashable, _Plan] = {}
@@ -92,7 +100,11 @@ class CompiledQuery:
             sql = f"{sql} LIMIT %s OFFSET %s"
             params.extend(int(number) for number in window)
         # Where this request reads (a replica, core.replicas), else where the plan was made.
-        rows = _fetch(connections[replicas.current() or plan.compiler.using], sql, params)
+        connection = connections[replicas.current() or plan.compiler.using]
+        if self._custom_plans and connection.vendor == "postgresql":
+            rows = _fetch_custom(connection, sql, params)
+        else:
+            rows = _fetch(connection, sql, params)
         if plan.converters:
             rows = plan.compiler.apply_converters(rows, plan.converters)
         names = plan.names
@@ -171,6 +183,23 @@ def _fetch(connection, sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _fetch_custom(connection, sql: str, params: list) -> list[tuple]:
+    """`_fetch`, planned for these values: the session plans generically (settings:
+    plan_cache_mode), so this transaction says otherwise for itself."""
+    with transaction.atomic(using=connection.alias, savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('plan_cache_mode'), "
+                "set_config('plan_cache_mode', 'force_custom_plan', true)"
+            )
+            before = cursor.fetchone()[0]
+            rows = _fetch(connection, sql, params)
+            # As it was: a caller's transaction goes on after this statement (one that fails
+            # aborts the transaction, and the setting with it).
+            cursor.execute("SELECT set_config('plan_cache_mode', %s, true)", [before])
+            return rows
 
 
 def _same(value: Any) -> Any:

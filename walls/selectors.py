@@ -470,6 +470,8 @@ def _search(
 
 _searched = CompiledQuery(
     _search,
+    # The pattern and the window's edge decide the plan: a generic one walked the whole wall.
+    custom_plans=True,
     viewer=int,
     wall=int,
     pattern=str,

@@ -145,3 +145,21 @@ def test_on_postgresql_a_compiled_query_runs_prepared(users):
         compiled.rows(at=users[2].date_joined, after_id=0, newest_first=False)
     assert "ORDER BY" in queries[0]["sql"]
     assert str(users[2].date_joined.year) in queries[0]["sql"]
+
+
+def test_custom_plans_are_planned_for_their_values(users):
+    """The session plans prepared statements generically (settings: plan_cache_mode); a query
+    compiled with `custom_plans` runs in a transaction that plans it for its values (a search's
+    pattern decides its plan)."""
+    from django.db.models.expressions import RawSQL
+
+    def build(name):
+        mode = RawSQL("current_setting('plan_cache_mode')", [])
+        return User.objects.filter(username=name).annotate(mode=mode).values("id", "mode")
+
+    name = users[0].username
+    custom = CompiledQuery(build, custom_plans=True, name=str)
+    generic = CompiledQuery(build, name=str)
+    for _ in range(6):  # past psycopg's prepare_threshold: the statement is prepared
+        assert [row["mode"] for row in custom.rows(name=name)] == ["force_custom_plan"]
+        assert [row["mode"] for row in generic.rows(name=name)] != ["force_custom_plan"]
