@@ -224,12 +224,13 @@ def auth_logout(*, user: User, refresh: str) -> None:
 
 
 def region_remember(*, user: User, address: str) -> None:
-    """Keep the region of a sign-in's address (accounts.regions), not the address. One write,
-    only when it changed; nothing without IP_REGION_DB."""
+    """Keep the region of a sign-in's address (accounts.regions), not the address: the
+    latest sign-in's, so an address the database does not know leaves none. One write, only
+    when it changed; nothing without IP_REGION_DB."""
     if not settings.IP_REGION_DB:
         return
     region = regions.region_of(address)
-    if region is not None and region != user.ip_region:
+    if region != user.ip_region:
         user.ip_region = region
         User.objects.filter(pk=user.pk).update(ip_region=region)
 
