@@ -164,12 +164,14 @@ class Keyset:
         return str(replace_query_param(request.build_absolute_uri(), "cursor", self.cursor()))
 
 
-def after(at: Any, row_id: Any, *, ascending: bool) -> Q:
+def after(at: Any, row_id: Any, *, ascending: bool, prefix: str = "") -> Q:
     """The rows after the one written at `at` with id `row_id`, in (created_at, id) order
-    (values, or a compiled statement's parameters)."""
-    if ascending:
-        return Q(created_at__gt=at) | Q(created_at=at, id__gt=row_id)
-    return Q(created_at__lt=at) | Q(created_at=at, id__lt=row_id)
+    (values, or a compiled statement's parameters); `prefix` reaches them through a relation
+    (`"post__"`)."""
+    beyond = "gt" if ascending else "lt"
+    return Q(**{f"{prefix}created_at__{beyond}": at}) | Q(
+        **{f"{prefix}created_at": at, f"{prefix}id__{beyond}": row_id}
+    )
 
 
 class KeysetPagination(pagination.BasePagination):

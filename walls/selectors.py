@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -333,15 +334,10 @@ def feed_new_page(
 SEARCH_MAX_CHARS = 50
 
 
-# Queries this long or longer are answered by the trigram indexes (pg_trgm takes its
-# trigrams from three characters); shorter ones walk the wall's feed in order.
-TRIGRAM_CHARS = 3
-
-
 def like_pattern(text: str) -> str:
-    """`%text%` for LIKE, its own %, _ and \\ escaped (backslash is the escape)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    """`%text%` for LIKE, its own %, _ and \\ escaped as Django escapes them for `contains`
+    (backslash is the escape)."""
+    return f"%{connection.ops.prep_for_like_query(text)}%"
 
 
 class Matches(Func):
@@ -400,9 +396,8 @@ def _window(
     # Each bound twice: as a plain range the feed's index walks, and exactly (ties by id).
     older = Q()
     if cursor:
-        older = Q(**{f"{prefix}created_at__lte": after_at}) & (
-            Q(**{f"{prefix}created_at__lt": after_at})
-            | Q(**{f"{prefix}created_at": after_at, f"{prefix}id__lt": after_id})
+        older = Q(**{f"{prefix}created_at__lte": after_at}) & after(
+            after_at, after_id, ascending=False, prefix=prefix
         )
     if edge_id is None:
         return older
