@@ -18,14 +18,14 @@ from accounts import selectors, services
 from accounts.api import serializers as s
 from accounts.authentication import SignedIn
 from accounts.models import Block, User
-from accounts.throttles import AuthIpThrottle, AuthUsernameThrottle, WeChatIpThrottle
+from accounts.throttles import (
+    AuthIpThrottle,
+    AuthUsernameThrottle,
+    WeChatIpThrottle,
+    client_address,
+)
 from core.errors import ApplicationError
 from core.parsing import parse
-
-
-def _client(request: Request) -> str:
-    """The real client's address, past DJANGO_NUM_PROXIES."""
-    return BaseThrottle().get_ident(request)
 
 
 def _remember_sign_in(request: Request, user: User) -> None:
@@ -34,7 +34,7 @@ def _remember_sign_in(request: Request, user: User) -> None:
     (accounts.regions)."""
     if "Accept-Language" in request.headers or settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
         services.language_remember(user=user, language=translation.get_language())
-    services.region_remember(user=user, address=_client(request))
+    services.region_remember(user=user, address=client_address(request))
 
 
 class _SignInApi(APIView):
@@ -80,7 +80,7 @@ class AuthWeChatApi(_SignInApi):
     )
     def post(self, request: Request) -> Response:
         user, created = services.auth_wechat(
-            **parse(s.WeChatLoginInput, request), client_ip=_client(request)
+            **parse(s.WeChatLoginInput, request), client_ip=client_address(request)
         )
         _remember_sign_in(request, user)
         body = {"user": user, "created": created, **services.token_pair_for(user)}

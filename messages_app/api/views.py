@@ -12,7 +12,6 @@ from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts.authentication import SignedIn
@@ -22,6 +21,7 @@ from accounts.throttles import (
     SettingsWriteThrottle,
     SharedLinkThrottle,
     SignedOutIpThrottle,
+    client_address,
 )
 from core.pagination import Keyset, KeysetPagination, OldestFirst
 from core.parsing import parse
@@ -404,6 +404,6 @@ class InboxLinkMessagesApi(APIView):
         confession, who you are unknown to them. Signed out, their reply cannot reach you."""
         body = parse(s.LinkMessageInput, request)["body"]
         user = request.user if request.user.is_authenticated else None
-        address = BaseThrottle().get_ident(request)
+        address = client_address(request)
         services.link_message(handle=handle, body=body, writer=user, address=address)
         return Response({"sent": True}, status=status.HTTP_201_CREATED)

@@ -6,11 +6,15 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from accounts.authentication import SignedIn
-from accounts.throttles import FollowWriteThrottle, SearchThrottle, SettingsWriteThrottle
+from accounts.throttles import (
+    FollowWriteThrottle,
+    SearchThrottle,
+    SettingsWriteThrottle,
+    client_address,
+)
 from core.pagination import BY_OFFSET, Keyset, KeysetPagination, OldestFirst
 from core.parsing import parse
 from core.words import Muted
@@ -34,9 +38,11 @@ class WallJoinApi(APIView):
     @extend_schema(operation_id="walls_join", request=s.JoinInput, responses={200: s.WallOutput})
     def post(self, request: SignedIn, slug: str) -> Response:
         """Join a wall: an open one freely, an invite-only one with its code."""
-        client = BaseThrottle().get_ident(request)  # the real client, past DJANGO_NUM_PROXIES
         wall = services.wall_join(
-            user=request.user, slug=slug, client=client, **parse(s.JoinInput, request)
+            user=request.user,
+            slug=slug,
+            client=client_address(request),
+            **parse(s.JoinInput, request),
         )
         return Response(wall_render(selectors.wall_get(user_id=request.user.pk, slug=wall.slug)))
 
