@@ -13,12 +13,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from accounts import phones, regions
 from accounts.models import Block, User
+from accounts.selectors import STAND_IN_PREFIX
 from core.moderated import Status
 from media_app.models import Media
+from messages_app import selectors
 from messages_app.models import Confession, Crush, InboxLink, Match
 from moderation.models import Report
 from walls.models import Comment, Follow, Like, Membership, Post
@@ -32,7 +34,7 @@ def _when(moment: datetime | None) -> str | None:
 
 def _named(user: User | None) -> str | None:
     """A username, never a link message's stand-in account's."""
-    if user is None or user.username.startswith("~"):
+    if user is None or user.username.startswith(STAND_IN_PREFIX):
         return None
     return user.username
 
@@ -102,11 +104,15 @@ def _replies(confession: Confession, user: User, *, other: str) -> list[dict[str
     ]
 
 
-def _sender_shown(confession: Confession) -> str | None:
-    """Who sent a received confession, as the recipient may know it."""
-    if confession.anonymous and confession.revealed_at is None:
-        return None
-    return _named(confession.sender)
+def _matches(user: User) -> QuerySet[Match]:
+    """Every match of `user` (the pair's rows, as `sender_visible`'s `matched` reads them)."""
+    return Match.objects.filter(Q(user_low=user) | Q(user_high=user))
+
+
+def _matched_with(user: User) -> set[int]:
+    """The people `user` has matched with."""
+    pairs = _matches(user).values_list("user_low_id", "user_high_id")
+    return {high if low == user.pk else low for low, high in pairs}
 
 
 def confessions_received(user: User) -> list[dict[str, Any]]:
@@ -122,11 +128,23 @@ def confessions_received(user: User) -> list[dict[str, Any]]:
         .prefetch_related("attachments", "replies", "hints")
         .order_by("delivered_at", "id")
     )
+    matched = _matched_with(user)
+
+    def sender(confession: Confession) -> str | None:
+        # The one anonymity rule: the app names the sender exactly when it holds.
+        shown = selectors.sender_visible(
+            viewer_id=user.pk,
+            sender_id=confession.sender_id,
+            anonymous=confession.anonymous,
+            matched=confession.sender_id in matched,
+        )
+        return _named(confession.sender) if shown else None
+
     return [
         {
             "id": confession.pk,
-            "from": _sender_shown(confession),
-            "anonymous": confession.anonymous and confession.revealed_at is None,
+            "from": sender(confession),
+            "anonymous": confession.anonymous,
             "from_link": confession.via_link_id is not None,
             "body": confession.body,
             "delivered_at": _when(confession.delivered_at),
@@ -140,9 +158,7 @@ def confessions_received(user: User) -> list[dict[str, Any]]:
 
 def crushes(user: User) -> Section:
     owned = Crush.objects.filter(owner=user).select_related("target").order_by("created_at")
-    matches = Match.objects.filter(Q(user_low=user) | Q(user_high=user)).select_related(
-        "user_low", "user_high"
-    )
+    matches = _matches(user).select_related("user_low", "user_high")
     return {
         "crushes": [
             {
@@ -273,8 +289,8 @@ def media(user: User) -> list[Media]:
     return list(Media.objects.filter(owner=user).order_by("created_at", "id"))
 
 
-def sections(user: User) -> dict[str, Section | None]:
-    """Each JSON file of the zip, by name."""
+def sections(user: User, media: list[Media]) -> dict[str, Section | None]:
+    """Each JSON file of the zip, by name; `media`, the user's files (`media`) it lists."""
     return {
         "profile": profile(user),
         "confessions_sent": confessions_sent(user),
@@ -289,18 +305,16 @@ def sections(user: User) -> dict[str, Section | None]:
             {
                 "id": item.pk,
                 "kind": item.kind,
-                "file": f"media/{item.pk}{_suffix(item)}",
+                "file": media_file_name(item),
                 "created_at": _when(item.created_at),
             }
-            for item in media(user)
+            for item in media
         ],
     }
 
 
-def _suffix(item: Media) -> str:
-    name = item.storage_key.rsplit("/", 1)[-1]
-    return f".{name.rsplit('.', 1)[-1]}" if "." in name else ""
-
-
 def media_file_name(item: Media) -> str:
-    return f"media/{item.pk}{_suffix(item)}"
+    """Where a file goes in the zip: `media/<id>` with its stored extension."""
+    name = item.storage_key.rsplit("/", 1)[-1]
+    suffix = f".{name.rsplit('.', 1)[-1]}" if "." in name else ""
+    return f"media/{item.pk}{suffix}"

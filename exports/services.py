@@ -116,10 +116,11 @@ def export_build(*, export_id: int) -> int:
 def _write_zip(spool, user: User) -> None:
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", README.format(made=timezone.now().isoformat()))
-        for name, section in contents.sections(user).items():
+        media = contents.media(user)
+        for name, section in contents.sections(user, media).items():
             text = json.dumps(section, ensure_ascii=False, indent=2, default=str)
             archive.writestr(f"{name}.json", text)
-        for item in contents.media(user):
+        for item in media:
             try:
                 with default_storage.open(item.storage_key, "rb") as source:
                     with archive.open(contents.media_file_name(item), "w") as target:

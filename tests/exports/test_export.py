@@ -188,3 +188,25 @@ def test_deleting_the_account_deletes_its_export(alice, world):
     assert client_of(alice).delete("/api/v1/me").status_code == 204
     assert not DataExport.objects.exists()
     assert not default_storage.exists(key)
+
+
+def test_a_matched_sender_is_named_as_the_app_names_them(alice, django_user_model, world):
+    """The export follows the one anonymity rule (`messages_app.selectors.sender_visible`):
+    once two people have matched, the app shows each who sent their anonymous confession,
+    and so does the export."""
+    from messages_app.models import Match
+
+    dave = django_user_model.objects.create_user(username="dave_matched")
+    confess(client_of(dave), "alice", "a secret from dave", anonymous=True)
+    low, high = sorted((alice.pk, dave.pk))
+    Match.objects.create(user_low_id=low, user_high_id=high)
+    inbox = client_of(alice).get("/api/v1/confessions/inbox").json()["results"]
+    [secret] = [item for item in inbox if item["body"] == "a secret from dave"]
+    assert secret["sender"]["username"] == "dave_matched"
+    client_of(alice).post("/api/v1/me/export")
+    run_worker()
+    shown = client_of(alice).get("/api/v1/me/export").json()["export"]
+    archive = zipfile.ZipFile(io.BytesIO(download(client_of(alice), shown["url"])))
+    received = json.loads(archive.read("confessions_received.json"))
+    named = [item["from"] for item in received if item["body"] == "a secret from dave"]
+    assert named == ["dave_matched"]
