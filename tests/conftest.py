@@ -4,11 +4,11 @@
 - The channel layer and cache are Redis when REDIS_URL is set.
 - SeaweedFS is started once per session, on loopback, by the first test that needs S3. With
   S3_TESTS=1 every test's default storage is a bucket in it; otherwise a temporary directory.
-- `@pytest.mark.service("postgres" | "redis" | "s3" | "browser" | "netns")` marks a test that
-  needs the real thing (browser: Debian's Chromium and Playwright; netns: root, to make network
-  namespaces as hosts). It is skipped when that service is
-  not configured, except under REQUIRE_SERVICES=1 (CI), where any skipped test is turned into
-  a failure.
+- `@pytest.mark.service("postgres" | "redis" | "s3" | "browser" | "netns" | "node")` marks a
+  test that needs the real thing (browser: Debian's Chromium and Playwright; netns: root, to
+  make network namespaces as hosts; node: Node.js and the npm tools of package.json). It is
+  skipped when that service is not configured, except under REQUIRE_SERVICES=1 (CI), where
+  any skipped test is turned into a failure.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import shutil
 import socket
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from asgiref.sync import SyncToAsync
@@ -33,10 +34,11 @@ from tests import seaweedfs
 from tests.fakes.wechat import FakeWeChat
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+ROOT = Path(__file__).resolve().parents[1]
 S3_TESTS = os.environ.get("S3_TESTS") == "1"
 
-# Fixtures shared by the tests of everything that carries images.
-pytest_plugins = ["tests.media.image_checks", "tests.browser"]
+# Fixtures shared by the tests of everything that carries images; the error contract's witness.
+pytest_plugins = ["tests.media.image_checks", "tests.browser", "tests.contract"]
 
 
 def _service_missing(name: str) -> str | None:
@@ -54,6 +56,10 @@ def _service_missing(name: str) -> str | None:
             return "making network namespaces (ip netns) needs root"
         if not shutil.which("ip") or not shutil.which("redis-server"):
             return "iproute2's ip and redis-server are needed"
+    elif name == "node":
+        tools = ROOT / "node_modules" / ".bin"
+        if not shutil.which("node") or not (tools / "asyncapi").exists():
+            return "Node.js and the repository's npm tools are needed (npm ci)"
     elif name == "browser":
         if not os.path.exists("/usr/bin/chromium"):
             return "Debian's chromium is not installed (apt-get install chromium)"

@@ -95,6 +95,8 @@ class AuthRefreshApi(APIView):
         operation_id="auth_refresh", request=s.RefreshInput, responses={200: s.TokenPairOutput}
     )
     def post(self, request: Request) -> Response:
+        """A new token pair for a refresh token. The old refresh token stays good for a
+        short grace, so two calls that refresh at once both succeed; after it, it is refused."""
         pair = services.token_refresh(**parse(s.RefreshInput, request))
         return Response(s.TokenPairOutput(pair).data)
 
@@ -102,6 +104,7 @@ class AuthRefreshApi(APIView):
 class AuthLogoutApi(APIView):
     @extend_schema(operation_id="auth_logout", request=s.RefreshInput, responses={204: None})
     def post(self, request: SignedIn) -> Response:
+        """Sign out: the refresh token you send can no longer be used."""
         services.auth_logout(user=request.user, **parse(s.RefreshInput, request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -109,12 +112,14 @@ class AuthLogoutApi(APIView):
 class MeApi(APIView):
     @extend_schema(operation_id="me_get", responses={200: s.UserSelfOutput})
     def get(self, request: SignedIn) -> Response:
+        """Your own profile."""
         return Response(s.UserSelfOutput(request.user, context={"request": request}).data)
 
     @extend_schema(
         operation_id="me_update", request=s.ProfileUpdateInput, responses={200: s.UserSelfOutput}
     )
     def patch(self, request: SignedIn) -> Response:
+        """Change your profile: only the fields you send."""
         data = parse(s.ProfileUpdateInput, request, partial=True)
         user = services.user_update_profile(user=request.user, data=data)
         return Response(s.UserSelfOutput(user, context={"request": request}).data)
@@ -130,6 +135,8 @@ class MeApi(APIView):
 
     @extend_schema(operation_id="me_delete", responses={204: None})
     def delete(self, request: SignedIn) -> Response:
+        """Delete your account and everything it owns; its tokens stop working at once and
+        its open sockets close."""
         services.user_delete(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -146,6 +153,7 @@ class PhoneApi(APIView):
 
     @extend_schema(operation_id="me_phone_unbind", responses={204: None})
     def delete(self, request: SignedIn) -> Response:
+        """Forget the phone bound to your account."""
         services.phone_unbind(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -153,6 +161,7 @@ class PhoneApi(APIView):
 class UserDetailApi(APIView):
     @extend_schema(operation_id="users_get", responses={200: s.UserPublicOutput})
     def get(self, request: SignedIn, username: str) -> Response:
+        """Someone's public profile."""
         user = selectors.user_get_public(username=username)
         return Response(s.UserPublicOutput(user, context={"request": request}).data)
 
@@ -166,6 +175,7 @@ class BlockListCreateApi(generics.GenericAPIView):
 
     @extend_schema(operation_id="blocks_list", responses={200: s.BlockOutput(many=True)})
     def get(self, request: SignedIn) -> Response:
+        """The people you blocked, newest first."""
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -175,6 +185,8 @@ class BlockListCreateApi(generics.GenericAPIView):
         responses={201: s.BlockOutput, 200: s.BlockOutput},
     )
     def post(self, request: SignedIn) -> Response:
+        """Block someone by username: they can no longer send you confessions, and what
+        they sent is hidden from you. 200 if they were blocked already."""
         block, created = services.block_create(
             blocker=request.user, **parse(s.BlockCreateInput, request)
         )
@@ -187,6 +199,7 @@ class BlockListCreateApi(generics.GenericAPIView):
 class BlockDeleteApi(APIView):
     @extend_schema(operation_id="blocks_delete", responses={204: None})
     def delete(self, request: SignedIn, block_id: int) -> Response:
+        """Unblock: what they send reaches you again."""
         services.block_delete(blocker=request.user, block_id=block_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -49,6 +49,8 @@ class MediaUploadApi(APIView):
         responses={201: MediaOutput},
     )
     def post(self, request: SignedIn) -> Response:
+        """Upload a photo or a short video (multipart, field `file`). It is checked,
+        cleaned of its metadata and stored; attach its id to a confession, reply or post."""
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         largest = max(settings.MEDIA_MAX_IMAGE_BYTES, settings.MEDIA_MAX_VIDEO_BYTES)
         if declared > largest + _ENVELOPE_BYTES:
@@ -63,11 +65,13 @@ class MediaUploadApi(APIView):
 class MediaDetailApi(APIView):
     @extend_schema(operation_id="media_get", responses={200: MediaOutput})
     def get(self, request: SignedIn, media_id: int) -> Response:
+        """An upload you may see, with its signed links."""
         media = selectors.media_get_for_viewer(user=request.user, media_id=media_id)
         return Response(media_render(media, request=request))
 
     @extend_schema(operation_id="media_delete", responses={204: None})
     def delete(self, request: SignedIn, media_id: int) -> Response:
+        """Delete an upload of yours that nothing uses yet."""
         services.media_delete(user=request.user, media_id=media_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

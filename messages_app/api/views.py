@@ -59,6 +59,8 @@ class ConfessionSendApi(APIView):
         responses={201: s.ConfessionOutput},
     )
     def post(self, request: SignedIn) -> Response:
+        """Send a confession to a user, or without `recipient` as a share link. With
+        `anonymous: true` the recipient never learns who sent it, unless you reveal it."""
         data = parse(s.ConfessionSendInput, request)
         confession = services.confession_send(
             sender=request.user,
@@ -94,6 +96,7 @@ class ConfessionInboxApi(_ConfessionListApi):
 
     @extend_schema(operation_id="confessions_inbox", responses={200: s.ConfessionOutput(many=True)})
     def get(self, request: SignedIn) -> Response:
+        """The confessions you received, newest first."""
         return self.list(request)
 
 
@@ -102,16 +105,20 @@ class ConfessionSentApi(_ConfessionListApi):
 
     @extend_schema(operation_id="confessions_sent", responses={200: s.ConfessionOutput(many=True)})
     def get(self, request: SignedIn) -> Response:
+        """The confessions you sent, newest first."""
         return self.list(request)
 
 
 class ConfessionDetailApi(APIView):
     @extend_schema(operation_id="confessions_get", responses={200: s.ConfessionOutput})
     def get(self, request: SignedIn, confession_id: int) -> Response:
+        """One confession you sent or received, as your side sees it."""
         return Response(_fresh(request, confession_id))
 
     @extend_schema(operation_id="confessions_delete", responses={204: None})
     def delete(self, request: SignedIn, confession_id: int) -> Response:
+        """The sender retracts it (gone for the recipient too); the recipient removes it
+        from the inbox."""
         services.confession_delete(user=request.user, confession_id=confession_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -135,6 +142,7 @@ class ConfessionDetailApi(APIView):
         responses={200: s.ConfessionOutput},
     )
     def put(self, request: SignedIn, confession_id: int) -> Response:
+        """Move a scheduled confession's time, like PATCH (for wx.request, which has no PATCH)."""
         return self.patch(request, confession_id)
 
 
@@ -143,6 +151,8 @@ class ConfessionReadApi(APIView):
         operation_id="confessions_read", request=None, responses={200: s.ConfessionOutput}
     )
     def post(self, request: SignedIn, confession_id: int) -> Response:
+        """Mark a confession and its thread read up to now; the recipient's first read
+        tells the sender. Idempotent."""
         services.confession_mark_read(user=request.user, confession_id=confession_id)
         return Response(_fresh(request, confession_id))
 
@@ -155,6 +165,7 @@ class ConfessionRepliesApi(generics.GenericAPIView):
         operation_id="confessions_replies_list", responses={200: s.ReplyOutput(many=True)}
     )
     def get(self, request: SignedIn, confession_id: int) -> Response:
+        """The thread of a confession, oldest first."""
         keyset = Keyset.of(request)
         confession, viewing, rows = selectors.thread_page(
             user_id=request.user.pk, confession_id=confession_id, keyset=keyset
@@ -175,6 +186,7 @@ class ConfessionRepliesApi(generics.GenericAPIView):
         responses={201: s.ReplyOutput},
     )
     def post(self, request: SignedIn, confession_id: int) -> Response:
+        """Answer in a confession's thread. An anonymous sender stays anonymous in it."""
         confession, reply = services.reply_create(
             user=request.user, confession_id=confession_id, **parse(s.ReplyInput, request)
         )
@@ -188,6 +200,7 @@ class ConfessionRepliesApi(generics.GenericAPIView):
 class ConfessionBlockSenderApi(APIView):
     @extend_schema(operation_id="confessions_block_sender", request=None, responses={204: None})
     def post(self, request: SignedIn, confession_id: int) -> Response:
+        """Block whoever sent this confession, without learning who they are."""
         services.confession_block_sender(user=request.user, confession_id=confession_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -208,6 +221,7 @@ class SharedConfessionApi(APIView):
         auth=[{"jwtAuth": []}, {}],  # type: ignore[list-item]
     )
     def get(self, request: Request, token: str) -> Response:
+        """The card of a share link, signed in or not. Throttled per link and per address."""
         row, viewing = selectors.shared_shown(user_id=request.user.pk, token=token)
         return Response(confession_render(row, viewing=viewing, urls=Urls(request)))
 
@@ -217,6 +231,7 @@ class SharedConfessionClaimApi(APIView):
         operation_id="confessions_shared_claim", request=None, responses={200: s.ConfessionOutput}
     )
     def post(self, request: SignedIn, token: str) -> Response:
+        """Claim a share link: the confession becomes yours, in your inbox."""
         confession = services.confession_claim(user=request.user, token=token)
         return Response(_fresh(request, confession.pk))
 
@@ -226,6 +241,7 @@ class ConfessionReportApi(APIView):
         operation_id="confessions_report", request=s.ReportInput, responses={201: s.ReportOutput}
     )
     def post(self, request: SignedIn, confession_id: int) -> Response:
+        """Report a confession you received to the moderators, once per confession."""
         report = services.report_create(
             reporter=request.user, confession_id=confession_id, **parse(s.ReportInput, request)
         )

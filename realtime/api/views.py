@@ -74,6 +74,8 @@ class NotificationListApi(generics.GenericAPIView):
         responses={200: NotificationOutput(many=True)},
     )
     def get(self, request: SignedIn) -> Response:
+        """Your notifications, newest first; `after` gives those past an id (catching up
+        after a reconnect)."""
         filters = parse(self.FilterSerializer, request, query=True)
         notifications = selectors.notifications_between(
             user_id=request.user.pk, after_id=filters["after"], before_id=filters.get("before")
@@ -104,6 +106,7 @@ class NotificationReadApi(APIView):
         responses={200: NotificationReadOutput},
     )
     def post(self, request: SignedIn) -> Response:
+        """Mark your notifications read, every one up to the id `up_to`."""
         marked = services.notifications_mark_read(
             user_id=request.user.pk, **parse(NotificationReadInput, request)
         )

@@ -40,8 +40,9 @@ def test_endpoint_is_documented(schema, endpoint, expected):
     if response_name:
         content = operation["responses"][status]["content"]["application/json"]["schema"]
         assert content["$ref"].endswith(response_name)
-    error = operation["responses"]["default"]["content"]["application/json"]["schema"]
-    assert error["$ref"] == "#/components/schemas/Error"
+    # Its errors are listed status by status (tests/core/test_error_contract.py).
+    error = operation["responses"]["503"]["content"]["application/json"]["schema"]
+    assert "service_unavailable" in error["properties"]["error"]["properties"]["code"]["enum"]
 
 
 def test_jwt_security_scheme(schema):

@@ -173,6 +173,7 @@ class WallPostsApi(generics.GenericAPIView):
 class PostDetailApi(APIView):
     @extend_schema(operation_id="posts_get", responses={200: s.PostOutput})
     def get(self, request: SignedIn, post_id: int) -> Response:
+        """One wall post, as the feed shows it to you."""
         return Response(_post_shown(request, post_id, unless_muted=True))
 
     @extend_schema(operation_id="posts_delete", responses={204: None})
@@ -227,6 +228,7 @@ class PostCommentsApi(generics.GenericAPIView):
         operation_id="posts_comment", request=s.CommentInput, responses={201: s.CommentOutput}
     )
     def post(self, request: SignedIn, post_id: int) -> Response:
+        """Comment on a wall post, or answer a comment (`parent`)."""
         data = parse(s.CommentInput, request)
         comment = services.comment_create(
             user=request.user,
@@ -258,6 +260,7 @@ class PostReportApi(APIView):
         operation_id="posts_report", request=s.WallReportInput, responses={201: s.WallReportOutput}
     )
     def post(self, request: SignedIn, post_id: int) -> Response:
+        """Report a wall post to the moderators, once per post."""
         report = services.report_create(
             user=request.user, post_id=post_id, **parse(s.WallReportInput, request)
         )
@@ -271,6 +274,7 @@ class CommentReportApi(APIView):
         responses={201: s.WallReportOutput},
     )
     def post(self, request: SignedIn, comment_id: int) -> Response:
+        """Report a wall comment to the moderators, once per comment."""
         report = services.report_create(
             user=request.user, comment_id=comment_id, **parse(s.WallReportInput, request)
         )

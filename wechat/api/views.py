@@ -43,6 +43,7 @@ ANSWERS_SCHEMA = {
 class SubscriptionsApi(APIView):
     @extend_schema(operation_id="wechat_subscriptions_get", responses={200: SubscriptionsOutput})
     def get(self, request: SignedIn) -> Response:
+        """Which subscribe-message templates you accepted, and how many sends each has left."""
         return Response(
             SubscriptionsPayload(templates=services.subscriptions_state(user=request.user))
         )
