@@ -1,4 +1,4 @@
-"""Root URLs: the versioned API, probes, OpenAPI schema and docs, admin, the web client."""
+"""Root URLs: the versioned API, probes, OpenAPI and AsyncAPI documents, admin, the web client."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core import health, metrics
 from media_app.api.views import media_file
 from moderation.desk_views import desk_view
+from realtime.asyncapi import asyncapi_view
 from wechat.views import wechat_push
 
 # The most read first (URLs are tried in order; the apps' paths never overlap).
@@ -28,6 +29,8 @@ urlpatterns = [
     path("metrics", metrics.metrics_view, name="metrics"),
     path("api/schema", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # The notifications socket's frames, events and close codes (realtime.asyncapi).
+    path("api/asyncapi.json", asyncapi_view, name="asyncapi"),
     # The moderators' desk: one screen to see, decide and move on (moderation.desk_views).
     path("admin/desk/", admin.site.admin_view(desk_view), name="moderation-desk"),
     path("admin/", admin.site.urls),
