@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test bench backup-drill multihost-drill lint types-baseline format messages clean
+.PHONY: run test sdk bench backup-drill multihost-drill lint types-baseline format messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -30,7 +30,7 @@ run: $(VENV)/.installed
 		--host $(HOST) --port $(PORT) --ws-per-message-deflate=false
 
 ## test: install the dev requirements, find or start what the suite needs (bin/test-services:
-## PostgreSQL, Redis, Chromium, wrk, msgfmt) and run the whole suite, every test, none skipped
+## PostgreSQL, Redis, Chromium, wrk, msgfmt, npm ci) and run the whole suite, every test, none skipped
 ## (SeaweedFS is started by the tests). PYTEST_ARGS narrows it: PYTEST_ARGS=tests/walls
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/confessions
 REDIS_URL ?= redis://127.0.0.1:6379/0
@@ -38,6 +38,12 @@ test: $(VENV)/.installed-dev
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) bin/test-services
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) S3_TESTS=1 REQUIRE_SERVICES=1 \
 		$(BIN)/pytest $(PYTEST_ARGS)
+
+## sdk: after changing the API or clients/js/src: regenerate the SDK's types from the OpenAPI
+## document and its bundle (clients/js/dist/confessions.mjs); commit what it writes
+sdk: $(VENV)/.installed-dev
+	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) bin/test-services
+	bin/sdk-build
 
 ## bench: measure the hot paths against a one-file Django view (needs PostgreSQL, Redis, wrk);
 ## writes bench/RESULTS.md
@@ -78,4 +84,4 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .ruff_cache
