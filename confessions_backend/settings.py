@@ -225,6 +225,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The client SDK's bundle (clients/js, built by bin/sdk-build): the web client imports it.
+STATICFILES_DIRS = [("webclient/sdk", BASE_DIR / "clients" / "js" / "dist")]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Without `collectstatic` (make run, tests) WhiteNoise serves straight from the apps.
 WHITENOISE_USE_FINDERS = DEBUG

@@ -165,8 +165,10 @@ var Live = class {
     this.options = options;
     this.after = (_a = options.after) != null ? _a : null;
   }
+  /** Opens the socket; a second start while it runs does nothing. */
   async start() {
     var _a, _b, _c;
+    if (!this.stopped) return;
     this.stopped = false;
     if (this.after === null) {
       const latest = await this.client.get("/notifications", { query: { order: "desc", limit: 1 } });
@@ -507,8 +509,7 @@ var Client = class {
         if (!(error instanceof ApiError)) throw error;
         if (error.status === 401 && bearer && !refreshed) {
           refreshed = true;
-          this.access = null;
-          if (await this.refresh()) continue;
+          if (this.access !== bearer || await this.refresh()) continue;
         }
         const limit = (_a = this.options.maxRetryWaitSeconds) != null ? _a : 10;
         if (error.status === 429 && !waited && error.retryAfter !== null && error.retryAfter <= limit) {

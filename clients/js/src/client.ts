@@ -352,8 +352,8 @@ export class Client {
         if (!(error instanceof ApiError)) throw error;
         if (error.status === 401 && bearer && !refreshed) {
           refreshed = true;
-          this.access = null; // whatever it was, it is not good now
-          if (await this.refresh()) continue;
+          // Another call may have refreshed meanwhile: then its token is tried, else a refresh.
+          if (this.access !== bearer || (await this.refresh())) continue;
         }
         const limit = this.options.maxRetryWaitSeconds ?? 10;
         if (error.status === 429 && !waited && error.retryAfter !== null && error.retryAfter <= limit) {

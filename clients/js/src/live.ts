@@ -51,7 +51,9 @@ export class Live {
     this.after = options.after ?? null;
   }
 
+  /** Opens the socket; a second start while it runs does nothing. */
   async start(): Promise<void> {
+    if (!this.stopped) return;
     this.stopped = false;
     if (this.after === null) {
       const latest = (await this.client.get("/notifications", { query: { order: "desc", limit: 1 } as never })) as {

@@ -1,10 +1,9 @@
 // The web client: a page per hash route (#/inbox, #/c/12, ...), or the share landing page at
 // /s/<token>. Sign-in state survives a reload through the refresh cookie only.
 
-import { api, onSignChange, refresh, signOut, signedIn } from "./api.js";
+import { api, client, onSignChange, refresh, signOut, signedIn } from "./client.js";
 import { h, replace } from "./dom.js";
 import { switchLanguage, t } from "./i18n.js";
-import { Live } from "./socket.js";
 import {
   crushesPage, eventLink, eventText, blocksPage, notificationsPage, profilePage, signInPage,
 } from "./pages/account.js";
@@ -27,7 +26,8 @@ const badges = {
 };
 const liveState = h("span", { class: "live", title: t("offline") });
 
-const live = new Live({
+// The notifications socket (the SDK's): renewed over itself, caught up with ?after= on a drop.
+const live = client.live({
   onEvent(notification) {
     toast(eventText(notification), eventLink(notification));
     updateCounts();

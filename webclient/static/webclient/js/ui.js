@@ -1,6 +1,6 @@
 // Pieces every page uses: people, photos, errors, forms, lists that load more, toasts.
 
-import { ApiError, api } from "./api.js";
+import { ApiError, api } from "./client.js";
 import { h, name, replace } from "./dom.js";
 import { t, when } from "./i18n.js";
 

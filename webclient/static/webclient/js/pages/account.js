@@ -1,6 +1,6 @@
 // Signing in, the profile, blocks and the notifications list.
 
-import { api, signIn, upload } from "../api.js";
+import { api, signIn, upload } from "../client.js";
 import { h, replace } from "../dom.js";
 import { LANGUAGES, language, t, useLanguage } from "../i18n.js";
 import { checkbox, errorBox, field, form, pagedList, person, showError, time } from "../ui.js";

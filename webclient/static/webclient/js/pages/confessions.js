@@ -1,6 +1,6 @@
 // The private confessions: inbox, sent, a confession's thread, compose, and the share link.
 
-import { ApiError, api, signedIn, upload } from "../api.js";
+import { ApiError, api, signedIn, upload } from "../client.js";
 import { body, h, replace } from "../dom.js";
 import { t, when } from "../i18n.js";
 import {

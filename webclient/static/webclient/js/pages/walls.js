@@ -1,6 +1,6 @@
 // The confession walls (表白墙): the list, a wall's feed, a post with its comments.
 
-import { ApiError, api } from "../api.js";
+import { ApiError, api } from "../client.js";
 import { body, h, name, replace } from "../dom.js";
 import { t } from "../i18n.js";
 import {
