@@ -106,6 +106,7 @@ FRAMEWORK_MESSAGES = {
     "not_found": "Not found, or not yours to see.",
     "validation_error": "Invalid input: `fields` names each field's problems.",
     "bad_request": "A request we cannot read (a NUL character in its URL).",
+    "not_acceptable": "The Accept header admits no type this operation answers with (JSON).",
     "permission_denied": "You may not do this.",
     "service_unavailable": "A service we depend on is unavailable: try again soon.",
 }
@@ -622,6 +623,8 @@ def _answers_of(view_class: type, method: str, path_parameters: bool, body: bool
         answers.add(429, "throttled")
     # core.middleware.RefuseNulMiddleware, and Django's SuspiciousOperation: any request.
     answers.add(400, "bad_request")
+    # Content negotiation (core.renderers.ContentNegotiation): an Accept without JSON.
+    answers.add(406, "not_acceptable")
     if body:
         answers.add(400, "parse_error")
         answers.add(413, "payload_too_large")

@@ -1,8 +1,11 @@
-"""OpenAPI post-processing: every operation documents the one error envelope."""
+"""OpenAPI post-processing: each operation's errors, status by status, its summary and examples."""
 
 from __future__ import annotations
 
 import copy
+import functools
+import json
+from pathlib import Path
 from typing import Any
 
 from core import contract
@@ -36,6 +39,7 @@ STATUS_NAMES = {
     401: "Not signed in",
     403: "Forbidden",
     404: "Not found",
+    406: "Not acceptable",
     409: "Conflict",
     410: "Gone",
     413: "Too large",
@@ -53,7 +57,7 @@ RETRY_AFTER = {
 def add_error_envelope(result: dict[str, Any], generator, request, public) -> dict[str, Any]:
     """Each operation lists the statuses and error codes it can answer with (core.contract),
     with the error envelope's shape narrowed to those codes; its summary is the first sentence
-    of its description."""
+    of its description; its examples are a real request and answer (`recorded_examples`)."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_COMPONENT
     views = {
         (path, method.lower()): callback.cls
@@ -75,7 +79,36 @@ def add_error_envelope(result: dict[str, Any], generator, request, public) -> di
             for status, codes in sorted(answers.errors.items()):
                 responses[str(status)] = _error_response(status, codes, fields)
             _summarise(operation)
+            example = recorded_examples().get(operation.get("operationId", ""))
+            if example:
+                _exemplify(operation, example)
     return result
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "api-examples.json"
+
+
+@functools.cache
+def recorded_examples() -> dict[str, Any]:
+    """docs/api-examples.json: per operation id, the first success of it in a run of the test
+    suite (bin/api-examples), as it was sent and answered."""
+    try:
+        return json.loads(EXAMPLES.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def _exemplify(operation: dict[str, Any], example: dict[str, Any]) -> None:
+    for parameter in operation.get("parameters", ()):
+        if parameter.get("in") == "query" and parameter["name"] in example["query"]:
+            parameter["example"] = example["query"][parameter["name"]]
+    media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if media is not None and example["request"] is not None:
+        media["example"] = example["request"]
+    answer = operation["responses"].get(str(example["status"]), {})
+    content = answer.get("content", {}).get("application/json")
+    if content is not None and example["response"] is not None:
+        content["example"] = example["response"]
 
 
 def _error_response(status: int, codes: dict[str, str], fields: list[str]) -> dict[str, Any]:

@@ -107,15 +107,15 @@ class AppealsApi(generics.GenericAPIView):
         page = self.paginate_queryset(mine) or []
         return self.get_paginated_response([appeal_render(appeal) for appeal in page])
 
-    @extend_schema(
-        operation_id="appeals_create", request=AppealInput, responses={201: AppealOutput}
-    )
     def get_permissions(self) -> Sequence[Any]:
         # A banned user, who cannot sign in, appeals their ban with a token (`appeal_token`).
         if self.request.method == "POST":
             return [AllowAny()]
         return super().get_permissions()
 
+    @extend_schema(
+        operation_id="appeals_create", request=AppealInput, responses={201: AppealOutput}
+    )
     def post(self, request: Request) -> Response:
         """Appeal a confession, reply, post or comment of yours that moderators took down, or a
         sanction against you: once each (a second time is 409 `already_appealed`). A banned
