@@ -3,6 +3,10 @@ an API view in this process is recorded with the view and method that sent it, a
 test of the run (tests/core/test_error_contract.py) fails if one is not listed in its
 operation of the OpenAPI document.
 
+With API_EXAMPLES_OUT=<file> (bin/api-examples) it also keeps the first success of each
+operation, its JSON request and answer, and writes them there at the end: the examples of the
+OpenAPI document (docs/api-examples.json), real answers of the real code.
+
 The recorder is a middleware put in front of the error envelope's for the whole session. It
 watches answers; it changes none. Servers the tests start in other processes (uvicorn,
 gunicorn) are not watched: the schemathesis run holds those to the document.
@@ -11,8 +15,12 @@ gunicorn) are not watched: the schemathesis run holds those to the document.
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -30,6 +38,11 @@ class Seen:
     code: str
 
 
+EXAMPLES_OUT = os.environ.get("API_EXAMPLES_OUT", "")
+JWT = re.compile(r"^eyJ[\w-]+\.[\w-]+\.[\w-]+$")
+# The first success of each (view, method): (query, request body, status, answer).
+examples: dict[tuple[type, str], tuple[dict, Any, int, Any]] = {}
+
 # What was seen, with the first test that saw it.
 seen: dict[Seen, str] = {}
 current_test = ""
@@ -40,9 +53,13 @@ class ErrorRecorder:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        json_sent = request.content_type == "application/json"
+        body = request.body if EXAMPLES_OUT and json_sent else b""
         response = self.get_response(request)
         if response.status_code >= 400 and not response.streaming:
             record(request, response)
+        elif EXAMPLES_OUT and response.status_code < 300 and not response.streaming:
+            keep_example(request, body, response)
         return response
 
 
@@ -57,6 +74,54 @@ def record(request: HttpRequest, response: HttpResponse) -> None:
         return
     entry = Seen(view, request.method.lower(), response.status_code, code)
     seen.setdefault(entry, current_test)
+
+
+def keep_example(request: HttpRequest, body: bytes, response: HttpResponse) -> None:
+    match = getattr(request, "resolver_match", None)
+    view = getattr(getattr(match, "func", None), "cls", None)
+    key = (view, (request.method or "").lower())
+    if view is None or key in examples or not request.path.startswith("/api/v1/"):
+        return
+    if request.content_type == "multipart/form-data" and request.FILES:
+        return  # an upload: its example would be a file; the document's schema describes it
+    try:
+        sent = json.loads(body) if body else None
+        answer = json.loads(response.content) if response.content else None
+    except ValueError:
+        return
+    query = {name: request.GET[name] for name in request.GET}
+    examples[key] = (query, _scrubbed(sent), response.status_code, _scrubbed(answer))
+
+
+def _scrubbed(value: Any) -> Any:
+    """Tokens shortened to their look, lists to two items: an example, not a dump."""
+    if isinstance(value, dict):
+        return {key: _scrubbed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(item) for item in value[:2]]
+    if isinstance(value, str) and JWT.match(value):
+        return "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl"
+    return value
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if not EXAMPLES_OUT or not examples:
+        return
+    from drf_spectacular.generators import SchemaGenerator
+
+    generator = SchemaGenerator()
+    schema = generator.get_schema(request=None, public=True)
+    written = {}
+    for path, _, method, callback in generator.endpoints:
+        found = examples.get((callback.cls, method.lower()))
+        operation = schema["paths"].get(path, {}).get(method.lower())
+        if found and operation:
+            query, sent, status, answer = found
+            written[operation["operationId"]] = {
+                "query": query, "request": sent, "status": status, "response": answer,
+            }  # fmt: skip
+    text = json.dumps(dict(sorted(written.items())), ensure_ascii=False, indent=1)
+    Path(EXAMPLES_OUT).write_text(text + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1276,22 +1276,25 @@ export interface components {
         AccessOutput: {
             access: string;
         };
-        AppealOutput: {
+        /**
+         * @description * `confession` - confession
+         *     * `reply` - reply
+         *     * `post` - post
+         *     * `comment` - comment
+         *     * `sanction` - sanction
+         * @enum {string}
+         */
+        AppealInputKindEnum: "confession" | "reply" | "post" | "comment" | "sanction";
+        AppealInputRequest: {
+            kind: components["schemas"]["AppealInputKindEnum"];
+            /** @description the id of what you appeal */
             id: number;
-            /** @description confession, reply, post, comment or sanction */
-            kind: string;
-            /** @description the id of what was appealed */
-            target_id: number;
+            /** @description why moderators should look again */
             text: string;
-            status: components["schemas"]["AppealOutputStatusEnum"];
-            /** @description the moderators' answer, once decided */
-            note: string;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            decided_at: string | null;
+            /** @description signed out, a banned user appeals their ban with the `appeal_token` signing in answered with (403 `account_disabled`), `kind` `sanction` and its `sanction_id` */
+            appeal_token?: string;
         };
-        AppealOutputRequest: {
+        AppealOutput: {
             id: number;
             /** @description confession, reply, post, comment or sanction */
             kind: string;
@@ -2109,6 +2112,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": 1,
+                     *           "kind": "confession",
+                     *           "target_id": 71356840845747,
+                     *           "text": "It was kind.",
+                     *           "status": "overturned",
+                     *           "note": "On a second look it is fine.",
+                     *           "created_at": "2026-12-06T08:11:41.223910Z",
+                     *           "decided_at": "2026-12-06T08:11:41.937707Z"
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PaginatedAppealOutputList"];
                 };
             };
@@ -2160,6 +2180,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -2192,15 +2234,34 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AppealOutputRequest"];
+                /**
+                 * @example {
+                 *       "kind": "confession",
+                 *       "id": 71356840845747,
+                 *       "text": "It was kind."
+                 *     }
+                 */
+                "application/json": components["schemas"]["AppealInputRequest"];
             };
         };
         responses: {
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "kind": "confession",
+                     *       "target_id": 71356840845747,
+                     *       "text": "It was kind.",
+                     *       "status": "pending",
+                     *       "note": "",
+                     *       "created_at": "2026-12-06T08:11:41.223910Z",
+                     *       "decided_at": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["AppealOutput"];
                 };
             };
@@ -2210,7 +2271,7 @@ export interface operations {
              *     - `parse_error`: The body is not valid JSON (or is nested too deep).
              *     - `validation_error`: Invalid input: `fields` names each field's problems.
              *
-             *     A `validation_error`'s `fields` are among: `id`, `kind`, `target_id`, `text`, `status`, `note`, `created_at`, `decided_at`, `non_field_errors`.
+             *     A `validation_error`'s `fields` are among: `kind`, `id`, `text`, `appeal_token`, `non_field_errors`.
              */
             400: {
                 headers: {
@@ -2267,6 +2328,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -2375,6 +2458,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "alice",
+                 *       "password": "correct-horse-battery-9"
+                 *     }
+                 */
                 "application/json": components["schemas"]["LoginInputRequest"];
             };
         };
@@ -2384,6 +2473,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl",
+                     *       "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl",
+                     *       "user": {
+                     *         "id": 9,
+                     *         "username": "alice",
+                     *         "display_name": "Alice A.",
+                     *         "bio": "",
+                     *         "avatar": null,
+                     *         "avatar_url": null,
+                     *         "accepts_anonymous": true,
+                     *         "language": "",
+                     *         "ip_region": null,
+                     *         "date_joined": "2026-12-06T08:10:02.973936Z",
+                     *         "pending_display_name": null,
+                     *         "pending_bio": null,
+                     *         "pending_avatar": null,
+                     *         "phone": null
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuthOutput"];
                 };
             };
@@ -2448,6 +2559,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "account_disabled";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -2558,6 +2691,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RefreshInputRequest"];
             };
         };
@@ -2609,6 +2747,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -2695,6 +2855,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RefreshInputRequest"];
             };
         };
@@ -2704,6 +2869,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl",
+                     *       "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenPairOutput"];
                 };
             };
@@ -2747,6 +2918,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -2833,6 +3026,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "alice",
+                 *       "password": "correct-horse-battery-9",
+                 *       "display_name": "Alice A."
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegisterInputRequest"];
             };
         };
@@ -2842,6 +3042,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl",
+                     *       "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl",
+                     *       "user": {
+                     *         "id": 9,
+                     *         "username": "alice",
+                     *         "display_name": "Alice A.",
+                     *         "bio": "",
+                     *         "avatar": null,
+                     *         "avatar_url": null,
+                     *         "accepts_anonymous": true,
+                     *         "language": "",
+                     *         "ip_region": null,
+                     *         "date_joined": "2026-12-06T08:10:02.973936Z",
+                     *         "pending_display_name": null,
+                     *         "pending_bio": null,
+                     *         "pending_avatar": null,
+                     *         "phone": null
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuthOutput"];
                 };
             };
@@ -2862,6 +3084,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "bad_request" | "parse_error" | "validation_error";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -2972,6 +3216,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "alice",
+                 *       "password": "correct-horse-battery-9"
+                 *     }
+                 */
                 "application/json": components["schemas"]["LoginInputRequest"];
             };
         };
@@ -2981,6 +3231,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": 182,
+                     *         "username": "alice",
+                     *         "display_name": "",
+                     *         "bio": "",
+                     *         "avatar": null,
+                     *         "avatar_url": null,
+                     *         "accepts_anonymous": true,
+                     *         "language": "",
+                     *         "ip_region": null,
+                     *         "date_joined": "2026-12-06T08:10:18.237844Z",
+                     *         "pending_display_name": null,
+                     *         "pending_bio": null,
+                     *         "pending_avatar": null,
+                     *         "phone": null
+                     *       },
+                     *       "access": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebAuthOutput"];
                 };
             };
@@ -3046,6 +3317,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "account_disabled" | "cross_site";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -3208,6 +3501,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -3245,6 +3560,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AccessOutput"];
                 };
             };
@@ -3316,6 +3636,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -3348,6 +3690,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "xiaoming",
+                 *       "password": "correct-horse-battery-9"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RegisterInputRequest"];
             };
         };
@@ -3357,6 +3705,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "user": {
+                     *         "id": 178,
+                     *         "username": "xiaoming",
+                     *         "display_name": "",
+                     *         "bio": "",
+                     *         "avatar": null,
+                     *         "avatar_url": null,
+                     *         "accepts_anonymous": true,
+                     *         "language": "zh-hans",
+                     *         "ip_region": null,
+                     *         "date_joined": "2026-12-06T08:10:18.117736Z",
+                     *         "pending_display_name": null,
+                     *         "pending_bio": null,
+                     *         "pending_avatar": null,
+                     *         "phone": null
+                     *       },
+                     *       "access": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WebAuthOutput"];
                 };
             };
@@ -3399,6 +3768,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "cross_site";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -3509,6 +3900,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "code": "code-f723912d64dec0d6"
+                 *     }
+                 */
                 "application/json": components["schemas"]["WeChatLoginInputRequest"];
             };
         };
@@ -3518,6 +3914,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl",
+                     *       "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl",
+                     *       "user": {
+                     *         "id": 162,
+                     *         "username": "wx_bc39b1c429",
+                     *         "display_name": "",
+                     *         "bio": "",
+                     *         "avatar": null,
+                     *         "avatar_url": null,
+                     *         "accepts_anonymous": true,
+                     *         "language": "",
+                     *         "ip_region": null,
+                     *         "date_joined": "2026-12-06T08:10:15.781176Z",
+                     *         "pending_display_name": null,
+                     *         "pending_bio": null,
+                     *         "pending_avatar": null,
+                     *         "phone": null
+                     *       },
+                     *       "created": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["WeChatAuthOutput"];
                 };
             };
@@ -3583,6 +4002,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "account_disabled" | "wechat_user_restricted";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -3704,6 +4145,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": 1,
+                     *           "username": "bob",
+                     *           "display_name": "",
+                     *           "anonymous": false,
+                     *           "created_at": "2026-12-06T08:10:08.840793Z"
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PaginatedBlockOutputList"];
                 };
             };
@@ -3755,6 +4210,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -3787,6 +4264,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "BOB"
+                 *     }
+                 */
                 "application/json": components["schemas"]["BlockCreateInputRequest"];
             };
         };
@@ -3804,6 +4286,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "username": "bob",
+                     *       "display_name": "",
+                     *       "anonymous": false,
+                     *       "created_at": "2026-12-06T08:10:08.840793Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["BlockOutput"];
                 };
             };
@@ -3847,6 +4338,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -4010,6 +4523,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -4119,6 +4654,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -4153,6 +4710,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "category": "harassment"
+                 *     }
+                 */
                 "application/json": components["schemas"]["WallReportInputRequest"];
             };
         };
@@ -4162,6 +4724,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 104,
+                     *       "category": "harassment",
+                     *       "created_at": "2026-12-06T08:11:21.404481Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReportOutput"];
                 };
             };
@@ -4249,6 +4818,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -4358,6 +4949,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "recipient": "李白",
+                 *       "body": "床前明月光"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ConfessionSendInputRequest"];
             };
         };
@@ -4367,6 +4964,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 7430361261686696,
+                     *       "role": "sender",
+                     *       "body": "床前明月光",
+                     *       "anonymous": false,
+                     *       "sender": {
+                     *         "username": "杜甫",
+                     *         "display_name": "",
+                     *         "avatar_url": null
+                     *       },
+                     *       "recipient": {
+                     *         "username": "李白",
+                     *         "display_name": "",
+                     *         "avatar_url": null
+                     *       },
+                     *       "matched": false,
+                     *       "status": "approved",
+                     *       "created_at": "2026-12-06T08:10:08.713259Z",
+                     *       "deliver_at": null,
+                     *       "read_at": null,
+                     *       "unread": false,
+                     *       "reply_count": 0,
+                     *       "last_activity_at": "2026-12-06T08:10:08.712774Z",
+                     *       "media": [],
+                     *       "share_token": null,
+                     *       "from_link": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConfessionOutput"];
                 };
             };
@@ -4456,6 +5082,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -4574,6 +5222,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 3855100543554582,
+                     *       "role": "recipient",
+                     *       "body": "guess",
+                     *       "anonymous": true,
+                     *       "sender": null,
+                     *       "recipient": {
+                     *         "username": "bob",
+                     *         "display_name": "",
+                     *         "avatar_url": null
+                     *       },
+                     *       "matched": false,
+                     *       "status": "approved",
+                     *       "created_at": "2026-12-06T08:10:00Z",
+                     *       "deliver_at": null,
+                     *       "read_at": null,
+                     *       "unread": true,
+                     *       "reply_count": 2,
+                     *       "last_activity_at": "2026-12-06T08:10:37.979705Z",
+                     *       "media": [
+                     *         {
+                     *           "id": 684407748661557,
+                     *           "kind": "image",
+                     *           "content_type": "image/jpeg",
+                     *           "size": 100,
+                     *           "width": 10,
+                     *           "height": 10,
+                     *           "duration": null,
+                     *           "url": "http://testserver/media/file/eyJrIjoibS8wNTQwMjhiZGEzNGE0N2FiYTQxMDcwOGUxNzdhZDU3NS5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDUyMDB9:1xa7KQ:hvCnMGjgBB5AQBN1865ZJJA0tDNsL8q91ZoRRfOn5LE",
+                     *           "display_url": "http://testserver/media/file/eyJrIjoibS8wNTQwMjhiZGEzNGE0N2FiYTQxMDcwOGUxNzdhZDU3NS5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDUyMDB9:1xa7KQ:hvCnMGjgBB5AQBN1865ZJJA0tDNsL8q91ZoRRfOn5LE",
+                     *           "thumbnail_url": "http://testserver/media/file/eyJrIjoibS8wNTQwMjhiZGEzNGE0N2FiYTQxMDcwOGUxNzdhZDU3NV90aHVtYi5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDUyMDB9:1xa7KQ:pf3Lvz5zYsX9xWNuRewG9aWooWErWSRDJTLepDXOlew"
+                     *         }
+                     *       ],
+                     *       "share_token": null,
+                     *       "from_link": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConfessionOutput"];
                 };
             };
@@ -4645,6 +5331,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -4679,6 +5387,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "deliver_at": "2026-12-08T08:10:52+00:00"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ConfessionRescheduleInputRequest"];
             };
         };
@@ -4688,6 +5401,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 3523540537459955,
+                     *       "role": "sender",
+                     *       "body": "see you on the 14th",
+                     *       "anonymous": false,
+                     *       "sender": {
+                     *         "username": "alice",
+                     *         "display_name": "",
+                     *         "avatar_url": null
+                     *       },
+                     *       "recipient": {
+                     *         "username": "bob",
+                     *         "display_name": "",
+                     *         "avatar_url": null
+                     *       },
+                     *       "matched": false,
+                     *       "status": "scheduled",
+                     *       "created_at": "2026-12-06T08:10:52.687456Z",
+                     *       "deliver_at": "2026-12-08T08:10:52Z",
+                     *       "read_at": null,
+                     *       "unread": false,
+                     *       "reply_count": 0,
+                     *       "last_activity_at": "2026-12-06T08:10:52.687456Z",
+                     *       "media": [],
+                     *       "share_token": null,
+                     *       "from_link": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConfessionOutput"];
                 };
             };
@@ -4775,6 +5517,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -4960,6 +5724,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -4994,6 +5780,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "deliver_at": "2026-12-08T08:10:52+00:00"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PatchedConfessionRescheduleInputRequest"];
             };
         };
@@ -5003,6 +5794,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 1055885208433844,
+                     *       "role": "sender",
+                     *       "body": "see you on the 14th",
+                     *       "anonymous": false,
+                     *       "sender": {
+                     *         "username": "alice",
+                     *         "display_name": "",
+                     *         "avatar_url": null
+                     *       },
+                     *       "recipient": {
+                     *         "username": "bob",
+                     *         "display_name": "",
+                     *         "avatar_url": null
+                     *       },
+                     *       "matched": false,
+                     *       "status": "scheduled",
+                     *       "created_at": "2026-12-06T08:10:52.543123Z",
+                     *       "deliver_at": "2026-12-08T08:10:52Z",
+                     *       "read_at": null,
+                     *       "unread": false,
+                     *       "reply_count": 0,
+                     *       "last_activity_at": "2026-12-06T08:10:52.543123Z",
+                     *       "media": [],
+                     *       "share_token": null,
+                     *       "from_link": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConfessionOutput"];
                 };
             };
@@ -5090,6 +5910,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -5298,6 +6140,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -5337,6 +6201,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": 2978332261773920,
+                     *           "text": "same class",
+                     *           "created_at": "2026-12-06T08:10:41.408439Z"
+                     *         },
+                     *         {
+                     *           "id": 501667867923498,
+                     *           "text": "I sit behind you",
+                     *           "created_at": "2026-12-06T08:10:41.432886Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["HintListOutput"];
                 };
             };
@@ -5408,6 +6288,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -5442,6 +6344,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "text": "same class"
+                 *     }
+                 */
                 "application/json": components["schemas"]["HintInputRequest"];
             };
         };
@@ -5451,6 +6358,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 2978332261773920,
+                     *       "text": "same class",
+                     *       "created_at": "2026-12-06T08:10:41.408439Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["HintOutput"];
                 };
             };
@@ -5540,6 +6454,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -5681,6 +6617,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 2761500865704368,
+                     *       "role": "recipient",
+                     *       "body": "I like you",
+                     *       "anonymous": false,
+                     *       "sender": {
+                     *         "username": "alice",
+                     *         "display_name": "",
+                     *         "avatar_url": null
+                     *       },
+                     *       "recipient": {
+                     *         "username": "bob",
+                     *         "display_name": "",
+                     *         "avatar_url": null
+                     *       },
+                     *       "matched": false,
+                     *       "status": "approved",
+                     *       "created_at": "2026-12-06T08:10:00Z",
+                     *       "deliver_at": null,
+                     *       "read_at": "2026-12-06T08:10:36.574486Z",
+                     *       "unread": false,
+                     *       "reply_count": 0,
+                     *       "last_activity_at": "2026-12-06T08:10:00Z",
+                     *       "media": [],
+                     *       "share_token": null,
+                     *       "from_link": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConfessionOutput"];
                 };
             };
@@ -5752,6 +6717,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -5796,6 +6783,26 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": 7723533333556081,
+                     *           "body": "me too",
+                     *           "created_at": "2026-12-06T08:10:36.613843Z",
+                     *           "from": "recipient",
+                     *           "mine": false,
+                     *           "author": {
+                     *             "username": "bob",
+                     *             "display_name": "",
+                     *             "avatar_url": null
+                     *           },
+                     *           "status": "approved"
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PaginatedReplyOutputList"];
                 };
             };
@@ -5869,6 +6876,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -5903,6 +6932,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "body": "me too"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReplyInputRequest"];
             };
         };
@@ -5912,6 +6946,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 7723533333556081,
+                     *       "body": "me too",
+                     *       "created_at": "2026-12-06T08:10:36.613843Z",
+                     *       "from": "recipient",
+                     *       "mine": true,
+                     *       "author": {
+                     *         "username": "bob",
+                     *         "display_name": "",
+                     *         "avatar_url": null
+                     *       },
+                     *       "status": "approved"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReplyOutput"];
                 };
             };
@@ -6001,6 +7050,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -6113,6 +7184,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "category": "spam",
+                 *       "text": "ads"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReportInputRequest"];
             };
         };
@@ -6122,6 +7199,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 98,
+                     *       "category": "spam",
+                     *       "created_at": "2026-12-06T08:10:45.678291Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReportOutput"];
                 };
             };
@@ -6209,6 +7293,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -6347,6 +7453,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 2127818924964988,
+                     *       "role": "sender",
+                     *       "body": "psst",
+                     *       "anonymous": false,
+                     *       "sender": {
+                     *         "username": "alice",
+                     *         "display_name": "",
+                     *         "avatar_url": null
+                     *       },
+                     *       "recipient": {
+                     *         "username": "bob",
+                     *         "display_name": "",
+                     *         "avatar_url": null
+                     *       },
+                     *       "matched": false,
+                     *       "status": "approved",
+                     *       "created_at": "2026-12-06T08:10:41.908098Z",
+                     *       "deliver_at": null,
+                     *       "read_at": null,
+                     *       "unread": false,
+                     *       "reply_count": 0,
+                     *       "last_activity_at": "2026-12-06T08:10:41.908098Z",
+                     *       "media": [],
+                     *       "share_token": null,
+                     *       "from_link": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConfessionOutput"];
                 };
             };
@@ -6431,6 +7566,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -6574,6 +7731,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Conflict, in the error envelope. Its `code`:
              *     - `not_shareable`: Only an approved share link nobody has claimed has a share code.
              */
@@ -6636,6 +7815,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "share_token": "YYxSTLWDVtxyfbEbWLks5zDmcJ0UtvVU"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ShareSceneOutput"];
                 };
             };
@@ -6707,6 +7891,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -6749,6 +7955,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": 7430361261686696,
+                     *           "role": "recipient",
+                     *           "body": "床前明月光",
+                     *           "anonymous": false,
+                     *           "sender": {
+                     *             "username": "杜甫",
+                     *             "display_name": "",
+                     *             "avatar_url": null
+                     *           },
+                     *           "recipient": {
+                     *             "username": "李白",
+                     *             "display_name": "",
+                     *             "avatar_url": null
+                     *           },
+                     *           "matched": false,
+                     *           "status": "approved",
+                     *           "created_at": "2026-12-06T08:10:00Z",
+                     *           "deliver_at": null,
+                     *           "read_at": null,
+                     *           "unread": true,
+                     *           "reply_count": 0,
+                     *           "last_activity_at": "2026-12-06T08:10:00Z",
+                     *           "media": [],
+                     *           "share_token": null,
+                     *           "from_link": false
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PaginatedConfessionOutputList"];
                 };
             };
@@ -6790,6 +8030,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -6842,6 +8104,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": 2761500865704368,
+                     *           "role": "sender",
+                     *           "body": "I like you",
+                     *           "anonymous": false,
+                     *           "sender": {
+                     *             "username": "alice",
+                     *             "display_name": "",
+                     *             "avatar_url": null
+                     *           },
+                     *           "recipient": {
+                     *             "username": "bob",
+                     *             "display_name": "",
+                     *             "avatar_url": null
+                     *           },
+                     *           "matched": false,
+                     *           "status": "approved",
+                     *           "created_at": "2026-12-06T08:10:36.535038Z",
+                     *           "deliver_at": null,
+                     *           "read_at": "2026-12-06T08:10:36.574486Z",
+                     *           "unread": false,
+                     *           "reply_count": 0,
+                     *           "last_activity_at": "2026-12-06T08:10:36.534625Z",
+                     *           "media": [],
+                     *           "share_token": null,
+                     *           "from_link": false
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PaginatedConfessionOutputList"];
                 };
             };
@@ -6893,6 +8189,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -6932,6 +8250,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 1102595207330817,
+                     *       "role": "viewer",
+                     *       "body": "guess who",
+                     *       "anonymous": true,
+                     *       "sender": null,
+                     *       "recipient": null,
+                     *       "matched": false,
+                     *       "status": "approved",
+                     *       "created_at": "2026-12-06T08:10:00Z",
+                     *       "deliver_at": null,
+                     *       "read_at": null,
+                     *       "unread": false,
+                     *       "reply_count": 0,
+                     *       "last_activity_at": "2026-12-06T08:10:00Z",
+                     *       "media": [],
+                     *       "share_token": null,
+                     *       "from_link": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConfessionOutput"];
                 };
             };
@@ -6993,6 +8332,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -7089,6 +8450,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 1102595207330817,
+                     *       "role": "recipient",
+                     *       "body": "guess who",
+                     *       "anonymous": true,
+                     *       "sender": null,
+                     *       "recipient": {
+                     *         "username": "bob",
+                     *         "display_name": "",
+                     *         "avatar_url": null
+                     *       },
+                     *       "matched": false,
+                     *       "status": "approved",
+                     *       "created_at": "2026-12-06T08:10:00Z",
+                     *       "deliver_at": null,
+                     *       "read_at": null,
+                     *       "unread": true,
+                     *       "reply_count": 0,
+                     *       "last_activity_at": "2026-12-06T08:10:00Z",
+                     *       "media": [],
+                     *       "share_token": null,
+                     *       "from_link": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["ConfessionOutput"];
                 };
             };
@@ -7161,6 +8547,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Gone, in the error envelope. Its `code`:
              *     - `already_claimed`: Someone else has already opened this link.
              *     - `retracted`: Its sender took this confession back.
@@ -7221,6 +8629,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [],
+                     *       "cooling": [],
+                     *       "free": 9,
+                     *       "max": 9
+                     *     }
+                     */
                     "application/json": components["schemas"]["CrushListOutput"];
                 };
             };
@@ -7270,6 +8686,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -7302,6 +8740,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "bob"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CrushInputRequest"];
             };
         };
@@ -7311,6 +8754,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "username": "bob",
+                     *           "display_name": "",
+                     *           "avatar_url": null,
+                     *           "matched": false,
+                     *           "created_at": "2026-12-06T08:10:40.336068Z"
+                     *         }
+                     *       ],
+                     *       "cooling": [],
+                     *       "free": 8,
+                     *       "max": 9
+                     *     }
+                     */
                     "application/json": components["schemas"]["CrushListOutput"];
                 };
             };
@@ -7354,6 +8813,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -7564,6 +9045,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -7603,6 +9106,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "handle": "76nfbgy8qn",
+                     *       "display_name": "alice",
+                     *       "avatar_url": null,
+                     *       "prompt": "Ask me anything",
+                     *       "paused": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["InboxLinkCardOutput"];
                 };
             };
@@ -7674,6 +9186,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Too many requests, in the error envelope. Its `code`:
              *     - `throttled`: Too many requests: wait the seconds of `Retry-After`.
              */
@@ -7732,6 +9266,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "body": "You were great in the play"
+                 *     }
+                 */
                 "application/json": components["schemas"]["LinkMessageInputRequest"];
             };
         };
@@ -7741,6 +9280,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "sent": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["LinkMessageOutput"];
                 };
             };
@@ -7830,6 +9374,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -7973,6 +9539,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [],
+                     *       "next": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PaginatedMatchOutputList"];
                 };
             };
@@ -8024,6 +9596,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -8061,6 +9655,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 9,
+                     *       "username": "alice",
+                     *       "display_name": "Alice A.",
+                     *       "bio": "",
+                     *       "avatar": null,
+                     *       "avatar_url": null,
+                     *       "accepts_anonymous": true,
+                     *       "language": "",
+                     *       "ip_region": null,
+                     *       "date_joined": "2026-12-06T08:10:02.973936Z",
+                     *       "pending_display_name": null,
+                     *       "pending_bio": null,
+                     *       "pending_avatar": null,
+                     *       "phone": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserSelfOutput"];
                 };
             };
@@ -8110,6 +9722,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -8142,6 +9776,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "bio": "hello"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ProfileUpdateInputRequest"];
             };
         };
@@ -8151,6 +9790,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 144,
+                     *       "username": "alice",
+                     *       "display_name": "Ann",
+                     *       "bio": "hello",
+                     *       "avatar": null,
+                     *       "avatar_url": null,
+                     *       "accepts_anonymous": true,
+                     *       "language": "",
+                     *       "ip_region": null,
+                     *       "date_joined": "2026-12-06T08:10:10.865024Z",
+                     *       "pending_display_name": null,
+                     *       "pending_bio": null,
+                     *       "pending_avatar": null,
+                     *       "phone": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserSelfOutput"];
                 };
             };
@@ -8195,6 +9852,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -8334,6 +10013,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -8366,6 +10067,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "username": "Alice"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PatchedProfileUpdateInputRequest"];
             };
         };
@@ -8375,6 +10081,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 28,
+                     *       "username": "Alice",
+                     *       "display_name": "",
+                     *       "bio": "",
+                     *       "avatar": null,
+                     *       "avatar_url": null,
+                     *       "accepts_anonymous": true,
+                     *       "language": "",
+                     *       "ip_region": null,
+                     *       "date_joined": "2026-12-06T08:10:04.766420Z",
+                     *       "pending_display_name": null,
+                     *       "pending_bio": null,
+                     *       "pending_avatar": null,
+                     *       "phone": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserSelfOutput"];
                 };
             };
@@ -8419,6 +10143,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -8510,6 +10256,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "inbox_unread": 1,
+                     *       "sent_unread": 0,
+                     *       "notifications_unread": 4
+                     *     }
+                     */
                     "application/json": components["schemas"]["CountsOutput"];
                 };
             };
@@ -8559,6 +10312,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -8596,6 +10371,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "export": {
+                     *         "id": 1,
+                     *         "status": "ready",
+                     *         "requested_at": "2026-12-06T08:13:56.273385Z",
+                     *         "ready_at": "2026-12-06T08:13:56.489132Z",
+                     *         "expires_at": "2026-12-07T08:13:56.489132Z",
+                     *         "size": 3739,
+                     *         "url": "http://testserver/media/file/eyJrIjoiZXhwb3J0cy8xNjE2L0VVMklIWHc2ZDFVOVduTHhhSmNxUVlxTzdGRGhGcl9GLnppcCIsInQiOiJhcHBsaWNhdGlvbi96aXAiLCJlIjoxNzk2NjMxMjM2fQ:1xa7Nc:hBmBy2DpivqRela0D1gVdPYPkZUFwYEXSKIR1jdy0lE"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExportLatestOutput"];
                 };
             };
@@ -8645,6 +10433,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -8682,6 +10492,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "status": "pending",
+                     *       "requested_at": "2026-12-06T08:13:56.273385Z",
+                     *       "ready_at": null,
+                     *       "expires_at": null,
+                     *       "size": 0,
+                     *       "url": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["ExportOutput"];
                 };
             };
@@ -8721,6 +10542,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -8792,6 +10635,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "enabled": false,
+                     *       "paused": false,
+                     *       "prompt": "",
+                     *       "filter_words": [],
+                     *       "handle": null,
+                     *       "url": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["InboxLinkOutput"];
                 };
             };
@@ -8831,6 +10684,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -8897,6 +10772,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "enabled": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["InboxLinkInputRequest"];
             };
         };
@@ -8906,6 +10786,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "enabled": true,
+                     *       "paused": false,
+                     *       "prompt": "",
+                     *       "filter_words": [],
+                     *       "handle": "a8n62razae",
+                     *       "url": "http://testserver/u/a8n62razae"
+                     *     }
+                     */
                     "application/json": components["schemas"]["InboxLinkOutput"];
                 };
             };
@@ -8949,6 +10839,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -9064,6 +10976,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "words": []
+                     *     }
+                     */
                     "application/json": components["schemas"]["MutesOutput"];
                 };
             };
@@ -9103,6 +11020,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -9169,6 +11108,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "words": [
+                 *         "exam"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["MutesInputRequest"];
             };
         };
@@ -9178,6 +11124,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "words": [
+                     *         "exam"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["MutesOutput"];
                 };
             };
@@ -9221,6 +11174,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -9336,6 +11311,88 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "settings": {
+                     *         "account.export_ready": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.claimed": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.hinted": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.matched": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.moderated": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.read": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.received": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.replied": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.retracted": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.revealed": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "crush.matched": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "crush.received": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "moderation.appeal_decided": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "moderation.notice": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "moderation.sanctioned": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "report.resolved": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "wall.commented": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "wall.liked": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "wall.moderated": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["NotificationSettingsBody"];
                 };
             };
@@ -9375,6 +11432,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -9441,6 +11520,15 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "settings": {
+                 *         "confession.received": {
+                 *           "subscribe": false
+                 *         }
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["NotificationSettingsBodyRequest"];
             };
         };
@@ -9450,6 +11538,88 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "settings": {
+                     *         "account.export_ready": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.claimed": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.hinted": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.matched": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.moderated": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.read": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.received": {
+                     *           "socket": true,
+                     *           "subscribe": false
+                     *         },
+                     *         "confession.replied": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.retracted": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "confession.revealed": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "crush.matched": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "crush.received": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "moderation.appeal_decided": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "moderation.notice": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "moderation.sanctioned": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "report.resolved": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "wall.commented": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "wall.liked": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         },
+                     *         "wall.moderated": {
+                     *           "socket": true,
+                     *           "subscribe": true
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["NotificationSettingsBody"];
                 };
             };
@@ -9493,6 +11663,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -9603,6 +11795,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "code": "phone-eb2d37f2250df7b7"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PhoneBindInputRequest"];
             };
         };
@@ -9612,6 +11809,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 112,
+                     *       "username": "alice",
+                     *       "display_name": "",
+                     *       "bio": "",
+                     *       "avatar": null,
+                     *       "avatar_url": null,
+                     *       "accepts_anonymous": true,
+                     *       "language": "",
+                     *       "ip_region": null,
+                     *       "date_joined": "2026-12-06T08:10:09.398493Z",
+                     *       "pending_display_name": null,
+                     *       "pending_bio": null,
+                     *       "pending_avatar": null,
+                     *       "phone": "138****5678"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserSelfOutput"];
                 };
             };
@@ -9679,6 +11894,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "wechat_user_restricted";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -9865,6 +12102,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -9907,6 +12166,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": 10,
+                     *           "kind": "mute",
+                     *           "reason": "spam",
+                     *           "created_at": "2026-12-06T08:11:54.499773Z",
+                     *           "until": "2026-12-07T08:11:54.498535Z",
+                     *           "active": true
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PaginatedSanctionOutputList"];
                 };
             };
@@ -9948,6 +12222,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -10045,6 +12341,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -10162,6 +12480,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 2804225313662114,
+                     *       "kind": "image",
+                     *       "content_type": "image/jpeg",
+                     *       "size": 971,
+                     *       "width": 40,
+                     *       "height": 30,
+                     *       "duration": null,
+                     *       "url": "http://testserver/media/file/eyJrIjoibS8xOTYzYzVmMDNhOGQ0YmM5YTJiMjk1M2JiZDc3NmM5ZS5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDUyMDB9:1xa7L9:lJYxt6lfZtJnPcDug8O3asaPS35n7hHescuh1VoqJL4",
+                     *       "display_url": "http://testserver/media/file/eyJrIjoibS8xOTYzYzVmMDNhOGQ0YmM5YTJiMjk1M2JiZDc3NmM5ZS5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDUyMDB9:1xa7L9:lJYxt6lfZtJnPcDug8O3asaPS35n7hHescuh1VoqJL4",
+                     *       "thumbnail_url": "http://testserver/media/file/eyJrIjoibS8xOTYzYzVmMDNhOGQ0YmM5YTJiMjk1M2JiZDc3NmM5ZV90aHVtYi5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDUyMDB9:1xa7L9:3o4rRG5qQA_NDssL6_Z5BrP3xAG0XoLwGwphaEYMnx8"
+                     *     }
+                     */
                     "application/json": components["schemas"]["MediaOutput"];
                 };
             };
@@ -10223,6 +12555,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -10342,6 +12696,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Conflict, in the error envelope. Its `code`:
              *     - `media_attached`: This media is in use (a confession carries it, or it is your avatar).
              */
@@ -10417,6 +12793,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": 230,
+                     *           "type": "confession.received",
+                     *           "created_at": "2026-12-06T08:10:00Z",
+                     *           "data": {
+                     *             "sender": null,
+                     *             "anonymous": true,
+                     *             "has_media": true,
+                     *             "confession_id": 3855100543554582
+                     *           },
+                     *           "preview": "guess",
+                     *           "read_at": null
+                     *         },
+                     *         {
+                     *           "id": 231,
+                     *           "type": "confession.replied",
+                     *           "created_at": "2026-12-06T08:10:00Z",
+                     *           "data": {
+                     *             "from": "sender",
+                     *             "author": null,
+                     *             "reply_id": 2952260695973488,
+                     *             "confession_id": 3855100543554582
+                     *           },
+                     *           "preview": "it's me",
+                     *           "read_at": null
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PaginatedNotificationOutputList"];
                 };
             };
@@ -10471,6 +12880,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -10503,6 +12934,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "up_to": 771
+                 *     }
+                 */
                 "application/json": components["schemas"]["NotificationReadInputRequest"];
             };
         };
@@ -10512,6 +12948,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "marked": 3
+                     *     }
+                     */
                     "application/json": components["schemas"]["NotificationReadOutput"];
                 };
             };
@@ -10555,6 +12996,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -10648,6 +13111,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 1481434363523989,
+                     *       "wall": "town",
+                     *       "body": "a loud post",
+                     *       "to": "",
+                     *       "anonymous": true,
+                     *       "author": null,
+                     *       "verified": false,
+                     *       "ip_region": null,
+                     *       "mine": false,
+                     *       "status": "approved",
+                     *       "pinned": false,
+                     *       "folded": "spam",
+                     *       "comments_locked": true,
+                     *       "created_at": "2026-12-06T08:10:59.681340Z",
+                     *       "media": [],
+                     *       "like_count": 0,
+                     *       "comment_count": 0,
+                     *       "liked": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["PostOutput"];
                 };
             };
@@ -10709,6 +13194,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -10828,6 +13335,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -10872,6 +13401,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": 4261473525964355,
+                     *           "post_id": 313242596660760,
+                     *           "parent_id": null,
+                     *           "body": "anonymous=False",
+                     *           "anonymous": false,
+                     *           "author": {
+                     *             "username": "walker",
+                     *             "display_name": "",
+                     *             "avatar_url": null
+                     *           },
+                     *           "verified": false,
+                     *           "ip_region": "Guangdong",
+                     *           "post_author": true,
+                     *           "alias": "OP",
+                     *           "mine": false,
+                     *           "status": "approved",
+                     *           "created_at": "2026-12-06T08:10:15.574841Z"
+                     *         },
+                     *         {
+                     *           "id": 6247133953252823,
+                     *           "post_id": 313242596660760,
+                     *           "parent_id": null,
+                     *           "body": "anonymous=True",
+                     *           "anonymous": true,
+                     *           "author": null,
+                     *           "verified": false,
+                     *           "ip_region": null,
+                     *           "post_author": false,
+                     *           "alias": "A",
+                     *           "mine": false,
+                     *           "status": "approved",
+                     *           "created_at": "2026-12-06T08:10:15.595938Z"
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PaginatedCommentOutputList"];
                 };
             };
@@ -10945,6 +13515,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -10979,6 +13571,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "body": "anonymous=False",
+                 *       "anonymous": false
+                 *     }
+                 */
                 "application/json": components["schemas"]["CommentInputRequest"];
             };
         };
@@ -10988,6 +13586,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 4261473525964355,
+                     *       "post_id": 313242596660760,
+                     *       "parent_id": null,
+                     *       "body": "anonymous=False",
+                     *       "anonymous": false,
+                     *       "author": {
+                     *         "username": "walker",
+                     *         "display_name": "",
+                     *         "avatar_url": null
+                     *       },
+                     *       "verified": false,
+                     *       "ip_region": "Guangdong",
+                     *       "post_author": true,
+                     *       "alias": "OP",
+                     *       "mine": true,
+                     *       "status": "approved",
+                     *       "created_at": "2026-12-06T08:10:15.574841Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CommentOutput"];
                 };
             };
@@ -11080,6 +13699,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -11195,6 +13836,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "following": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FollowOutput"];
                 };
             };
@@ -11256,6 +13902,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -11329,6 +13997,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "following": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["FollowOutput"];
                 };
             };
@@ -11412,6 +14085,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -11507,6 +14202,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "following": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["FollowOutput"];
                 };
             };
@@ -11568,6 +14268,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -11641,6 +14363,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 563039232685252,
+                     *       "wall": "town",
+                     *       "body": "older",
+                     *       "to": "",
+                     *       "anonymous": true,
+                     *       "author": null,
+                     *       "verified": false,
+                     *       "ip_region": null,
+                     *       "mine": false,
+                     *       "status": "approved",
+                     *       "pinned": false,
+                     *       "folded": null,
+                     *       "comments_locked": false,
+                     *       "created_at": "2026-12-06T07:10:58.851104Z",
+                     *       "media": [],
+                     *       "like_count": 1,
+                     *       "comment_count": 0,
+                     *       "liked": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["PostOutput"];
                 };
             };
@@ -11735,6 +14479,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Conflict, in the error envelope. Its `code`:
              *     - `not_public`: This post is not public.
              */
@@ -11796,6 +14562,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 4866021114142820,
+                     *       "wall": "town",
+                     *       "body": "to the one in the white coat",
+                     *       "to": "",
+                     *       "anonymous": true,
+                     *       "author": null,
+                     *       "verified": false,
+                     *       "ip_region": null,
+                     *       "mine": false,
+                     *       "status": "approved",
+                     *       "pinned": false,
+                     *       "folded": null,
+                     *       "comments_locked": false,
+                     *       "created_at": "2026-12-06T08:11:19.851266Z",
+                     *       "media": [],
+                     *       "like_count": 1,
+                     *       "comment_count": 0,
+                     *       "liked": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["PostOutput"];
                 };
             };
@@ -11867,6 +14655,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -11901,6 +14711,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "category": "spam"
+                 *     }
+                 */
                 "application/json": components["schemas"]["WallReportInputRequest"];
             };
         };
@@ -11910,6 +14725,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 102,
+                     *       "category": "spam",
+                     *       "created_at": "2026-12-06T08:11:21.253410Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReportOutput"];
                 };
             };
@@ -11997,6 +14819,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -12113,6 +14957,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "username": "李白",
+                     *       "display_name": "",
+                     *       "bio": "",
+                     *       "avatar": null,
+                     *       "avatar_url": null,
+                     *       "accepts_anonymous": true,
+                     *       "ip_region": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserPublicOutput"];
                 };
             };
@@ -12184,6 +15039,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -12221,6 +15098,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "slug": "pku",
+                     *           "name": "PKU",
+                     *           "description": "",
+                     *           "invite_only": false,
+                     *           "verification": "email",
+                     *           "email_domains": [
+                     *             "pku.edu.cn",
+                     *             "stu.thu.edu.cn"
+                     *           ],
+                     *           "shows_region": false,
+                     *           "moderation": "post",
+                     *           "joined": false,
+                     *           "verified": false
+                     *         },
+                     *         {
+                     *           "slug": "campus",
+                     *           "name": "表白墙",
+                     *           "description": "默认的表白墙：描述你想说给谁，说出心里话。",
+                     *           "invite_only": false,
+                     *           "verification": "none",
+                     *           "email_domains": [],
+                     *           "shows_region": false,
+                     *           "moderation": "pre",
+                     *           "joined": false,
+                     *           "verified": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["WallListOutput"];
                 };
             };
@@ -12260,6 +15170,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -12313,6 +15245,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "slug": "town",
+                     *       "name": "Town",
+                     *       "description": "",
+                     *       "invite_only": false,
+                     *       "verification": "none",
+                     *       "email_domains": [],
+                     *       "shows_region": false,
+                     *       "moderation": "post",
+                     *       "joined": true,
+                     *       "verified": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["WallOutput"];
                 };
             };
@@ -12400,6 +15346,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -12529,6 +15497,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "results": [
+                     *         {
+                     *           "id": 6903830517253472,
+                     *           "wall": "town",
+                     *           "body": "masked",
+                     *           "to": "",
+                     *           "anonymous": true,
+                     *           "author": null,
+                     *           "verified": false,
+                     *           "ip_region": null,
+                     *           "mine": false,
+                     *           "status": "approved",
+                     *           "pinned": false,
+                     *           "folded": null,
+                     *           "comments_locked": false,
+                     *           "created_at": "2026-12-06T08:10:15.523616Z",
+                     *           "media": [],
+                     *           "like_count": 0,
+                     *           "comment_count": 0,
+                     *           "liked": false
+                     *         },
+                     *         {
+                     *           "id": 313242596660760,
+                     *           "wall": "town",
+                     *           "body": "signed",
+                     *           "to": "",
+                     *           "anonymous": false,
+                     *           "author": {
+                     *             "username": "walker",
+                     *             "display_name": "",
+                     *             "avatar_url": null
+                     *           },
+                     *           "verified": false,
+                     *           "ip_region": "Guangdong",
+                     *           "mine": false,
+                     *           "status": "approved",
+                     *           "pinned": false,
+                     *           "folded": null,
+                     *           "comments_locked": false,
+                     *           "created_at": "2026-12-06T08:10:15.508342Z",
+                     *           "media": [],
+                     *           "like_count": 0,
+                     *           "comment_count": 0,
+                     *           "liked": false
+                     *         }
+                     *       ],
+                     *       "next": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["PaginatedPostOutputList"];
                 };
             };
@@ -12605,6 +15624,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Too many requests, in the error envelope. Its `code`:
              *     - `throttled`: Too many requests: wait the seconds of `Retry-After`.
              */
@@ -12663,6 +15704,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "body": "hello"
+                 *     }
+                 */
                 "application/json": components["schemas"]["PostInputRequest"];
             };
         };
@@ -12672,6 +15718,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 3344436411966242,
+                     *       "wall": "town",
+                     *       "body": "hello",
+                     *       "to": "",
+                     *       "anonymous": true,
+                     *       "author": {
+                     *         "username": "alice",
+                     *         "display_name": "",
+                     *         "avatar_url": null
+                     *       },
+                     *       "verified": false,
+                     *       "ip_region": null,
+                     *       "mine": true,
+                     *       "status": "approved",
+                     *       "pinned": false,
+                     *       "folded": null,
+                     *       "comments_locked": false,
+                     *       "created_at": "2026-12-06T08:10:09.835660Z",
+                     *       "media": [],
+                     *       "like_count": 0,
+                     *       "comment_count": 0,
+                     *       "liked": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["PostOutput"];
                 };
             };
@@ -12763,6 +15835,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -12875,6 +15969,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "Alice@PKU.edu.cn"
+                 *     }
+                 */
                 "application/json": components["schemas"]["VerifyInputRequest"];
             };
         };
@@ -12884,6 +15983,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "email_domain": "pku.edu.cn",
+                     *       "expires_at": "2026-12-06T08:26:07.285556Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["VerifySentOutput"];
                 };
             };
@@ -12949,6 +16054,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -13085,6 +16212,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "code": "735814"
+                 *     }
+                 */
                 "application/json": components["schemas"]["VerifyConfirmInputRequest"];
             };
         };
@@ -13094,6 +16226,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "slug": "pku",
+                     *       "name": "PKU",
+                     *       "description": "",
+                     *       "invite_only": false,
+                     *       "verification": "email",
+                     *       "email_domains": [
+                     *         "pku.edu.cn",
+                     *         "stu.thu.edu.cn"
+                     *       ],
+                     *       "shows_region": false,
+                     *       "moderation": "post",
+                     *       "joined": true,
+                     *       "verified": true
+                     *     }
+                     */
                     "application/json": components["schemas"]["WallOutput"];
                 };
             };
@@ -13160,6 +16309,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_found";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
@@ -13298,6 +16469,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "templates": [
+                     *         {
+                     *           "event": "confession.received",
+                     *           "template_id": "TPL_RECEIVED",
+                     *           "credits": 0,
+                     *           "ask": true
+                     *         },
+                     *         {
+                     *           "event": "confession.replied",
+                     *           "template_id": "TPL_REPLIED",
+                     *           "credits": 0,
+                     *           "ask": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["SubscriptionsOutput"];
                 };
             };
@@ -13347,6 +16536,28 @@ export interface operations {
                 };
             };
             /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
              * @description Unavailable, in the error envelope. Its `code`:
              *     - `service_unavailable`: A service we depend on is unavailable: try again soon.
              */
@@ -13379,6 +16590,15 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "TPL_RECEIVED": "accept",
+                 *       "TPL_REPLIED": "reject",
+                 *       "TPL_MATCHED": "ban",
+                 *       "SOMEONE_ELSES": "accept",
+                 *       "errMsg": "requestSubscribeMessage:ok"
+                 *     }
+                 */
                 "application/json": {
                     [key: string]: string;
                 };
@@ -13390,6 +16610,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "templates": [
+                     *         {
+                     *           "event": "confession.received",
+                     *           "template_id": "TPL_RECEIVED",
+                     *           "credits": 1,
+                     *           "ask": false
+                     *         },
+                     *         {
+                     *           "event": "confession.replied",
+                     *           "template_id": "TPL_REPLIED",
+                     *           "credits": 0,
+                     *           "ask": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["SubscriptionsOutput"];
                 };
             };
@@ -13431,6 +16669,28 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "not_authenticated" | "token_expired";
+                            message: string;
+                            /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
+                            fields?: {
+                                [key: string]: string[];
+                            };
+                        };
+                    };
+                };
+            };
+            /**
+             * @description Not acceptable, in the error envelope. Its `code`:
+             *     - `not_acceptable`: The Accept header admits no type this operation answers with (JSON).
+             */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_acceptable";
                             message: string;
                             /** @description Only for validation errors: the problems of each field. A field inside a list or an object is named by its place: `media[0]`, `parts[1].size`. */
                             fields?: {
