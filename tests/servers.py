@@ -3,6 +3,7 @@ database and Redis with the test process (for cross-process and end-to-end tests
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -176,3 +177,33 @@ def signed_up(server_url: str, username: str) -> requests.Session:
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {made.json()['access']}"
     return session
+
+
+MINI_PROGRAM_PUSH_TOKEN = "push-token"
+
+
+def mini_program_environment(s3_server, wechat, template_id: str) -> dict[str, str]:
+    """A server as a mini program meets it: S3, the fake WeChat, a subscribe-message template
+    for `confession.received`, WeChat's push (its image check's verdicts) and the worker in
+    the server process, as under make run."""
+    templates = {"confession.received": {"id": template_id, "data": {"thing1": "title"}}}
+    return {
+        **s3_environment(s3_server),
+        **wechat_environment(wechat),
+        "WECHAT_SUBSCRIBE_TEMPLATES": json.dumps(templates),
+        "WECHAT_PUSH_TOKEN": MINI_PROGRAM_PUSH_TOKEN,
+        "TASKS_WORKER_IN_SERVER": "1",
+    }
+
+
+def image_check_passed(server_url: str, trace_id: str, openid: str) -> None:
+    """WeChat pushes its image check's verdict `pass` for `trace_id` to the server."""
+    from tests.fakes.wechat import push_query
+
+    event = {"ToUserName": "gh_x", "FromUserName": openid, "CreateTime": 1714200000,
+             "MsgType": "event", "Event": "wxa_media_check", "trace_id": trace_id,
+             "version": 2, "result": {"suggest": "pass", "label": "100"}}  # fmt: skip
+    answer = requests.post(
+        f"{server_url}/wechat/push?{push_query(MINI_PROGRAM_PUSH_TOKEN)}", json=event, timeout=10
+    )
+    assert answer.content == b"success", answer.text

@@ -4,23 +4,19 @@ a real server (clients/js/test/journey.test.mjs, run by Node's test runner)."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import threading
 from pathlib import Path
 
 import pytest
-import requests
 from PIL import Image
 
-from tests.fakes.wechat import push_query
-from tests.servers import AsgiServer, s3_environment, wechat_environment
+from tests.servers import AsgiServer, image_check_passed, mini_program_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 SDK = ROOT / "clients" / "js"
 TEMPLATE = "TPL_RECEIVED"
-PUSH_TOKEN = "push-token"
 
 pytestmark = [pytest.mark.service("node")]
 
@@ -86,31 +82,19 @@ def wechat_passes_each_image(server, wechat, openid: str, done: threading.Event)
     while not done.wait(0.05):
         for trace_id in [t for t in wechat.trace_ids if t not in judged]:
             judged.add(trace_id)
-            event = {"ToUserName": "gh_x", "FromUserName": openid, "CreateTime": 1714200000,
-                     "MsgType": "event", "Event": "wxa_media_check", "trace_id": trace_id,
-                     "version": 2, "result": {"suggest": "pass", "label": "100"}}  # fmt: skip
-            answer = requests.post(
-                f"{server.http_url}/wechat/push?{push_query(PUSH_TOKEN)}", json=event, timeout=10
-            )
-            assert answer.content == b"success", answer.text
+            image_check_passed(server.http_url, trace_id, openid)
 
 
 @pytest.fixture
 def server(tmp_path, s3_server, wechat):
-    templates = {"confession.received": {"id": TEMPLATE, "data": {"thing1": "title"}}}
     server = AsgiServer(
         tmp_path,
         env={
-            **s3_environment(s3_server),
-            **wechat_environment(wechat),
-            "WECHAT_SUBSCRIBE_TEMPLATES": json.dumps(templates),
+            **mini_program_environment(s3_server, wechat, TEMPLATE),
             # Short tokens: the socket's renewal comes 5 s after it opens.
             "JWT_ACCESS_MINUTES": "1",
             # Two looks at one share link a second: the third is a 429 of a second.
             "SHARED_LINK_THROTTLE_RATE": "2/s",
-            "WECHAT_PUSH_TOKEN": PUSH_TOKEN,
-            # The image check's task runs in the server, as under make run.
-            "TASKS_WORKER_IN_SERVER": "1",
         },
     )
     yield server

@@ -17,8 +17,7 @@ import requests
 import websockets
 from PIL import Image
 
-from tests.fakes.wechat import push_query
-from tests.servers import AsgiServer, s3_environment, wechat_environment
+from tests.servers import AsgiServer, image_check_passed, mini_program_environment
 
 pytestmark = [
     pytest.mark.service("redis"),
@@ -28,23 +27,11 @@ pytestmark = [
 
 WX_REQUEST_METHODS = {"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "TRACE", "CONNECT"}
 TEMPLATE = "TPL_RECEIVED"
-PUSH_TOKEN = "push-token"
 
 
 @pytest.fixture
 def server(tmp_path, s3_server, wechat):
-    templates = {"confession.received": {"id": TEMPLATE, "data": {"thing1": "title"}}}
-    server = AsgiServer(
-        tmp_path,
-        env={
-            **s3_environment(s3_server),
-            **wechat_environment(wechat),
-            "WECHAT_SUBSCRIBE_TEMPLATES": json.dumps(templates),
-            "WECHAT_PUSH_TOKEN": PUSH_TOKEN,
-            # The image check's task and the verdict's run in the server, as under make run.
-            "TASKS_WORKER_IN_SERVER": "1",
-        },
-    )
+    server = AsgiServer(tmp_path, env=mini_program_environment(s3_server, wechat, TEMPLATE))
     yield server
     server.stop()
 
@@ -109,14 +96,7 @@ async def image_passes_wechats_check(server: AsgiServer, wechat, openid: str) ->
         if wechat.trace_ids:
             break
         await asyncio.sleep(0.1)
-    event = {"ToUserName": "gh_x", "FromUserName": openid, "CreateTime": 1714200000,
-             "MsgType": "event", "Event": "wxa_media_check", "trace_id": wechat.trace_ids[-1],
-             "version": 2, "result": {"suggest": "pass", "label": "100"}}  # fmt: skip
-    query = push_query(PUSH_TOKEN)
-    answer = await call(
-        lambda: requests.post(f"{server.http_url}/wechat/push?{query}", json=event, timeout=10)
-    )
-    assert answer.content == b"success"
+    await call(image_check_passed, server.http_url, wechat.trace_ids[-1], openid)
 
 
 async def test_two_phones_through_every_journey_with_only_what_wx_request_can_send(server, wechat):
