@@ -2118,12 +2118,12 @@ export interface operations {
                      *         {
                      *           "id": 1,
                      *           "kind": "confession",
-                     *           "target_id": 71356840845747,
+                     *           "target_id": 3625214814227693,
                      *           "text": "It was kind.",
                      *           "status": "overturned",
                      *           "note": "On a second look it is fine.",
-                     *           "created_at": "2026-12-06T08:11:41.223910Z",
-                     *           "decided_at": "2026-12-06T08:11:41.937707Z"
+                     *           "created_at": "2026-12-06T08:40:52.570545Z",
+                     *           "decided_at": "2026-12-06T08:40:52.684437Z"
                      *         }
                      *       ],
                      *       "next": null
@@ -2237,7 +2237,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "kind": "confession",
-                 *       "id": 71356840845747,
+                 *       "id": 3625214814227693,
                  *       "text": "It was kind."
                  *     }
                  */
@@ -2254,11 +2254,11 @@ export interface operations {
                      * @example {
                      *       "id": 1,
                      *       "kind": "confession",
-                     *       "target_id": 71356840845747,
+                     *       "target_id": 3625214814227693,
                      *       "text": "It was kind.",
                      *       "status": "pending",
                      *       "note": "",
-                     *       "created_at": "2026-12-06T08:11:41.223910Z",
+                     *       "created_at": "2026-12-06T08:40:52.570545Z",
                      *       "decided_at": null
                      *     }
                      */
@@ -2487,7 +2487,7 @@ export interface operations {
                      *         "accepts_anonymous": true,
                      *         "language": "",
                      *         "ip_region": null,
-                     *         "date_joined": "2026-12-06T08:10:02.973936Z",
+                     *         "date_joined": "2026-12-06T08:39:09.648725Z",
                      *         "pending_display_name": null,
                      *         "pending_bio": null,
                      *         "pending_avatar": null,
@@ -3056,7 +3056,7 @@ export interface operations {
                      *         "accepts_anonymous": true,
                      *         "language": "",
                      *         "ip_region": null,
-                     *         "date_joined": "2026-12-06T08:10:02.973936Z",
+                     *         "date_joined": "2026-12-06T08:39:09.648725Z",
                      *         "pending_display_name": null,
                      *         "pending_bio": null,
                      *         "pending_avatar": null,
@@ -3243,7 +3243,7 @@ export interface operations {
                      *         "accepts_anonymous": true,
                      *         "language": "",
                      *         "ip_region": null,
-                     *         "date_joined": "2026-12-06T08:10:18.237844Z",
+                     *         "date_joined": "2026-12-06T08:39:24.345768Z",
                      *         "pending_display_name": null,
                      *         "pending_bio": null,
                      *         "pending_avatar": null,
@@ -3717,7 +3717,7 @@ export interface operations {
                      *         "accepts_anonymous": true,
                      *         "language": "zh-hans",
                      *         "ip_region": null,
-                     *         "date_joined": "2026-12-06T08:10:18.117736Z",
+                     *         "date_joined": "2026-12-06T08:39:24.221116Z",
                      *         "pending_display_name": null,
                      *         "pending_bio": null,
                      *         "pending_avatar": null,
@@ -3902,7 +3902,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "code": "code-f723912d64dec0d6"
+                 *       "code": "code-63d3c2379e65a001"
                  *     }
                  */
                 "application/json": components["schemas"]["WeChatLoginInputRequest"];
@@ -3920,7 +3920,7 @@ export interface operations {
                      *       "refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl",
                      *       "user": {
                      *         "id": 162,
-                     *         "username": "wx_bc39b1c429",
+                     *         "username": "wx_37e92872a9",
                      *         "display_name": "",
                      *         "bio": "",
                      *         "avatar": null,
@@ -3928,7 +3928,7 @@ export interface operations {
                      *         "accepts_anonymous": true,
                      *         "language": "",
                      *         "ip_region": null,
-                     *         "date_joined": "2026-12-06T08:10:15.781176Z",
+                     *         "date_joined": "2026-12-06T08:39:21.710486Z",
                      *         "pending_display_name": null,
                      *         "pending_bio": null,
                      *         "pending_avatar": null,
@@ -4153,7 +4153,7 @@ export interface operations {
                      *           "username": "bob",
                      *           "display_name": "",
                      *           "anonymous": false,
-                     *           "created_at": "2026-12-06T08:10:08.840793Z"
+                     *           "created_at": "2026-12-06T08:39:15.104323Z"
                      *         }
                      *       ],
                      *       "next": null
@@ -4292,7 +4292,7 @@ export interface operations {
                      *       "username": "bob",
                      *       "display_name": "",
                      *       "anonymous": false,
-                     *       "created_at": "2026-12-06T08:10:08.840793Z"
+                     *       "created_at": "2026-12-06T08:39:15.104323Z"
                      *     }
                      */
                     "application/json": components["schemas"]["BlockOutput"];
@@ -4728,7 +4728,7 @@ export interface operations {
                      * @example {
                      *       "id": 104,
                      *       "category": "harassment",
-                     *       "created_at": "2026-12-06T08:11:21.404481Z"
+                     *       "created_at": "2026-12-06T08:40:31.277663Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ReportOutput"];
@@ -4966,7 +4966,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 7430361261686696,
+                     *       "id": 40140122738768,
                      *       "role": "sender",
                      *       "body": "床前明月光",
                      *       "anonymous": false,
@@ -4982,12 +4982,12 @@ export interface operations {
                      *       },
                      *       "matched": false,
                      *       "status": "approved",
-                     *       "created_at": "2026-12-06T08:10:08.713259Z",
+                     *       "created_at": "2026-12-06T08:39:14.985147Z",
                      *       "deliver_at": null,
                      *       "read_at": null,
                      *       "unread": false,
                      *       "reply_count": 0,
-                     *       "last_activity_at": "2026-12-06T08:10:08.712774Z",
+                     *       "last_activity_at": "2026-12-06T08:39:14.984721Z",
                      *       "media": [],
                      *       "share_token": null,
                      *       "from_link": false
@@ -5224,7 +5224,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 3855100543554582,
+                     *       "id": 926004370108726,
                      *       "role": "recipient",
                      *       "body": "guess",
                      *       "anonymous": true,
@@ -5236,24 +5236,24 @@ export interface operations {
                      *       },
                      *       "matched": false,
                      *       "status": "approved",
-                     *       "created_at": "2026-12-06T08:10:00Z",
+                     *       "created_at": "2026-12-06T08:39:00Z",
                      *       "deliver_at": null,
                      *       "read_at": null,
                      *       "unread": true,
                      *       "reply_count": 2,
-                     *       "last_activity_at": "2026-12-06T08:10:37.979705Z",
+                     *       "last_activity_at": "2026-12-06T08:39:43.252665Z",
                      *       "media": [
                      *         {
-                     *           "id": 684407748661557,
+                     *           "id": 7488142225751399,
                      *           "kind": "image",
                      *           "content_type": "image/jpeg",
                      *           "size": 100,
                      *           "width": 10,
                      *           "height": 10,
                      *           "duration": null,
-                     *           "url": "http://testserver/media/file/eyJrIjoibS8wNTQwMjhiZGEzNGE0N2FiYTQxMDcwOGUxNzdhZDU3NS5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDUyMDB9:1xa7KQ:hvCnMGjgBB5AQBN1865ZJJA0tDNsL8q91ZoRRfOn5LE",
-                     *           "display_url": "http://testserver/media/file/eyJrIjoibS8wNTQwMjhiZGEzNGE0N2FiYTQxMDcwOGUxNzdhZDU3NS5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDUyMDB9:1xa7KQ:hvCnMGjgBB5AQBN1865ZJJA0tDNsL8q91ZoRRfOn5LE",
-                     *           "thumbnail_url": "http://testserver/media/file/eyJrIjoibS8wNTQwMjhiZGEzNGE0N2FiYTQxMDcwOGUxNzdhZDU3NV90aHVtYi5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDUyMDB9:1xa7KQ:pf3Lvz5zYsX9xWNuRewG9aWooWErWSRDJTLepDXOlew"
+                     *           "url": "http://testserver/media/file/eyJrIjoibS84OTFmMmE1Y2QxNWE0YmUzOTNmNzA2MTY1MTg3NDNmZi5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDY3MDB9:1xa7mZ:LRjPdPf7n9Pr_S2eHhGwnFHfEUercvcwIxt-gXciRfU",
+                     *           "display_url": "http://testserver/media/file/eyJrIjoibS84OTFmMmE1Y2QxNWE0YmUzOTNmNzA2MTY1MTg3NDNmZi5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDY3MDB9:1xa7mZ:LRjPdPf7n9Pr_S2eHhGwnFHfEUercvcwIxt-gXciRfU",
+                     *           "thumbnail_url": "http://testserver/media/file/eyJrIjoibS84OTFmMmE1Y2QxNWE0YmUzOTNmNzA2MTY1MTg3NDNmZl90aHVtYi5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDY3MDB9:1xa7mZ:FLnJ1uZMP6pXpo60RAaAf4rKHWqx5v-E7I06MIgsgmo"
                      *         }
                      *       ],
                      *       "share_token": null,
@@ -5389,7 +5389,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "deliver_at": "2026-12-08T08:10:52+00:00"
+                 *       "deliver_at": "2026-12-08T08:39:59+00:00"
                  *     }
                  */
                 "application/json": components["schemas"]["ConfessionRescheduleInputRequest"];
@@ -5403,7 +5403,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 3523540537459955,
+                     *       "id": 5542296048588593,
                      *       "role": "sender",
                      *       "body": "see you on the 14th",
                      *       "anonymous": false,
@@ -5419,12 +5419,12 @@ export interface operations {
                      *       },
                      *       "matched": false,
                      *       "status": "scheduled",
-                     *       "created_at": "2026-12-06T08:10:52.687456Z",
-                     *       "deliver_at": "2026-12-08T08:10:52Z",
+                     *       "created_at": "2026-12-06T08:39:59.617511Z",
+                     *       "deliver_at": "2026-12-08T08:39:59Z",
                      *       "read_at": null,
                      *       "unread": false,
                      *       "reply_count": 0,
-                     *       "last_activity_at": "2026-12-06T08:10:52.687456Z",
+                     *       "last_activity_at": "2026-12-06T08:39:59.617511Z",
                      *       "media": [],
                      *       "share_token": null,
                      *       "from_link": false
@@ -5782,7 +5782,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "deliver_at": "2026-12-08T08:10:52+00:00"
+                 *       "deliver_at": "2026-12-08T08:39:59+00:00"
                  *     }
                  */
                 "application/json": components["schemas"]["PatchedConfessionRescheduleInputRequest"];
@@ -5796,7 +5796,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1055885208433844,
+                     *       "id": 1476810317937874,
                      *       "role": "sender",
                      *       "body": "see you on the 14th",
                      *       "anonymous": false,
@@ -5812,12 +5812,12 @@ export interface operations {
                      *       },
                      *       "matched": false,
                      *       "status": "scheduled",
-                     *       "created_at": "2026-12-06T08:10:52.543123Z",
-                     *       "deliver_at": "2026-12-08T08:10:52Z",
+                     *       "created_at": "2026-12-06T08:39:59.463084Z",
+                     *       "deliver_at": "2026-12-08T08:39:59Z",
                      *       "read_at": null,
                      *       "unread": false,
                      *       "reply_count": 0,
-                     *       "last_activity_at": "2026-12-06T08:10:52.543123Z",
+                     *       "last_activity_at": "2026-12-06T08:39:59.463084Z",
                      *       "media": [],
                      *       "share_token": null,
                      *       "from_link": false
@@ -6205,14 +6205,14 @@ export interface operations {
                      * @example {
                      *       "results": [
                      *         {
-                     *           "id": 2978332261773920,
+                     *           "id": 8623073929077639,
                      *           "text": "same class",
-                     *           "created_at": "2026-12-06T08:10:41.408439Z"
+                     *           "created_at": "2026-12-06T08:39:46.102959Z"
                      *         },
                      *         {
-                     *           "id": 501667867923498,
+                     *           "id": 7814161959149038,
                      *           "text": "I sit behind you",
-                     *           "created_at": "2026-12-06T08:10:41.432886Z"
+                     *           "created_at": "2026-12-06T08:39:46.135526Z"
                      *         }
                      *       ]
                      *     }
@@ -6360,9 +6360,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 2978332261773920,
+                     *       "id": 8623073929077639,
                      *       "text": "same class",
-                     *       "created_at": "2026-12-06T08:10:41.408439Z"
+                     *       "created_at": "2026-12-06T08:39:46.102959Z"
                      *     }
                      */
                     "application/json": components["schemas"]["HintOutput"];
@@ -6619,7 +6619,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 2761500865704368,
+                     *       "id": 2603358753563281,
                      *       "role": "recipient",
                      *       "body": "I like you",
                      *       "anonymous": false,
@@ -6635,12 +6635,12 @@ export interface operations {
                      *       },
                      *       "matched": false,
                      *       "status": "approved",
-                     *       "created_at": "2026-12-06T08:10:00Z",
+                     *       "created_at": "2026-12-06T08:39:00Z",
                      *       "deliver_at": null,
-                     *       "read_at": "2026-12-06T08:10:36.574486Z",
+                     *       "read_at": "2026-12-06T08:39:42.116307Z",
                      *       "unread": false,
                      *       "reply_count": 0,
-                     *       "last_activity_at": "2026-12-06T08:10:00Z",
+                     *       "last_activity_at": "2026-12-06T08:39:00Z",
                      *       "media": [],
                      *       "share_token": null,
                      *       "from_link": false
@@ -6787,9 +6787,9 @@ export interface operations {
                      * @example {
                      *       "results": [
                      *         {
-                     *           "id": 7723533333556081,
+                     *           "id": 6161243746162182,
                      *           "body": "me too",
-                     *           "created_at": "2026-12-06T08:10:36.613843Z",
+                     *           "created_at": "2026-12-06T08:39:42.155917Z",
                      *           "from": "recipient",
                      *           "mine": false,
                      *           "author": {
@@ -6948,9 +6948,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 7723533333556081,
+                     *       "id": 6161243746162182,
                      *       "body": "me too",
-                     *       "created_at": "2026-12-06T08:10:36.613843Z",
+                     *       "created_at": "2026-12-06T08:39:42.155917Z",
                      *       "from": "recipient",
                      *       "mine": true,
                      *       "author": {
@@ -7203,7 +7203,7 @@ export interface operations {
                      * @example {
                      *       "id": 98,
                      *       "category": "spam",
-                     *       "created_at": "2026-12-06T08:10:45.678291Z"
+                     *       "created_at": "2026-12-06T08:39:51.443774Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ReportOutput"];
@@ -7455,7 +7455,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 2127818924964988,
+                     *       "id": 4075023165368903,
                      *       "role": "sender",
                      *       "body": "psst",
                      *       "anonymous": false,
@@ -7471,12 +7471,12 @@ export interface operations {
                      *       },
                      *       "matched": false,
                      *       "status": "approved",
-                     *       "created_at": "2026-12-06T08:10:41.908098Z",
+                     *       "created_at": "2026-12-06T08:39:46.642580Z",
                      *       "deliver_at": null,
                      *       "read_at": null,
                      *       "unread": false,
                      *       "reply_count": 0,
-                     *       "last_activity_at": "2026-12-06T08:10:41.908098Z",
+                     *       "last_activity_at": "2026-12-06T08:39:46.642580Z",
                      *       "media": [],
                      *       "share_token": null,
                      *       "from_link": false
@@ -7817,7 +7817,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "share_token": "YYxSTLWDVtxyfbEbWLks5zDmcJ0UtvVU"
+                     *       "share_token": "x90osUIrxk7YBTKZxHJzCKeBItMYjg4f"
                      *     }
                      */
                     "application/json": components["schemas"]["ShareSceneOutput"];
@@ -7959,7 +7959,7 @@ export interface operations {
                      * @example {
                      *       "results": [
                      *         {
-                     *           "id": 7430361261686696,
+                     *           "id": 40140122738768,
                      *           "role": "recipient",
                      *           "body": "床前明月光",
                      *           "anonymous": false,
@@ -7975,12 +7975,12 @@ export interface operations {
                      *           },
                      *           "matched": false,
                      *           "status": "approved",
-                     *           "created_at": "2026-12-06T08:10:00Z",
+                     *           "created_at": "2026-12-06T08:39:00Z",
                      *           "deliver_at": null,
                      *           "read_at": null,
                      *           "unread": true,
                      *           "reply_count": 0,
-                     *           "last_activity_at": "2026-12-06T08:10:00Z",
+                     *           "last_activity_at": "2026-12-06T08:39:00Z",
                      *           "media": [],
                      *           "share_token": null,
                      *           "from_link": false
@@ -8108,7 +8108,7 @@ export interface operations {
                      * @example {
                      *       "results": [
                      *         {
-                     *           "id": 2761500865704368,
+                     *           "id": 2603358753563281,
                      *           "role": "sender",
                      *           "body": "I like you",
                      *           "anonymous": false,
@@ -8124,12 +8124,12 @@ export interface operations {
                      *           },
                      *           "matched": false,
                      *           "status": "approved",
-                     *           "created_at": "2026-12-06T08:10:36.535038Z",
+                     *           "created_at": "2026-12-06T08:39:41.858194Z",
                      *           "deliver_at": null,
-                     *           "read_at": "2026-12-06T08:10:36.574486Z",
+                     *           "read_at": "2026-12-06T08:39:42.116307Z",
                      *           "unread": false,
                      *           "reply_count": 0,
-                     *           "last_activity_at": "2026-12-06T08:10:36.534625Z",
+                     *           "last_activity_at": "2026-12-06T08:39:41.857895Z",
                      *           "media": [],
                      *           "share_token": null,
                      *           "from_link": false
@@ -8252,7 +8252,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1102595207330817,
+                     *       "id": 6161133987095206,
                      *       "role": "viewer",
                      *       "body": "guess who",
                      *       "anonymous": true,
@@ -8260,12 +8260,12 @@ export interface operations {
                      *       "recipient": null,
                      *       "matched": false,
                      *       "status": "approved",
-                     *       "created_at": "2026-12-06T08:10:00Z",
+                     *       "created_at": "2026-12-06T08:39:00Z",
                      *       "deliver_at": null,
                      *       "read_at": null,
                      *       "unread": false,
                      *       "reply_count": 0,
-                     *       "last_activity_at": "2026-12-06T08:10:00Z",
+                     *       "last_activity_at": "2026-12-06T08:39:00Z",
                      *       "media": [],
                      *       "share_token": null,
                      *       "from_link": false
@@ -8452,7 +8452,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1102595207330817,
+                     *       "id": 6161133987095206,
                      *       "role": "recipient",
                      *       "body": "guess who",
                      *       "anonymous": true,
@@ -8464,12 +8464,12 @@ export interface operations {
                      *       },
                      *       "matched": false,
                      *       "status": "approved",
-                     *       "created_at": "2026-12-06T08:10:00Z",
+                     *       "created_at": "2026-12-06T08:39:00Z",
                      *       "deliver_at": null,
                      *       "read_at": null,
                      *       "unread": true,
                      *       "reply_count": 0,
-                     *       "last_activity_at": "2026-12-06T08:10:00Z",
+                     *       "last_activity_at": "2026-12-06T08:39:00Z",
                      *       "media": [],
                      *       "share_token": null,
                      *       "from_link": false
@@ -8762,7 +8762,7 @@ export interface operations {
                      *           "display_name": "",
                      *           "avatar_url": null,
                      *           "matched": false,
-                     *           "created_at": "2026-12-06T08:10:40.336068Z"
+                     *           "created_at": "2026-12-06T08:39:45.338077Z"
                      *         }
                      *       ],
                      *       "cooling": [],
@@ -9108,7 +9108,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "handle": "76nfbgy8qn",
+                     *       "handle": "btcfyb4ncj",
                      *       "display_name": "alice",
                      *       "avatar_url": null,
                      *       "prompt": "Ask me anything",
@@ -9666,7 +9666,7 @@ export interface operations {
                      *       "accepts_anonymous": true,
                      *       "language": "",
                      *       "ip_region": null,
-                     *       "date_joined": "2026-12-06T08:10:02.973936Z",
+                     *       "date_joined": "2026-12-06T08:39:09.648725Z",
                      *       "pending_display_name": null,
                      *       "pending_bio": null,
                      *       "pending_avatar": null,
@@ -9801,7 +9801,7 @@ export interface operations {
                      *       "accepts_anonymous": true,
                      *       "language": "",
                      *       "ip_region": null,
-                     *       "date_joined": "2026-12-06T08:10:10.865024Z",
+                     *       "date_joined": "2026-12-06T08:39:17.384023Z",
                      *       "pending_display_name": null,
                      *       "pending_bio": null,
                      *       "pending_avatar": null,
@@ -10092,7 +10092,7 @@ export interface operations {
                      *       "accepts_anonymous": true,
                      *       "language": "",
                      *       "ip_region": null,
-                     *       "date_joined": "2026-12-06T08:10:04.766420Z",
+                     *       "date_joined": "2026-12-06T08:39:11.083785Z",
                      *       "pending_display_name": null,
                      *       "pending_bio": null,
                      *       "pending_avatar": null,
@@ -10376,11 +10376,11 @@ export interface operations {
                      *       "export": {
                      *         "id": 1,
                      *         "status": "ready",
-                     *         "requested_at": "2026-12-06T08:13:56.273385Z",
-                     *         "ready_at": "2026-12-06T08:13:56.489132Z",
-                     *         "expires_at": "2026-12-07T08:13:56.489132Z",
-                     *         "size": 3739,
-                     *         "url": "http://testserver/media/file/eyJrIjoiZXhwb3J0cy8xNjE2L0VVMklIWHc2ZDFVOVduTHhhSmNxUVlxTzdGRGhGcl9GLnppcCIsInQiOiJhcHBsaWNhdGlvbi96aXAiLCJlIjoxNzk2NjMxMjM2fQ:1xa7Nc:hBmBy2DpivqRela0D1gVdPYPkZUFwYEXSKIR1jdy0lE"
+                     *         "requested_at": "2026-12-06T08:43:08.239311Z",
+                     *         "ready_at": "2026-12-06T08:43:08.358007Z",
+                     *         "expires_at": "2026-12-07T08:43:08.358007Z",
+                     *         "size": 3741,
+                     *         "url": "http://testserver/media/file/eyJrIjoiZXhwb3J0cy8xNjE2L3Z1T1NmV1ZkaGlxZkU5cWxoRmdHdnJqTjcteHNBd3dnLnppcCIsInQiOiJhcHBsaWNhdGlvbi96aXAiLCJlIjoxNzk2NjMyOTg4fQ:1xa7ps:yVPDhgDQXJrUiJ2R4ySeGi-xmAxX9U6EG5bJV2aNtOY"
                      *       }
                      *     }
                      */
@@ -10496,7 +10496,7 @@ export interface operations {
                      * @example {
                      *       "id": 1,
                      *       "status": "pending",
-                     *       "requested_at": "2026-12-06T08:13:56.273385Z",
+                     *       "requested_at": "2026-12-06T08:43:08.239311Z",
                      *       "ready_at": null,
                      *       "expires_at": null,
                      *       "size": 0,
@@ -10792,8 +10792,8 @@ export interface operations {
                      *       "paused": false,
                      *       "prompt": "",
                      *       "filter_words": [],
-                     *       "handle": "a8n62razae",
-                     *       "url": "http://testserver/u/a8n62razae"
+                     *       "handle": "chzv2kk2m7",
+                     *       "url": "http://testserver/u/chzv2kk2m7"
                      *     }
                      */
                     "application/json": components["schemas"]["InboxLinkOutput"];
@@ -11797,7 +11797,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "code": "phone-eb2d37f2250df7b7"
+                 *       "code": "phone-0711072ed7610255"
                  *     }
                  */
                 "application/json": components["schemas"]["PhoneBindInputRequest"];
@@ -11820,7 +11820,7 @@ export interface operations {
                      *       "accepts_anonymous": true,
                      *       "language": "",
                      *       "ip_region": null,
-                     *       "date_joined": "2026-12-06T08:10:09.398493Z",
+                     *       "date_joined": "2026-12-06T08:39:15.573708Z",
                      *       "pending_display_name": null,
                      *       "pending_bio": null,
                      *       "pending_avatar": null,
@@ -12173,8 +12173,8 @@ export interface operations {
                      *           "id": 10,
                      *           "kind": "mute",
                      *           "reason": "spam",
-                     *           "created_at": "2026-12-06T08:11:54.499773Z",
-                     *           "until": "2026-12-07T08:11:54.498535Z",
+                     *           "created_at": "2026-12-06T08:41:06.219730Z",
+                     *           "until": "2026-12-07T08:41:06.217867Z",
                      *           "active": true
                      *         }
                      *       ],
@@ -12295,6 +12295,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 549277020277772,
+                     *       "kind": "image",
+                     *       "content_type": "image/jpeg",
+                     *       "size": 971,
+                     *       "width": 40,
+                     *       "height": 30,
+                     *       "duration": null,
+                     *       "url": "https://media.example.com/confessions-test/m/1e2016f4a47e4cc3ab5a1ed4841c722a.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=...&X-Amz-Date=20261206T084000Z&X-Amz-Expires=600&X-Amz-SignedHeaders=host&response-content-disposition=inline&response-content-type=image%2Fjpeg&X-Amz-Signature=...",
+                     *       "display_url": "https://media.example.com/confessions-test/m/1e2016f4a47e4cc3ab5a1ed4841c722a.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=...&X-Amz-Date=20261206T084000Z&X-Amz-Expires=600&X-Amz-SignedHeaders=host&response-content-disposition=inline&response-content-type=image%2Fjpeg&X-Amz-Signature=...",
+                     *       "thumbnail_url": "https://media.example.com/confessions-test/m/1e2016f4a47e4cc3ab5a1ed4841c722a_thumb.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=...&X-Amz-Date=20261206T084000Z&X-Amz-Expires=600&X-Amz-SignedHeaders=host&response-content-disposition=inline&response-content-type=image%2Fjpeg&X-Amz-Signature=..."
+                     *     }
+                     */
                     "application/json": components["schemas"]["MediaOutput"];
                 };
             };
@@ -12482,16 +12496,16 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 2804225313662114,
+                     *       "id": 2961624162697065,
                      *       "kind": "image",
                      *       "content_type": "image/jpeg",
                      *       "size": 971,
                      *       "width": 40,
                      *       "height": 30,
                      *       "duration": null,
-                     *       "url": "http://testserver/media/file/eyJrIjoibS8xOTYzYzVmMDNhOGQ0YmM5YTJiMjk1M2JiZDc3NmM5ZS5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDUyMDB9:1xa7L9:lJYxt6lfZtJnPcDug8O3asaPS35n7hHescuh1VoqJL4",
-                     *       "display_url": "http://testserver/media/file/eyJrIjoibS8xOTYzYzVmMDNhOGQ0YmM5YTJiMjk1M2JiZDc3NmM5ZS5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDUyMDB9:1xa7L9:lJYxt6lfZtJnPcDug8O3asaPS35n7hHescuh1VoqJL4",
-                     *       "thumbnail_url": "http://testserver/media/file/eyJrIjoibS8xOTYzYzVmMDNhOGQ0YmM5YTJiMjk1M2JiZDc3NmM5ZV90aHVtYi5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDUyMDB9:1xa7L9:3o4rRG5qQA_NDssL6_Z5BrP3xAG0XoLwGwphaEYMnx8"
+                     *       "url": "http://testserver/media/file/eyJrIjoibS8zMzQ5ZTJkNDNjM2U0MjJmYjk3MGU4YjYwZmUwMWJlMy5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDcwMDB9:1xa7nN:4MHAD_OlzySY_0goKCSQQny51uvpTG76EyhSe1C7yTg",
+                     *       "display_url": "http://testserver/media/file/eyJrIjoibS8zMzQ5ZTJkNDNjM2U0MjJmYjk3MGU4YjYwZmUwMWJlMy5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDcwMDB9:1xa7nN:4MHAD_OlzySY_0goKCSQQny51uvpTG76EyhSe1C7yTg",
+                     *       "thumbnail_url": "http://testserver/media/file/eyJrIjoibS8zMzQ5ZTJkNDNjM2U0MjJmYjk3MGU4YjYwZmUwMWJlM190aHVtYi5qcGciLCJ0IjoiaW1hZ2UvanBlZyIsImUiOjE3OTY1NDcwMDB9:1xa7nN:jJyhVVZ_sYDc0ql77LjEm4QSBHIrJvuwIOgdcW7RKM8"
                      *     }
                      */
                     "application/json": components["schemas"]["MediaOutput"];
@@ -12799,12 +12813,12 @@ export interface operations {
                      *         {
                      *           "id": 230,
                      *           "type": "confession.received",
-                     *           "created_at": "2026-12-06T08:10:00Z",
+                     *           "created_at": "2026-12-06T08:39:00Z",
                      *           "data": {
                      *             "sender": null,
                      *             "anonymous": true,
                      *             "has_media": true,
-                     *             "confession_id": 3855100543554582
+                     *             "confession_id": 926004370108726
                      *           },
                      *           "preview": "guess",
                      *           "read_at": null
@@ -12812,12 +12826,12 @@ export interface operations {
                      *         {
                      *           "id": 231,
                      *           "type": "confession.replied",
-                     *           "created_at": "2026-12-06T08:10:00Z",
+                     *           "created_at": "2026-12-06T08:39:00Z",
                      *           "data": {
                      *             "from": "sender",
                      *             "author": null,
-                     *             "reply_id": 2952260695973488,
-                     *             "confession_id": 3855100543554582
+                     *             "reply_id": 6701839064667070,
+                     *             "confession_id": 926004370108726
                      *           },
                      *           "preview": "it's me",
                      *           "read_at": null
@@ -13113,7 +13127,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 1481434363523989,
+                     *       "id": 2467809203349992,
                      *       "wall": "town",
                      *       "body": "a loud post",
                      *       "to": "",
@@ -13126,7 +13140,7 @@ export interface operations {
                      *       "pinned": false,
                      *       "folded": "spam",
                      *       "comments_locked": true,
-                     *       "created_at": "2026-12-06T08:10:59.681340Z",
+                     *       "created_at": "2026-12-06T08:40:07.888433Z",
                      *       "media": [],
                      *       "like_count": 0,
                      *       "comment_count": 0,
@@ -13405,8 +13419,8 @@ export interface operations {
                      * @example {
                      *       "results": [
                      *         {
-                     *           "id": 4261473525964355,
-                     *           "post_id": 313242596660760,
+                     *           "id": 5075144579579043,
+                     *           "post_id": 2815446158022215,
                      *           "parent_id": null,
                      *           "body": "anonymous=False",
                      *           "anonymous": false,
@@ -13421,11 +13435,11 @@ export interface operations {
                      *           "alias": "OP",
                      *           "mine": false,
                      *           "status": "approved",
-                     *           "created_at": "2026-12-06T08:10:15.574841Z"
+                     *           "created_at": "2026-12-06T08:39:21.516506Z"
                      *         },
                      *         {
-                     *           "id": 6247133953252823,
-                     *           "post_id": 313242596660760,
+                     *           "id": 7651330736364832,
+                     *           "post_id": 2815446158022215,
                      *           "parent_id": null,
                      *           "body": "anonymous=True",
                      *           "anonymous": true,
@@ -13436,7 +13450,7 @@ export interface operations {
                      *           "alias": "A",
                      *           "mine": false,
                      *           "status": "approved",
-                     *           "created_at": "2026-12-06T08:10:15.595938Z"
+                     *           "created_at": "2026-12-06T08:39:21.533191Z"
                      *         }
                      *       ],
                      *       "next": null
@@ -13588,8 +13602,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 4261473525964355,
-                     *       "post_id": 313242596660760,
+                     *       "id": 5075144579579043,
+                     *       "post_id": 2815446158022215,
                      *       "parent_id": null,
                      *       "body": "anonymous=False",
                      *       "anonymous": false,
@@ -13604,7 +13618,7 @@ export interface operations {
                      *       "alias": "OP",
                      *       "mine": true,
                      *       "status": "approved",
-                     *       "created_at": "2026-12-06T08:10:15.574841Z"
+                     *       "created_at": "2026-12-06T08:39:21.516506Z"
                      *     }
                      */
                     "application/json": components["schemas"]["CommentOutput"];
@@ -14365,7 +14379,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 563039232685252,
+                     *       "id": 2770373174580761,
                      *       "wall": "town",
                      *       "body": "older",
                      *       "to": "",
@@ -14378,7 +14392,7 @@ export interface operations {
                      *       "pinned": false,
                      *       "folded": null,
                      *       "comments_locked": false,
-                     *       "created_at": "2026-12-06T07:10:58.851104Z",
+                     *       "created_at": "2026-12-06T07:40:06.997174Z",
                      *       "media": [],
                      *       "like_count": 1,
                      *       "comment_count": 0,
@@ -14564,7 +14578,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 4866021114142820,
+                     *       "id": 1937042911256313,
                      *       "wall": "town",
                      *       "body": "to the one in the white coat",
                      *       "to": "",
@@ -14577,7 +14591,7 @@ export interface operations {
                      *       "pinned": false,
                      *       "folded": null,
                      *       "comments_locked": false,
-                     *       "created_at": "2026-12-06T08:11:19.851266Z",
+                     *       "created_at": "2026-12-06T08:40:29.829292Z",
                      *       "media": [],
                      *       "like_count": 1,
                      *       "comment_count": 0,
@@ -14729,7 +14743,7 @@ export interface operations {
                      * @example {
                      *       "id": 102,
                      *       "category": "spam",
-                     *       "created_at": "2026-12-06T08:11:21.253410Z"
+                     *       "created_at": "2026-12-06T08:40:31.111259Z"
                      *     }
                      */
                     "application/json": components["schemas"]["ReportOutput"];
@@ -15501,7 +15515,7 @@ export interface operations {
                      * @example {
                      *       "results": [
                      *         {
-                     *           "id": 6903830517253472,
+                     *           "id": 4249132487122735,
                      *           "wall": "town",
                      *           "body": "masked",
                      *           "to": "",
@@ -15514,14 +15528,14 @@ export interface operations {
                      *           "pinned": false,
                      *           "folded": null,
                      *           "comments_locked": false,
-                     *           "created_at": "2026-12-06T08:10:15.523616Z",
+                     *           "created_at": "2026-12-06T08:39:21.467307Z",
                      *           "media": [],
                      *           "like_count": 0,
                      *           "comment_count": 0,
                      *           "liked": false
                      *         },
                      *         {
-                     *           "id": 313242596660760,
+                     *           "id": 2815446158022215,
                      *           "wall": "town",
                      *           "body": "signed",
                      *           "to": "",
@@ -15538,7 +15552,7 @@ export interface operations {
                      *           "pinned": false,
                      *           "folded": null,
                      *           "comments_locked": false,
-                     *           "created_at": "2026-12-06T08:10:15.508342Z",
+                     *           "created_at": "2026-12-06T08:39:21.449978Z",
                      *           "media": [],
                      *           "like_count": 0,
                      *           "comment_count": 0,
@@ -15720,7 +15734,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": 3344436411966242,
+                     *       "id": 4697127024311258,
                      *       "wall": "town",
                      *       "body": "hello",
                      *       "to": "",
@@ -15737,7 +15751,7 @@ export interface operations {
                      *       "pinned": false,
                      *       "folded": null,
                      *       "comments_locked": false,
-                     *       "created_at": "2026-12-06T08:10:09.835660Z",
+                     *       "created_at": "2026-12-06T08:39:16.174971Z",
                      *       "media": [],
                      *       "like_count": 0,
                      *       "comment_count": 0,
@@ -15986,7 +16000,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "email_domain": "pku.edu.cn",
-                     *       "expires_at": "2026-12-06T08:26:07.285556Z"
+                     *       "expires_at": "2026-12-06T08:55:17.765952Z"
                      *     }
                      */
                     "application/json": components["schemas"]["VerifySentOutput"];
@@ -16214,7 +16228,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "code": "735814"
+                 *       "code": "026358"
                  *     }
                  */
                 "application/json": components["schemas"]["VerifyConfirmInputRequest"];
