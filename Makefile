@@ -40,7 +40,7 @@ test: $(VENV)/.installed-dev
 		$(BIN)/pytest $(PYTEST_ARGS)
 
 ## sdk: after changing the API or clients/js/src: regenerate the SDK's types from the OpenAPI
-## document and its bundle (clients/js/dist/confessions.mjs); commit what it writes
+## document and its bundle (clients/js/dist/confessions.js); commit what it writes
 sdk: $(VENV)/.installed-dev
 	DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) bin/test-services
 	bin/sdk-build

@@ -39,7 +39,7 @@ def test_the_generated_types_and_the_bundle_are_the_codes(tmp_path):
         name
         for name, committed in (
             ("schema.d.ts", SDK / "src" / "schema.d.ts"),
-            ("confessions.mjs", SDK / "dist" / "confessions.mjs"),
+            ("confessions.js", SDK / "dist" / "confessions.js"),
         )
         if (tmp_path / name).read_bytes() != committed.read_bytes()
     ]

@@ -122,7 +122,7 @@ def test_the_static_modules_are_served_and_import_only_each_other(client):
             assert response.status_code == 200, (path, url)
             assert response["Content-Type"].startswith("text/javascript"), url
             b"".join(response.streaming_content)
-            imported_sdk |= url == "/static/webclient/sdk/confessions.mjs"
+            imported_sdk |= url == "/static/webclient/sdk/confessions.js"
     assert imported_sdk
 
 

@@ -1,6 +1,6 @@
 // @confessions/sdk: a typed client of the Confessions backend (docs/mini-program.md).
 //
-//   import { createClient, wxAdapter, wxStorage } from "./confessions.mjs";
+//   import { createClient, wxAdapter, wxStorage } from "./confessions.js";
 //   const api = createClient({ baseUrl: "https://example.com", adapter: wxAdapter(wx),
 //                              storage: wxStorage(wx) });
 

@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ApiError, createClient, memoryStorage, requestSubscribe, wxAdapter } from "../dist/confessions.mjs";
+import { ApiError, createClient, memoryStorage, requestSubscribe, wxAdapter } from "../dist/confessions.js";
 import { makeWx } from "./wx-harness.mjs";
 
 const env = process.env;

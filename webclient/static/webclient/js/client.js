@@ -1,10 +1,10 @@
 // The web client's one client of the API: the SDK (clients/js, served as
-// /static/webclient/sdk/confessions.mjs) with its browser adapter and the cookie session. The
+// /static/webclient/sdk/confessions.js) with its browser adapter and the cookie session. The
 // access token lives in the SDK's memory only; the refresh token is an HttpOnly cookie that only
 // /api/v1/auth/web/ receives and no script can read (see accounts/api/views.py). The pages call
 // the API through the few functions below.
 
-import { ApiError, browserAdapter, createClient } from "../sdk/confessions.mjs";
+import { ApiError, browserAdapter, createClient } from "../sdk/confessions.js";
 import { acceptLanguage } from "./i18n.js";
 
 export { ApiError };
