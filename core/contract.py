@@ -1,6 +1,6 @@
 """Which statuses and error codes each API operation can answer with, read from the code.
 
-The OpenAPI document lists them per operation (`core.schema.AutoSchema`), so a client sees
+The OpenAPI document lists them per operation (`core.schema.add_error_envelope`), so a client sees
 every `code` it must handle and the fuzzer checks each status it gets. Nothing is declared by
 hand: an `ApplicationError("some_code", ..., status=409)` anywhere a view's code can reach is
 listed under that view's operation the moment it is written.
@@ -280,10 +280,10 @@ class Index:
                 continue
             if target in self.functions:
                 function.calls.add(target)
-            elif target in self.classes:
-                for method in ("__init__", "__post_init__", "__call__"):
+            elif target in self.classes:  # constructing it runs these
+                for method in ("__init__", "__post_init__"):
                     found = self.method_of(target, method)
-                    if found and method != "__call__":
+                    if found:
                         function.calls.add(found)
             else:
                 owner, _, method = target.rpartition(".")
@@ -559,7 +559,6 @@ class Answers:
     """What one operation can answer with besides success: status → code → message."""
 
     errors: dict[int, dict[str, str]] = field(default_factory=dict)
-    retry_after: bool = False
     unknown: list[str] = field(default_factory=list)
 
     def add(self, status: int, code: str, message: str = "") -> None:
@@ -568,9 +567,6 @@ class Answers:
             # A framework code keeps its general meaning; its raise sites' messages vary.
             text = FRAMEWORK_MESSAGES.get(code) or message
             codes[code] = re.sub(r"%\((\w+)\)[sd]", r"<\1>", " ".join(text.split()))
-
-    def codes(self) -> set[tuple[int, str]]:
-        return {(status, code) for status, codes in self.errors.items() for code in codes}
 
 
 def _qualified(cls: type) -> str:
@@ -632,5 +628,4 @@ def _answers_of(view_class: type, method: str, path_parameters: bool, body: bool
     if path_parameters:
         answers.add(404, "not_found")
     answers.add(503, "service_unavailable")
-    answers.retry_after = 429 in answers.errors
     return answers

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,15 +110,10 @@ def _scrubbed(value: Any) -> Any:
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if not EXAMPLES_OUT or not examples:
         return
-    from drf_spectacular.generators import SchemaGenerator
-
-    generator = SchemaGenerator()
-    schema = generator.get_schema(request=None, public=True)
     written = {}
-    for path, _, method, callback in generator.endpoints:
-        found = examples.get((callback.cls, method.lower()))
-        operation = schema["paths"].get(path, {}).get(method.lower())
-        if found and operation:
+    for view, method, operation in operations():
+        found = examples.get((view, method))
+        if found:
             query, sent, status, answer = found
             written[operation["operationId"]] = {
                 "query": query, "request": sent, "status": status, "response": answer,
@@ -147,18 +142,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items[:] = [item for item in items if item.name != LAST] + last
 
 
-def listed_errors() -> dict[tuple[type, str], set[tuple[int, str]]]:
-    """Per (view class, method): the (status, code) pairs its OpenAPI operation lists."""
+def operations() -> Iterator[tuple[type, str, dict]]:
+    """Each operation of the OpenAPI document with the view class and method that serve it."""
     from drf_spectacular.generators import SchemaGenerator
 
     generator = SchemaGenerator()
     schema = generator.get_schema(request=None, public=True)
-    listed: dict[tuple[type, str], set[tuple[int, str]]] = {}
     for path, _, method, callback in generator.endpoints:
         operation = schema["paths"].get(path, {}).get(method.lower())
-        if operation is None:
-            continue
-        pairs = listed.setdefault((callback.cls, method.lower()), set())
+        if operation is not None:
+            yield callback.cls, method.lower(), operation
+
+
+def listed_errors() -> dict[tuple[type, str], set[tuple[int, str]]]:
+    """Per (view class, method): the (status, code) pairs its OpenAPI operation lists."""
+    listed: dict[tuple[type, str], set[tuple[int, str]]] = {}
+    for view, method, operation in operations():
+        pairs = listed.setdefault((view, method), set())
         for status, response in operation["responses"].items():
             if status.isdigit() and int(status) >= 400:
                 for media in response.get("content", {}).values():
