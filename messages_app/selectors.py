@@ -316,6 +316,10 @@ def _thread_summary(viewer: int) -> dict[str, Any]:
     }
 
 
+# A confession's media, a column of its row (`_confession_rows`).
+_media = Attachments(ConfessionMedia, "confession")
+
+
 def _confession_rows(
     queryset: QuerySet[Confession], viewer: int, *, own: bool = True
 ) -> QuerySet[Confession, Row]:
@@ -323,12 +327,14 @@ def _confession_rows(
     sends), also `waiting_until`: a scheduled confession's time while it has not gone out,
     else null (one column, null in nearly every row: the inbox, never the viewer's own, goes
     without)."""
-    queryset = queryset.annotate(matched=_pair_matched()).annotate(**_thread_summary(viewer))
+    queryset = queryset.annotate(matched=_pair_matched(), media=_media.column()).annotate(
+        **_thread_summary(viewer)
+    )
     if not own:
-        return queryset.values(*CONFESSION_VALUES, "matched")
+        return queryset.values(*CONFESSION_VALUES, "matched", "media")
     waiting_until = Case(When(delivered_at__isnull=True, suppressed=False, then=F("deliver_at")))
     return queryset.annotate(waiting_until=waiting_until).values(
-        *CONFESSION_VALUES, "matched", "waiting_until"
+        *CONFESSION_VALUES, "matched", "waiting_until", "media"
     )
 
 
@@ -387,7 +393,6 @@ _by_link = CompiledQuery(
     token=str,
     now=datetime,
 )
-_media = Attachments(ConfessionMedia, "confession")
 
 
 def _viewing_of_row(row: Row, viewer_id: int) -> Viewing:
@@ -401,7 +406,8 @@ def _viewing_of_row(row: Row, viewer_id: int) -> Viewing:
 
 
 def _shown(rows: list[Row], viewer_id: int) -> list[tuple[Row, Viewing]]:
-    return [(row, _viewing_of_row(row, viewer_id)) for row in _media.attach(rows)]
+    """Rows (their media read in their statement: `_confession_rows`) and their viewing."""
+    return [(row, _viewing_of_row(row, viewer_id)) for row in rows]
 
 
 def inbox_page(*, user_id: int, keyset: Keyset) -> tuple[list[Row], list[tuple[Row, Viewing]]]:

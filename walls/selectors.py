@@ -287,12 +287,16 @@ def _newest(
     return posts.order_by("-created_at", "-id")[: limit + 1]
 
 
+# A post's media, a column of its row (`_feed_rows`).
+_post_media = Attachments(PostMedia, "post")
+
+
 def _feed_rows(viewer: int, wall: int, **narrower: Any) -> QuerySet[Post, Row]:
     """A wall's posts as `viewer` sees them, as rows with their counts."""
     rows: QuerySet[Post, Row] = (
         Post.objects.filter(_visible_posts(viewer), wall_id=wall, **narrower)
-        .annotate(**_counts(viewer))
-        .values(*POST_VALUES)
+        .annotate(**_counts(viewer), media=_post_media.column())
+        .values(*POST_VALUES, "media")
     )
     return rows
 
@@ -311,7 +315,6 @@ _feed_pinned = CompiledQuery(
     viewer=int,
     wall=int,
 )
-_post_media = Attachments(PostMedia, "post")
 
 
 def feed_new_page(
@@ -327,7 +330,6 @@ def feed_new_page(
         wall=wall_id,
         **keyset.statement(),
     )
-    _post_media.attach([*pinned, *rows])
     return pinned, rows
 
 
@@ -517,12 +519,12 @@ def search_page(*, user_id: int, wall_id: int, query: str, keyset: Keyset) -> li
             way="window" if edge else "rest",
         )
         if len(found) > limit or not edge:
-            return _post_media.attach(found[: limit + 1])
+            return found[: limit + 1]
         if len(query) >= TRIGRAM_CHARS:
             rows = _searched.rows(
                 **values, **keyset.statement(), edge_at=None, edge_id=None, way="indexed"
             )
-            return _post_media.attach(rows)
+            return rows
         at, at_id, cursor = edge_at, edge_id, True
 
 
@@ -560,7 +562,9 @@ def _hot(wall: int, now: datetime, since: datetime) -> QuerySet[Post, Row]:
 _hot_ranking = CompiledQuery(_hot, window=True, wall=int, now=datetime, since=datetime)
 _one_post = CompiledQuery(
     lambda viewer, post: (
-        _visible_post(viewer, post).annotate(**_counts(viewer)).values(*POST_VALUES)
+        _visible_post(viewer, post)
+        .annotate(**_counts(viewer), media=_post_media.column())
+        .values(*POST_VALUES, "media")
     ),
     viewer=int,
     post=int,
@@ -572,7 +576,7 @@ def post_shown(*, user_id: int, post_id: int) -> Row:
     rows = _one_post.rows(viewer=user_id, post=post_id)
     if not rows:
         raise Http404
-    return _post_media.attach(rows)[0]
+    return rows[0]
 
 
 _feed_of = CompiledQuery(
@@ -639,5 +643,4 @@ def feed_hot_page(*, user_id: int, wall_id: int, limit: int, offset: int) -> tup
         return [], False
     found = {row["id"]: row for row in _feed_of.rows(viewer=user_id, wall=wall_id, posts=wanted)}
     rows = [found[post] for post in wanted if post in found]
-    _post_media.attach(rows)
     return rows, len(ranking) > end and end <= HOT_DEPTH
