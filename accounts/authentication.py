@@ -73,6 +73,11 @@ def access_token(raw: str | bytes) -> AccessToken:
     return token
 
 
+def _inactive() -> AuthenticationFailed:
+    """The answer to a token whose account is unknown, banned or deleted."""
+    return AuthenticationFailed(str(_("User not found or inactive")), code="user_inactive")
+
+
 class JWTAuthentication(authentication.JWTAuthentication):
     def get_validated_token(self, raw_token: bytes) -> Token:
         try:
@@ -97,7 +102,7 @@ class JWTAuthentication(authentication.JWTAuthentication):
     def get_user(self, validated_token: Token) -> User:
         user = selectors.active_user(user_id=validated_token.get(api_settings.USER_ID_CLAIM))
         if user is None:  # unknown, banned, deleted, or a claim that is no id at all
-            raise AuthenticationFailed(_("User not found or inactive"), code="user_inactive")
+            raise _inactive()
         if api_settings.CHECK_REVOKE_TOKEN and validated_token.get(
             api_settings.REVOKE_TOKEN_CLAIM
         ) != get_md5_hash_password(user.password):
@@ -105,6 +110,62 @@ class JWTAuthentication(authentication.JWTAuthentication):
                 _("The user's password has been changed."), code="password_changed"
             )
         return user
+
+
+class Viewer:
+    """The account a verified access token names, not read yet: `request.user` of a read
+    whose page's statement checks the account itself (`CheckedByThePage`). It knows its id
+    and nothing else."""
+
+    __slots__ = ("pk",)
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def __repr__(self) -> str:
+        return f"<Viewer {self.pk}>"
+
+
+class ViewerAuthentication(JWTAuthentication):
+    """The token checked as `JWTAuthentication` checks it, the account left to the page's
+    statement (`accounts.selectors.viewer_active`): one statement less per request."""
+
+    def get_user(self, validated_token: Token) -> Viewer:  # type: ignore[override]
+        user_id = selectors.account_id(validated_token.get(api_settings.USER_ID_CLAIM))
+        if user_id is None:
+            raise _inactive()
+        return Viewer(user_id)
+
+
+class CheckedByThePage:
+    """A view's GET whose one statement also checks the viewer's account
+    (`accounts.selectors.viewer_active`), so its token is checked without reading the
+    account (`ViewerAuthentication`); its other methods authenticate as every view does.
+    Where the statement finds nothing (an empty page, a 404), the view calls
+    `confirm_viewer` before answering: a ban or a deletion answers the 401 the account check
+    answers everywhere, from the next request on, as before."""
+
+    def get_authenticators(self) -> list:
+        # The schema's generator (no request, or a fake view) sees the usual scheme: the
+        # same token, the same 401.
+        request = getattr(self, "request", None)
+        fake = getattr(self, "swagger_fake_view", False)
+        if not fake and request is not None and request.method in ("GET", "HEAD"):
+            return [ViewerAuthentication()]
+        return super().get_authenticators()  # type: ignore[misc]
+
+
+def confirm_viewer(request: Request) -> None:
+    """For a page whose statement found nothing: a 401 when the viewer's account is not
+    active (what `JWTAuthentication.get_user` answers), else nothing."""
+    if isinstance(request.user, Viewer) and selectors.active_user(user_id=request.user.pk) is None:
+        raise _inactive()
 
 
 class JWTAuthenticationScheme(SimpleJWTScheme):

@@ -41,15 +41,30 @@ def active_user_named(*, username: str) -> User | None:
     return _user_of(_active_by_name.rows(name=usernames.key(username)))
 
 
+def account_id(claim: object) -> int | None:
+    """The account id a token's claim holds (simplejwt writes it as a string), or None
+    where it holds anything else."""
+    if type(claim) is str and claim.isascii() and claim.isdigit() and len(claim) < 19:
+        claim = int(claim)
+    if type(claim) is not int or not 0 < claim < 2**63:
+        return None
+    return claim
+
+
 def active_user(*, user_id: object) -> User | None:
     """The active account `user_id` names, if any: what every request's token is checked
     against, so a ban bites from the next request on. One precompiled query."""
-    # A token's claim (simplejwt writes the id as a string) could hold anything.
-    if type(user_id) is str and user_id.isascii() and user_id.isdigit() and len(user_id) < 19:
-        user_id = int(user_id)
-    if type(user_id) is not int or not 0 < user_id < 2**63:
+    checked = account_id(user_id)
+    if checked is None:
         return None
-    return _user_of(_active_user.rows(user=user_id))
+    return _user_of(_active_user.rows(user=checked))
+
+
+def viewer_active(viewer: Any) -> Exists:
+    """The condition that `viewer`'s account is active, for the statement of a page read
+    without reading the account first (accounts.authentication.CheckedByThePage): with
+    it, a banned or deleted account's page is empty, and the view then says why."""
+    return Exists(User.objects.filter(pk=viewer, is_active=True))
 
 
 def can_reach(*, author: User, recipient: User, lock: bool = False) -> bool:

@@ -35,7 +35,7 @@ class JsonRows(Subquery):
             '(SELECT COALESCE(jsonb_agg("_rows"."item" ORDER BY "_rows"."position"), '
             "'[]'::jsonb) FROM (%(subquery)s) \"_rows\")"
         )
-        return self.as_sql(compiler, connection, template=template, **extra)
+        return self.as_sql(compiler, connection, template=template, **extra)  # type: ignore[call-arg]
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         # The subquery's ORDER BY orders the aggregate's input (SQLite before 3.44 has no
@@ -44,7 +44,7 @@ class JsonRows(Subquery):
             '(SELECT COALESCE(json_group_array(json("_rows"."item")), \'[]\') '
             'FROM (%(subquery)s) "_rows")'
         )
-        return self.as_sql(compiler, connection, template=template, **extra)
+        return self.as_sql(compiler, connection, template=template, **extra)  # type: ignore[call-arg]
 
 
 class Attachments:

@@ -356,7 +356,11 @@ def _page(
 _inbox = CompiledQuery(
     lambda viewer, after_at, after_id, **shape: _page(
         _confession_rows(
-            Confession.objects.filter(_visible_to_recipient(viewer)), viewer, own=False
+            Confession.objects.filter(
+                _visible_to_recipient(viewer), account_selectors.viewer_active(viewer)
+            ),
+            viewer,
+            own=False,
         ),
         after_at,
         after_id,
@@ -368,7 +372,10 @@ _inbox = CompiledQuery(
 )
 _sent = CompiledQuery(
     lambda viewer, after_at, after_id, **shape: _page(
-        _confession_rows(Confession.objects.filter(_sent_by(viewer)), viewer),
+        _confession_rows(
+            Confession.objects.filter(_sent_by(viewer), account_selectors.viewer_active(viewer)),
+            viewer,
+        ),
         after_at,
         after_id,
         **shape,
@@ -379,7 +386,11 @@ _sent = CompiledQuery(
 )
 _one = CompiledQuery(
     lambda viewer, confession: _confession_rows(
-        Confession.objects.filter(_sent_by(viewer) | _visible_to_recipient(viewer), pk=confession),
+        Confession.objects.filter(
+            _sent_by(viewer) | _visible_to_recipient(viewer),
+            account_selectors.viewer_active(viewer),
+            pk=confession,
+        ),
         viewer,
     ),
     viewer=int,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.authentication import SignedIn
+from accounts.authentication import CheckedByThePage, SignedIn, confirm_viewer
 from accounts.throttles import (
     InboxLinkThrottle,
     InboxLinkWriterThrottle,
@@ -48,7 +48,13 @@ from moderation.rendering import report_render
 
 def _fresh(request: SignedIn, confession_id: int) -> ConfessionPayload:
     """Read through the visibility selector, so what is shown is what the rules allow."""
-    row, viewing = selectors.confession_shown(user_id=request.user.pk, confession_id=confession_id)
+    try:
+        row, viewing = selectors.confession_shown(
+            user_id=request.user.pk, confession_id=confession_id
+        )
+    except Http404:
+        confirm_viewer(request)
+        raise
     return confession_render(row, viewing=viewing, urls=Urls(request))
 
 
@@ -75,7 +81,7 @@ class ConfessionSendApi(APIView):
 
 # A page of the read model (`selectors.inbox_page` and the like), read and rendered by the one
 # `Keyset`; DRF's generic view names its serializer and pagination for the schema.
-class _ConfessionListApi(generics.GenericAPIView):
+class _ConfessionListApi(CheckedByThePage, generics.GenericAPIView):
     serializer_class = s.ConfessionOutput
     pagination_class = KeysetPagination
     page: Callable[..., tuple[list[selectors.Row], list[tuple[selectors.Row, selectors.Viewing]]]]
@@ -83,6 +89,8 @@ class _ConfessionListApi(generics.GenericAPIView):
     def list(self, request: SignedIn) -> Response:
         keyset = Keyset.of(request)
         rows, shown = self.page(user_id=request.user.pk, keyset=keyset)
+        if not rows:
+            confirm_viewer(request)
         urls = Urls(request)
         return keyset.response(
             request,
@@ -109,7 +117,7 @@ class ConfessionSentApi(_ConfessionListApi):
         return self.list(request)
 
 
-class ConfessionDetailApi(APIView):
+class ConfessionDetailApi(CheckedByThePage, APIView):
     @extend_schema(operation_id="confessions_get", responses={200: s.ConfessionOutput})
     def get(self, request: SignedIn, confession_id: int) -> Response:
         """One confession you sent or received, as your side sees it."""
@@ -157,7 +165,7 @@ class ConfessionReadApi(APIView):
         return Response(_fresh(request, confession_id))
 
 
-class ConfessionRepliesApi(generics.GenericAPIView):
+class ConfessionRepliesApi(CheckedByThePage, generics.GenericAPIView):
     serializer_class = s.ReplyOutput
     pagination_class = OldestFirst
 
@@ -167,9 +175,13 @@ class ConfessionRepliesApi(generics.GenericAPIView):
     def get(self, request: SignedIn, confession_id: int) -> Response:
         """The thread of a confession, oldest first."""
         keyset = Keyset.of(request)
-        confession, viewing, rows = selectors.thread_page(
-            user_id=request.user.pk, confession_id=confession_id, keyset=keyset
-        )
+        try:
+            confession, viewing, rows = selectors.thread_page(
+                user_id=request.user.pk, confession_id=confession_id, keyset=keyset
+            )
+        except Http404:
+            confirm_viewer(request)
+            raise
         urls, sender_id = Urls(request), confession["sender_id"]
         return keyset.response(
             request,

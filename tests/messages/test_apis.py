@@ -288,8 +288,9 @@ def test_inbox_query_count_is_constant(
     fill_inbox(alice, bob, 1)
     one = inbox_queries(bob_client)
     fill_inbox(alice, bob, 19)
-    # The account, the page (with whether each pair matched), the page's media.
-    with django_assert_max_num_queries(3):
+    # One statement: the page, with whether each pair matched, the page's media and whether
+    # the viewer's account is active.
+    with django_assert_max_num_queries(1):
         response = bob_client.get("/api/v1/confessions/inbox")
     assert len(response.json()["results"]) == 20
     assert all(len(item["media"]) == 2 for item in response.json()["results"])
@@ -311,7 +312,42 @@ def test_sent_and_thread_query_counts_are_constant(alice, alice_client, bob, bob
         services.reply_create(user=bob if index % 2 else alice, confession_id=thread.pk,
                               body=f"reply {index}")  # fmt: skip
     assert (inbox_queries(alice_client, sent), inbox_queries(alice_client, replies)) == few
-    assert few == (2, 3)  # account, page (its media a column); account, confession, page
+    # The page (the account checked and the media read in it); the confession (the account
+    # checked in it), its replies.
+    assert few == (1, 2)
+
+
+@pytest.mark.parametrize("door", ["inbox", "sent", "replies", "one"])
+@pytest.mark.parametrize("gone", ["banned", "deleted"])
+def test_a_page_read_in_one_statement_still_refuses_a_banned_or_deleted_account(
+    alice, bob, door, gone
+):
+    """The hot reads check the account in the page's own statement, not before it: a ban
+    or a deletion between two requests still answers the next one 401, on a page that has
+    rows and on one that would be empty or a 404."""
+    from accounts.services import user_ban
+
+    fill_inbox(alice, bob, 2)
+    thread = Confession.objects.filter(sender=alice).first()
+    who = alice if door in ("sent", "replies", "one") else bob
+    path = {
+        "inbox": "/api/v1/confessions/inbox",
+        "sent": "/api/v1/confessions/sent",
+        "replies": f"/api/v1/confessions/{thread.pk}/replies",
+        "one": f"/api/v1/confessions/{thread.pk}",
+    }[door]
+    client = client_of(who)
+    assert client.get(path).status_code == 200
+    if gone == "banned":
+        user_ban(user=who)
+    else:
+        type(who).objects.filter(pk=who.pk).delete()
+    refused = client.get(path)
+    assert refused.status_code == 401, refused.content
+    assert refused.json()["error"]["code"] == "not_authenticated"
+    assert "WWW-Authenticate" in refused.headers
+    # A confession that is not theirs (a 404 for an active account) is a 401 as well.
+    assert client.get("/api/v1/confessions/999999999").status_code == 401
 
 
 def test_anonymous_media_urls_cannot_be_linked_to_the_senders_named_media(alice, bob, bob_client):
