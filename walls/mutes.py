@@ -23,6 +23,11 @@ def muted_for(user: User) -> Muted:
     return Muted(user.muted_words or ())
 
 
+def muted_words(words: list[str]) -> Muted:
+    """`muted_for` of words read with the page (`walls.selectors.readable_wall`)."""
+    return Muted(words or ())
+
+
 def mutes_set(*, user: User, words: list[str]) -> list[str]:
     """Replace the user's muted words; returns them as kept (trimmed, each once)."""
     kept, unmatchable = distinct_words(words)

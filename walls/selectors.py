@@ -39,6 +39,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import selectors as account_selectors
+from accounts.models import User
 from authoring.people import person_values
 from core.compiled import CompiledQuery
 from core.moderated import Status
@@ -93,23 +94,35 @@ def wall_get(*, user_id: int, slug: str) -> Wall:
 _readable_wall = CompiledQuery(
     lambda viewer, slug: (
         walls_for(user_id=viewer)
-        .filter(slug=slug)
-        .annotate(any_pinned=Exists(Post.objects.filter(wall_id=OuterRef("pk"), pinned=True)))
-        .values("id", "any_pinned")
+        .filter(account_selectors.viewer_active(viewer), slug=slug)
+        .annotate(
+            any_pinned=Exists(Post.objects.filter(wall_id=OuterRef("pk"), pinned=True)),
+            muted_words=Subquery(User.objects.filter(pk=viewer).values("muted_words")[:1]),
+        )
+        .values("id", "any_pinned", "muted_words")
     ),
     viewer=int,
     slug=str,
 )
 
 
-def readable_wall(*, user_id: int, slug: str) -> tuple[int, bool]:
-    """`wall_get`'s rule for the feed, which needs only the wall's id, precompiled: the id,
-    and whether any post of the wall is pinned at all (which of them the viewer sees is
-    `feed_new_page`'s to say; when none is, it need not ask)."""
+@dataclass(frozen=True, slots=True)
+class ReadableWall:
+    id: int
+    any_pinned: bool
+    muted_words: list[str]
+
+
+def readable_wall(*, user_id: int, slug: str) -> ReadableWall:
+    """`wall_get`'s rule for the feed, which needs only the wall's id, precompiled, in the
+    statement that also checks the reader's account (`accounts.selectors.viewer_active`: no
+    row for a banned one) and reads their muted words: the id, whether any post of the wall
+    is pinned at all (which of them the viewer sees is `feed_new_page`'s to say; when none
+    is, it need not ask), and the muted words."""
     rows = _readable_wall.rows(viewer=user_id, slug=slug)
     if not rows:
         raise Http404
-    return rows[0]["id"], rows[0]["any_pinned"]
+    return ReadableWall(rows[0]["id"], rows[0]["any_pinned"], rows[0]["muted_words"] or [])
 
 
 def _hidden_by_block(viewer_id: int) -> Q:

@@ -315,10 +315,11 @@ def test_hot_decays_with_time_and_pages_without_more_queries(
     for _ in range(3):
         posted(alices, media=[make_media(alice).pk])
     url = "/api/v1/walls/town/posts?sort=hot&limit=2"
-    # The user, the wall, the ranking, the page (its media a column): the same four for any page.
-    with django_assert_num_queries(4):
+    # The wall (the account checked in it), the ranking, the page (its media a column): the
+    # same three for any page.
+    with django_assert_num_queries(3):
         first = alices.get(url).json()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         second = alices.get(first["next"]).json()
     seen = [p["id"] for p in first["results"] + second["results"]]
     assert len(seen) == len(set(seen)) == 4
@@ -336,12 +337,12 @@ def test_the_first_page_looks_for_pinned_posts_only_on_a_wall_that_has_one(
     alices, bobs = joined(alice), joined(bob)
     plain = posted(alices)
     hidden = posted(alices)
-    # The user, the wall, the page (its media a column).
-    with django_assert_num_queries(3):
+    # The wall (the account checked in it), the page (its media a column).
+    with django_assert_num_queries(2):
         assert [p["id"] for p in feed(bobs)] == [hidden["id"], plain["id"]]
     # Pinned but hidden by moderators: looked for (one more statement), not shown.
     Post.objects.filter(pk=hidden["id"]).update(pinned=True, status=Status.HIDDEN)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert [p["id"] for p in feed(bobs)] == [plain["id"]]
     Post.objects.filter(pk=plain["id"]).update(pinned=True)
     shown = feed(bobs)
@@ -350,7 +351,7 @@ def test_the_first_page_looks_for_pinned_posts_only_on_a_wall_that_has_one(
     for _ in range(2):
         posted(alices)
     first = bobs.get("/api/v1/walls/town/posts?limit=1").json()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert bobs.get(first["next"]).status_code == 200
 
 
@@ -450,3 +451,28 @@ def test_the_default_wall_speaks_the_language_of_its_name(alice):
     ]
     assert re.search(r"[\u4e00-\u9fff]", campus["description"])
     assert not re.search(r"[A-Za-z]", campus["description"])
+
+
+@pytest.mark.parametrize("query", ["", "?sort=hot", "?q=hello", "?sort=new&limit=1"])
+@pytest.mark.parametrize("gone", ["banned", "deleted"])
+def test_the_feed_checks_the_account_in_its_wall_statement_and_still_refuses_a_ban(
+    alice, bob, town, query, gone
+):
+    """The feed reads the reader's account (and muted words) in the wall's statement, not
+    before it: a ban or a deletion between two requests answers the next one 401, as every
+    other door does, and not a 404 for the wall."""
+    alices, bobs = joined(alice), joined(bob)
+    posted(alices, body="hello town")
+    path = f"/api/v1/walls/town/posts{query}"
+    assert bobs.get(path).status_code == 200
+    if gone == "banned":
+        account_services.user_ban(user=bob)
+    else:
+        type(bob).objects.filter(pk=bob.pk).delete()
+    refused = bobs.get(path)
+    assert refused.status_code == 401, refused.content
+    assert refused.json()["error"]["code"] == "not_authenticated"
+    # The wall of someone else is no 404 for them either: the account answers first.
+    assert bobs.get("/api/v1/walls/nowhere/posts").status_code == 401
+    # A reader still active reads on.
+    assert alices.get(path).status_code == 200

@@ -8,7 +8,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.authentication import SignedIn
+from accounts.authentication import CheckedByThePage, SignedIn, confirm_viewer
 from accounts.throttles import (
     FollowWriteThrottle,
     SearchThrottle,
@@ -101,30 +101,28 @@ def _shown(items: list) -> list:
     return [item for item in items if item is not None]
 
 
-def _hot_page(request: SignedIn, wall_id: int, urls: Urls) -> Response:
+def _hot_page(request: SignedIn, wall_id: int, urls: Urls, muted: Muted) -> Response:
     """`hot` pages by position in the ranking (the cursor holds an offset): scores move as
     time passes, so a later page may repeat or skip a post that moved meanwhile."""
     keyset = Keyset.of(request, by=BY_OFFSET, max_offset=selectors.HOT_DEPTH)
     page, more = selectors.feed_hot_page(
         user_id=request.user.pk, wall_id=wall_id, limit=keyset.limit, offset=keyset.offset
     )
-    shown = _shown(_feed_rendered(request, page, urls, mutes.muted_for(request.user)))
+    shown = _shown(_feed_rendered(request, page, urls, muted))
     return keyset.offset_response(request, shown, more=more)
 
 
-def _search_page(request: SignedIn, wall_id: int, query: str, urls: Urls) -> Response:
+def _search_page(request: SignedIn, wall_id: int, query: str, urls: Urls, muted: Muted) -> Response:
     keyset = Keyset.of(request)
     rows = selectors.search_page(
         user_id=request.user.pk, wall_id=wall_id, query=query, keyset=keyset
     )
-    page = keyset.response(
-        request, rows, _feed_rendered(request, rows, urls, mutes.muted_for(request.user))
-    )
+    page = keyset.response(request, rows, _feed_rendered(request, rows, urls, muted))
     page.data["results"] = _shown(page.data["results"])
     return page
 
 
-class WallPostsApi(generics.GenericAPIView):
+class WallPostsApi(CheckedByThePage, generics.GenericAPIView):
     serializer_class = s.PostOutput
     pagination_class = KeysetPagination
     throttle_classes = (SearchThrottle,)
@@ -139,17 +137,20 @@ class WallPostsApi(generics.GenericAPIView):
         pinned), or `hot` (see docs/api.md for the formula); with `q`, the posts that match
         it, newest first."""
         query = parse(s.FeedQuery, request, query=True)
-        wall_id, any_pinned = selectors.readable_wall(user_id=request.user.pk, slug=slug)
-        urls = Urls(request)
+        try:
+            wall = selectors.readable_wall(user_id=request.user.pk, slug=slug)
+        except Http404:
+            confirm_viewer(request)
+            raise
+        urls, muted, wall_id = Urls(request), mutes.muted_words(wall.muted_words), wall.id
         if query["q"].strip():
-            return _search_page(request, wall_id, query["q"].strip(), urls)
+            return _search_page(request, wall_id, query["q"].strip(), urls, muted)
         if query["sort"] == "hot":
-            return _hot_page(request, wall_id, urls)
+            return _hot_page(request, wall_id, urls, muted)
         keyset = Keyset.of(request)
         pinned, rows = selectors.feed_new_page(
-            user_id=request.user.pk, wall_id=wall_id, keyset=keyset, any_pinned=any_pinned
+            user_id=request.user.pk, wall_id=wall_id, keyset=keyset, any_pinned=wall.any_pinned
         )
-        muted = mutes.muted_for(request.user)
         page = keyset.response(request, rows, _feed_rendered(request, rows, urls, muted))
         pinned_shown = _feed_rendered(request, pinned, urls, muted)
         page.data["results"] = _shown(pinned_shown + page.data["results"])
