@@ -4,14 +4,20 @@
     AWS_STORAGE_BUCKET_NAME=... AWS_S3_ENDPOINT_URL=... .venv/bin/python bench/media_image.py
 
 Runs `media_app.processing.process_image` and the two storage writes the upload service does,
-on a photo-like 4000x3000 image, and reports CPU (process) and wall time per stage.
+on a photo-like 4000x3000 image, and reports CPU (process) and wall time per stage. Beside it,
+the same work done by libvips (pyvips, when it is installed: `pip install pyvips
+pyvips-binary`; not a requirement of the project): one decode, rotated upright, the original
+re-encoded, the display size and the thumbnail; and the peak memory each takes for one
+upload, each measured in a fresh process.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -45,6 +51,63 @@ def photo_like_jpeg() -> bytes:
     return buffer.getvalue()
 
 
+def pillow(data: bytes) -> None:
+    processing.process_image(io.BytesIO(data), "JPEG")
+
+
+def vips(data: bytes) -> None:
+    """What process_image does, in libvips: decode once, upright, sRGB, metadata dropped."""
+    import pyvips
+
+    image = pyvips.Image.new_from_buffer(data, "", fail_on="error").autorot()
+    if image.get_typeof("icc-profile-data"):
+        image = image.icc_transform("srgb")
+    options = {"Q": processing.JPEG_QUALITY, "optimize_coding": True, "keep": "none"}
+    image.jpegsave_buffer(**options)
+    display = image.thumbnail_image(processing.DISPLAY_SIDE)
+    display.jpegsave_buffer(interlace=True, **options)
+    display.thumbnail_image(processing.THUMBNAIL_SIDE).jpegsave_buffer(interlace=True, **options)
+
+
+def one_upload(which: str, photo: Path) -> dict:
+    """In a fresh process: CPU, the median of RUNS, and the peak RSS one upload adds."""
+    data = photo.read_bytes()
+    work = pillow if which == "pillow" else vips
+    work(data)  # libraries loaded, caches warm
+    before = _status_kib("VmRSS")
+    Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) starts again from here
+    cpu = []
+    for _ in range(RUNS):
+        start = time.process_time()
+        work(data)
+        cpu.append(time.process_time() - start)
+    return {"cpu_s": statistics.median(cpu), "peak_mib": (_status_kib("VmHWM") - before) / 1024}
+
+
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no {field}")
+
+
+def compared() -> dict:
+    """{library: one_upload(library)} for Pillow, and libvips where pyvips is installed."""
+    results = {}
+    photo = Path(tempfile.mkdtemp(prefix="bench-")) / "photo.jpg"
+    photo.write_bytes(photo_like_jpeg())
+    for which in ("pillow", "vips"):
+        if which == "vips":
+            try:
+                import pyvips  # noqa: F401
+            except (ImportError, OSError):
+                continue
+        output = subprocess.run([sys.executable, __file__, "--one", which, str(photo)], check=True,
+                                capture_output=True, text=True).stdout  # fmt: skip
+        results[which] = json.loads(output.strip().splitlines()[-1])
+    return results
+
+
 def main() -> None:
     if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
         settings.STORAGES["default"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="bench-")
@@ -73,4 +136,10 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--one"]:
+        print(json.dumps(one_upload(sys.argv[2], Path(sys.argv[3]))))
+    else:
+        main()
+        for which, figures in compared().items():
+            print(f"{which}: CPU median {figures['cpu_s']:.3f} s, "
+                  f"peak memory of one upload {figures['peak_mib']:.0f} MiB")  # fmt: skip

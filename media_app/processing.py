@@ -190,8 +190,10 @@ def _normalise_mode(image: Image.Image) -> Image.Image:
     return image
 
 
-def _encode(image: Image.Image) -> Rendition:
-    """Pixels only: a fresh image with empty metadata, saved without exif or icc."""
+def _encode(image: Image.Image, *, progressive: bool = True) -> Rendition:
+    """Pixels only: a fresh image with empty metadata, saved without exif or icc.
+    `progressive` (the display size and the thumbnail, what a phone shows while it loads):
+    the original goes without, which made its encoding cost twice as much (bench/RESULTS.md)."""
     clean = Image.new(image.mode, image.size)
     clean.paste(image)
     buffer = io.BytesIO()
@@ -201,7 +203,9 @@ def _encode(image: Image.Image) -> Rendition:
         clean.save(buffer, "PNG", optimize=True)
         content_type, extension = "image/png", "png"
     else:
-        clean.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        clean.save(
+            buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=progressive
+        )
         content_type, extension = "image/jpeg", "jpg"
     return Rendition(buffer.getvalue(), content_type, extension, clean.width, clean.height)
 
@@ -248,17 +252,25 @@ def process_image(file, pil_formats: str) -> ProcessedImage:
             raise MediaRejected(
                 "invalid_media", gettext_noop("The image is damaged or truncated.")
             ) from None
+    display = _fit(image, DISPLAY_SIDE) if max(image.size) > DISPLAY_SIDE else None
     return ProcessedImage(
-        main=_encode(image),
-        display=_encode(_fit(image, DISPLAY_SIDE)) if max(image.size) > DISPLAY_SIDE else None,
-        thumbnail=_encode(_fit(image, THUMBNAIL_SIDE)),
+        main=_encode(image, progressive=False),
+        display=_encode(display) if display is not None else None,
+        # From the display size where there is one: a fraction of the pixels to resample.
+        thumbnail=_encode(_fit(display or image, THUMBNAIL_SIDE)),
     )
 
 
 def _fit(image: Image.Image, side: int) -> Image.Image:
-    smaller = image.copy()
-    smaller.thumbnail((side, side), Image.Resampling.LANCZOS)
-    return smaller
+    """`image` at most `side` pixels a side (as `Image.thumbnail` sizes it), resampled with
+    Lanczos after a box reduction by a whole factor where it shrinks by 2x or more
+    (`reducing_gap=1`: a 12 MP photo's display size in a fifth of the time of Lanczos
+    alone, and no copy of the original)."""
+    if max(image.size) <= side:
+        return image.copy()
+    scale = side / max(image.size)
+    size = (max(round(image.width * scale), 1), max(round(image.height * scale), 1))
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=1.0)
 
 
 # --- videos ------------------------------------------------------------------------------------
