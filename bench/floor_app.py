@@ -1,7 +1,8 @@
 """The inbox's floor: what the inbox page costs a server that does nothing but its database
 work. A one-file Django view, like bench/baseline_app.py (no middleware, no DRF, no
 rendering), that runs the very statements one inbox request runs (captured from the project,
-with their values: the token's user, the page, its media), prepared, over a pooled psycopg
+with their values; since 2026-12-06 one: the page, with its media and the account's check in
+it; before, the token's user, the page and its media), prepared, over a pooled psycopg
 connection, then answers the page's captured bytes.
 
 Between the one-file view and this, the database's share of the page; between this and the

@@ -61,3 +61,4 @@ def test_the_benchmark_runs_and_reports_every_figure(settings):
     assert figures["sockets"]["server_cpu_us_per_frame"] >= 0
     assert "| `/api/v1/confessions/inbox` |" in result.stdout
     assert "| the inbox's floor" in result.stdout
+    assert "% of the one-statement floor |" in result.stdout
