@@ -203,9 +203,7 @@ def _encode(image: Image.Image, *, progressive: bool = True) -> Rendition:
         clean.save(buffer, "PNG", optimize=True)
         content_type, extension = "image/png", "png"
     else:
-        clean.save(
-            buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=progressive
-        )
+        clean.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=progressive)
         content_type, extension = "image/jpeg", "jpg"
     return Rendition(buffer.getvalue(), content_type, extension, clean.width, clean.height)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import models
@@ -24,16 +25,26 @@ def media_get_for_viewer(*, user: User, media_id: int) -> Media:
     return media
 
 
+class _Parsed(JSONField):
+    """A JSON column as the driver reads it: on PostgreSQL a `json` value arrives parsed
+    (core.postgresql.base, by orjson), where Django's JSONField would parse `jsonb` text
+    again; SQLite's text is parsed here."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+
 class JsonRows(Subquery):
     """A `values("position", item=JSONObject(...))` queryset as one JSON array of its items
     in position order, a column of the statement around it (`[]` when it has no rows)."""
 
-    output_field = JSONField()
+    output_field = _Parsed()
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # `json`, not `jsonb`: read by the driver itself (_Parsed).
         template = (
-            '(SELECT COALESCE(jsonb_agg("_rows"."item" ORDER BY "_rows"."position"), '
-            "'[]'::jsonb) FROM (%(subquery)s) \"_rows\")"
+            '(SELECT COALESCE(json_agg("_rows"."item" ORDER BY "_rows"."position"), '
+            "'[]'::json) FROM (%(subquery)s) \"_rows\")"
         )
         return self.as_sql(compiler, connection, template=template, **extra)  # type: ignore[call-arg]
 
