@@ -77,8 +77,9 @@ def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
-def pinned(core: int) -> list[str]:
-    """Run on one core where taskset exists and there is more than one core."""
+def pinned(core: int | str) -> list[str]:
+    """Run on one core (or a list of them, "0,1") where taskset exists and there is more
+    than one core."""
     if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
         return ["taskset", "-c", str(core)]
     return []
@@ -170,11 +171,12 @@ class Server:
             self.process.kill()
 
 
-def gunicorn(app: str, env: dict[str, str], port: int, probe: str) -> Server:
+def gunicorn(app: str, env: dict[str, str], port: int, probe: str, *, workers: int = 1,
+             cores: str = "0") -> Server:  # fmt: skip
     """The production HTTP server (Dockerfile, compose) as one core's share: one gthread
-    worker with 4 threads, pinned to core 0."""
-    command = [*pinned(0), str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}",
-               "--workers", "1", "--threads", "4", "--worker-class", "gthread",
+    worker with 4 threads, pinned to core 0 (or `workers` of them on `cores`)."""
+    command = [*pinned(cores), str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--threads", "4", "--worker-class", "gthread",
                "--log-level", "warning"]  # fmt: skip
     return Server(command, env, port, probe)
 
@@ -187,14 +189,15 @@ def uvicorn(env: dict[str, str], port: int) -> Server:
                   "/healthz")  # fmt: skip
 
 
-def wrk(url: str, seconds: int, token: str | None, script: Path | None = None) -> float:
-    """Requests per second that answered 2xx, from wrk on core 1."""
-    options = ["-t1", "-c4", f"-d{seconds}s", "--latency"]
+def wrk(url: str, seconds: int, token: str | None, script: Path | None = None, *,
+        core: int | None = 1, connections: int = 4) -> float:  # fmt: skip
+    """Requests per second that answered 2xx, from wrk on core 1 (`core=None`: any)."""
+    options = ["-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if token:
         options += ["-H", f"Authorization: Bearer {token}"]
     if script:
         options += ["-s", str(script)]
-    command = [*pinned(1), "wrk", *options, url]
+    command = [*(pinned(core) if core is not None else []), "wrk", *options, url]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     if "Non-2xx" in output:
         raise RuntimeError(f"wrk saw errors on {url}:\n{output}")
@@ -273,6 +276,10 @@ def measure(smoke: bool) -> dict:
                 body = response.read()
                 encoding = response.headers.get("Content-Encoding", "")
 
+            # Scaling: the same inbox, 1 worker on core 0 with wrk on core 1 against 2 workers
+            # on both cores, wrk among them (this machine has no third core to give it).
+            inbox_url = f"http://127.0.0.1:{server.port}/api/v1/confessions/inbox"
+            rps["inbox_shared"] = wrk(inbox_url, seconds, seed["tokens"]["bob"], core=None)
             log("sends: the most a second, then POST -> frame at half that")
             sockets_server = uvicorn(env, free_port())
             try:
@@ -288,6 +295,15 @@ def measure(smoke: bool) -> dict:
                                    env)  # fmt: skip
             finally:
                 sockets_server.stop()
+        finally:
+            server.stop()
+        log("scaling: the inbox on 2 workers and 2 cores")
+        server = gunicorn("confessions_backend.wsgi:application", env, free_port(), "/healthz",
+                          workers=2, cores="0,1")  # fmt: skip
+        try:
+            rps["inbox_2"] = wrk(f"http://127.0.0.1:{server.port}/api/v1/confessions/inbox",
+                                 seconds, seed["tokens"]["bob"], core=None,
+                                 connections=8)  # fmt: skip
         finally:
             server.stop()
         plain = gzip.decompress(body) if encoding == "gzip" else body
@@ -339,6 +355,15 @@ def table(results: dict) -> str:
         rows.append(f"| `{PATHS[name][1]}` | {ms(name)} | {ratio[name]:.1f} | {shares(name)}")
     rows.append(f"| `POST /api/v1/confessions` | {ms('send')} | "
                 f"{ratio['send']:.1f} | {shares('send')}")  # fmt: skip
+    rows += [
+        "",
+        "Scaling on one host, the inbox: 1 gunicorn worker pinned to core 0 "
+        f"{rps['inbox']:.0f} req/s with wrk on core 1, {rps['inbox_shared']:.0f} req/s with "
+        f"wrk free to run on either core; 2 workers on both cores, wrk among them (the "
+        f"machine has no third core for it): {rps['inbox_2']:.0f} req/s, "
+        f"**{rps['inbox_2'] / rps['inbox']:.2f}x** the one worker with a core of wrk's own, "
+        f"{rps['inbox_2'] / rps['inbox_shared']:.2f}x the one worker sharing with wrk.",
+    ]
     latency = results["latency"]
     rows += ["", f"POST -> frame, HTTP (gunicorn) and WebSocket (uvicorn) in two processes on "
              f"core 0, Redis between them: {latency['sends']:,} sends at {latency['rate']:.0f}/s "

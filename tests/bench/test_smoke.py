@@ -49,6 +49,8 @@ def test_the_benchmark_runs_and_reports_every_figure(settings):
         "feed",
         "hot",
         "send",
+        "inbox_shared",
+        "inbox_2",
     ):
         assert figures["rps"][name] > 0, name
     latency = figures["latency"]
@@ -62,3 +64,4 @@ def test_the_benchmark_runs_and_reports_every_figure(settings):
     assert "| `/api/v1/confessions/inbox` |" in result.stdout
     assert "| the inbox's floor" in result.stdout
     assert "% of the one-statement floor |" in result.stdout
+    assert "Scaling on one host, the inbox" in result.stdout
