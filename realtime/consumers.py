@@ -111,7 +111,10 @@ def _iso(epoch: float) -> str:
 
 class NotificationConsumer(AsyncJsonWebsocketConsumer):
     user_id: int | None = None
-    expiry: asyncio.Task | None = None
+    # The token's deadline: a timer, not a sleeping task (a task and its coroutine kept per
+    # idle socket for hours); when it fires, the close runs as a task of its own.
+    expiry: asyncio.TimerHandle | None = None
+    expiring: asyncio.Task | None = None
     silenced: frozenset[str] = frozenset()
     closing = False
 
@@ -174,7 +177,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         except AWAY as exc:
             await self._try_again_later("the socket's start", exc)
             return
-        self.expiry = asyncio.create_task(self._close_at(self.scope["token_expires_at"]))
+        self._close_at(self.scope["token_expires_at"])
 
     def _after_from_query(self) -> int | None:
         values = parse_qs(self.scope.get("query_string", b"").decode("latin1")).get("after")
@@ -194,9 +197,16 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             if len(frames) < REPLAY_BATCH:
                 return
 
-    async def _close_at(self, expires_at: float) -> None:
-        await asyncio.sleep(max(expires_at - time.time(), 0))
-        await self.close(code=services.CLOSE_NOT_AUTHENTICATED)
+    def _close_at(self, expires_at: float) -> None:
+        """Close 4401 at `expires_at` (epoch seconds), in place of any deadline set before."""
+        if self.expiry is not None:
+            self.expiry.cancel()
+        self.expiry = asyncio.get_running_loop().call_later(
+            max(expires_at - time.time(), 0), self._expired
+        )
+
+    def _expired(self) -> None:
+        self.expiring = asyncio.create_task(self.close(code=services.CLOSE_NOT_AUTHENTICATED))
 
     async def disconnect(self, code: int) -> None:
         if not self.closing:
@@ -385,8 +395,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             code = "token_expired" if auth.is_expired(token) else "not_authenticated"
             await self._error(code, _("That token does not renew this socket; get a fresh one."))
             return
-        self.expiry.cancel()
-        self.expiry = asyncio.create_task(self._close_at(expires_at))
+        self._close_at(expires_at)
         await self.send_json({"type": "auth", "expires_at": _iso(expires_at)})
 
     async def _try_again_later(self, where: str, exc: BaseException) -> None:
