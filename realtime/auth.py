@@ -36,7 +36,7 @@ def token_from_scope(scope) -> str | None:
     return tokens[0] if tokens and tokens[0] else None
 
 
-_active_user = database_sync_to_async(account_selectors.active_user)
+_active_user = database_sync_to_async(account_selectors.active_user_for_socket)
 
 
 async def authenticate(token: str | None):
