@@ -358,7 +358,7 @@ if REDIS_URL:
             )
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "realtime.layers.PubSubChannelLayer",
             "CONFIG": {
                 "hosts": [{"address": host, "socket_connect_timeout": 2} for host in _channel_hosts]
             },

@@ -40,7 +40,7 @@ def test_readyz_leaves_nothing_in_storage(client):
 def test_readyz_names_a_dead_channel_layer(client, settings, dead_port):
     settings.CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "realtime.layers.PubSubChannelLayer",
             "CONFIG": {"hosts": [f"redis://127.0.0.1:{dead_port}/0"]},
         }
     }
@@ -122,10 +122,7 @@ def test_readyz_refused_by_s3_is_unavailable(client, settings, s3_server):
 
 @pytest.mark.service("redis")
 def test_readyz_round_trips_through_redis(client, settings):
-    assert (
-        settings.CHANNEL_LAYERS["default"]["BACKEND"]
-        == "channels_redis.pubsub.RedisPubSubChannelLayer"
-    )
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "realtime.layers.PubSubChannelLayer"
     response = client.get("/readyz")
     assert response.status_code == 200, response.content
     assert response.json()["checks"]["channel_layer"] == "ok"

@@ -151,7 +151,7 @@ def test_service_variables_switch_backends():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "core.postgresql",
-        "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "realtime.layers.PubSubChannelLayer",
         "django.core.cache.backends.redis.RedisCache",
         "media_app.s3.S3Storage",
         "True",  # keys are fresh uuids: no HeadObject before each write

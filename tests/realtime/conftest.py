@@ -38,7 +38,7 @@ notify = database_sync_to_async(services.notify)
 def dead_channel_layer(dead_port):
     return {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "realtime.layers.PubSubChannelLayer",
             "CONFIG": {"hosts": [f"redis://127.0.0.1:{dead_port}/0"]},
         }
     }

@@ -23,7 +23,7 @@ pytestmark = [
 
 @pytest.fixture
 def server(tmp_path, settings):
-    assert settings.CHANNEL_LAYERS["default"]["BACKEND"].startswith("channels_redis")
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "realtime.layers.PubSubChannelLayer"
     server = AsgiServer(tmp_path)
     yield server
     server.stop()

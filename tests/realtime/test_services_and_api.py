@@ -142,7 +142,7 @@ def hanging_redis():
 def test_a_frozen_redis_does_not_hold_a_write(alice, bob, settings, hanging_redis):
     # Measured before the pusher: every send waited the whole push timeout (2 s).
     settings.CHANNEL_LAYERS = {"default": {
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "BACKEND": "realtime.layers.PubSubChannelLayer",
         "CONFIG": {"hosts": [f"redis://127.0.0.1:{hanging_redis}/0"]},
     }}  # fmt: skip
     from messages_app import services as messages

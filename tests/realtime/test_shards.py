@@ -85,7 +85,7 @@ async def frames_until(socket, wanted: set[int], timeout: float = 8) -> set[int]
 
 async def test_two_shards_and_a_lost_one(settings, second_redis, django_user_model):
     settings.CHANNEL_LAYERS = {"default": {
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "BACKEND": "realtime.layers.PubSubChannelLayer",
         "CONFIG": {"hosts": [settings.REDIS_URL, f"redis://127.0.0.1:{second_redis['port']}/0"]},
     }}  # fmt: skip
     make = database_sync_to_async(django_user_model.objects.create_user)
