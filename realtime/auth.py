@@ -77,4 +77,6 @@ class JwtAuthMiddleware(BaseMiddleware):
             logger.warning("socket handshake: the database is away (%s)", type(exc).__name__)
             scope["user"], scope["token_expires_at"] = AnonymousUser(), None
             scope["unavailable"] = True
-        return await super().__call__(scope, receive, send)
+        # Straight to the inner application: BaseMiddleware would copy the scope again, a
+        # second dict kept for the socket's life.
+        return await self.inner(scope, receive, send)
