@@ -4,8 +4,8 @@ channels-redis keeps an `asyncio.Queue` for every channel this process listens o
 per open socket: 3.3 KB each (three deques and an event), about a tenth of what an idle
 socket costs the server (bench/RESULTS.md). Each of our channels has one reader, the
 consumer's push loop (realtime.consumers), so `_Inbox` keeps its messages in a list and at
-most one waiting future. Everything else is channels-redis's (pinned in requirements.txt:
-`_get_layer` and `_subscribe_to_channel` are its own, as of 4.3.0, with the queue swapped).
+most one waiting future. Everything else is channels-redis's (pinned in requirements.txt; its
+`_subscribe_to_channel`, as of 4.3.0, with the queue swapped).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import asyncio
 from typing import Any
 
 from channels_redis.pubsub import RedisPubSubChannelLayer, RedisPubSubLoopLayer
-from channels_redis.utils import _wrap_close
 
 
 class _Inbox:
@@ -59,11 +58,10 @@ class PubSubChannelLayer(RedisPubSubChannelLayer):
     """settings.CHANNEL_LAYERS' backend where Redis is configured."""
 
     def _get_layer(self) -> RedisPubSubLoopLayer:
-        loop = asyncio.get_running_loop()
-        try:
-            layer = self._layers[loop]
-        except KeyError:
-            layer = _LoopLayer(*self._args, **self._kwargs, channel_layer=self)
-            self._layers[loop] = layer
-            _wrap_close(self, loop)
+        # channels-redis makes (and closes with its loop) one layer per event loop; made
+        # fresh, before any channel is subscribed, it becomes ours (a subclass that adds no
+        # state, only how a channel's inbox is made).
+        layer = super()._get_layer()
+        if type(layer) is RedisPubSubLoopLayer:
+            layer.__class__ = _LoopLayer
         return layer
