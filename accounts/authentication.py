@@ -14,9 +14,11 @@ import time
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework_simplejwt import authentication
 from rest_framework_simplejwt.exceptions import (
     AuthenticationFailed,
@@ -147,9 +149,10 @@ class CheckedByThePage:
     """A view's GET whose one statement also checks the viewer's account
     (`accounts.selectors.viewer_active`), so its token is checked without reading the
     account (`ViewerAuthentication`); its other methods authenticate as every view does.
-    Where the statement finds nothing (an empty page, a 404), the view calls
-    `confirm_viewer` before answering: a ban or a deletion answers the 401 the account check
-    answers everywhere, from the next request on, as before."""
+    Where the statement finds nothing, the account is asked before answering: for a 404
+    here (`handle_exception`), for an empty page by the view (`confirm_viewer`). A ban or a
+    deletion answers the 401 the account check answers everywhere, from the next request on,
+    as before."""
 
     def get_authenticators(self) -> list:
         # The schema's generator (no request, or a fake view) sees the usual scheme: the
@@ -159,6 +162,14 @@ class CheckedByThePage:
         if not fake and request is not None and request.method in ("GET", "HEAD"):
             return [ViewerAuthentication()]
         return super().get_authenticators()  # type: ignore[misc]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, Http404):
+            try:
+                confirm_viewer(self.request)  # type: ignore[attr-defined]
+            except AuthenticationFailed as refused:
+                exc = refused
+        return super().handle_exception(exc)  # type: ignore[misc]
 
 
 def confirm_viewer(request: Request) -> None:

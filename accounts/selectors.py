@@ -27,10 +27,11 @@ _active_by_name = CompiledQuery(
 )
 
 
-def _user_of(rows: list[dict[str, Any]]) -> User | None:
+def _user_of(rows: list[dict[str, Any]], fields: tuple[str, ...] = _USER_FIELDS) -> User | None:
+    """The first row's account, with `fields` (the others deferred), or None."""
     if not rows:
         return None
-    return User.from_db("default", _USER_FIELDS, [rows[0][name] for name in _USER_FIELDS])
+    return User.from_db("default", fields, [rows[0][name] for name in fields])
 
 
 def active_user_named(*, username: str) -> User | None:
@@ -75,10 +76,7 @@ def active_user_for_socket(*, user_id: object) -> User | None:
     checked = account_id(user_id)
     if checked is None:
         return None
-    rows = _active_socket_user.rows(user=checked)
-    if not rows:
-        return None
-    return User.from_db("default", _SOCKET_FIELDS, [rows[0][name] for name in _SOCKET_FIELDS])
+    return _user_of(_active_socket_user.rows(user=checked), _SOCKET_FIELDS)
 
 
 def viewer_active(viewer: Any) -> Exists:

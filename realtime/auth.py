@@ -36,7 +36,7 @@ def token_from_scope(scope) -> str | None:
     return tokens[0] if tokens and tokens[0] else None
 
 
-_active_user = database_sync_to_async(account_selectors.active_user_for_socket)
+_socket_user = database_sync_to_async(account_selectors.active_user_for_socket)
 
 
 async def authenticate(token: str | None):
@@ -47,7 +47,7 @@ async def authenticate(token: str | None):
         access = access_token(token)
     except TokenError:
         return AnonymousUser(), None
-    user = await _active_user(user_id=access.get(jwt_settings.USER_ID_CLAIM))
+    user = await _socket_user(user_id=access.get(jwt_settings.USER_ID_CLAIM))
     if user is None:
         return AnonymousUser(), None
     return user, access["exp"]

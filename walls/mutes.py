@@ -20,7 +20,7 @@ MUTED_WORD_MAX_CHARS = 40
 
 
 def muted_for(user: User) -> Muted:
-    return Muted(user.muted_words or ())
+    return muted_words(user.muted_words)
 
 
 def muted_words(words: list[str]) -> Muted:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
@@ -48,13 +48,7 @@ from moderation.rendering import report_render
 
 def _fresh(request: SignedIn, confession_id: int) -> ConfessionPayload:
     """Read through the visibility selector, so what is shown is what the rules allow."""
-    try:
-        row, viewing = selectors.confession_shown(
-            user_id=request.user.pk, confession_id=confession_id
-        )
-    except Http404:
-        confirm_viewer(request)
-        raise
+    row, viewing = selectors.confession_shown(user_id=request.user.pk, confession_id=confession_id)
     return confession_render(row, viewing=viewing, urls=Urls(request))
 
 
@@ -175,13 +169,9 @@ class ConfessionRepliesApi(CheckedByThePage, generics.GenericAPIView):
     def get(self, request: SignedIn, confession_id: int) -> Response:
         """The thread of a confession, oldest first."""
         keyset = Keyset.of(request)
-        try:
-            confession, viewing, rows = selectors.thread_page(
-                user_id=request.user.pk, confession_id=confession_id, keyset=keyset
-            )
-        except Http404:
-            confirm_viewer(request)
-            raise
+        confession, viewing, rows = selectors.thread_page(
+            user_id=request.user.pk, confession_id=confession_id, keyset=keyset
+        )
         urls, sender_id = Urls(request), confession["sender_id"]
         return keyset.response(
             request,

@@ -8,7 +8,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.authentication import CheckedByThePage, SignedIn, confirm_viewer
+from accounts.authentication import CheckedByThePage, SignedIn
 from accounts.throttles import (
     FollowWriteThrottle,
     SearchThrottle,
@@ -137,11 +137,7 @@ class WallPostsApi(CheckedByThePage, generics.GenericAPIView):
         pinned), or `hot` (see docs/api.md for the formula); with `q`, the posts that match
         it, newest first."""
         query = parse(s.FeedQuery, request, query=True)
-        try:
-            wall = selectors.readable_wall(user_id=request.user.pk, slug=slug)
-        except Http404:
-            confirm_viewer(request)
-            raise
+        wall = selectors.readable_wall(user_id=request.user.pk, slug=slug)
         urls, muted, wall_id = Urls(request), mutes.muted_words(wall.muted_words), wall.id
         if query["q"].strip():
             return _search_page(request, wall_id, query["q"].strip(), urls, muted)
