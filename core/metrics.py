@@ -16,7 +16,10 @@ endpoints, codes and kinds.
 
 from __future__ import annotations
 
+import bisect
+import gc
 import hmac
+import itertools
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -34,7 +37,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
@@ -121,6 +124,62 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
     if not token or not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
         raise Http404
     return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
+
+
+class _Collections(Collector):
+    """`python_gc_pause_seconds`: how long each garbage collection stood the process still,
+    by generation. A collection stops everything the process serves; the oldest
+    generation's walks every object the process keeps (in the socket service, about a
+    hundred for each open socket), so with thousands of sockets one takes a good part of a
+    second (bench/RESULTS.md). A `gc.callbacks` entry counts into plain lists, not into a
+    prometheus-client Histogram: a collection can start inside one of its locked updates
+    (any allocation may start one), and taking that lock again from the callback would
+    hang the thread. Read in the process that counts it, so not under gunicorn's several
+    workers (their files hold only prometheus-client's own metrics)."""
+
+    BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.buckets = [[0] * len(self.BUCKETS) for _ in range(3)]
+        self.counts = [0, 0, 0]
+        self.sums = [0.0, 0.0, 0.0]
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self.started = time.perf_counter()
+            return
+        elapsed = time.perf_counter() - self.started
+        generation = info["generation"]
+        self.counts[generation] += 1
+        self.sums[generation] += elapsed
+        bucket = bisect.bisect_left(self.BUCKETS, elapsed)
+        if bucket < len(self.BUCKETS):
+            self.buckets[generation][bucket] += 1
+
+    def collect(self) -> Iterator[Any]:
+        family = HistogramMetricFamily(
+            "python_gc_pause_seconds",
+            "Time the process stood still in the garbage collector, by generation collected.",
+            labels=["generation"],
+        )
+        for generation in range(3):
+            cumulative = itertools.accumulate(self.buckets[generation])
+            pairs = zip(self.BUCKETS, cumulative, strict=True)
+            buckets = [(str(bound), count) for bound, count in pairs]
+            buckets.append(("+Inf", self.counts[generation]))
+            family.add_metric([str(generation)], buckets, self.sums[generation])
+        yield family
+
+
+def time_collections() -> None:
+    """Count this process's garbage collections into `python_gc_pause_seconds`, once; a
+    process that keeps its metrics in memory (uvicorn, `make run`) answers them."""
+    if _multiprocess() or any(isinstance(entry, _Collections) for entry in gc.callbacks):
+        return
+    collections = _Collections()
+    gc.callbacks.append(collections)
+    REGISTRY.register(collections)
 
 
 class DatabaseTimer:

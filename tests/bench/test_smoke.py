@@ -61,6 +61,10 @@ def test_the_benchmark_runs_and_reports_every_figure(settings):
     assert figures["sockets"]["frames"] == figures["sockets"]["sockets"] > 0
     assert figures["sockets"]["frames_per_second"] > 0
     assert figures["sockets"]["server_cpu_us_per_frame"] >= 0
+    # The server's own garbage collection over the fan-out, read at its /metrics.
+    assert figures["sockets"]["server_gc_s"] >= 0
+    assert figures["sockets"]["commit_to_last_frame_s"] > 0
+    assert "in garbage collection" in result.stdout
     assert "| `/api/v1/confessions/inbox` |" in result.stdout
     assert "| the inbox's floor" in result.stdout
     assert "% of the one-statement floor |" in result.stdout

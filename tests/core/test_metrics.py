@@ -6,6 +6,7 @@ parsed with prometheus-client's own parser."""
 
 from __future__ import annotations
 
+import gc
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -13,7 +14,7 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from core.metrics import exposition
+from core.metrics import exposition, time_collections
 from messages_app import services as confessions
 from moderation.models import BannedPhrase
 from tests.conftest import access_token_for
@@ -228,6 +229,30 @@ def test_the_embedded_server_answers_too(tmp_path):
         assert answer.status_code == 200
         found = samples(answer.text)
         assert value(found, "http_requests_total", route="healthz", method="GET", status="200") == 1
+        # The process times its collections from start-up (confessions_backend.startup).
+        assert {("python_gc_pause_seconds_count", (("generation", str(generation)),))
+                for generation in range(3)} <= found.keys()  # fmt: skip
         assert requests.get(f"{server.http_url}/metrics", timeout=5).status_code == 404
     finally:
         server.stop()
+
+
+def test_each_garbage_collection_is_timed(token, client):
+    """`python_gc_pause_seconds{generation}`: a full collection counts once, with its time,
+    in the bucket that holds it and every one above."""
+    time_collections()
+    time_collections()  # once: a second call adds no second timer
+    before = scrape(client)
+    gc.collect()
+    after = scrape(client)
+
+    def grew(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert grew("python_gc_pause_seconds_count", generation="2") == 1
+    pause = grew("python_gc_pause_seconds_sum", generation="2")
+    assert 0 < pause < 5
+    for bound in (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5):
+        expected = 1 if pause <= bound else 0
+        assert grew("python_gc_pause_seconds_bucket", generation="2", le=str(bound)) == expected
+    assert grew("python_gc_pause_seconds_bucket", generation="2", le="+Inf") == 1
