@@ -29,7 +29,7 @@ from accounts.models import User
 from authoring.rates import check_rate, in_the_window
 from authoring.sanctions import check_may_write
 from authoring.text import clean_text
-from core.compiled import CompiledQuery
+from core.compiled import CompiledInsert, CompiledQuery
 from core.errors import ApplicationError
 from media_app import services as media_services
 from messages_app import events, selectors, tasks
@@ -66,6 +66,8 @@ def _schedule_delivery(confession: Confession) -> None:
     if confession.recipient_id is not None:
         tasks.confession_deliver.using(run_after=confession.deliver_at).enqueue(confession.pk)
 
+
+_insert_confession = CompiledInsert(Confession)
 
 _CONFESSIONS_PER_HOUR = gettext_lazy("At most %(limit)d confessions an hour.")
 _REPLIES_PER_HOUR = gettext_lazy("At most %(limit)d replies an hour.")
@@ -275,7 +277,7 @@ def confession_send(
             delivery = _delivery_between(sender, recipient)
             if not _decide(confession, delivery, claimed=False):
                 delivery = None
-        confession.save(force_insert=True)
+        _insert_confession.insert(confession)
         media_services.media_attach(media=media)
         ConfessionMedia.objects.bulk_create(
             ConfessionMedia(confession=confession, media=item, position=index)

@@ -1,4 +1,5 @@
-"""A CompiledQuery gives what its queryset's values() gives, for any values, once compiled."""
+"""A CompiledQuery gives what its queryset's values() gives, for any values, once compiled; a
+CompiledInsert writes what save() writes."""
 
 from __future__ import annotations
 
@@ -163,3 +164,86 @@ def test_custom_plans_are_planned_for_their_values(users):
     for _ in range(6):  # past psycopg's prepare_threshold: the statement is prepared
         assert [row["mode"] for row in custom.rows(name=name)] == ["force_custom_plan"]
         assert [row["mode"] for row in generic.rows(name=name)] != ["force_custom_plan"]
+
+
+def _confession(alice, bob, **fields):
+    from messages_app.models import Confession
+
+    return Confession(sender=alice, recipient=bob, body="hello", anonymous=True,
+                      status=Confession.Status.APPROVED, delivered_at=timezone.now(),
+                      **fields)  # fmt: skip
+
+
+def _stored(confession) -> dict:
+    from messages_app.models import Confession
+
+    row = Confession.objects.filter(pk=confession.pk).values().get()
+    del row["id"]
+    assert row.pop("created_at") is not None  # auto_now_add, filled by pre_save
+    return row
+
+
+def test_an_insert_writes_what_save_writes(alice, bob):
+    from core.compiled import CompiledInsert
+    from messages_app.models import Confession
+
+    when = timezone.now()
+    by_save = _confession(alice, bob, deliver_at=when, moderation_note="note")
+    by_save.save(force_insert=True)
+    inserted = _confession(alice, bob, deliver_at=when, moderation_note="note")
+    CompiledInsert(Confession).insert(inserted)
+    assert _stored(inserted) == _stored(by_save) | {"delivered_at": inserted.delivered_at}
+    # As a saved instance: its next save() updates the row.
+    assert not inserted._state.adding
+    assert inserted._state.db == "default"
+    inserted.read_at = when
+    inserted.save(update_fields=["read_at"])
+    assert Confession.objects.get(pk=inserted.pk).read_at == when
+    assert Confession.objects.count() == 2
+
+
+@pytest.mark.service("postgres")
+def test_on_postgresql_an_insert_runs_prepared(alice, bob):
+    from django.db import connection
+
+    from core.compiled import CompiledInsert
+    from messages_app.models import Confession
+
+    compiled = CompiledInsert(Confession)
+    for _ in range(3):
+        compiled.insert(_confession(alice, bob))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ['INSERT INTO "messages_app_confession"%'],
+        )
+        assert cursor.fetchall() == [(3,)]
+    assert Confession.objects.count() == 3
+
+
+def test_a_row_with_save_signals_or_without_its_key_is_saved_by_save(alice, bob):
+    """Nothing `save()` would run is skipped: a listened save signal, or a primary key the
+    database gives, sends the row through `save()` itself."""
+    from django.db.models.signals import pre_save
+
+    from core.compiled import CompiledInsert
+    from messages_app.models import Confession
+    from realtime.models import Notification
+
+    heard = []
+
+    def listener(sender, instance, **kwargs):
+        heard.append(instance)
+
+    confession = _confession(alice, bob)
+    pre_save.connect(listener, sender=Confession)
+    try:
+        CompiledInsert(Confession).insert(confession)
+    finally:
+        pre_save.disconnect(listener, sender=Confession)
+    assert heard == [confession]
+    notification = Notification(recipient=alice, type="confession.read", data={})
+    CompiledInsert(Notification).insert(notification)
+    assert notification.pk is not None
+    assert Notification.objects.get(pk=notification.pk).data == {}
