@@ -192,8 +192,9 @@ class CompiledInsert:
     def insert(self, instance: Model) -> None:
         model = self._model
         connection = connections[router.db_for_write(model, instance=instance)]
+        fetch = getattr(connection, "fetch_prepared", None)
         if (
-            getattr(connection, "fetch_prepared", None) is None
+            fetch is None
             or instance.pk is None
             or type(instance).save is not Model.save
             or signals.pre_save.has_listeners(model)
@@ -214,7 +215,7 @@ class CompiledInsert:
         params = [
             field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
         ]
-        connection.fetch_prepared(sql, params)
+        fetch(sql, params)
         instance._state.adding = False
         instance._state.db = connection.alias
 

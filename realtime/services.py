@@ -20,6 +20,7 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from accounts.models import User
@@ -122,21 +123,25 @@ def notify(
 def _store(user: User, type: str, data: dict[str, Any]) -> tuple[Notification, int]:
     """The notification written, and the id of the recipient's newest one before it (0 for
     none). On PostgreSQL one statement does both (`_insert_after_newest`); elsewhere, two."""
-    if connection.vendor != "postgresql":
+    fetch = getattr(connection, "fetch_prepared", None)
+    if fetch is None:
         previous = selectors.notification_latest_id(user_id=user.pk)
         return Notification.objects.create(recipient=user, type=type, data=data), previous
-    meta = Notification._meta
+    fields = _notification_fields()
     created_at = timezone.now()
     values = {"recipient": user.pk, "type": type, "data": data, "created_at": created_at}
     params = [user.pk]
-    params += [meta.get_field(name).get_db_prep_save(value, connection)
-               for name, value in values.items()]  # fmt: skip
-    [(pk, previous)] = connection.fetch_prepared(_insert_after_newest(), params)
+    params += [fields[name].get_db_prep_save(value, connection) for name, value in values.items()]
+    [(pk, previous)] = fetch(_insert_after_newest(), params)
     notification = Notification(pk=pk, type=type, data=data, created_at=created_at)
     notification.recipient = user
     notification._state.adding = False
     notification._state.db = connection.alias
     return notification, previous or 0
+
+
+def _notification_fields() -> dict[str, Field[Any, Any]]:
+    return {field.name: field for field in Notification._meta.concrete_fields}
 
 
 def _insert_after_newest() -> str:
@@ -145,12 +150,12 @@ def _insert_after_newest() -> str:
     a statement never sees its own writes) nor any other one's that is not committed; taken
     once the recipient is locked, it misses no committed one either (as the separate read
     did before: one round trip a notification less, bench/RESULTS.md)."""
-    meta = Notification._meta
+    fields = _notification_fields()
     quote = connection.ops.quote_name
-    table, pk = quote(meta.db_table), quote(meta.pk.column)
-    recipient = quote(meta.get_field("recipient").column)
+    table, pk = quote(Notification._meta.db_table), quote(fields["id"].column)
+    recipient = quote(fields["recipient"].column)
     columns = ", ".join(
-        quote(meta.get_field(name).column) for name in ("recipient", "type", "data", "created_at")
+        quote(fields[name].column) for name in ("recipient", "type", "data", "created_at")
     )
     return (
         f"WITH previous AS (SELECT {pk} FROM {table} WHERE {recipient} = %s "  # noqa: S608
