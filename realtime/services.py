@@ -11,6 +11,7 @@ client on replay.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from datetime import timedelta
 from typing import Any
@@ -140,10 +141,12 @@ def _store(user: User, type: str, data: dict[str, Any]) -> tuple[Notification, i
     return notification, previous or 0
 
 
+@functools.cache
 def _notification_fields() -> dict[str, Field[Any, Any]]:
     return {field.name: field for field in Notification._meta.concrete_fields}
 
 
+@functools.cache
 def _insert_after_newest() -> str:
     """INSERT ... RETURNING the new id and the recipient's newest before it. The statement
     reads that one with its own snapshot, which holds neither the row it writes (PostgreSQL:
