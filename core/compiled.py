@@ -174,6 +174,16 @@ class CompiledQuery:
         )
 
 
+def plain_save(model: type[Model]) -> bool:
+    """Whether `save()` of `model` runs nothing but its statement: no override of it, no save
+    signal listened to. Only then may a write go around it (`CompiledInsert`)."""
+    return (
+        model.save is Model.save
+        and not signals.pre_save.has_listeners(model)
+        and not signals.post_save.has_listeners(model)
+    )
+
+
 class CompiledInsert:
     """`insert(instance)`: `instance.save(force_insert=True)`, with the INSERT's SQL written
     once per process and run prepared where the backend can (our PostgreSQL backend's
@@ -182,36 +192,32 @@ class CompiledInsert:
     an InsertQuery each time: 0.35-0.5 ms of CPU for a confession, against 0.17-0.19
     (bench/RESULTS.md).
 
-    A row whose model overrides `save()` or has save signals listened to, or without its
-    primary key yet, is saved by `save()` itself: nothing that runs there is skipped."""
+    A row whose save is not plain (`plain_save`), or without its primary key yet, is saved
+    by `save()` itself: nothing that runs there is skipped."""
 
     def __init__(self, model: type[Model]) -> None:
         self._model = model
-        self._sql: dict[str, str] = {}
+        self._plans: dict[str, tuple[list[Any], str]] = {}  # alias: (fields, SQL)
 
     def insert(self, instance: Model) -> None:
         model = self._model
         connection = connections[router.db_for_write(model, instance=instance)]
         fetch = getattr(connection, "fetch_prepared", None)
-        if (
-            fetch is None
-            or instance.pk is None
-            or type(instance).save is not Model.save
-            or signals.pre_save.has_listeners(model)
-            or signals.post_save.has_listeners(model)
-        ):
+        if fetch is None or instance.pk is None or not plain_save(type(instance)):
             instance.save(force_insert=True)
             return
-        fields = [field for field in model._meta.local_concrete_fields if not field.generated]
-        sql = self._sql.get(connection.alias)
-        if sql is None:
+        plan = self._plans.get(connection.alias)
+        if plan is None:
+            fields = [field for field in model._meta.local_concrete_fields if not field.generated]
             quote = connection.ops.quote_name
             columns = ", ".join(quote(field.column) for field in fields)
             values = ", ".join(["%s"] * len(fields))
-            sql = self._sql[connection.alias] = (
+            plan = self._plans[connection.alias] = (
+                fields,
                 f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({values}) "  # noqa: S608
-                f"RETURNING {quote(model._meta.pk.column)}"
+                f"RETURNING {quote(model._meta.pk.column)}",
             )
+        fields, sql = plan
         params = [
             field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
         ]

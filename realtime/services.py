@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core import logs, tracing
-from core.compiled import CompiledQuery
+from core.compiled import CompiledQuery, plain_save
 from realtime import events, hooks, preferences, previews, selectors
 from realtime.groups import user_group
 from realtime.models import Notification, OpenSocket
@@ -123,9 +123,10 @@ def notify(
 
 def _store(user: User, type: str, data: dict[str, Any]) -> tuple[Notification, int]:
     """The notification written, and the id of the recipient's newest one before it (0 for
-    none). On PostgreSQL one statement does both (`_insert_after_newest`); elsewhere, two."""
+    none). On PostgreSQL one statement does both (`_insert_after_newest`); elsewhere, or
+    where a save of a notification runs more than its statement (`plain_save`), two."""
     fetch = getattr(connection, "fetch_prepared", None)
-    if fetch is None:
+    if fetch is None or not plain_save(Notification):
         previous = selectors.notification_latest_id(user_id=user.pk)
         return Notification.objects.create(recipient=user, type=type, data=data), previous
     fields = _notification_fields()
@@ -134,10 +135,12 @@ def _store(user: User, type: str, data: dict[str, Any]) -> tuple[Notification, i
     params = [user.pk]
     params += [fields[name].get_db_prep_save(value, connection) for name, value in values.items()]
     [(pk, previous)] = fetch(_insert_after_newest(), params)
-    notification = Notification(pk=pk, type=type, data=data, created_at=created_at)
+    notification = Notification.from_db(
+        connection.alias,
+        ["id", "recipient_id", "type", "data", "created_at", "read_at"],
+        [pk, user.pk, type, data, created_at, None],
+    )
     notification.recipient = user
-    notification._state.adding = False
-    notification._state.db = connection.alias
     return notification, previous or 0
 
 

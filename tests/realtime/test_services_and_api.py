@@ -203,3 +203,23 @@ def test_a_good_cursor_still_pages(alice, alice_client):
     assert len(first["results"]) == 2
     rest = alice_client.get(first["next"]).json()
     assert [item["data"]["n"] for item in rest["results"]] == [2]
+
+
+@pytest.mark.django_db
+def test_a_listened_save_signal_still_hears_each_notification(alice):
+    """notify writes around save() only while a save runs nothing else (core.compiled's
+    plain_save): a listener of Notification's save signal hears each one."""
+    from django.db.models.signals import post_save
+
+    heard = []
+
+    def listener(sender, instance, created, **kwargs):
+        heard.append((instance.pk, created))
+
+    post_save.connect(listener, sender=Notification)
+    try:
+        first = services.notify(user=alice, type="confession.read", data={})
+        second = services.notify(user=alice, type="confession.read", data={})
+    finally:
+        post_save.disconnect(listener, sender=Notification)
+    assert heard == [(first.pk, True), (second.pk, True)]
