@@ -16,9 +16,16 @@ from core.compiled import CompiledQuery
 STAND_IN_PREFIX = "~"
 
 _USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields)
-_active_user = CompiledQuery(
-    lambda user: User.objects.filter(pk=user, is_active=True).values(*_USER_FIELDS), user=int
-)
+
+
+def _active_with(fields: tuple[str, ...]) -> CompiledQuery:
+    """The active account of an id, with `fields`."""
+    return CompiledQuery(
+        lambda user: User.objects.filter(pk=user, is_active=True).values(*fields), user=int
+    )
+
+
+_active_user = _active_with(_USER_FIELDS)
 
 
 _active_by_name = CompiledQuery(
@@ -55,28 +62,27 @@ def account_id(claim: object) -> int | None:
 def active_user(*, user_id: object) -> User | None:
     """The active account `user_id` names, if any: what every request's token is checked
     against, so a ban bites from the next request on. One precompiled query."""
+    return _active(_active_user, user_id, _USER_FIELDS)
+
+
+def _active(query: CompiledQuery, user_id: object, fields: tuple[str, ...]) -> User | None:
     checked = account_id(user_id)
     if checked is None:
         return None
-    return _user_of(_active_user.rows(user=checked))
+    return _user_of(query.rows(user=checked), fields)
 
 
 # What an open socket keeps of its account for hours (realtime.consumers): its id, its
 # language and its notification settings; the rest is deferred (an idle socket kept the whole
 # row, about 1.5 KiB of its 35).
 _SOCKET_FIELDS = ("id", "language", "notification_settings")
-_active_socket_user = CompiledQuery(
-    lambda user: User.objects.filter(pk=user, is_active=True).values(*_SOCKET_FIELDS), user=int
-)
+_active_socket_user = _active_with(_SOCKET_FIELDS)
 
 
 def active_user_for_socket(*, user_id: object) -> User | None:
     """`active_user`, holding only the socket's fields (`_SOCKET_FIELDS`); any other field
     is deferred, which in the socket's event loop fails loudly instead of reading."""
-    checked = account_id(user_id)
-    if checked is None:
-        return None
-    return _user_of(_active_socket_user.rows(user=checked), _SOCKET_FIELDS)
+    return _active(_active_socket_user, user_id, _SOCKET_FIELDS)
 
 
 def viewer_active(viewer: Any) -> Exists:
