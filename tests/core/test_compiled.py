@@ -124,6 +124,19 @@ def test_a_window_query_must_not_slice_itself():
         sliced.rows(user=1, limit=5, offset=0)
 
 
+def prepared_runs(pattern: str) -> list[tuple[int]]:
+    """How often each statement this connection prepared that is LIKE `pattern` has run."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            [pattern],
+        )
+        return cursor.fetchall()
+
+
 @pytest.mark.service("postgres")
 def test_on_postgresql_a_compiled_query_runs_prepared(users):
     """Planned once per connection (DATABASE_PREPARED_STATEMENTS): PostgreSQL keeps the
@@ -134,13 +147,7 @@ def test_on_postgresql_a_compiled_query_runs_prepared(users):
     first = compiled.rows(at=timezone.now(), after_id=0, newest_first=True)
     for _ in range(6):  # past PostgreSQL's five custom plans, onto its cached generic one
         assert compiled.rows(at=timezone.now(), after_id=0, newest_first=True) == first
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
-            "WHERE statement LIKE %s",
-            ['%"accounts_user"."date_joined" AS "date_joined"%'],
-        )
-        assert cursor.fetchall() == [(7,)]
+    assert prepared_runs('%"accounts_user"."date_joined" AS "date_joined"%') == [(7,)]
     # Logged with its values, as Django logs its own queries (assertNumQueries' report).
     with CaptureQueriesContext(connection) as queries:
         compiled.rows(at=users[2].date_joined, after_id=0, newest_first=False)
@@ -204,7 +211,6 @@ def test_an_insert_writes_what_save_writes(alice, bob):
 
 @pytest.mark.service("postgres")
 def test_on_postgresql_an_insert_runs_prepared(alice, bob):
-    from django.db import connection
 
     from core.compiled import CompiledInsert
     from messages_app.models import Confession
@@ -212,13 +218,7 @@ def test_on_postgresql_an_insert_runs_prepared(alice, bob):
     compiled = CompiledInsert(Confession)
     for _ in range(3):
         compiled.insert(_confession(alice, bob))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
-            "WHERE statement LIKE %s",
-            ['INSERT INTO "messages_app_confession"%'],
-        )
-        assert cursor.fetchall() == [(3,)]
+    assert prepared_runs('INSERT INTO "messages_app_confession"%') == [(3,)]
     assert Confession.objects.count() == 3
 
 
