@@ -75,6 +75,25 @@ def png_with_text_chunk_and_trailer(mode: str = "RGB") -> bytes:
     return buffer.getvalue() + HTML_PAYLOAD
 
 
+def big_with_words_inside(mode: str, width: int = 1600, height: int = 900) -> bytes:
+    """Big enough for a display size, with the payload wherever its format carries words:
+    RGB, a JPEG's comment and EXIF; RGBA, a PNG's text chunk and an ICC profile (which the
+    decoder turns into sRGB pixels, leaving the profile of the result to be dropped)."""
+    image = Image.effect_noise((width, height), 40).convert(mode)
+    buffer = io.BytesIO()
+    if mode == "RGB":
+        exif = Image.Exif()
+        exif[ExifTags.Base.Make] = "SecretPhone"
+        exif.get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitude] = GPS_LATITUDE
+        image.save(buffer, "JPEG", exif=exif, comment=HTML_PAYLOAD)
+    else:
+        info = PngInfo()
+        info.add_text("Comment", HTML_PAYLOAD.decode())
+        icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+        image.save(buffer, "PNG", pnginfo=info, icc_profile=icc)
+    return buffer.getvalue() + HTML_PAYLOAD
+
+
 def png_header_bomb(width: int, height: int) -> bytes:
     """A few hundred bytes declaring a huge 8-bit RGB image."""
 

@@ -73,6 +73,25 @@ def test_png_text_chunk_and_trailing_html_do_not_survive(alice_client, mode, sto
     assert media.content_type == Image.MIME[stored_format]
 
 
+@pytest.mark.parametrize(("mode", "stored_format"), [("RGB", "JPEG"), ("RGBA", "PNG")])
+def test_no_words_of_a_big_image_survive_in_any_rendition(alice_client, mode, stored_format):
+    original = files.big_with_words_inside(mode)
+    name, content_type = ("a.jpg", "image/jpeg") if mode == "RGB" else ("a.png", "image/png")
+    response = upload(alice_client, original, name=name, content_type=content_type)
+    assert response.status_code == 201, response.content
+    media = Media.objects.get()
+    keys = [media.storage_key, media.display_key, media.thumbnail_key]
+    assert all(keys)
+    for key in keys:
+        stored = stored_bytes(key)
+        assert b"script" not in stored
+        assert b"SecretPhone" not in stored
+        image = Image.open(io.BytesIO(stored))
+        assert image.format == stored_format
+        assert dict(image.getexif()) == {}
+        assert not {"comment", "icc_profile", "Comment"} & set(image.info), image.info
+
+
 def test_transparent_images_stay_transparent_as_png_thumbnail_too(alice_client):
     # A mini program's <image> shows WebP only with its `webp` attribute: PNG, not WebP.
     response = upload(alice_client, files.png_with_text_chunk_and_trailer("RGBA"), name="s.png",
