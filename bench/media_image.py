@@ -130,7 +130,8 @@ def main() -> None:
     storage = default_storage.__class__.__name__
     print(f"input: 4000x3000 JPEG, {megabytes[0]:.1f} MB; output {megabytes[1]:.1f} MB "
           f"+ thumbnail {len(result.thumbnail.data) / 1024:.0f} KB; storage {storage}")  # fmt: skip
-    print(f"decode+orient+re-encode+display size+thumbnail: CPU median {statistics.median(process_cpu):.3f} s, "
+    print(f"decode+orient+re-encode+display size+thumbnail: CPU median "
+          f"{statistics.median(process_cpu):.3f} s, "
           f"wall median {statistics.median(process_wall):.3f} s (of {RUNS})")  # fmt: skip
     print(f"store original + thumbnail: wall median {statistics.median(store_wall) * 1000:.1f} ms")
 
