@@ -27,7 +27,8 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_confessions --site http://$(HOST):$(PORT)
 	TASKS_WORKER_IN_SERVER=1 $(BIN)/uvicorn confessions_backend.asgi:application \
-		--host $(HOST) --port $(PORT) --ws-per-message-deflate=false
+		--host $(HOST) --port $(PORT) --ws-per-message-deflate=false \
+		--ws=realtime.protocol:WebSocketProtocol
 
 ## test: install the dev requirements, find or start what the suite needs (bin/test-services:
 ## PostgreSQL, Redis, Chromium, wrk, msgfmt, npm ci) and run the whole suite, every test, none skipped

@@ -46,6 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from realtime.protocol import DOTTED_PATH as WEBSOCKET_PROTOCOL  # noqa: E402
 from tests import seaweedfs  # noqa: E402
 
 PYTHON = sys.executable
@@ -189,7 +190,8 @@ def uvicorn(env: dict[str, str], port: int) -> Server:
     """The production socket server (compose), pinned to core 0."""
     return Server([*pinned(0), str(BIN / "uvicorn"), "confessions_backend.asgi:application",
                    "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
-                   "--ws-per-message-deflate=false", "--log-level", "warning"], env, port,
+                   "--ws-per-message-deflate=false", f"--ws={WEBSOCKET_PROTOCOL}",
+                   "--log-level", "warning"], env, port,
                   "/healthz")  # fmt: skip
 
 

@@ -17,6 +17,8 @@ import requests
 from django.conf import settings
 from django.db import connections
 
+from realtime.protocol import DOTTED_PATH as WEBSOCKET_PROTOCOL
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -71,6 +73,7 @@ class AsgiServer:
             str(self.port),
             "--no-access-log",
             "--ws-per-message-deflate=false",
+            f"--ws={WEBSOCKET_PROTOCOL}",
         ]
 
     def __init__(

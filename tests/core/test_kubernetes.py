@@ -13,6 +13,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from realtime.protocol import DOTTED_PATH
+
 ROOT = Path(__file__).resolve().parents[2]
 KUBERNETES = "1.32.0"
 
@@ -65,3 +67,10 @@ def test_probes_resources_and_settings_by_reference(objects):
              for p in ingress["spec"]["rules"][0]["http"]["paths"]}  # fmt: skip
     assert paths == {"/ws/": "sockets", "/": "web"}
     assert ingress["spec"]["tls"]
+
+
+def test_the_socket_server_runs_our_websocket_protocol(objects):
+    [sockets] = [pod for name, pod in _pods(objects) if name == "sockets"]
+    [container] = sockets["containers"]
+    assert container["command"][:2] == ["uvicorn", "confessions_backend.asgi:application"]
+    assert f"--ws={DOTTED_PATH}" in container["command"]

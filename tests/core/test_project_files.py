@@ -14,6 +14,7 @@ import yaml
 from django.conf import settings
 
 from confessions_backend import settings as settings_module
+from realtime.protocol import DOTTED_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_SERVICES = ("migrate", "web", "ws", "worker")
@@ -95,6 +96,7 @@ def test_proxy_routes_websockets_to_asgi_and_the_rest_to_wsgi(compose):
     http_service = services[upstreams[locations["/"]]]
     assert websocket_service["command"][:2] == ["uvicorn", "confessions_backend.asgi:application"]
     assert "--ws-per-message-deflate=false" in websocket_service["command"]
+    assert f"--ws={DOTTED_PATH}" in websocket_service["command"]  # realtime/protocol.py
     assert http_service["command"][:2] == ["gunicorn", "confessions_backend.wsgi:application"]
     ws_block = config[config.index("location /ws/") :]
     assert "proxy_set_header Upgrade $http_upgrade;" in ws_block.split("}")[0]

@@ -8,13 +8,14 @@ import contextlib
 import pytest
 from django.conf import settings
 
-from realtime.layers import PubSubChannelLayer, _Inbox
+from realtime.inbox import Inbox
+from realtime.layers import PubSubChannelLayer
 
 pytestmark = pytest.mark.asyncio
 
 
 async def test_the_inbox_hands_messages_over_in_order_to_a_reader_waiting_or_not():
-    inbox = _Inbox()
+    inbox = Inbox()
     inbox.put_nowait("first")
     inbox.put_nowait("second")
     assert await inbox.get() == "first"
@@ -29,7 +30,7 @@ async def test_the_inbox_hands_messages_over_in_order_to_a_reader_waiting_or_not
 
 
 async def test_a_cancelled_reader_leaves_the_next_message_to_the_next_reader():
-    inbox = _Inbox()
+    inbox = Inbox()
     waiting = asyncio.create_task(inbox.get())
     await asyncio.sleep(0)
     waiting.cancel()
@@ -52,6 +53,6 @@ async def test_a_group_message_reaches_each_channel_of_the_group_through_redis()
         # A channel's own message reaches it alone.
         await layer.send(channels[0], {"type": "just.you"})
         assert await asyncio.wait_for(layer.receive(channels[0]), 5) == {"type": "just.you"}
-        assert all(isinstance(inbox, _Inbox) for inbox in layer._get_layer().channels.values())
+        assert all(isinstance(inbox, Inbox) for inbox in layer._get_layer().channels.values())
     finally:
         await layer.flush()
