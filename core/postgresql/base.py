@@ -47,7 +47,12 @@ class _FastTzLoader(adapt.Loader):
         self._parse = _CLoader(oid, context).load
 
     def load(self, data):
-        return self._parse(data).replace(tzinfo=self.timezone)
+        value = self._parse(data)
+        # The C parser gives the session's zone, Django's own object when it is UTC (psycopg
+        # and Django both use `datetime.timezone.utc`): a replace (1 µs) only where it is not.
+        if value.tzinfo is self.timezone:
+            return value
+        return value.replace(tzinfo=self.timezone)
 
 
 class _OrjsonLoader(adapt.Loader):

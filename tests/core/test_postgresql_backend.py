@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from psycopg.pq import Format
 from psycopg.types.datetime import TimestamptzLoader as PythonLoader
 
@@ -22,6 +22,19 @@ def test_timestamps_load_through_the_c_parser_with_djangos_timezone():
     assert loader.__name__ == "FastTzLoader"
     assert not issubclass(loader, PythonLoader)
     assert loader.timezone == UTC
+
+
+def test_a_session_zone_of_another_object_still_gives_djangos_tzinfo():
+    # psycopg's C parser gives the session's zone: Django's own object for 'UTC' (no replace
+    # needed), a ZoneInfo for 'Etc/UTC' (the same instant, replaced by Django's tzinfo).
+    moment = datetime(2026, 11, 21, 18, 40, 57, 38484, tzinfo=UTC)
+    for zone in ("UTC", "Etc/UTC"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL TIME ZONE '{zone}'")
+            cursor.execute("SELECT %s::timestamptz", [moment])
+            [(loaded,)] = cursor.fetchall()
+        assert loaded == moment
+        assert loaded.tzinfo is UTC, zone
 
 
 @pytest.mark.parametrize(
