@@ -194,14 +194,15 @@ def _encode(image: Image.Image, *, original: bool = False) -> Rendition:
     """Pixels only, saved without exif, icc, comment or text: Pillow's savers fall back on
     `image.info` for some of these (a JPEG's comment, a PNG's profile), so it is emptied first.
     The display size and the thumbnail, what a phone shows while it loads, are progressive
-    with optimised Huffman tables; the original, fetched only to see it whole, is a plain
-    baseline encode, a third of the CPU for about 5 % more bytes (bench/RESULTS.md)."""
+    with optimised Huffman tables (PNG: optimised); the original, fetched only to see it whole,
+    is a plain encode: for a JPEG a third of the CPU for about 5 % more bytes, for a PNG a sixth
+    (a screenshot) to a third (a photo with transparency) for 1 % more (bench/RESULTS.md)."""
     image.info = {}
     buffer = io.BytesIO()
     if image.mode == "RGBA":
         # PNG, not WebP: a mini program's <image> shows WebP only with its `webp` attribute,
         # and WeChat's image check does not read WebP.
-        image.save(buffer, "PNG", optimize=True)
+        image.save(buffer, "PNG", optimize=not original)
         content_type, extension = "image/png", "png"
     else:
         compact = not original
