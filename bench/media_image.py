@@ -1,6 +1,7 @@
 """CPU time to take in one 12-megapixel JPEG: decode, orient, re-encode, thumbnail, store.
 
     .venv/bin/python bench/media_image.py            # filesystem storage in a temp dir
+    .venv/bin/python bench/media_image.py --json [runs]   # make bench's row: JSON only
     AWS_STORAGE_BUCKET_NAME=... AWS_S3_ENDPOINT_URL=... .venv/bin/python bench/media_image.py
 
 Runs `media_app.processing.process_image` and the two storage writes the upload service does,
@@ -51,8 +52,8 @@ def photo_like_jpeg() -> bytes:
     return buffer.getvalue()
 
 
-def pillow(data: bytes) -> None:
-    processing.process_image(io.BytesIO(data), "JPEG")
+def pillow(data: bytes) -> processing.ProcessedImage:
+    return processing.process_image(io.BytesIO(data), "JPEG")
 
 
 def vips(data: bytes) -> None:
@@ -63,25 +64,31 @@ def vips(data: bytes) -> None:
     if image.get_typeof("icc-profile-data"):
         image = image.icc_transform("srgb")
     options = {"Q": processing.JPEG_QUALITY, "optimize_coding": True, "keep": "none"}
-    image.jpegsave_buffer(**options)
+    image.jpegsave_buffer(Q=processing.JPEG_QUALITY, keep="none")  # the original: plain
     display = image.thumbnail_image(processing.DISPLAY_SIDE)
     display.jpegsave_buffer(interlace=True, **options)
     display.thumbnail_image(processing.THUMBNAIL_SIDE).jpegsave_buffer(interlace=True, **options)
 
 
-def one_upload(which: str, photo: Path) -> dict:
-    """In a fresh process: CPU, the median of RUNS, and the peak RSS one upload adds."""
+def one_upload(which: str, photo: Path, runs: int = RUNS) -> dict:
+    """In a fresh process: CPU, the median of `runs`, and the peak RSS one upload adds."""
     data = photo.read_bytes()
     work = pillow if which == "pillow" else vips
     work(data)  # libraries loaded, caches warm
     before = _status_kib("VmRSS")
     Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) starts again from here
     cpu = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         start = time.process_time()
         work(data)
         cpu.append(time.process_time() - start)
-    return {"cpu_s": statistics.median(cpu), "peak_mib": (_status_kib("VmHWM") - before) / 1024}
+    figures = {"cpu_s": statistics.median(cpu), "peak_mib": (_status_kib("VmHWM") - before) / 1024}
+    if which == "pillow":
+        made = pillow(data)
+        figures["bytes"] = {"photo": len(data), "original": len(made.main.data),
+                            "display": len(made.display.data) if made.display else 0,
+                            "thumbnail": len(made.thumbnail.data)}  # fmt: skip
+    return figures
 
 
 def _status_kib(field: str) -> int:
@@ -91,8 +98,9 @@ def _status_kib(field: str) -> int:
     raise RuntimeError(f"no {field}")
 
 
-def compared() -> dict:
-    """{library: one_upload(library)} for Pillow, and libvips where pyvips is installed."""
+def compared(runs: int = RUNS) -> dict:
+    """{library: one_upload(library)} for Pillow, and libvips where pyvips is installed, each
+    in a fresh process."""
     results = {}
     photo = Path(tempfile.mkdtemp(prefix="bench-")) / "photo.jpg"
     photo.write_bytes(photo_like_jpeg())
@@ -102,8 +110,8 @@ def compared() -> dict:
                 import pyvips  # noqa: F401
             except (ImportError, OSError):
                 continue
-        output = subprocess.run([sys.executable, __file__, "--one", which, str(photo)], check=True,
-                                capture_output=True, text=True).stdout  # fmt: skip
+        output = subprocess.run([sys.executable, __file__, "--one", which, str(photo), str(runs)],
+                                check=True, capture_output=True, text=True).stdout  # fmt: skip
         results[which] = json.loads(output.strip().splitlines()[-1])
     return results
 
@@ -138,7 +146,9 @@ def main() -> None:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--one"]:
-        print(json.dumps(one_upload(sys.argv[2], Path(sys.argv[3]))))
+        print(json.dumps(one_upload(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]))))
+    elif sys.argv[1:2] == ["--json"]:  # make bench's row (bench/run.py)
+        print(json.dumps(compared(int(sys.argv[2]) if sys.argv[2:] else RUNS)))
     else:
         main()
         for which, figures in compared().items():

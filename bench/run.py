@@ -18,7 +18,8 @@ measures:
 3. the inbox page's JSON size, plain and gzip-compressed;
 4. POST -> frame latency at half the most sends a second, with the socket server (uvicorn)
    beside gunicorn on core 0 and Redis between them (bench/latency.py);
-5. the WebSocket fan-out and an idle socket's memory (bench/sockets.py).
+5. the WebSocket fan-out and an idle socket's memory (bench/sockets.py);
+6. a 12 MP photo taken in: CPU and peak memory, in a fresh process (bench/media_image.py).
 
 It writes one table, with ratios measured in the same run, to bench/RESULTS.md (between the
 `bench:run` markers) and prints it. `--smoke` runs everything a few seconds only and writes
@@ -343,7 +344,10 @@ def measure(smoke: bool) -> dict:
                                 count], env)  # fmt: skip
         finally:
             sockets_server.stop()
-        return {"background": seed["background"],
+        log("a 12 MP photo taken in, in a fresh process")
+        photos = run_json([*pinned(1), PYTHON, "bench/media_image.py", "--json",
+                           "1" if smoke else "5"], env)  # fmt: skip
+        return {"background": seed["background"], "photos": photos,
                 "cpu_ms": cpu, "cpu_median_ms": cpu_median, "cpu_ratio": ratio, "rps": rps,
                 "rps_rounds": rounds_rps, "shares": shares,
                 "inbox_bytes": size, "sockets": sockets, "latency": latency}  # fmt: skip
@@ -399,6 +403,7 @@ def table(results: dict) -> str:
         f"**{rps['inbox_2'] / rps['inbox']:.2f}x** the one worker with a core of wrk's own, "
         f"{rps['inbox_2'] / rps['inbox_shared']:.2f}x the one worker sharing with wrk.",
     ]
+    rows += ["", photo_row(results["photos"])]
     latency = results["latency"]
     rows += ["", f"POST -> frame, HTTP (gunicorn) and WebSocket (uvicorn) in two processes on "
              f"core 0, Redis between them: {latency['sends']:,} sends at {latency['rate']:.0f}/s "
@@ -430,6 +435,21 @@ def table(results: dict) -> str:
     rows += ["", f"Inbox page (25 confessions, 2 photos each, avatars): {size['plain']:,} bytes "
              f"of JSON; sent as {size['encoding']}: {size['sent']:,} bytes."]  # fmt: skip
     return "\n".join(rows)
+
+
+def photo_row(photos: dict) -> str:
+    """bench/media_image.py's figures: Pillow's, and libvips' where pyvips is installed."""
+    pillow, sizes = photos["pillow"], photos["pillow"]["bytes"]
+    row = (f"A 12 MP photo-like JPEG ({sizes['photo'] / 1e6:.1f} MB) taken in, in a fresh "
+           f"process on core 1 (bench/media_image.py): **{pillow['cpu_s']:.3f} s** of CPU to "
+           f"decode, orient and re-encode it ({sizes['original'] / 1e6:.1f} MB), with its "
+           f"1280 px display size ({sizes['display'] / 1e3:.0f} KB) and its 480 px thumbnail "
+           f"({sizes['thumbnail'] / 1e3:.0f} KB); one upload's peak memory "
+           f"**{pillow['peak_mib']:.0f} MiB** (Pillow).")  # fmt: skip
+    if "vips" in photos:
+        row += (f" The same work in libvips: {photos['vips']['cpu_s']:.3f} s, "
+                f"{photos['vips']['peak_mib']:.0f} MiB.")  # fmt: skip
+    return row
 
 
 def main() -> None:

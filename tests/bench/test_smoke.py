@@ -75,3 +75,8 @@ def test_the_benchmark_runs_and_reports_every_figure(settings):
     assert "| the inbox's floor" in result.stdout
     assert "% of the one-statement floor (median of the rounds' ratios) |" in result.stdout
     assert "Scaling on one host, the inbox" in result.stdout
+    photo = figures["photos"]["pillow"]
+    assert photo["cpu_s"] > 0
+    assert photo["peak_mib"] > 0
+    assert photo["bytes"]["photo"] > photo["bytes"]["original"] > photo["bytes"]["display"] > 0
+    assert "A 12 MP photo-like JPEG" in result.stdout
