@@ -304,8 +304,9 @@ def _newest(
 _post_media = Attachments(PostMedia, "post")
 
 
-def _feed_rows(viewer: int, wall: int, **narrower: Any) -> QuerySet[Post, Row]:
-    """A wall's posts as `viewer` sees them, as rows with their counts."""
+def _feed_rows(viewer: int, wall: Any, **narrower: Any) -> QuerySet[Post, Row]:
+    """A wall's posts as `viewer` sees them, as rows with their counts (`wall`: its id, or
+    `_readable_wall_id`'s subquery)."""
     rows: QuerySet[Post, Row] = (
         Post.objects.filter(_visible_posts(viewer), wall_id=wall, **narrower)
         .annotate(**_counts(viewer), media=_post_media.column())
@@ -314,12 +315,32 @@ def _feed_rows(viewer: int, wall: int, **narrower: Any) -> QuerySet[Post, Row]:
     return rows
 
 
+def _readable_wall_id(viewer: int, slug: str) -> Subquery:
+    """The id of the wall `slug` names, where `viewer`, an active account, may read it (else
+    NULL): `readable_wall`'s rule as a scalar subquery, which PostgreSQL runs once before the
+    page, so the page still walks the feed's index in order."""
+    readable = Wall.objects.filter(
+        _readable_walls(viewer), account_selectors.viewer_active(viewer), slug=slug
+    )
+    return Subquery(readable.values("id")[:1])
+
+
+# The `new` feed's page with what `readable_wall` reads, in one statement: the wall found by
+# its slug inside it, and on each row its id, whether any of its posts is pinned and the
+# viewer's muted words (each an uncorrelated subquery: run once). No row says nothing about
+# the wall: `feed_new_page` then asks `readable_wall`.
 _feed_new = CompiledQuery(
-    lambda viewer, wall, after_at, after_id, **shape: _newest(
-        _feed_rows(viewer, wall, pinned=False), after_at, after_id, **shape
-    ),
+    lambda viewer, slug, after_at, after_id, **shape: _newest(
+        _feed_rows(viewer, _readable_wall_id(viewer, slug), pinned=False).annotate(
+            any_pinned=Exists(Post.objects.filter(wall__slug=slug, pinned=True)),
+            muted_words=Subquery(User.objects.filter(pk=viewer).values("muted_words")[:1]),
+        ),
+        after_at,
+        after_id,
+        **shape,
+    ).values(*POST_VALUES, "media", "wall_id", "any_pinned", "muted_words"),
     viewer=int,
-    wall=int,
+    slug=str,
     after_at=datetime,
     after_id=int,
 )
@@ -331,19 +352,23 @@ _feed_pinned = CompiledQuery(
 
 
 def feed_new_page(
-    *, user_id: int, wall_id: int, keyset: Keyset, any_pinned: bool = True
-) -> tuple[list[Row], list[Row]]:
-    """A page of the `new` feed as rows with their media: the posts moderators pinned (first
-    page only), and the page's other posts, `limit + 1` of them when more follow (for the
-    cursor). `any_pinned=False` (`readable_wall`: the wall has no pinned post at all) spares
-    the look for pinned posts."""
-    pinned = _feed_pinned.rows(viewer=user_id, wall=wall_id) if keyset.first and any_pinned else []
-    rows = _feed_new.rows(
-        viewer=user_id,
-        wall=wall_id,
-        **keyset.statement(),
+    *, user_id: int, slug: str, keyset: Keyset
+) -> tuple[ReadableWall, list[Row], list[Row]]:
+    """A page of the `new` feed of the wall `slug` names, as rows with their media: the wall
+    (as `readable_wall` reads it: 404 where the viewer may not read it), the posts moderators
+    pinned (first page only, and only on a wall with a pinned post), and the page's other
+    posts, `limit + 1` of them when more follow (for the cursor). One statement for a page
+    with posts; an empty one asks `readable_wall` why."""
+    rows = _feed_new.rows(viewer=user_id, slug=slug, **keyset.statement())
+    if rows:
+        first = rows[0]
+        wall = ReadableWall(first["wall_id"], first["any_pinned"], first["muted_words"] or [])
+    else:
+        wall = readable_wall(user_id=user_id, slug=slug)
+    pinned = (
+        _feed_pinned.rows(viewer=user_id, wall=wall.id) if keyset.first and wall.any_pinned else []
     )
-    return pinned, rows
+    return wall, pinned, rows
 
 
 SEARCH_MAX_CHARS = 50

@@ -64,6 +64,26 @@ def test_an_invite_only_wall_needs_its_code_and_is_hidden_from_strangers(alice, 
     assert listed[0]["joined"] is True
 
 
+def test_the_new_feeds_one_statement_refuses_strangers_as_the_wall_read_did(
+    alice, bob, club, town, django_assert_num_queries
+):
+    """The `new` page finds its wall inside its own statement: a stranger gets the same 404
+    with posts there to find, whatever the cursor or limit, before any 400 of theirs."""
+    members = joined(alice, "club", code="secret")
+    written = posted(members, "club")
+    stranger = client_of(bob)
+    for query in ({}, {"cursor": "not-a-cursor"}, {"limit": "0"}, {"sort": "new"}):
+        refused = stranger.get("/api/v1/walls/club/posts", query)
+        assert refused.status_code == 404, (query, refused.content)
+    assert stranger.get("/api/v1/walls/nowhere/posts").status_code == 404
+    bad = members.get("/api/v1/walls/club/posts", {"cursor": "not-a-cursor"})
+    assert (bad.status_code, bad.json()["error"]["code"]) == (400, "invalid_cursor")
+    with django_assert_num_queries(1):
+        assert [p["id"] for p in feed(members, "club")] == [written["id"]]
+    # A wall with nothing to show: its page is empty, not a 404.
+    assert feed(joined(bob)) == []
+
+
 def test_invite_codes_cannot_be_guessed(alice, bob, carol, club, settings):
     """A four-digit code fell in half a second to an untiring client: wrong codes are counted
     per account and per address, and past the limit even the right code waits."""
@@ -332,17 +352,18 @@ def test_hot_decays_with_time_and_pages_without_more_queries(
 def test_the_first_page_looks_for_pinned_posts_only_on_a_wall_that_has_one(
     alice, bob, town, django_assert_num_queries
 ):
-    """The wall's read says whether any of its posts is pinned; the look for the pinned
-    posts the viewer may see runs only then, and stays the rule of what is shown."""
+    """The page's statement says whether any of the wall's posts is pinned; the look for
+    the pinned posts the viewer may see runs only then, and stays the rule of what is
+    shown."""
     alices, bobs = joined(alice), joined(bob)
     plain = posted(alices)
     hidden = posted(alices)
-    # The wall (the account checked in it), the page (its media a column).
-    with django_assert_num_queries(2):
+    # One statement: the wall and the account checked in the page's (its media a column).
+    with django_assert_num_queries(1):
         assert [p["id"] for p in feed(bobs)] == [hidden["id"], plain["id"]]
     # Pinned but hidden by moderators: looked for (one more statement), not shown.
     Post.objects.filter(pk=hidden["id"]).update(pinned=True, status=Status.HIDDEN)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert [p["id"] for p in feed(bobs)] == [plain["id"]]
     Post.objects.filter(pk=plain["id"]).update(pinned=True)
     shown = feed(bobs)
@@ -351,7 +372,7 @@ def test_the_first_page_looks_for_pinned_posts_only_on_a_wall_that_has_one(
     for _ in range(2):
         posted(alices)
     first = bobs.get("/api/v1/walls/town/posts?limit=1").json()
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert bobs.get(first["next"]).status_code == 200
 
 

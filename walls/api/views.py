@@ -15,6 +15,7 @@ from accounts.throttles import (
     SettingsWriteThrottle,
     client_address,
 )
+from core.errors import ApplicationError
 from core.pagination import BY_OFFSET, Keyset, KeysetPagination, OldestFirst
 from core.parsing import parse
 from core.words import Muted
@@ -137,16 +138,22 @@ class WallPostsApi(CheckedByThePage, generics.GenericAPIView):
         pinned), or `hot` (see docs/api.md for the formula); with `q`, the posts that match
         it, newest first."""
         query = parse(s.FeedQuery, request, query=True)
-        wall = selectors.readable_wall(user_id=request.user.pk, slug=slug)
-        urls, muted, wall_id = Urls(request), mutes.muted_words(wall.muted_words), wall.id
-        if query["q"].strip():
-            return _search_page(request, wall_id, query["q"].strip(), urls, muted)
-        if query["sort"] == "hot":
-            return _hot_page(request, wall_id, urls, muted)
-        keyset = Keyset.of(request)
-        pinned, rows = selectors.feed_new_page(
-            user_id=request.user.pk, wall_id=wall_id, keyset=keyset, any_pinned=wall.any_pinned
+        if query["q"].strip() or query["sort"] == "hot":
+            wall = selectors.readable_wall(user_id=request.user.pk, slug=slug)
+            urls, muted = Urls(request), mutes.muted_words(wall.muted_words)
+            if query["q"].strip():
+                return _search_page(request, wall.id, query["q"].strip(), urls, muted)
+            return _hot_page(request, wall.id, urls, muted)
+        # `new`: the wall is read in the page's own statement (`feed_new_page`).
+        try:
+            keyset = Keyset.of(request)
+        except ApplicationError:
+            selectors.readable_wall(user_id=request.user.pk, slug=slug)  # a stranger's 404 first
+            raise
+        wall, pinned, rows = selectors.feed_new_page(
+            user_id=request.user.pk, slug=slug, keyset=keyset
         )
+        urls, muted = Urls(request), mutes.muted_words(wall.muted_words)
         page = keyset.response(request, rows, _feed_rendered(request, rows, urls, muted))
         pinned_shown = _feed_rendered(request, pinned, urls, muted)
         page.data["results"] = _shown(pinned_shown + page.data["results"])
