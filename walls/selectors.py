@@ -91,13 +91,24 @@ def wall_get(*, user_id: int, slug: str) -> Wall:
     return wall
 
 
+def _readable_wall_named(viewer: int, slug: str) -> QuerySet[Wall]:
+    """The wall `slug` names, where `viewer`, an active account, may read it: the rule of
+    `readable_wall`, and of the `new` feed's page that reads its wall itself (`_feed_new`)."""
+    return Wall.objects.filter(
+        _readable_walls(viewer), account_selectors.viewer_active(viewer), slug=slug
+    )
+
+
+def _muted_words_of(viewer: int) -> Subquery:
+    return Subquery(User.objects.filter(pk=viewer).values("muted_words")[:1])
+
+
 _readable_wall = CompiledQuery(
     lambda viewer, slug: (
-        walls_for(user_id=viewer)
-        .filter(account_selectors.viewer_active(viewer), slug=slug)
+        _readable_wall_named(viewer, slug)
         .annotate(
             any_pinned=Exists(Post.objects.filter(wall_id=OuterRef("pk"), pinned=True)),
-            muted_words=Subquery(User.objects.filter(pk=viewer).values("muted_words")[:1]),
+            muted_words=_muted_words_of(viewer),
         )
         .values("id", "any_pinned", "muted_words")
     ),
@@ -316,13 +327,9 @@ def _feed_rows(viewer: int, wall: Any, **narrower: Any) -> QuerySet[Post, Row]:
 
 
 def _readable_wall_id(viewer: int, slug: str) -> Subquery:
-    """The id of the wall `slug` names, where `viewer`, an active account, may read it (else
-    NULL): `readable_wall`'s rule as a scalar subquery, which PostgreSQL runs once before the
-    page, so the page still walks the feed's index in order."""
-    readable = Wall.objects.filter(
-        _readable_walls(viewer), account_selectors.viewer_active(viewer), slug=slug
-    )
-    return Subquery(readable.values("id")[:1])
+    """`_readable_wall_named`'s id (else NULL) as a scalar subquery, which PostgreSQL runs
+    once before the page, so the page still walks the feed's index in order."""
+    return Subquery(_readable_wall_named(viewer, slug).values("id")[:1])
 
 
 # The `new` feed's page with what `readable_wall` reads, in one statement: the wall found by
@@ -333,7 +340,7 @@ _feed_new = CompiledQuery(
     lambda viewer, slug, after_at, after_id, **shape: _newest(
         _feed_rows(viewer, _readable_wall_id(viewer, slug), pinned=False).annotate(
             any_pinned=Exists(Post.objects.filter(wall__slug=slug, pinned=True)),
-            muted_words=Subquery(User.objects.filter(pk=viewer).values("muted_words")[:1]),
+            muted_words=_muted_words_of(viewer),
         ),
         after_at,
         after_id,
