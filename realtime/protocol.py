@@ -11,8 +11,8 @@ uvicorn's sans-I/O protocol (websockets' `ServerProtocol` under uvicorn's ASGI g
 
 With 5,000 sockets they are a sixth of the server's memory and a fifth of the objects its full
 garbage collection walks (bench/RESULTS.md). This subclass lets the request go once the scope
-is built and the response once it is sent, and receives into an `Inbox`. Everything else is
-uvicorn's (pinned in requirements.txt).
+is built and the response once it is sent (at the keepalive's start), and receives into an
+`Inbox`. Everything else is uvicorn's (pinned in requirements.txt).
 
 uvicorn takes it by its dotted path: `uvicorn --ws realtime.protocol:WebSocketProtocol ...`
 (its `--ws` imports a path it does not know by name), as compose, Kubernetes, `make run`, the
@@ -44,8 +44,9 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
         self.request = None  # type: ignore[assignment]
         event.headers.clear()
 
-    async def send(self, message: Any) -> None:
-        await super().send(message)
-        if self.handshake_complete:
-            # Sent with the accept (or never needed: refused, or the socket gone).
-            self.response = None  # type: ignore[assignment]
+    def start_keepalive(self) -> None:
+        # uvicorn's `send` starts the keepalive right after writing the accept's response:
+        # let it go there, not in a wrapper of `send` that every frame would pass through. A
+        # refused socket's response goes with the socket.
+        self.response = None  # type: ignore[assignment]
+        super().start_keepalive()
