@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.db.models import Model, QuerySet, signals
 
 from core import replicas
@@ -238,20 +238,13 @@ def _fetch(connection, sql: str, params: list) -> list[tuple]:
 
 
 def _fetch_custom(connection, sql: str, params: list) -> list[tuple]:
-    """`_fetch`, planned for these values: the session plans generically (settings:
-    plan_cache_mode), so this transaction says otherwise for itself."""
-    with transaction.atomic(using=connection.alias, savepoint=False):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('plan_cache_mode'), "
-                "set_config('plan_cache_mode', 'force_custom_plan', true)"
-            )
-            before = cursor.fetchone()[0]
-            rows = _fetch(connection, sql, params)
-            # As it was: a caller's transaction goes on after this statement (one that fails
-            # aborts the transaction, and the setting with it).
-            cursor.execute("SELECT set_config('plan_cache_mode', %s, true)", [before])
-            return rows
+    """`_fetch`, planned for these values: bound on the client (Django's own cursor writes
+    the values into the statement, which is never prepared), so PostgreSQL plans it for them
+    whatever the session's plan_cache_mode (settings). One round trip: setting the mode for a
+    transaction around it cost two more."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _same(value: Any) -> Any:

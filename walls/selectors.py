@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from django.conf import settings
@@ -35,6 +35,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Power
+from django.db.models.lookups import Exact
 from django.http import Http404
 from django.utils import timezone
 
@@ -146,10 +147,15 @@ def _visible_posts(viewer_id: int) -> Q:
     return (public | Q(author_id=viewer_id)) & Q(deleted_at__isnull=True)
 
 
-def visible_comments(viewer_id: int) -> Q:
-    public = Q(status=Status.APPROVED) & ~(
-        _hidden_by_block(viewer_id) & ~(Q(post__anonymous=True) & Q(author=F("post__author")))
-    )
+def visible_comments(viewer_id: int, *, of_outer_post: bool = False) -> Q:
+    """The comments `viewer_id` may see (`of_outer_post`: of the post an outer query is at,
+    read from its row rather than joined again)."""
+
+    def post(field: str) -> Any:
+        return OuterRef(field) if of_outer_post else F(f"post__{field}")
+
+    by_anonymous_poster = Q(Exact(post("anonymous"), True)) & Q(author=post("author"))
+    public = Q(status=Status.APPROVED) & ~(_hidden_by_block(viewer_id) & ~by_anonymous_poster)
     return (public | Q(author_id=viewer_id)) & Q(deleted_at__isnull=True)
 
 
@@ -429,33 +435,40 @@ SEARCH_WINDOW = 500
 # in the trigram indexes (pg_trgm takes its trigrams from three characters), which find a
 # rare one among any number of posts; a shorter query goes on window by window.
 TRIGRAM_CHARS = 3
+# Before any post: a window's edge where fewer than SEARCH_WINDOW posts are left.
+_NO_EDGE_AT = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _edge(
+    wall: int, after_at: datetime | None, after_id: int | None, *, cursor: bool, size: int
+) -> QuerySet[Post, Row]:
+    """The `size`-th newest post of the wall past the cursor: a window's far end."""
+    posts = cast(QuerySet[Post, Row], Post.objects.filter(wall_id=wall).values("created_at", "id"))
+    if cursor:  # as a plain range the index walks from, besides `_newest`'s exact rule
+        posts = posts.filter(created_at__lte=after_at)
+    return _newest(posts, after_at, after_id, limit=size - 1, cursor=cursor)[size - 1 : size]
+
+
+_window_edge = CompiledQuery(_edge, wall=int, after_at=datetime, after_id=int)
 
 
 def _window(
-    prefix: str,
-    after_at: datetime | None,
-    after_id: int | None,
-    edge_at: datetime | None,
-    edge_id: int | None,
-    cursor: bool,
+    wall: int, after_at: datetime | None, after_id: int | None, *, cursor: bool, size: int
 ) -> Q:
-    """Posts (through `prefix`) past the cursor and no further than the window's edge."""
-    # Each bound twice: as a plain range the feed's index walks, and exactly (ties by id).
-    older = Q()
-    if cursor:
-        older = Q(**{f"{prefix}created_at__lte": after_at}) & after(
-            after_at, after_id, ascending=False, prefix=prefix
-        )
-    if edge_id is None:
-        return older
-    return (
-        older
-        & Q(**{f"{prefix}created_at__gte": edge_at})
-        & (
-            Q(**{f"{prefix}created_at__gt": edge_at})
-            | Q(**{f"{prefix}created_at": edge_at, f"{prefix}id__gte": edge_id})
-        )
+    """The next `size` posts past the cursor (all that are left, when fewer are): the
+    window's edge is a subquery of the statement (`_edge`), which PostgreSQL runs once first.
+    The page's statement then walks the feed's index from the cursor in order and stops at a
+    full page or at the edge, whichever comes first (knowing the edge only when it runs, the
+    planner does not take the window for a few hundred posts to sort)."""
+    edge = _edge(wall, after_at, after_id, cursor=cursor, size=size)
+    edge_at = Coalesce(Subquery(edge.values("created_at")), Value(_NO_EDGE_AT))
+    edge_id = Coalesce(Subquery(edge.values("id")), Value(0))
+    # The edge twice: as a plain range the feed's index walks, and exactly (ties by id); the
+    # cursor as a plain range too (`_newest` says it exactly).
+    window = Q(created_at__gte=edge_at) & (
+        Q(created_at__gt=edge_at) | Q(created_at=edge_at, id__gte=edge_id)
     )
+    return window & Q(created_at__lte=after_at) if cursor else window
 
 
 def _indexed(viewer: int, wall: int, pattern: str) -> Q:
@@ -481,58 +494,41 @@ def _search(
     pattern: str,
     after_at: datetime | None,
     after_id: int | None,
-    edge_at: datetime | None,
-    edge_id: int | None,
     *,
     limit: int,
     cursor: bool,
     way: str,
+    size: int = 0,
 ) -> QuerySet[Post, Row]:
-    """The posts of one window (`way="window"`: from the cursor to the edge; "rest": from the
-    cursor on, fewer than a window) or of the trigram indexes ("indexed") that match."""
+    """The posts that match, from the cursor on: of the next window of `size` posts
+    (`way="window"`), or of the trigram indexes ("indexed")."""
     rows = _feed_rows(viewer, wall)
     if way == "indexed":
         rows = rows.filter(_indexed(viewer, wall, pattern))
     else:
-        far = edge_id if way == "window" else None
+        # A comment is asked only of a post whose own text does not match.
         comments = Comment.objects.filter(
-            _window("post__", after_at, after_id, edge_at, far, cursor),
-            visible_comments(viewer),
+            visible_comments(viewer, of_outer_post=True),
             Matches("body", pattern),
-            post__wall_id=wall,
+            post_id=OuterRef("pk"),
         )
         rows = rows.filter(
-            _window("", after_at, after_id, edge_at, far, cursor),
-            Q(Matches("body", pattern))
-            | Q(Matches("to", pattern))
-            | Q(pk__in=comments.order_by().values("post_id")),
+            _window(wall, after_at, after_id, cursor=cursor, size=size),
+            Q(Matches("body", pattern)) | Q(Matches("to", pattern)) | Q(Exists(comments)),
         )
     return _newest(rows, after_at, after_id, limit=limit, cursor=cursor)
 
 
-_searched = CompiledQuery(
-    _search,
-    # The pattern and the window's edge decide the plan: a generic one walked the whole wall.
-    custom_plans=True,
-    viewer=int,
-    wall=int,
-    pattern=str,
-    after_at=datetime,
-    after_id=int,
-    edge_at=datetime,
-    edge_id=int,
-)
-
-
-def _edge(
-    wall: int, after_at: datetime | None, after_id: int | None, *, cursor: bool, size: int
-) -> QuerySet[Post, Row]:
-    """The `size`-th newest post of the wall past the cursor: a window's far end."""
-    posts = cast(QuerySet[Post, Row], Post.objects.filter(wall_id=wall).values("created_at", "id"))
-    return _newest(posts, after_at, after_id, limit=size - 1, cursor=cursor)[size - 1 : size]
-
-
-_window_edge = CompiledQuery(_edge, wall=int, after_at=datetime, after_id=int)
+_search_kinds: dict[str, Any] = {
+    "viewer": int,
+    "wall": int,
+    "pattern": str,
+    "after_at": datetime,
+    "after_id": int,
+}
+_searched = CompiledQuery(_search, **_search_kinds)
+# The pattern decides the trigram indexes' plan: it is planned for each one.
+_searched_indexed = CompiledQuery(_search, custom_plans=True, **_search_kinds)
 
 
 def search_page(*, user_id: int, wall_id: int, query: str, keyset: Keyset) -> list[Row]:
@@ -549,28 +545,25 @@ def search_page(*, user_id: int, wall_id: int, query: str, keyset: Keyset) -> li
     at, at_id, cursor = keyset.after_at, keyset.after_id, keyset.after_id is not None
     found: list[Row] = []
     while True:
-        edge = _window_edge.rows(
-            wall=wall_id, after_at=at, after_id=at_id, cursor=cursor, size=SEARCH_WINDOW
-        )
-        edge_at, edge_id = (edge[0]["created_at"], edge[0]["id"]) if edge else (None, None)
         found += _searched.rows(
             **values,
             after_at=at,
             after_id=at_id,
-            edge_at=edge_at,
-            edge_id=edge_id,
             limit=limit,
             cursor=cursor,
-            way="window" if edge else "rest",
+            way="window",
+            size=SEARCH_WINDOW,
         )
-        if len(found) > limit or not edge:
+        if len(found) > limit:
             return found[: limit + 1]
         if len(query) >= TRIGRAM_CHARS:
-            rows = _searched.rows(
-                **values, **keyset.statement(), edge_at=None, edge_id=None, way="indexed"
-            )
-            return rows
-        at, at_id, cursor = edge_at, edge_id, True
+            return _searched_indexed.rows(**values, **keyset.statement(), way="indexed")
+        edge = _window_edge.rows(
+            wall=wall_id, after_at=at, after_id=at_id, cursor=cursor, size=SEARCH_WINDOW
+        )
+        if not edge:  # that window held every post left
+            return found
+        at, at_id, cursor = edge[0]["created_at"], edge[0]["id"], True
 
 
 # How deep `hot` ranks: a wall's ranking keeps no more posts, and a cursor past it is refused.

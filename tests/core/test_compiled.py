@@ -157,20 +157,28 @@ def test_on_postgresql_a_compiled_query_runs_prepared(users):
 
 def test_custom_plans_are_planned_for_their_values(users):
     """The session plans prepared statements generically (settings: plan_cache_mode); a query
-    compiled with `custom_plans` runs in a transaction that plans it for its values (a search's
-    pattern decides its plan)."""
-    from django.db.models.expressions import RawSQL
+    compiled with `custom_plans` is never prepared: it reaches PostgreSQL with its values
+    written in (bound on the client), so it is planned for them (a search's pattern decides
+    its plan), in one round trip."""
+    from django.db import connection
+    from django.db.models import Value
+    from django.test.utils import CaptureQueriesContext
 
-    def build(name):
-        mode = RawSQL("current_setting('plan_cache_mode')", [])
-        return User.objects.filter(username=name).annotate(mode=mode).values("id", "mode")
+    def build(name, marker):
+        return User.objects.filter(username=name).values("id").annotate(**{marker: Value(1)})
 
     name = users[0].username
-    custom = CompiledQuery(build, custom_plans=True, name=str)
-    generic = CompiledQuery(build, name=str)
-    for _ in range(6):  # past psycopg's prepare_threshold: the statement is prepared
-        assert [row["mode"] for row in custom.rows(name=name)] == ["force_custom_plan"]
-        assert [row["mode"] for row in generic.rows(name=name)] != ["force_custom_plan"]
+    custom = CompiledQuery(lambda name: build(name, "custom"), custom_plans=True, name=str)
+    generic = CompiledQuery(lambda name: build(name, "generic"), name=str)
+    for _ in range(6):  # past psycopg's prepare_threshold: a statement would be prepared
+        assert [row["id"] for row in custom.rows(name=name)] == [users[0].pk]
+        assert [row["id"] for row in generic.rows(name=name)] == [users[0].pk]
+    assert prepared_runs('%AS "generic"%') == [(6,)]
+    assert prepared_runs('%AS "custom"%') == []
+    with CaptureQueriesContext(connection) as queries:
+        custom.rows(name=name)
+    assert len(queries) == 1
+    assert f"'{name}'" in queries[0]["sql"]
 
 
 def _confession(alice, bob, **fields):

@@ -12,6 +12,7 @@ from django.db import connection
 from accounts import services as account_services
 from core.moderated import Status
 from tests.factories import client_of
+from tests.walls.test_feed_at_volume import generic_plan
 from walls import selectors
 from walls.models import Comment, Post, Wall
 
@@ -167,8 +168,45 @@ def test_a_rare_word_is_found_by_the_trigram_indexes(alice, town):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE walls_post")
     plan = selectors._search(
-        alice.pk, town.pk, selectors.like_pattern("白大褂"), None, None, None, None,
+        alice.pk, town.pk, selectors.like_pattern("白大褂"), None, None,
         limit=20, cursor=False, way="indexed",
     ).explain()  # fmt: skip
     for index in ("wall_post_body_trgm", "wall_post_to_trgm", "wall_comment_body_trgm"):
         assert index in plan, plan
+
+
+@pytest.mark.service("postgres")
+def test_a_common_word_walks_the_feeds_index_and_stops_at_a_full_page(members, alice, town):
+    """Over a busy wall, a window's statement (prepared: its generic plan) walks the feed's
+    index from the cursor and stops once the page is full: no sort of the window, and no
+    scan of the wall's comments (a comment is asked only of a post whose own text misses).
+    Planned as a few hundred posts to sort, it evaluated every post of the window and
+    hashed every comment in it, 3.8 ms for a page found in the first 130 posts."""
+    posts = Post.objects.bulk_create(
+        Post(wall=town, author=alice, body=f"第{index}封 情书", status=Status.APPROVED)
+        for index in range(3000)
+    )
+    Comment.objects.bulk_create(
+        Comment(post=post, author=alice, body="me too", status=Status.APPROVED)
+        for post in posts[::3]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE walls_post")
+        cursor.execute("ANALYZE walls_comment")
+    statements = []
+
+    def keep(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        assert len(bodies(search(members["bob"], "情书"))) == 20
+    [(sql, params)] = [(sql, params) for sql, params in statements
+                       if sql.startswith('SELECT "walls_post"."id"')]  # fmt: skip
+    plan = generic_plan(sql, list(params))
+    assert "wall_feed" in plan, plan
+    sorts = [line for line in plan.splitlines() if "Sort Key" in line and "created_at" in line]
+    assert not sorts, plan
+    assert "Seq Scan on walls_comment" not in plan, plan
+    matching = next(line for line in plan.splitlines() if "upper(body)" in line)
+    assert "hashed SubPlan" not in matching[matching.index("upper(body)") :], plan
