@@ -175,6 +175,7 @@ def _no_hot_ranking_kept() -> None:
     from walls import selectors
 
     selectors._rankings.clear()
+    selectors._wall_named.clear()
 
 
 @pytest.fixture

@@ -670,15 +670,65 @@ def hot_ranking(wall_id: int) -> list[int]:
         lock.release()
 
 
-def feed_hot_page(*, user_id: int, wall_id: int, limit: int, offset: int) -> tuple[list[Row], bool]:
-    """The posts at positions `offset` to `offset + limit` of the wall's `hot` ranking that
+# Per process: the wall each slug named when last read (`feed_hot_page`).
+_wall_named: dict[str, int] = {}
+# Not a post: what `feed_hot_page` asks for, as many times as a page holds, when it keeps no
+# ranking for the slug (the same statement as with one).
+_NO_POST = -1
+
+# A `hot` page with what `readable_wall` reads, in one statement: the posts at the page's
+# places in the kept ranking, on the wall the slug names where the viewer may read it
+# (`_readable_wall_id`), each row with the wall's id and the viewer's muted words.
+_hot_page = CompiledQuery(
+    lambda viewer, slug, posts: (
+        _feed_rows(viewer, _readable_wall_id(viewer, slug))
+        .filter(pk__in=posts)
+        .annotate(muted_words=_muted_words_of(viewer))
+        .values(*POST_VALUES, "media", "wall_id", "muted_words")
+    ),
+    viewer=int,
+    slug=str,
+    posts="list[int]",
+)
+
+
+def feed_hot_page(
+    *, user_id: int, slug: str, limit: int, offset: int
+) -> tuple[ReadableWall, list[Row], bool]:
+    """The wall `slug` names (as `readable_wall` reads it: 404 where the viewer may not read
+    it), the posts at positions `offset` to `offset + limit` of its `hot` ranking that
     `user_id` may see, as rows with their media (fewer than `limit` where some are not theirs
-    to see: hidden since, or signed by someone they block), and whether the ranking goes on."""
-    ranking = hot_ranking(wall_id)
+    to see: hidden since, or signed by someone they block), and whether the ranking goes on.
+
+    One statement while the process keeps the wall's ranking fresh and the page shows a
+    post. Otherwise `readable_wall` decides, after the same first statement, asked of no
+    post where no ranking is kept: a stranger's 404 costs the same two statements whether
+    or not someone who may read the wall made the process keep its ranking (and nobody but
+    a reader makes it rank, which takes far longer)."""
     end = offset + limit
+    wall_id = _wall_named.get(slug)
+    kept = _rankings.get(wall_id) if wall_id is not None else None
+    fresh = kept is not None and timezone.now() < kept.until
+    wanted = kept.posts[offset:end] if kept is not None and fresh else []
+    rows = _hot_page.rows(viewer=user_id, slug=slug, posts=wanted or [_NO_POST] * limit)
+    if rows and kept is not None:
+        first = rows[0]
+        # `any_pinned` is the `new` feed's to ask; `hot` ranks pinned posts as any other.
+        wall = ReadableWall(first["wall_id"], False, first["muted_words"] or [])
+        return wall, _in_order(rows, wanted), len(kept.posts) > end and end <= HOT_DEPTH
+    wall = readable_wall(user_id=user_id, slug=slug)
+    _wall_named[slug] = wall.id
+    ranking = hot_ranking(wall.id)
+    more = len(ranking) > end and end <= HOT_DEPTH
+    if fresh and kept is not None and ranking is kept.posts:
+        return wall, [], more  # that page of it holds nothing this viewer may see
     wanted = ranking[offset:end]
     if not wanted:
-        return [], False
-    found = {row["id"]: row for row in _feed_of.rows(viewer=user_id, wall=wall_id, posts=wanted)}
-    rows = [found[post] for post in wanted if post in found]
-    return rows, len(ranking) > end and end <= HOT_DEPTH
+        return wall, [], False
+    rows = _feed_of.rows(viewer=user_id, wall=wall.id, posts=wanted)
+    return wall, _in_order(rows, wanted), more
+
+
+def _in_order(rows: list[Row], posts: list[int]) -> list[Row]:
+    found = {row["id"]: row for row in rows}
+    return [found[post] for post in posts if post in found]

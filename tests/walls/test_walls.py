@@ -84,6 +84,48 @@ def test_the_new_feeds_one_statement_refuses_strangers_as_the_wall_read_did(
     assert feed(joined(bob)) == []
 
 
+def test_hot_in_one_statement_refuses_strangers_alike_whether_a_ranking_is_kept_or_not(
+    alice, bob, carol, club, django_assert_num_queries
+):
+    """`hot` reads its wall in the page's own statement while the process keeps the wall's
+    ranking. A stranger's 404 costs the same three statements (the page's, the wall's, the
+    account's that every 404 of the feed asks) for a wall nobody has read, for one whose
+    ranking a member's read made the process keep, and for a slug that names no wall; and no
+    stranger makes the process rank a wall (which takes far longer)."""
+    members = joined(alice, "club", code="secret")
+    written = posted(members, "club", body="hello club")
+    other = posted(members, "club", body="see you at the library")
+    stranger = client_of(bob)
+
+    def refused(slug: str, **query: str) -> None:
+        with django_assert_num_queries(3):
+            answer = stranger.get(f"/api/v1/walls/{slug}/posts", {"sort": "hot", **query})
+        assert answer.status_code == 404, answer.content
+
+    refused("club")
+    refused("nowhere")
+    # The stranger ranked nothing: the member's first read does (the same first statement,
+    # the wall, the ranking, the page); the next reads are one statement.
+    everything = [other["id"], written["id"]]
+    with django_assert_num_queries(4):
+        assert [p["id"] for p in feed(members, "club", sort="hot")] == everything
+    with django_assert_num_queries(1):
+        assert [p["id"] for p in feed(members, "club", sort="hot")] == everything
+    refused("club")
+    refused("nowhere")
+    for query in ({"cursor": "not-a-cursor"}, {"limit": "0"}):
+        assert stranger.get("/api/v1/walls/club/posts", {"sort": "hot", **query}).status_code == 404
+    # What a reader mutes is read in that one statement too.
+    carols = joined(carol, "club", code="secret")
+    assert carols.put("/api/v1/me/mutes", {"words": ["HELLO"]}, format="json").status_code == 200
+    with django_assert_num_queries(1):
+        assert [p["id"] for p in feed(carols, "club", sort="hot")] == [other["id"]]
+    # Past the ranking's end: an empty page, and no more.
+    past = Keyset(limit=2, offset=2, by=BY_OFFSET).cursor()
+    page = members.get("/api/v1/walls/club/posts", {"sort": "hot", "cursor": past}).json()
+    assert (page["results"], page["next"]) == ([], None)
+
+
 def test_invite_codes_cannot_be_guessed(alice, bob, carol, club, settings):
     """A four-digit code fell in half a second to an untiring client: wrong codes are counted
     per account and per address, and past the limit even the right code waits."""
@@ -335,11 +377,12 @@ def test_hot_decays_with_time_and_pages_without_more_queries(
     for _ in range(3):
         posted(alices, media=[make_media(alice).pk])
     url = "/api/v1/walls/town/posts?sort=hot&limit=2"
-    # The wall (the account checked in it), the ranking, the page (its media a column): the
-    # same three for any page.
-    with django_assert_num_queries(3):
+    # No ranking kept: the page's statement asked of no post (a stranger's 404 costs the same
+    # whether or not one is kept), the wall (the account checked in it), the ranking, the
+    # page (its media a column): the same four for any page.
+    with django_assert_num_queries(4):
         first = alices.get(url).json()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         second = alices.get(first["next"]).json()
     seen = [p["id"] for p in first["results"] + second["results"]]
     assert len(seen) == len(set(seen)) == 4

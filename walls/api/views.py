@@ -102,14 +102,20 @@ def _shown(items: list) -> list:
     return [item for item in items if item is not None]
 
 
-def _hot_page(request: SignedIn, wall_id: int, urls: Urls, muted: Muted) -> Response:
+def _hot_page(request: SignedIn, slug: str) -> Response:
     """`hot` pages by position in the ranking (the cursor holds an offset): scores move as
-    time passes, so a later page may repeat or skip a post that moved meanwhile."""
-    keyset = Keyset.of(request, by=BY_OFFSET, max_offset=selectors.HOT_DEPTH)
-    page, more = selectors.feed_hot_page(
-        user_id=request.user.pk, wall_id=wall_id, limit=keyset.limit, offset=keyset.offset
+    time passes, so a later page may repeat or skip a post that moved meanwhile. The wall is
+    read in the page's own statement (`feed_hot_page`)."""
+    try:
+        keyset = Keyset.of(request, by=BY_OFFSET, max_offset=selectors.HOT_DEPTH)
+    except ApplicationError:
+        selectors.readable_wall(user_id=request.user.pk, slug=slug)  # a stranger's 404 first
+        raise
+    wall, page, more = selectors.feed_hot_page(
+        user_id=request.user.pk, slug=slug, limit=keyset.limit, offset=keyset.offset
     )
-    shown = _shown(_feed_rendered(request, page, urls, muted))
+    muted = mutes.muted_words(wall.muted_words)
+    shown = _shown(_feed_rendered(request, page, Urls(request), muted))
     return keyset.offset_response(request, shown, more=more)
 
 
@@ -138,12 +144,12 @@ class WallPostsApi(CheckedByThePage, generics.GenericAPIView):
         pinned), or `hot` (see docs/api.md for the formula); with `q`, the posts that match
         it, newest first."""
         query = parse(s.FeedQuery, request, query=True)
-        if query["q"].strip() or query["sort"] == "hot":
+        if query["q"].strip():
             wall = selectors.readable_wall(user_id=request.user.pk, slug=slug)
             urls, muted = Urls(request), mutes.muted_words(wall.muted_words)
-            if query["q"].strip():
-                return _search_page(request, wall.id, query["q"].strip(), urls, muted)
-            return _hot_page(request, wall.id, urls, muted)
+            return _search_page(request, wall.id, query["q"].strip(), urls, muted)
+        if query["sort"] == "hot":
+            return _hot_page(request, slug)
         # `new`: the wall is read in the page's own statement (`feed_new_page`).
         try:
             keyset = Keyset.of(request)
