@@ -39,6 +39,11 @@ THUMBNAIL_SIDE = 480
 DISPLAY_SIDE = 1280  # what a card shows: a phone need not fetch the original for it
 MAX_SIDE = 16383  # WebP's limit, and far beyond any phone camera
 JPEG_QUALITY = 85
+# A PNG original of more pixels than this is compressed at zlib's fastest level: at its
+# default, a 12 MP photo with transparency took 5 s of a server thread (bench/RESULTS.md),
+# a 40 MP one about four times that; at level 1, a fifth of it for about 5 % more bytes. A
+# screenshot (about 3 MP) keeps the default level, where it costs a tenth of a second.
+PNG_DEFAULT_LEVEL_PIXELS = 4_000_000
 
 
 class MediaRejected(Exception):
@@ -196,13 +201,18 @@ def _encode(image: Image.Image, *, original: bool = False) -> Rendition:
     The display size and the thumbnail, what a phone shows while it loads, are progressive
     with optimised Huffman tables (PNG: optimised); the original, fetched only to see it whole,
     is a plain encode: for a JPEG a third of the CPU for about 5 % more bytes, for a PNG a sixth
-    (a screenshot) to a third (a photo with transparency) for 1 % more (bench/RESULTS.md)."""
+    (a screenshot) to a third (a photo with transparency) for 1 % more (bench/RESULTS.md), and
+    past PNG_DEFAULT_LEVEL_PIXELS at zlib's fastest level."""
     image.info = {}
     buffer = io.BytesIO()
     if image.mode == "RGBA":
         # PNG, not WebP: a mini program's <image> shows WebP only with its `webp` attribute,
         # and WeChat's image check does not read WebP.
-        image.save(buffer, "PNG", optimize=not original)
+        if not original:
+            image.save(buffer, "PNG", optimize=True)
+        else:
+            big = image.width * image.height > PNG_DEFAULT_LEVEL_PIXELS
+            image.save(buffer, "PNG", compress_level=1 if big else 6)
         content_type, extension = "image/png", "png"
     else:
         compact = not original

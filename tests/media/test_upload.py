@@ -12,6 +12,7 @@ import pytest
 from django.core.files.storage import default_storage
 from PIL import Image
 
+from media_app import processing
 from media_app.models import Media
 from tests.media import files
 from tests.media.conftest import upload
@@ -345,3 +346,28 @@ def test_storage_quota_is_413(alice_client, settings):
     settings.MEDIA_QUOTA_BYTES = 500
     response = upload(alice_client, files.jpeg(width=100, height=100))
     assert_error(response, 413, "payload_too_large")
+
+
+def _zlib_level_class(png: bytes) -> int:
+    """FLEVEL of the zlib stream in a PNG's first IDAT chunk: 0 for zlib's fastest level, 2
+    for its default (RFC 1950)."""
+    at = png.index(b"IDAT") + 4
+    return png[at + 1] >> 6
+
+
+@pytest.mark.parametrize(
+    ("size", "level"),
+    [((1170, 2532), 2), ((2600, 1600), 0)],
+    ids=["screenshot-default-level", "past-4-mp-fastest-level"],
+)
+def test_a_big_png_original_is_compressed_at_zlibs_fastest_level(size, level):
+    """A PNG original's encoding is bounded: past PNG_DEFAULT_LEVEL_PIXELS zlib's fastest
+    level (at its default, a 12 MP photo with transparency held a server thread 5 s)."""
+    image = Image.new("RGBA", size, (200, 120, 40, 128))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    processed = processing.process_image(io.BytesIO(buffer.getvalue()), "PNG")
+    assert processed.main.content_type == "image/png"
+    assert _zlib_level_class(processed.main.data) == level
+    # The display size and the thumbnail stay optimised (zlib's level 9).
+    assert _zlib_level_class(processed.thumbnail.data) == 3
