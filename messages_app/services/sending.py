@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -257,8 +257,6 @@ def confession_send(
         # Held like a review until WeChat's image check decides (moderation.images).
         approved, note = False, IMAGE_HOLD
     with transaction.atomic():
-        if anonymous:
-            _check_anonymous_places(sender, recipient)
         confession = Confession(
             sender=sender,
             recipient=recipient,
@@ -275,8 +273,14 @@ def confession_send(
         delivery = None
         if approved and recipient is not None and deliver_at is None:
             delivery = _delivery_between(sender, recipient)
+            if anonymous:
+                # The pair's lock holds the sender's row, what the places are counted under
+                # (all but an account banned a moment ago, whose sends reach nobody).
+                _check_anonymous_places(sender, recipient, sender_locked=True)
             if not _decide(confession, delivery, claimed=False):
                 delivery = None
+        elif anonymous:
+            _check_anonymous_places(sender, recipient, sender_locked=False)
         _insert_confession.insert(confession)
         media_services.media_attach(media=media)
         ConfessionMedia.objects.bulk_create(
@@ -290,7 +294,7 @@ def confession_send(
     return confession
 
 
-def _check_anonymous_places(sender: User, recipient: User | None) -> None:
+def _check_anonymous_places(sender: User, recipient: User | None, *, sender_locked: bool) -> None:
     """Against probing: someone who confesses anonymously to many people learns who likes them
     back from the matches. So anonymous confessions may be open to at most
     ANONYMOUS_RECIPIENTS_LIMIT people at once (more to the same person take no new place). A
@@ -298,11 +302,11 @@ def _check_anonymous_places(sender: User, recipient: User | None) -> None:
     rejected, and, once retracted, for ANONYMOUS_SLOT_COOLDOWN_DAYS after; and by each
     anonymous share link not yet claimed nor retracted (`recipient` None: a new link), which
     may reach anyone. 429 `anonymous_limit` says how many and when a place frees. Runs in the
-    send's transaction, under a lock on the sender (so two sends at once cannot both take the
-    last place)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # taken before any row lock: no lock cycle
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_ANONYMOUS_LOCK, sender.pk])
+    send's transaction, with the sender's account row locked (so two sends at once cannot both
+    take the last place): by the delivery's lock of the pair (`sender_locked`), else here, on
+    that row alone (the only row lock such a send takes: no lock cycle with a pair's)."""
+    if not sender_locked:
+        _lock_account.rows(user=sender.pk)
     now = timezone.now()
     cooldown = timedelta(days=settings.ANONYMOUS_SLOT_COOLDOWN_DAYS)
     holding = _anonymous_places.rows(sender=sender.pk, since=now - cooldown)
@@ -349,7 +353,10 @@ _anonymous_places = CompiledQuery(
     sender=int,
     since=datetime,
 )
-_ANONYMOUS_LOCK = 0x616E6F6E  # "anon": this lock's namespace among advisory locks
+_lock_account = CompiledQuery(
+    lambda user: User.objects.filter(pk=user).select_for_update(no_key=True).values("id"),
+    user=int,
+)
 
 
 def confession_deliver_scheduled(*, confession_id: int) -> bool:

@@ -84,3 +84,16 @@ def test_two_anonymous_sends_at_once_cannot_both_take_the_last_place(
     assert len(sent) == 1, results
     assert all(getattr(result, "code", None) == "anonymous_limit"
                for result in results if result not in sent)  # fmt: skip
+
+
+def test_two_anonymous_links_at_once_cannot_both_take_the_last_place(alice, settings):
+    """A link has no recipient and so no pair to lock: the send locks the sender's row alone."""
+    settings.ANONYMOUS_RECIPIENTS_LIMIT = 1
+    results = run_together([
+        lambda: services.confession_send(sender=alice, body="for whoever opens it", anonymous=True)
+        for _ in range(4)
+    ])  # fmt: skip
+    made = [result for result in results if isinstance(result, Confession)]
+    assert len(made) == 1, results
+    assert all(getattr(result, "code", None) == "anonymous_limit"
+               for result in results if result not in made)  # fmt: skip
