@@ -80,3 +80,21 @@ def span(name: str, carrier: dict[str, str] | None, **attributes: Any) -> Iterat
     tracer = trace.get_tracer("confessions")
     with tracer.start_as_current_span(name, context=context, attributes=attributes):
         yield
+
+
+@contextlib.contextmanager
+def statement(sql: str, *, database: str) -> Iterator[None]:
+    """A client span for a statement our PostgreSQL backend runs on the cursor it keeps for
+    prepared statements (`core.postgresql.base`), which psycopg's instrumentation does not
+    see (it traces the cursors a connection makes, and that one is made by us): named and
+    attributed as the instrumentation names its own, the statement without its parameters."""
+    if not _enabled:
+        yield
+        return
+    from opentelemetry import trace
+
+    operation = sql.split(None, 1)[0] if sql.strip() else database
+    attributes = {"db.system": "postgresql", "db.name": database, "db.statement": sql}
+    tracer = trace.get_tracer("confessions")
+    with tracer.start_as_current_span(operation, kind=trace.SpanKind.CLIENT, attributes=attributes):
+        yield

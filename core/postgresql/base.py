@@ -32,6 +32,7 @@ from django.db.backends.postgresql import base, operations
 from psycopg import RawCursor, adapt, adapters, errors
 from psycopg.pq import Format
 
+from core import tracing
 from core.metrics import database_timer
 from core.postgresql import pool
 
@@ -163,6 +164,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def fetch_prepared(self, sql: str, params: list) -> list[tuple]:
         """All rows of `sql` run prepared (`prepared_cursor`), on the cursor this connection
         keeps for it; through Django's own cursor when queries are logged or wrapped."""
+        if tracing.enabled():  # psycopg's instrumentation does not see this cursor
+            with tracing.statement(sql, database=self.settings_dict["NAME"]):
+                return self._fetch_prepared(sql, params)
+        return self._fetch_prepared(sql, params)
+
+    def _fetch_prepared(self, sql: str, params: list) -> list[tuple]:
         if self.queries_logged or self.execute_wrappers or not self._prepares:
             with self.prepared_cursor() as cursor:
                 cursor.execute(sql, params)

@@ -53,6 +53,11 @@ def test_one_trace_from_a_post_to_the_frame_it_causes(tmp_path):
         assert pushes, "the push joined the POST's trace"
         in_trace = [s for s in collector.spans if s.trace_id == post.trace_id]
         assert any(s.attributes.get("db.system") == "postgresql" for s in in_trace)
+        # The hot paths' prepared statements too (on a cursor psycopg's instrumentation does
+        # not see): the confession's INSERT, and the read of the answer.
+        statements = [s.attributes.get("db.statement", "") for s in in_trace]
+        assert any(text.startswith('INSERT INTO "messages_app_confession"') for text in statements)
+        assert any(text.startswith('SELECT "messages_app_confession"') for text in statements)
         assert {s.service for s in in_trace} == {"confessions-test"}
         # Nothing of who: no token, no name, no body in any span.
         text = str([(s.name, s.attributes) for s in collector.spans])
