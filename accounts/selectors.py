@@ -92,6 +92,19 @@ def viewer_active(viewer: Any) -> Exists:
     return Exists(User.objects.filter(pk=viewer, is_active=True))
 
 
+_lock_account = CompiledQuery(
+    lambda user: User.objects.select_for_update(no_key=True).filter(pk=user).values("pk"),
+    user=int,
+)
+
+
+def lock_account(*, user_id: int) -> bool:
+    """Lock the account's row until the caller's transaction ends (FOR NO KEY UPDATE, the lock
+    `can_reach(lock=True)` takes on two), so what is counted or numbered under it cannot race;
+    False when there is no such account. SQLite locks no row (and serializes writers)."""
+    return bool(_lock_account.rows(user=user_id))
+
+
 def can_reach(*, author: User, recipient: User, lock: bool = False) -> bool:
     """The delivery rule: whether something `author` wrote may reach `recipient` now.
 

@@ -18,15 +18,15 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
-from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Field
 from django.utils import timezone
 
+from accounts import selectors as account_selectors
 from accounts.models import User
 from core import logs, tracing
-from core.compiled import CompiledQuery, plain_save
+from core.compiled import plain_save
 from realtime import events, hooks, preferences, previews, selectors
 from realtime.groups import user_group
 from realtime.models import Notification, OpenSocket
@@ -64,14 +64,6 @@ def _group_send(user_id: int, message: dict[str, Any]) -> None:
         dropped(user_group(user_id), message, type(exc).__name__, str(exc))
 
 
-_lock_user = CompiledQuery(
-    lambda user: (
-        get_user_model().objects.select_for_update(no_key=True).filter(pk=user).values("pk")
-    ),
-    user=int,
-)
-
-
 def notify(
     *,
     user: User,
@@ -95,7 +87,7 @@ def notify(
     # No savepoint of its own (two round trips): an error here fails the caller's work anyway.
     with transaction.atomic(savepoint=False):
         if not locked and connection.features.has_select_for_update:
-            _lock_user.rows(user=user.pk)
+            account_selectors.lock_account(user_id=user.pk)
         # With the recipient locked, their newest notification is the one just before this:
         # a socket that sent exactly that one can send this one straight from the push.
         notification, previous = _store(user, type, data)
@@ -183,7 +175,7 @@ def socket_opened(*, user_id: int, channel_name: str, limit: int) -> list[str] |
     try:
         with transaction.atomic():
             if connection.features.has_select_for_update:
-                if not _lock_user.rows(user=user_id):
+                if not account_selectors.lock_account(user_id=user_id):
                     return None
             OpenSocket.objects.create(user_id=user_id, channel_name=channel_name)
             excess = list(

@@ -306,7 +306,7 @@ def _check_anonymous_places(sender: User, recipient: User | None, *, sender_lock
     take the last place): by the delivery's lock of the pair (`sender_locked`), else here, on
     that row alone (the only row lock such a send takes: no lock cycle with a pair's)."""
     if not sender_locked:
-        _lock_account.rows(user=sender.pk)
+        account_selectors.lock_account(user_id=sender.pk)
     now = timezone.now()
     cooldown = timedelta(days=settings.ANONYMOUS_SLOT_COOLDOWN_DAYS)
     holding = _anonymous_places.rows(sender=sender.pk, since=now - cooldown)
@@ -352,10 +352,6 @@ _anonymous_places = CompiledQuery(
     ),
     sender=int,
     since=datetime,
-)
-_lock_account = CompiledQuery(
-    lambda user: User.objects.filter(pk=user).select_for_update(no_key=True).values("id"),
-    user=int,
 )
 
 
