@@ -617,14 +617,6 @@ def post_shown(*, user_id: int, post_id: int) -> Row:
     return rows[0]
 
 
-_feed_of = CompiledQuery(
-    lambda viewer, wall, posts: _feed_rows(viewer, wall).filter(pk__in=posts),
-    viewer=int,
-    wall=int,
-    posts="list[int]",
-)
-
-
 @dataclass(slots=True)
 class _Ranking:
     posts: list[int]
@@ -708,25 +700,31 @@ def feed_hot_page(
     end = offset + limit
     wall_id = _wall_named.get(slug)
     kept = _rankings.get(wall_id) if wall_id is not None else None
-    fresh = kept is not None and timezone.now() < kept.until
-    wanted = kept.posts[offset:end] if kept is not None and fresh else []
+    if kept is not None and timezone.now() >= kept.until:
+        kept = None  # expired: ranked again below, once the wall's read lets this viewer in
+    wanted = kept.posts[offset:end] if kept is not None else []
     rows = _hot_page.rows(viewer=user_id, slug=slug, posts=wanted or [_NO_POST] * limit)
     if rows and kept is not None:
         first = rows[0]
         # `any_pinned` is the `new` feed's to ask; `hot` ranks pinned posts as any other.
         wall = ReadableWall(first["wall_id"], False, first["muted_words"] or [])
-        return wall, _in_order(rows, wanted), len(kept.posts) > end and end <= HOT_DEPTH
+        return wall, _in_order(rows, wanted), _goes_on(kept.posts, end)
     wall = readable_wall(user_id=user_id, slug=slug)
     _wall_named[slug] = wall.id
     ranking = hot_ranking(wall.id)
-    more = len(ranking) > end and end <= HOT_DEPTH
-    if fresh and kept is not None and ranking is kept.posts:
-        return wall, [], more  # that page of it holds nothing this viewer may see
+    if kept is not None and ranking is kept.posts:
+        # That page of the kept ranking holds nothing this viewer may see.
+        return wall, [], _goes_on(ranking, end)
     wanted = ranking[offset:end]
     if not wanted:
         return wall, [], False
-    rows = _feed_of.rows(viewer=user_id, wall=wall.id, posts=wanted)
-    return wall, _in_order(rows, wanted), more
+    rows = _hot_page.rows(viewer=user_id, slug=slug, posts=wanted)
+    return wall, _in_order(rows, wanted), _goes_on(ranking, end)
+
+
+def _goes_on(ranking: list[int], end: int) -> bool:
+    """Whether a `hot` page ending at `end` has a next one."""
+    return len(ranking) > end and end <= HOT_DEPTH
 
 
 def _in_order(rows: list[Row], posts: list[int]) -> list[Row]:
