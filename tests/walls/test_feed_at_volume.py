@@ -4,7 +4,9 @@ ranking is decided at every read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -36,6 +38,26 @@ def generic_plan(sql: str, params: list) -> str:
             cursor.execute("DEALLOCATE feed_plan")
 
 
+def page_plan(read: Callable[[], Any]) -> tuple[str, Any]:
+    """The generic plan (`generic_plan`) of the one page statement of posts that `read()`
+    runs, and what `read()` returned."""
+    statements = []
+
+    def keep(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        answer = read()
+    [(sql, params)] = [(sql, params) for sql, params in statements
+                       if sql.startswith('SELECT "walls_post"."id"')]  # fmt: skip
+    return generic_plan(sql, list(params)), answer
+
+
+def sorts_by_time(plan: str) -> list[str]:
+    return [line for line in plan.splitlines() if "Sort Key" in line and "created_at" in line]
+
+
 @pytest.mark.service("postgres")
 def test_the_new_feed_walks_its_index_on_a_busy_wall(alice, bob, town):
     """The feed shows its reader's own pending posts besides the approved ones: an index of
@@ -48,20 +70,10 @@ def test_the_new_feed_walks_its_index_on_a_busy_wall(alice, bob, town):
     posted(bobs)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE walls_post")
-    statements = []
-
-    def keep(execute, sql, params, many, context):
-        statements.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(keep):
-        assert len(feed(bobs)) == 20
-    [(sql, params)] = [(sql, params) for sql, params in statements
-                       if sql.startswith('SELECT "walls_post"."id"')]  # fmt: skip
-    plan = generic_plan(sql, list(params))
+    plan, page = page_plan(lambda: feed(bobs))
+    assert len(page) == 20
     assert "wall_feed" in plan, plan
-    sorts = [line for line in plan.splitlines() if "Sort Key" in line and "created_at" in line]
-    assert not sorts, plan
+    assert not sorts_by_time(plan), plan
 
 
 @pytest.fixture
