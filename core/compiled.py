@@ -101,10 +101,7 @@ class CompiledQuery:
             params.extend(int(number) for number in window)
         # Where this request reads (a replica, core.replicas), else where the plan was made.
         connection = connections[replicas.current() or plan.compiler.using]
-        if self._custom_plans and connection.vendor == "postgresql":
-            rows = _fetch_custom(connection, sql, params)
-        else:
-            rows = _fetch(connection, sql, params)
+        rows = _fetch(connection, sql, params, prepare=not self._custom_plans)
         if plan.converters:
             rows = plan.compiler.apply_converters(rows, plan.converters)
         names = plan.names
@@ -226,22 +223,15 @@ class CompiledInsert:
         instance._state.db = connection.alias
 
 
-def _fetch(connection, sql: str, params: list) -> list[tuple]:
+def _fetch(connection, sql: str, params: list, *, prepare: bool = True) -> list[tuple]:
     """A compiled query's rows: run prepared where the backend can (our PostgreSQL backend:
-    planned once per connection), else on the connection's own cursor."""
-    fetch = getattr(connection, "fetch_prepared", None)
+    planned once per connection) and `prepare` asks it; else on the connection's own cursor,
+    which binds on the client (the values written into a statement never prepared), so
+    PostgreSQL plans it for those values whatever the session's plan_cache_mode (settings):
+    `custom_plans`, in one round trip, where setting the mode around it took three."""
+    fetch = getattr(connection, "fetch_prepared", None) if prepare else None
     if fetch is not None:
         return fetch(sql, params)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _fetch_custom(connection, sql: str, params: list) -> list[tuple]:
-    """`_fetch`, planned for these values: bound on the client (Django's own cursor writes
-    the values into the statement, which is never prepared), so PostgreSQL plans it for them
-    whatever the session's plan_cache_mode (settings). One round trip: setting the mode for a
-    transaction around it cost two more."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
