@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django import db
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
@@ -170,6 +171,41 @@ class CheckedByThePage:
             except AuthenticationFailed as refused:
                 exc = refused
         return super().handle_exception(exc)  # type: ignore[misc]
+
+
+class CheckedByTheView:
+    """A view's POST that reads the writer's account itself, in one statement with the other
+    account the write needs (`accounts.selectors.active_user_and_named`), then makes it the
+    request's user (`signed_in`): its token is checked without reading the account
+    (`ViewerAuthentication`). An answer given before that read (a 400, a 429) asks the account
+    first, so a banned or deleted account is answered 401 as everywhere."""
+
+    def get_authenticators(self) -> list:
+        request = getattr(self, "request", None)
+        fake = getattr(self, "swagger_fake_view", False)
+        if not fake and request is not None and request.method == "POST":
+            return [ViewerAuthentication()]
+        return super().get_authenticators()  # type: ignore[misc]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        # Not after the database failed (its 503 stands), nor when the token was refused.
+        if not isinstance(exc, AuthenticationFailed | db.Error):
+            try:
+                confirm_viewer(self.request)  # type: ignore[attr-defined]
+            except AuthenticationFailed as refused:
+                exc = refused
+            except db.Error:
+                pass  # the database failed just now: the first answer stands
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+
+def signed_in(request: Request, account: User | None) -> User:
+    """The writer's account as the view read it (`CheckedByTheView`; None: not active), made
+    the request's user; for None, the 401 the account check answers everywhere."""
+    if account is None or account.pk != request.user.pk:
+        raise _inactive()
+    request.user = account
+    return account
 
 
 def confirm_viewer(request: Request) -> None:

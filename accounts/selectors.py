@@ -49,6 +49,27 @@ def active_user_named(*, username: str) -> User | None:
     return _user_of(_active_by_name.rows(name=usernames.key(username)))
 
 
+_active_and_by_name = CompiledQuery(
+    lambda user, name: User.objects.filter(
+        Q(pk=user) | Q(username_key=name), is_active=True
+    ).values(*_USER_FIELDS),
+    user=int,
+    name=str,
+)
+
+
+def active_user_and_named(*, user_id: int, username: str | None) -> tuple[User | None, User | None]:
+    """`active_user(user_id)` and `active_user_named(username)` in one statement: a writer's
+    own account (what its token is checked against) and the account it writes to."""
+    if username is None or username.startswith(STAND_IN_PREFIX):
+        return active_user(user_id=user_id), None
+    key = usernames.key(username)
+    rows = _active_and_by_name.rows(user=user_id, name=key)
+    own = _user_of([row for row in rows if row["id"] == user_id])
+    named = _user_of([row for row in rows if row["username_key"] == key])
+    return own, named
+
+
 def account_id(claim: object) -> int | None:
     """The account id a token's claim holds (simplejwt writes it as a string), or None
     where it holds anything else."""

@@ -14,7 +14,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.authentication import CheckedByThePage, SignedIn, confirm_viewer
+from accounts import selectors as account_selectors
+from accounts.authentication import (
+    CheckedByThePage,
+    CheckedByTheView,
+    SignedIn,
+    confirm_viewer,
+    signed_in,
+)
 from accounts.throttles import (
     InboxLinkThrottle,
     InboxLinkWriterThrottle,
@@ -52,7 +59,7 @@ def _fresh(request: SignedIn, confession_id: int) -> ConfessionPayload:
     return confession_render(row, viewing=viewing, urls=Urls(request))
 
 
-class ConfessionSendApi(APIView):
+class ConfessionSendApi(CheckedByTheView, APIView):
     @extend_schema(
         operation_id="confessions_send",
         request=s.ConfessionSendInput,
@@ -62,11 +69,16 @@ class ConfessionSendApi(APIView):
         """Send a confession to a user, or without `recipient` as a share link. With
         `anonymous: true` the recipient never learns who sent it, unless you reveal it."""
         data = parse(s.ConfessionSendInput, request)
+        # The writer's account and the recipient's, in one statement.
+        sender, recipient = account_selectors.active_user_and_named(
+            user_id=request.user.pk, username=data.get("recipient")
+        )
         confession = services.confession_send(
-            sender=request.user,
+            sender=signed_in(request, sender),
             body=data["body"],
             anonymous=data["anonymous"],
             recipient_username=data.get("recipient"),
+            recipient_read=recipient,
             media_ids=data["media"],
             deliver_at=data.get("deliver_at"),
         )

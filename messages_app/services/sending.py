@@ -213,6 +213,7 @@ def confession_send(
     body: str,
     anonymous: bool = False,
     recipient_username: str | None = None,
+    recipient_read: User | None = None,
     media_ids: list[int] | tuple[int, ...] = (),
     deliver_at: datetime | None = None,
     via_link: InboxLink | None = None,
@@ -225,7 +226,9 @@ def confession_send(
     moderation blocks it. Approved and addressed, it is delivered at once (see `deliver`):
     to a recipient who blocks the sender it is stored and looks sent, but reaches nobody.
     With `deliver_at` (1 minute to 366 days ahead), it waits until then (`_schedule_delivery`);
-    it counts toward the hourly limit now.
+    it counts toward the hourly limit now. `recipient_read`: the active account of
+    `recipient_username`, where the caller read it already (with the sender's, in one
+    statement); else it is read here.
     """
     check_may_write(sender)
     account_services.require_phone_to_post(sender)
@@ -234,7 +237,9 @@ def confession_send(
         deliver_at = checked_deliver_at(deliver_at)
     recipient = None
     if recipient_username is not None:
-        recipient = account_selectors.active_user_named(username=recipient_username)
+        recipient = recipient_read or account_selectors.active_user_named(
+            username=recipient_username
+        )
         if recipient is None:
             raise ValidationError({"recipient": [gettext("No user with that username.")]})
         if recipient.pk == sender.pk:
