@@ -14,11 +14,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -98,19 +100,59 @@ def _live_confessions(*, sender_id: int, recipient_id: int) -> QuerySet[Confessi
     )
 
 
-_pair_state = CompiledQuery(
-    lambda sender, recipient, low, high: (
-        User.objects.filter(pk=sender)
-        .annotate(
-            matched=Exists(Match.objects.filter(user_low_id=low, user_high_id=high)),
-            counterpart=Exists(_live_confessions(sender_id=recipient, recipient_id=sender)),
-        )
-        .values("id", "matched", "counterpart")
+def _pair(
+    sender: int, recipient: int, low: int, high: int, **more: Any
+) -> QuerySet[User, dict[str, Any]]:
+    """The sender's row: whether the two have matched, whether the recipient has a live
+    confession to the sender, and `more`."""
+    pair = User.objects.filter(pk=sender).annotate(
+        matched=Exists(Match.objects.filter(user_low_id=low, user_high_id=high)),
+        counterpart=Exists(_live_confessions(sender_id=recipient, recipient_id=sender)),
+    )
+    fields: list[str] = ["id", "matched", "counterpart", *more]
+    return pair.annotate(**more).values(*fields)
+
+
+_pair_state = CompiledQuery(_pair, sender=int, recipient=int, low=int, high=int)
+
+
+def _holding_places(sender: int, since: datetime) -> QuerySet[Confession]:
+    """The sender's anonymous confessions that hold a place (`_check_anonymous_places`)."""
+    return (
+        Confession.objects.filter(sender_id=sender, anonymous=True)
+        .exclude(status=Confession.Status.REJECTED)
+        .filter(Q(retracted_at__isnull=True) | Q(retracted_at__gt=since))
+    )
+
+
+# For an anonymous send, the same with the places it holds: how many are taken, and whether
+# one is this recipient's already (enough to let it through; a refusal reads them in full).
+_pair_state_and_places = CompiledQuery(
+    lambda sender, recipient, low, high, since: _pair(
+        sender,
+        recipient,
+        low,
+        high,
+        places_taken=Coalesce(
+            Subquery(
+                _holding_places(sender, since)
+                .order_by()
+                .values("sender_id")
+                .annotate(
+                    taken=Count("recipient_id", distinct=True)
+                    + Count("id", filter=Q(recipient_id__isnull=True, retracted_at__isnull=True))
+                )
+                .values("taken")
+            ),
+            0,
+        ),
+        holds_place=Exists(_holding_places(sender, since).filter(recipient_id=recipient)),
     ),
     sender=int,
     recipient=int,
     low=int,
     high=int,
+    since=datetime,
 )
 
 
@@ -121,14 +163,23 @@ class _Delivery:
     reaches: bool  # the delivery rule (accounts.selectors.can_reach), asked now
     matched: bool  # the two have matched before
     counterpart: bool  # the recipient has a live confession to the sender
+    # An anonymous send: whether it may take (or already holds) an anonymous place.
+    has_place: bool = True
 
 
-def _delivery_between(sender: User, recipient: User) -> _Delivery:
-    """Lock the pair (in the delivery rule's own statement) and read what delivery needs."""
+def _delivery_between(sender: User, recipient: User, *, anonymous: bool = False) -> _Delivery:
+    """Lock the pair (in the delivery rule's own statement) and read what delivery needs;
+    for an anonymous send, in the same read, whether it has a place (the pair's lock holds
+    the sender's row, what the places are counted under)."""
     reaches = account_selectors.can_reach(author=sender, recipient=recipient, lock=True)
     low, high = sorted((sender.pk, recipient.pk))
-    state = _pair_state.rows(sender=sender.pk, recipient=recipient.pk, low=low, high=high)[0]
-    return _Delivery(reaches, state["matched"], state["counterpart"])
+    pair = {"sender": sender.pk, "recipient": recipient.pk, "low": low, "high": high}
+    if not anonymous:
+        state = _pair_state.rows(**pair)[0]
+        return _Delivery(reaches, state["matched"], state["counterpart"])
+    state = _pair_state_and_places.rows(**pair, since=_places_since(timezone.now()))[0]
+    has_place = state["holds_place"] or state["places_taken"] < settings.ANONYMOUS_RECIPIENTS_LIMIT
+    return _Delivery(reaches, state["matched"], state["counterpart"], has_place)
 
 
 def _decide(confession: Confession, delivery: _Delivery, *, claimed: bool) -> bool:
@@ -277,10 +328,10 @@ def confession_send(
         # `deliver`'s steps, so its row is written once.
         delivery = None
         if approved and recipient is not None and deliver_at is None:
-            delivery = _delivery_between(sender, recipient)
-            if anonymous:
-                # The pair's lock holds the sender's row, what the places are counted under
-                # (all but an account banned a moment ago, whose sends reach nobody).
+            delivery = _delivery_between(sender, recipient, anonymous=anonymous)
+            if not delivery.has_place:
+                # Read in full to say why (under the same lock: all but an account banned a
+                # moment ago, whose sends reach nobody).
                 _check_anonymous_places(sender, recipient, sender_locked=True)
             if not _decide(confession, delivery, claimed=False):
                 delivery = None
@@ -314,7 +365,7 @@ def _check_anonymous_places(sender: User, recipient: User | None, *, sender_lock
         account_selectors.lock_account(user_id=sender.pk)
     now = timezone.now()
     cooldown = timedelta(days=settings.ANONYMOUS_SLOT_COOLDOWN_DAYS)
-    holding = _anonymous_places.rows(sender=sender.pk, since=now - cooldown)
+    holding = _anonymous_places.rows(sender=sender.pk, since=_places_since(now))
     places = {row["recipient_id"]: row for row in holding if row["recipient_id"] is not None}
     links = sum(row["open"] for row in holding if row["recipient_id"] is None)
     limit = settings.ANONYMOUS_RECIPIENTS_LIMIT
@@ -341,13 +392,16 @@ def _check_anonymous_places(sender: User, recipient: User | None, *, sender_lock
     raise ApplicationError("anonymous_limit", message, status=429, headers=headers)
 
 
+def _places_since(now: datetime) -> datetime:
+    """A retracted anonymous confession holds its place until this long after."""
+    return now - timedelta(days=settings.ANONYMOUS_SLOT_COOLDOWN_DAYS)
+
+
 # Per recipient (None: the unclaimed links, whose retracted ones reached nobody and hold no
 # place: only `open` is read of that group).
 _anonymous_places = CompiledQuery(
     lambda sender, since: (
-        Confession.objects.filter(sender_id=sender, anonymous=True)
-        .exclude(status=Confession.Status.REJECTED)
-        .filter(Q(retracted_at__isnull=True) | Q(retracted_at__gt=since))
+        _holding_places(sender, since)
         .values("recipient_id")
         .annotate(
             open=Count("id", filter=Q(retracted_at__isnull=True)),
