@@ -6,7 +6,10 @@ page); limited per account."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.db import connection
 
 from accounts import services as account_services
@@ -148,6 +151,35 @@ def test_search_is_limited_per_account(members, settings):
     assert answer.status_code == 429
     # The feed itself is not counted.
     assert bob.get("/api/v1/walls/town/posts").status_code == 200
+
+
+def test_searches_refill_one_at_a_time(members, settings):
+    """WALL_SEARCHES_PER_MINUTE at once, then one each time one refills (a minute over the
+    limit): the refusal says when (Retry-After); nothing is remembered but when the bucket is
+    full again, so a high limit costs a request no more than a low one."""
+    settings.WALL_SEARCHES_PER_MINUTE = 6  # one refills every 10 s
+    bob = members["bob"]
+
+    def search():
+        return bob.get("/api/v1/walls/town/posts", {"q": "x"})
+
+    start = datetime.now(UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        for _ in range(6):
+            assert search().status_code == 200
+        refused = search()
+        assert refused.status_code == 429
+        assert refused.json()["error"]["code"] == "throttled"
+        assert refused["Retry-After"] == "10"
+        clock.shift(9)
+        assert search().status_code == 429
+        clock.shift(1)
+        assert search().status_code == 200  # the one that refilled
+        assert search().status_code == 429
+        clock.shift(60)
+        for _ in range(6):  # a minute later, full again, and no fuller
+            assert search().status_code == 200
+        assert search().status_code == 429
 
 
 def test_a_stranger_to_an_invite_wall_gets_404(alice, bob):
