@@ -93,7 +93,7 @@ def test_cache_down_is_a_503_not_a_500(api_client, settings, dead_port):
     # Production throttles count in Redis; with Redis away the door answers 503.
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{dead_port}/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

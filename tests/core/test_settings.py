@@ -152,7 +152,7 @@ def test_service_variables_switch_backends():
     assert result.stdout.split() == [
         "core.postgresql",
         "realtime.layers.PubSubChannelLayer",
-        "django.core.cache.backends.redis.RedisCache",
+        "core.cache.RedisCache",
         "media_app.s3.S3Storage",
         "True",  # keys are fresh uuids: no HeadObject before each write
         "None",
