@@ -91,11 +91,14 @@ async def call(function, *args):
 
 
 async def image_passes_wechats_check(server: AsgiServer, wechat, openid: str) -> None:
-    """The server's worker hands the upload to WeChat; WeChat pushes its verdict back."""
-    for _ in range(100):
+    """The server's worker hands the upload to WeChat; WeChat pushes its verdict back. The
+    worker polls once a second beside the server; on a loaded machine (CI once, in a spell
+    where everything ran at half speed) ten seconds fell short, so it has thirty."""
+    for _ in range(300):
         if wechat.trace_ids:
             break
         await asyncio.sleep(0.1)
+    assert wechat.trace_ids, "the worker never handed the upload to WeChat's image check"
     await call(image_check_passed, server.http_url, wechat.trace_ids[-1], openid)
 
 
