@@ -146,7 +146,24 @@ class ViewerAuthentication(JWTAuthentication):
         return Viewer(user_id)
 
 
-class CheckedByThePage:
+class _AccountReadLater:
+    """A view whose `checked_methods` check the token without reading the account
+    (`ViewerAuthentication`): a statement of the view reads it; its other methods
+    authenticate as every view does."""
+
+    checked_methods: tuple[str, ...] = ()
+
+    def get_authenticators(self) -> list:
+        # The schema's generator (no request, or a fake view) sees the usual scheme: the
+        # same token, the same 401.
+        request = getattr(self, "request", None)
+        fake = getattr(self, "swagger_fake_view", False)
+        if not fake and request is not None and request.method in self.checked_methods:
+            return [ViewerAuthentication()]
+        return super().get_authenticators()  # type: ignore[misc]
+
+
+class CheckedByThePage(_AccountReadLater):
     """A view's GET whose one statement also checks the viewer's account
     (`accounts.selectors.viewer_active`), so its token is checked without reading the
     account (`ViewerAuthentication`); its other methods authenticate as every view does.
@@ -155,14 +172,7 @@ class CheckedByThePage:
     deletion answers the 401 the account check answers everywhere, from the next request on,
     as before."""
 
-    def get_authenticators(self) -> list:
-        # The schema's generator (no request, or a fake view) sees the usual scheme: the
-        # same token, the same 401.
-        request = getattr(self, "request", None)
-        fake = getattr(self, "swagger_fake_view", False)
-        if not fake and request is not None and request.method in ("GET", "HEAD"):
-            return [ViewerAuthentication()]
-        return super().get_authenticators()  # type: ignore[misc]
+    checked_methods = ("GET", "HEAD")
 
     def handle_exception(self, exc: Exception) -> Response:
         if isinstance(exc, Http404):
@@ -173,19 +183,14 @@ class CheckedByThePage:
         return super().handle_exception(exc)  # type: ignore[misc]
 
 
-class CheckedByTheView:
+class CheckedByTheView(_AccountReadLater):
     """A view's POST that reads the writer's account itself, in one statement with the other
     account the write needs (`accounts.selectors.active_user_and_named`), then makes it the
     request's user (`signed_in`): its token is checked without reading the account
     (`ViewerAuthentication`). An answer given before that read (a 400, a 429) asks the account
     first, so a banned or deleted account is answered 401 as everywhere."""
 
-    def get_authenticators(self) -> list:
-        request = getattr(self, "request", None)
-        fake = getattr(self, "swagger_fake_view", False)
-        if not fake and request is not None and request.method == "POST":
-            return [ViewerAuthentication()]
-        return super().get_authenticators()  # type: ignore[misc]
+    checked_methods = ("POST",)
 
     def handle_exception(self, exc: Exception) -> Response:
         # Not after the database failed (its 503 stands), nor when the token was refused.
