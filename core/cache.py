@@ -25,7 +25,7 @@ class _KeptClients(redis.RedisCacheClient):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._clients: dict[int, Any] = {}  # pool index: its client
+        self._clients: dict[int, Any] = {}  # id of a pool (Django keeps each): its client
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         pool = self._get_connection_pool(write)
